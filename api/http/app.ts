@@ -1,0 +1,32 @@
+/**
+ * createApp(deps): the Koa application without a listener. Middleware order:
+ * request id, access log, metrics, error envelope, security headers, CORS,
+ * router (each route parses its own JSON body with the size limit), 404/405.
+ */
+import Koa from 'koa';
+import { endpoints } from '../contract/index.ts';
+import type { Endpoint } from '../contract/endpoint.ts';
+import type { AppDeps, RequestState } from './context.ts';
+import { systemHandlers } from './handlers/system.ts';
+import { errorEnvelope } from './middleware/errors.ts';
+import { cors, securityHeadersMiddleware } from './middleware/headers.ts';
+import { accessLog, requestMetrics } from './middleware/observe.ts';
+import { requestId } from './middleware/request-id.ts';
+import { bindRoutes, notFoundOrNotAllowed, type Handler } from './routes.ts';
+
+export function createApp(deps: AppDeps): Koa<RequestState> {
+  const app = new Koa<RequestState>({ proxy: deps.config.trustProxy });
+  app.silent = true; // errors are logged by the envelope middleware, not by Koa
+  const handlers = { ...systemHandlers(deps) } as Record<string, Handler<Endpoint>>;
+  const router = bindRoutes(endpoints, handlers, deps);
+
+  app.use(requestId());
+  if (deps.config.accessLog) app.use(accessLog(deps.logger));
+  app.use(requestMetrics(deps.metrics));
+  app.use(errorEnvelope(deps.logger));
+  app.use(securityHeadersMiddleware());
+  app.use(cors(deps.config.corsOrigins));
+  app.use(router.routes());
+  app.use(notFoundOrNotAllowed(router));
+  return app;
+}

@@ -1,0 +1,103 @@
+/**
+ * Binds handlers to the endpoint table: one place that authenticates, parses
+ * params, query and body with the contract's schemas, calls the handler and
+ * wraps its result in the `{data, meta}` envelope.
+ */
+import Router from '@koa/router';
+import type { z } from 'zod';
+import type { Endpoint, MetaOf, RequestOf, ResponseOf } from '../contract/endpoint.ts';
+import { AppError, zodIssues } from '../core/errors.ts';
+import type { Actor, AppContext, AppDeps, RequestState } from './context.ts';
+import { readJsonBody } from './middleware/json-body.ts';
+
+export interface HandlerInput<E extends Endpoint> extends RequestOf<E> {
+  actor: Actor | undefined;
+  ctx: AppContext;
+}
+
+/** Raw endpoints may hand back pre-serialised text. */
+export type HandlerResult<E extends Endpoint> = E['raw'] extends object
+  ? { raw: ResponseOf<E> | string }
+  : { data: ResponseOf<E>; meta?: MetaOf<E>; status?: number };
+
+export type Handler<E extends Endpoint> = (input: HandlerInput<E>) => Promise<HandlerResult<E>>;
+
+export type HandlersFor<T extends Record<string, Endpoint>> = { [K in keyof T]: Handler<T[K]> };
+
+function parsePart(schema: z.ZodType, value: unknown, location: string): unknown {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = zodIssues(result.error).map((i) => ({ ...i, path: i.path ? `${location}.${i.path}` : location }));
+  throw new AppError('VALIDATION', `Invalid request ${location}`, details);
+}
+
+function rejectUnexpectedQuery(ctx: AppContext): void {
+  if (ctx.querystring !== '') {
+    throw new AppError('VALIDATION', 'This endpoint takes no query parameters', [
+      { path: 'query', message: `Unrecognized keys: ${Object.keys(ctx.query).join(', ')}`, code: 'unrecognized_keys' },
+    ]);
+  }
+}
+
+async function authenticate(deps: AppDeps, ctx: AppContext, endpoint: Endpoint): Promise<Actor | undefined> {
+  if (endpoint.auth === 'public') return undefined;
+  if (!deps.authenticate) throw new AppError('UNAUTHENTICATED', 'Authentication required');
+  const actor = await deps.authenticate(ctx, endpoint.auth);
+  ctx.state.actor = actor;
+  return actor;
+}
+
+function respond(ctx: AppContext, endpoint: Endpoint, result: Record<string, unknown>, validate: boolean): void {
+  if (endpoint.raw) {
+    ctx.type = endpoint.raw.contentType;
+    ctx.body = typeof result.raw === 'string' ? result.raw : JSON.stringify(result.raw);
+    return;
+  }
+  const data = result.data;
+  const meta = result.meta ?? {};
+  if (validate) {
+    const checked = endpoint.response.safeParse(data);
+    if (!checked.success) throw new Error(`response of ${endpoint.id} breaks its contract: ${checked.error.message}`);
+  }
+  ctx.status = (result.status as number | undefined) ?? endpoint.status ?? 200;
+  ctx.body = { data, meta };
+}
+
+/** Builds a router with one route per endpoint; every endpoint must have a handler. */
+export function bindRoutes(
+  endpoints: Record<string, Endpoint>,
+  handlers: Record<string, Handler<Endpoint>>,
+  deps: AppDeps,
+): Router<RequestState> {
+  const router = new Router<RequestState>();
+  const limit = deps.config.bodyLimitBytes;
+  for (const endpoint of Object.values(endpoints)) {
+    const handler = handlers[endpoint.id];
+    if (!handler) throw new Error(`no handler bound for endpoint ${endpoint.id}`);
+    const koaPath = endpoint.path.replace(/\{(\w+)\}/g, ':$1');
+    router.register(koaPath, [endpoint.method], async (ctx: AppContext) => {
+      ctx.state.route = endpoint.path;
+      const actor = await authenticate(deps, ctx, endpoint);
+      const params = endpoint.params ? parsePart(endpoint.params, ctx.params, 'params') : undefined;
+      if (!endpoint.query) rejectUnexpectedQuery(ctx);
+      const query = endpoint.query ? parsePart(endpoint.query, ctx.query, 'query') : undefined;
+      const body = endpoint.body ? parsePart(endpoint.body, await readJsonBody(ctx, limit), 'body') : undefined;
+      const result = await handler({ params, query, body, actor, ctx } as HandlerInput<Endpoint>);
+      respond(ctx, endpoint, result as Record<string, unknown>, deps.validateResponses ?? false);
+    });
+  }
+  return router;
+}
+
+/** After the router: 405 with Allow when the path exists under other methods, else 404. */
+export function notFoundOrNotAllowed(router: Router<RequestState>) {
+  return async (ctx: AppContext): Promise<void> => {
+    const match = router.match(ctx.path, ctx.method);
+    const methods = new Set(match.path.flatMap((layer) => layer.methods));
+    if (methods.size > 0) {
+      const allow = [...methods].join(', ');
+      throw new AppError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`, { allow: [...methods] }, { Allow: allow });
+    }
+    throw new AppError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+  };
+}

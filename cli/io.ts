@@ -1,0 +1,107 @@
+/**
+ * The CLI's terminal: data on stdout, messages on stderr, tables and colour
+ * only on a TTY, json/yaml for scripts, prompts only when input is interactive.
+ */
+import { AppError } from '../api/contract/errors.ts';
+
+export type OutputFormat = 'table' | 'json' | 'yaml';
+
+export interface Stream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface IoOptions {
+  stdout: Stream;
+  stderr: Stream;
+  stdinIsTTY: boolean;
+  format: OutputFormat | undefined;
+  color: boolean;
+  interactive: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => unknown;
+}
+
+const ansi = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+
+export class Io {
+  readonly options: IoOptions;
+
+  constructor(options: IoOptions) {
+    this.options = options;
+  }
+
+  /** The output format: what was asked for, else a table on a TTY and JSON in a pipe. */
+  get format(): OutputFormat {
+    return this.options.format ?? (this.options.stdout.isTTY ? 'table' : 'json');
+  }
+
+  get canPrompt(): boolean {
+    return this.options.interactive && this.options.stdinIsTTY;
+  }
+
+  paint(style: keyof typeof ansi, text: string): string {
+    return this.options.color ? `\u001b[${ansi[style]}m${text}\u001b[0m` : text;
+  }
+
+  /** A line of data on stdout. */
+  out(line: string): void {
+    this.options.stdout.write(`${line}\n`);
+  }
+
+  /** A status message on stderr, hidden by --quiet. */
+  info(message: string): void {
+    if (!this.options.quiet) this.options.stderr.write(`${message}\n`);
+  }
+
+  /** A success message on stderr, hidden by --quiet. */
+  success(message: string): void {
+    this.info(`${this.paint('green', '✓')} ${message}`);
+  }
+
+  warn(message: string): void {
+    this.options.stderr.write(`${this.paint('yellow', 'warning:')} ${message}\n`);
+  }
+
+  error(message: string): void {
+    this.options.stderr.write(`${this.paint('red', 'error:')} ${message}\n`);
+  }
+
+  debug(message: string): void {
+    if (this.options.verbose) this.options.stderr.write(`${this.paint('dim', message)}\n`);
+  }
+
+  /** Prints data in the chosen format; rows become a table on a TTY. */
+  async print<Row>(data: Row[] | Row, columns: Column<Row>[]): Promise<void> {
+    const format = this.format;
+    if (format === 'json') return this.out(JSON.stringify(data, null, 2));
+    if (format === 'yaml') {
+      const { stringify } = await import('yaml');
+      return this.options.stdout.write(stringify(data)) as void;
+    }
+    const rows = Array.isArray(data) ? data : [data];
+    const { renderTable } = await import('./render/table.ts');
+    this.out(renderTable(rows, columns, { color: this.options.color, width: this.options.stdout.columns }));
+  }
+
+  /** Prints key/value pairs: a two-column table, or the object itself for json/yaml. */
+  async printRecord(record: Record<string, unknown>): Promise<void> {
+    if (this.format !== 'table') return this.print(record, []);
+    const rows = Object.entries(record).map(([key, value]) => ({ key, value }));
+    const { renderKeyValue } = await import('./render/table.ts');
+    this.out(renderKeyValue(rows, { color: this.options.color }));
+  }
+
+  /** Fails with a usage error instead of prompting when input is not interactive. */
+  requireInteractive(what: string): void {
+    if (!this.canPrompt) {
+      throw new AppError('VALIDATION', `${what} (no terminal to prompt on; pass it as a flag)`);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The pongctl program: global options, the command tree, and the one exit
+ * point that maps errors to exit codes. Command modules only register here;
+ * each imports what it needs inside its action, so `--help` loads commander only.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import { registerConfig } from './commands/config.ts';
+import { registerDb } from './commands/db.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerVersion } from './commands/version.ts';
+import type { Runner } from './runner.ts';
+
+export const exitCodesHelp = `
+Exit codes:
+  0   success            4   not signed in or not allowed
+  1   failure / diff     5   conflict
+  2   usage or invalid   6   unavailable or rate limited
+  3   not found          78  configuration error
+
+Environment:
+  PONGCTL_API, PONGCTL_TOKEN, PONGCTL_PROFILE, PONGCTL_NO_INPUT, NO_COLOR`;
+
+function buildProgram(state: { exitCode: number }): Command {
+  const program = new Command('pongctl')
+    .description('Run the pongctl Pong platform and its observability stack')
+    .version(`pongctl ${pkg.version}`, '--version', 'print the version')
+    .option('--api <url>', 'API base URL (env PONGCTL_API)')
+    .option('--profile <name>', 'profile to use (env PONGCTL_PROFILE)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']))
+    .option('--no-color', 'disable colour (also NO_COLOR)')
+    .option('--no-input', 'never prompt; fail when input is missing')
+    .option('-q, --quiet', 'print only data')
+    .option('-v, --verbose', 'print debugging details on stderr')
+    .showSuggestionAfterError()
+    .addHelpText('after', exitCodesHelp)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  const run: Runner = (impl) => async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const { resolveContext } = await import('./context.ts');
+    const ctx = resolveContext(command.optsWithGlobals(), process);
+    const code = await impl(ctx, ...args.slice(0, -1));
+    if (typeof code === 'number') state.exitCode = code;
+  };
+
+  registerServe(program, run);
+  registerDb(program, run);
+  registerStatus(program, run);
+  registerVersion(program, run);
+  registerConfig(program, run);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI with these arguments and resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const state = { exitCode: 0 };
+  const program = buildProgram(state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version "errors" are successes; every other parse failure is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    const { reportError } = await import('./exit.ts');
+    return reportError(err, process.stderr);
+  }
+}
