@@ -70,7 +70,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
     const metrics = createMetrics({ version });
     const app = createApp({ config, db, logger, metrics, version, engine, validateResponses: options.validateResponses });
-    const server = http.createServer(app.callback());
+    const handle = app.callback();
+    const server = http.createServer((req, res) => {
+      void handle(req, res);
+    });
     server.keepAliveTimeout = 5_000;
     const address = await listen(server, config.port, config.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

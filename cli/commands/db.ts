@@ -1,9 +1,10 @@
 /** `pongctl db migrate|rollback|status`: schema migrations on either engine. */
 import type { Command } from 'commander';
+import type { Db } from '../../api/core/db.ts';
 import type { CliContext } from '../context.ts';
 import type { Runner } from '../runner.ts';
 
-async function withDb<T>(ctx: CliContext, fn: (db: import('../../api/core/db.ts').Db) => Promise<T>): Promise<T> {
+async function withDb<T>(ctx: CliContext, fn: (db: Db) => Promise<T>): Promise<T> {
   const { loadConfig } = await import('../../api/core/config.ts');
   const { createDb } = await import('../../api/core/db.ts');
   const config = loadConfig(ctx.env);

@@ -1,5 +1,6 @@
 /** `pongctl version`: the CLI's version, Node's, and the API's when it answers. */
 import type { Command } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
 import type { Runner } from '../runner.ts';
 
 export function registerVersion(program: Command, run: Runner): void {
@@ -8,7 +9,6 @@ export function registerVersion(program: Command, run: Runner): void {
     .description('print the CLI, Node.js and API versions')
     .action(
       run(async (ctx) => {
-        const { version } = await import('../../api/core/version.ts');
         const { clientFor } = await import('../client.ts');
         let api: string | null = null;
         try {
@@ -17,7 +17,7 @@ export function registerVersion(program: Command, run: Runner): void {
         } catch (err) {
           ctx.io.debug(`API not reachable: ${(err as Error).message}`);
         }
-        await ctx.io.printRecord({ pongctl: version, node: process.versions.node, api: api ?? 'unreachable', apiUrl: ctx.apiUrl });
+        await ctx.io.printRecord({ pongctl: pkg.version, node: process.versions.node, api: api ?? 'unreachable', apiUrl: ctx.apiUrl });
       }),
     );
 }
