@@ -86,7 +86,6 @@ export function buildOpenApi(endpoints: Record<string, Endpoint>, info: { versio
       version: info.version,
       description: 'Headless Pong platform API. Success bodies are {data, meta}; errors are {error: {code, message, details, requestId}}.',
     },
-    servers: [{ url: '/' }],
     paths,
     components: {
       schemas: { ErrorEnvelope: toSchema(errorEnvelopeSchema, 'output') },
