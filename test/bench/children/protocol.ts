@@ -1,0 +1,40 @@
+/** The IPC messages between the bench runner and a server child. */
+
+export interface ReadyMessage {
+  type: 'ready';
+  url: string;
+}
+
+export function isReadyMessage(message: unknown): message is ReadyMessage {
+  const m = message as Partial<ReadyMessage> | null;
+  return typeof m === 'object' && m !== null && m.type === 'ready' && typeof m.url === 'string';
+}
+
+/** Tells the parent the child is listening at `url`. */
+export function announceReady(url: string): void {
+  if (!process.send) throw new Error('a bench child must be started with an IPC channel (startChild)');
+  process.send({ type: 'ready', url } satisfies ReadyMessage);
+}
+
+/** Calls `stop` once when the parent asks (IPC) or on SIGTERM/SIGINT, then exits 0. */
+export function onStop(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handle = (): void => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('message', (message: { type?: string } | null) => {
+    if (message?.type === 'stop') handle();
+  });
+  process.once('SIGTERM', handle);
+  process.once('SIGINT', handle);
+  // The runner died: do not linger.
+  process.once('disconnect', handle);
+}
