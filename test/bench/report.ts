@@ -12,7 +12,8 @@ function cells(row: ResultRow): string[] {
   const value = row.value === null ? '-' : `${formatNumber(row.value)} ${row.unit}`;
   const reference = row.reference ? `${formatNumber(row.reference.value)} ${row.unit} (${row.reference.name})` : '-';
   const ratio = row.ratio === null ? '-' : row.ratio.toFixed(2);
-  const verdict = row.verdict === 'error' ? `ERROR: ${row.error ?? ''}` : row.verdict;
+  // The table gets the first line of an error; latest.json keeps all of it.
+  const verdict = row.verdict === 'error' ? `ERROR: ${(row.error ?? '').split('\n')[0]!.slice(0, 120)}` : row.verdict;
   return [row.name, value, reference, ratio, targetText(row.target), verdict];
 }
 
