@@ -8,11 +8,14 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import type { Config } from './core/config.ts';
 import { createDb, engineOf, type Db } from './core/db.ts';
-import { createLogger, type Logger } from './core/logger.ts';
+import { createLogging } from './core/logging.ts';
+import type { Logger } from './core/logger.ts';
 import { createMetrics } from './core/metrics.ts';
 import { ensureSecret } from './core/secrets.ts';
 import { version } from './core/version.ts';
 import { createApp } from './http/app.ts';
+import type { AuthenticateToken } from './realtime/gateway.ts';
+import { startRealtime, type Realtime } from './realtime/start.ts';
 
 export interface StartOptions {
   config: Config;
@@ -20,6 +23,8 @@ export interface StartOptions {
   migrate?: boolean;
   logDestination?: DestinationStream;
   validateResponses?: boolean;
+  /** Overrides how WebSocket upgrades verify access tokens (the default is the accounts credential check). */
+  authenticateToken?: AuthenticateToken;
 }
 
 export interface RunningServer {
@@ -27,6 +32,8 @@ export interface RunningServer {
   port: number;
   db: Db;
   logger: Logger;
+  /** The WebSocket gateway and the bus, for areas and tests. */
+  realtime: Realtime;
   /** Stops accepting, waits for in-flight requests (bounded), closes the database. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -56,25 +63,30 @@ function closeServer(server: http.Server, timeoutMs: number): Promise<void> {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const engine = engineOf(config);
-  const logger = createLogger({
-    level: config.logLevel,
-    service: { name: 'pongctl-api', version, environment: config.nodeEnv },
-    destination: options.logDestination,
-  });
   ensureSecret(config.dataDir, 'jwt-secret', config.jwtSecret);
   const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax });
   try {
+    const metrics = createMetrics({ version, db });
+    const logging = await createLogging({ config, metrics, version, destination: options.logDestination });
+    const { logger, logs } = logging;
     if (engine === 'pglite' || options.migrate) {
       const [, applied] = (await db.migrate.latest()) as [number, string[]];
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     }
-    const metrics = createMetrics({ version });
-    const app = createApp({ config, db, logger, metrics, version, engine, validateResponses: options.validateResponses });
+    const app = createApp({ config, db, logger, logs, metrics, version, engine, validateResponses: options.validateResponses });
+    const realtime = await startRealtime({
+      config,
+      logger,
+      metrics: metrics.ws,
+      authenticateToken: options.authenticateToken,
+      validateOutgoing: options.validateResponses,
+    });
     const handle = app.callback();
     const server = http.createServer((req, res) => {
       void handle(req, res);
     });
     server.keepAliveTimeout = 5_000;
+    server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
     const address = await listen(server, config.port, config.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
@@ -85,12 +97,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       port: address.port,
       db,
       logger,
+      realtime,
       shutdown: () =>
         (closing ??= (async () => {
           logger.info('shutting down');
+          await realtime.close(config.shutdownTimeoutMs);
           await closeServer(server, config.shutdownTimeoutMs);
           await db.destroy();
-          logger.flush();
+          await logging.close(config.shutdownTimeoutMs);
         })()),
     };
   } catch (err) {

@@ -1,19 +1,69 @@
 /**
  * The metrics registry of one API process: prom-client's default process
- * metrics plus the HTTP metrics of the contract. Built by the composition root
+ * metrics plus the HTTP and database metrics of the contract. Built by the composition root
  * and passed down; nothing registers globally.
  */
-import { Registry, collectDefaultMetrics, Gauge } from 'prom-client';
-import { metrics as spec } from '../contract/metrics.ts';
+import { Registry, collectDefaultMetrics, Counter, Gauge } from 'prom-client';
+import { loginResults, mailResults, mailTransports, metrics as spec, twoFactorResults } from '../contract/metrics.ts';
+import type { Knex } from 'knex';
+import { instrumentDb } from './db-metrics.ts';
 import { RequestHistogram } from './fast-histogram.ts';
+import { createWsMetrics, type WsMetrics } from './ws-metrics.ts';
 
 export interface Metrics {
   registry: Registry;
   /** Records one answered request; route is the template, never the raw path. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Counters of the optional log shipper (api/core/log-shipper.ts). */
+  logShipping: { shipped(count: number): void; dropped(count: number): void; error(): void; queue(size: number): void };
+  /** Account counters (api/domain/accounts). */
+  auth: AuthMetrics;
+  /** WebSocket gateway metrics (api/core/ws-metrics.ts). */
+  ws: WsMetrics;
 }
 
-export function createMetrics(info: { version: string }): Metrics {
+export interface AuthMetrics {
+  login(result: (typeof loginResults)[number]): void;
+  lockout(): void;
+  twoFactor(result: (typeof twoFactorResults)[number]): void;
+  mail(transport: (typeof mailTransports)[number], result: (typeof mailResults)[number]): void;
+}
+
+function authMetrics(registry: Registry): AuthMetrics {
+  const counter = (m: { name: string; help: string; labels: readonly string[] }) =>
+    new Counter({ name: m.name, help: m.help, labelNames: [...m.labels], registers: [registry] });
+  const logins = counter(spec.authLoginsTotal);
+  const lockouts = counter(spec.authLockoutsTotal);
+  const twoFactor = counter(spec.auth2faVerificationsTotal);
+  const mail = counter(spec.mailSentTotal);
+  // Every allowed series exists from the start, so rate() sees the first increment.
+  for (const result of loginResults) logins.inc({ result }, 0);
+  for (const result of twoFactorResults) twoFactor.inc({ result }, 0);
+  for (const transport of mailTransports) for (const result of mailResults) mail.inc({ transport, result }, 0);
+  return {
+    login: (result) => logins.inc({ result }),
+    lockout: () => lockouts.inc(),
+    twoFactor: (result) => twoFactor.inc({ result }),
+    mail: (transport, result) => mail.inc({ transport, result }),
+  };
+}
+
+function logShippingMetrics(registry: Registry): Metrics['logShipping'] {
+  const counter = (m: { name: string; help: string }) => new Counter({ name: m.name, help: m.help, registers: [registry] });
+  const shipped = counter(spec.logShippingShippedTotal);
+  const dropped = counter(spec.logShippingDroppedTotal);
+  const errors = counter(spec.logShippingErrorsTotal);
+  const queue = new Gauge({ name: spec.logShippingQueue.name, help: spec.logShippingQueue.help, registers: [registry] });
+  return {
+    shipped: (count) => shipped.inc(count),
+    dropped: (count) => dropped.inc(count),
+    error: () => errors.inc(),
+    queue: (size) => queue.set(size),
+  };
+}
+
+/** `db`, when given, adds the pool gauges and the query histogram (api/core/db-metrics.ts). */
+export function createMetrics(info: { version: string; db?: Knex }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const build = new Gauge({ name: spec.buildInfo.name, help: spec.buildInfo.help, labelNames: [...spec.buildInfo.labels], registers: [registry] });
@@ -26,8 +76,14 @@ export function createMetrics(info: { version: string }): Metrics {
     counter: spec.httpRequestsTotal.name,
     counterHelp: spec.httpRequestsTotal.help,
   });
+  if (info.db) instrumentDb(registry, info.db);
+  const logShipping = logShippingMetrics(registry);
+  const auth = authMetrics(registry);
   return {
     registry,
+    logShipping,
+    auth,
+    ws: createWsMetrics(registry),
     observeRequest(method, route, status, seconds) {
       requests.observe([method, route, String(status)], seconds);
     },
