@@ -59,7 +59,7 @@ export function readProfiles(file: string): ProfileFile {
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new AppError('CONFIG', `${file} is not a valid pongctl config`, problems);
   }
   return parsed.data;
