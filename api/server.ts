@@ -87,7 +87,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     server.keepAliveTimeout = 5_000;
     server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
-    const address = await listen(server, config.port, config.host);
+    const address = await listen(server, config.port, config.host).catch(async (err: unknown) => {
+      await realtime.close(0);
+      throw err;
+    });
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     logger.info({ 'url.full': url, engine }, 'api listening');

@@ -59,6 +59,13 @@ const envSchema = z.object({
   TRUST_PROXY: booleanString.default(false),
   ACCESS_LOG: booleanString.default(true),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'must be 1–64 letters, digits or _ . : -').default('pongctl:'),
+  WS_MAX_MESSAGE_BYTES: positiveInt.default(16 * 1024),
+  WS_RATE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive('must be greater than 0').default(20),
+  WS_BURST: positiveInt.default(40),
+  WS_MAX_SOCKETS_PER_USER: positiveInt.default(5),
+  WS_PING_INTERVAL_MS: positiveInt.default(30_000),
+  WS_BACKPRESSURE_BYTES: positiveInt.default(64 * 1024),
 });
 
 export type Config = Readonly<{
@@ -76,6 +83,19 @@ export type Config = Readonly<{
   trustProxy: boolean;
   accessLog: boolean;
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
+  /** Prefix of the Redis channels of the bus, so deployments (or test runs) sharing a Redis stay apart. */
+  redisPrefix: string;
+  ws: WsConfig;
+}>;
+
+/** Limits of the WebSocket gateway (api/realtime). */
+export type WsConfig = Readonly<{
+  maxMessageBytes: number;
+  ratePerSecond: number;
+  burst: number;
+  maxSocketsPerUser: number;
+  pingIntervalMs: number;
+  backpressureBytes: number;
 }>;
 
 /** Empty strings count as unset, so `PORT= pongctl serve` means the default. */
@@ -116,6 +136,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     accessLog: e.ACCESS_LOG,
     nodeEnv: e.NODE_ENV,
+    redisPrefix: e.REDIS_PREFIX,
+    ws: Object.freeze({
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      ratePerSecond: e.WS_RATE_PER_SECOND,
+      burst: e.WS_BURST,
+      maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
+      pingIntervalMs: e.WS_PING_INTERVAL_MS,
+      backpressureBytes: e.WS_BACKPRESSURE_BYTES,
+    }),
   });
 }
 
@@ -135,4 +164,11 @@ export const configDocs: ReadonlyArray<readonly [string, string, string]> = [
   ['TRUST_PROXY', 'false', 'Trust X-Forwarded-For from a reverse proxy'],
   ['ACCESS_LOG', 'true', 'One log line per request'],
   ['NODE_ENV', 'development', 'development, production or test'],
+  ['REDIS_PREFIX', 'pongctl:', 'Prefix of the Redis pub/sub channels of the bus; give each deployment sharing a Redis its own'],
+  ['WS_MAX_MESSAGE_BYTES', '16384', 'Largest WebSocket message a client may send; larger closes the socket with 1009'],
+  ['WS_RATE_PER_SECOND', '20', 'Messages per second one socket may send on average (token bucket refill); beyond the burst the socket is closed with 4429'],
+  ['WS_BURST', '40', 'Token bucket size: messages a socket may send at once'],
+  ['WS_MAX_SOCKETS_PER_USER', '5', 'Open sockets per user on one instance; a new one closes the oldest with 4409'],
+  ['WS_PING_INTERVAL_MS', '30000', 'Protocol ping interval; a socket that has not answered the previous ping is terminated'],
+  ['WS_BACKPRESSURE_BYTES', '65536', 'Send buffer above which droppable frames (typing, presence, spectator frames) are skipped; at 16× a socket is closed with 1013'],
 ];

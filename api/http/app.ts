@@ -7,6 +7,7 @@ import Koa from 'koa';
 import { endpoints } from '../contract/index.ts';
 import type { Endpoint } from '../contract/endpoint.ts';
 import type { AppDeps, RequestState } from './context.ts';
+import { realtimeHandlers } from './handlers/realtime.ts';
 import { systemHandlers } from './handlers/system.ts';
 import { errorEnvelope } from './middleware/errors.ts';
 import { cors, securityHeadersMiddleware } from './middleware/headers.ts';
@@ -17,7 +18,7 @@ import { bindRoutes, notFoundOrNotAllowed, type Handler } from './routes.ts';
 export function createApp(deps: AppDeps): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: deps.config.trustProxy });
   app.silent = true; // errors are logged by the envelope middleware, not by Koa
-  const handlers = { ...systemHandlers(deps) } as Record<string, Handler<Endpoint>>;
+  const handlers = { ...systemHandlers(deps), ...realtimeHandlers() } as Record<string, Handler<Endpoint>>;
   const router = bindRoutes(endpoints, handlers, deps);
 
   app.use(requestId());

@@ -1,0 +1,75 @@
+/**
+ * One authenticated WebSocket: who it belongs to, its heartbeat flag, its
+ * token bucket and the channels it joined. Kept small on purpose: an idle
+ * socket should cost well under 20 KiB, and there are no per-socket timers.
+ */
+import type { WebSocket } from 'ws';
+import type { AppError } from '../core/errors.ts';
+
+/** Who a socket belongs to; what `authenticateToken` returns during the upgrade. */
+export interface SocketIdentity {
+  userId: string;
+  role: 'player' | 'moderator' | 'admin';
+  sessionId: string;
+}
+
+export interface BucketLimits {
+  ratePerSecond: number;
+  burst: number;
+}
+
+export class Connection {
+  readonly id: string;
+  readonly userId: string;
+  readonly role: SocketIdentity['role'];
+  readonly sessionId: string;
+  readonly socket: WebSocket;
+  /** performance.now() at accept: the registry closes the oldest first. */
+  readonly openedAt: number;
+  /** Channels joined through the gateway (chat conversations, match audiences). */
+  readonly channels = new Set<string>();
+  /** Cleared by each heartbeat round, set again by a pong or any message. */
+  alive = true;
+  /** The code the server closed with, when it did; metrics prefer it to what the peer echoes. */
+  closeCode: number | undefined;
+  #tokens: number;
+  #refilledAt: number;
+
+  constructor(options: { id: string; identity: SocketIdentity; socket: WebSocket; limits: BucketLimits; now: number }) {
+    this.id = options.id;
+    this.userId = options.identity.userId;
+    this.role = options.identity.role;
+    this.sessionId = options.identity.sessionId;
+    this.socket = options.socket;
+    this.openedAt = options.now;
+    this.#tokens = options.limits.burst;
+    this.#refilledAt = options.now;
+  }
+
+  /** Token bucket: refills at `ratePerSecond` up to `burst`; false when the message must be refused. */
+  take(limits: BucketLimits, now: number): boolean {
+    const elapsed = now - this.#refilledAt;
+    this.#refilledAt = now;
+    this.#tokens = Math.min(limits.burst, this.#tokens + (elapsed * limits.ratePerSecond) / 1000);
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** Closes with the close code of the error table; the reason is the error's message, cut to fit a close frame. */
+  closeWith(error: AppError): void {
+    this.closeWithCode(error.wsCloseCode, error.message);
+  }
+
+  closeWithCode(code: number, reason: string): void {
+    if (this.closeCode !== undefined) return;
+    this.closeCode = code;
+    this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+  }
+
+  /** Drops the TCP connection without a close handshake (dead peers). */
+  terminate(): void {
+    if (this.closeCode === undefined) this.closeCode = 1006;
+    this.socket.terminate();
+  }
+}
