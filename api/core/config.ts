@@ -66,6 +66,24 @@ const envSchema = z.object({
   WS_MAX_SOCKETS_PER_USER: positiveInt.default(5),
   WS_PING_INTERVAL_MS: positiveInt.default(30_000),
   WS_BACKPRESSURE_BYTES: positiveInt.default(64 * 1024),
+  LOG_ELASTICSEARCH_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  LOG_ELASTICSEARCH_API_KEY: z.string().min(8, 'must be an Elasticsearch API key (base64 id:key)').optional(),
+  LOG_ELASTICSEARCH_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9_]{1,100}$/, 'must be lowercase letters, digits or _ (the data stream namespace)')
+    .default('default'),
+  LOG_SHIPPING_BUFFER: positiveInt.default(10_000),
+  PONG_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be smtp://user:pass@host:port or smtps://…').optional(),
+  MAIL_FROM: z.string().min(3).default('pongctl <no-reply@localhost>'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  AUTH_LOGIN_MAX_FAILURES: positiveInt.default(5),
+  AUTH_LOGIN_WINDOW_MINUTES: positiveInt.default(15),
+  AUTH_RATE_LIMIT_PER_MINUTE: positiveInt.default(60),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt.default(30),
+  PASSWORD_RESET_TTL_MINUTES: positiveInt.default(30),
+  PASSWORD_SCRYPT_LOG2N: z.coerce.number({ error: 'must be a whole number' }).int().min(14, 'must be at least 14').max(20, 'must be at most 20').default(15),
 });
 
 export type Config = Readonly<{
@@ -86,6 +104,25 @@ export type Config = Readonly<{
   /** Prefix of the Redis channels of the bus, so deployments (or test runs) sharing a Redis stay apart. */
   redisPrefix: string;
   ws: WsConfig;
+  /** Direct shipping to Elasticsearch; undefined unless both URL and API key are set. */
+  logShipping: Readonly<{ url: string; apiKey: string; namespace: string; bufferSize: number }> | undefined;
+  auth: AuthConfig;
+}>;
+
+/** Identity settings: bootstrap admin, mail, token lifetimes, throttling, hash cost. */
+export type AuthConfig = Readonly<{
+  adminPassword: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Base of links in mails; http://HOST:PORT when unset. */
+  publicUrl: string;
+  loginMaxFailures: number;
+  loginWindowMinutes: number;
+  rateLimitPerMinute: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  passwordResetTtlMinutes: number;
+  scryptLog2N: number;
 }>;
 
 /** Limits of the WebSocket gateway (api/realtime). */
@@ -121,6 +158,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new AppError('CONFIG', 'Invalid configuration', problems);
   }
   const e = parsed.data;
+  if (Boolean(e.LOG_ELASTICSEARCH_URL) !== Boolean(e.LOG_ELASTICSEARCH_API_KEY)) {
+    const missing = e.LOG_ELASTICSEARCH_URL ? 'LOG_ELASTICSEARCH_API_KEY' : 'LOG_ELASTICSEARCH_URL';
+    throw new AppError('CONFIG', 'Invalid configuration', [{ variable: missing, message: 'must be set together with the other LOG_ELASTICSEARCH_* variable' }]);
+  }
+  const logShipping =
+    e.LOG_ELASTICSEARCH_URL && e.LOG_ELASTICSEARCH_API_KEY
+      ? Object.freeze({ url: e.LOG_ELASTICSEARCH_URL, apiKey: e.LOG_ELASTICSEARCH_API_KEY, namespace: e.LOG_ELASTICSEARCH_NAMESPACE, bufferSize: e.LOG_SHIPPING_BUFFER })
+      : undefined;
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -144,6 +189,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
       pingIntervalMs: e.WS_PING_INTERVAL_MS,
       backpressureBytes: e.WS_BACKPRESSURE_BYTES,
+    }),
+    logShipping,
+    auth: Object.freeze({
+      adminPassword: e.PONG_ADMIN_PASSWORD,
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+      loginMaxFailures: e.AUTH_LOGIN_MAX_FAILURES,
+      loginWindowMinutes: e.AUTH_LOGIN_WINDOW_MINUTES,
+      rateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      passwordResetTtlMinutes: e.PASSWORD_RESET_TTL_MINUTES,
+      scryptLog2N: e.PASSWORD_SCRYPT_LOG2N,
     }),
   });
 }
@@ -171,4 +230,22 @@ export const configDocs: ReadonlyArray<readonly [string, string, string]> = [
   ['WS_MAX_SOCKETS_PER_USER', '5', 'Open sockets per user on one instance; a new one closes the oldest with 4409'],
   ['WS_PING_INTERVAL_MS', '30000', 'Protocol ping interval; a socket that has not answered the previous ping is terminated'],
   ['WS_BACKPRESSURE_BYTES', '65536', 'Send buffer above which droppable frames (typing, presence, spectator frames) are skipped; at 16× a socket is closed with 1013'],
+  ['LOG_ELASTICSEARCH_URL', '(unset)', 'Also ship logs straight to this Elasticsearch (with LOG_ELASTICSEARCH_API_KEY); stdout always gets them'],
+  ['LOG_ELASTICSEARCH_API_KEY', '(unset)', 'Encoded API key with create_doc + auto_configure on logs-pong.* (`pongctl logs setup-security` mints one)'],
+  ['LOG_ELASTICSEARCH_NAMESPACE', 'default', 'Data stream namespace: logs go to logs-<dataset>-<namespace>'],
+  ['PONG_ADMIN_PASSWORD', '(random)', 'Password of the `admin` account created on the first start with an empty database; when unset a random one is printed once on stderr and written to PONG_DATA_DIR/initial-admin-password (0600)'],
+  ['SMTP_URL', '(unset)', 'smtp(s)://user:pass@host:port for password-reset mail; unset writes mail to the mail_outbox table and logs its id'],
+  ['MAIL_FROM', 'pongctl <no-reply@localhost>', 'Sender of account mail'],
+  ['PUBLIC_URL', 'http://HOST:PORT', 'Public base URL used in password-reset links'],
+  ['AUTH_LOGIN_MAX_FAILURES', '5', 'Failed logins allowed per account and per IP within the window, then 429'],
+  ['AUTH_LOGIN_WINDOW_MINUTES', '15', 'Window of the failed-login counters'],
+  ['AUTH_RATE_LIMIT_PER_MINUTE', '60', 'Requests per minute one IP may send to /api/v1/auth/*'],
+  ['ACCESS_TOKEN_TTL_SECONDS', '900', 'Lifetime of access tokens (JWT)'],
+  ['REFRESH_TOKEN_TTL_DAYS', '30', 'Lifetime of refresh tokens; each refresh rotates the token'],
+  ['PASSWORD_RESET_TTL_MINUTES', '30', 'Lifetime of password-reset tokens (single use)'],
+  ['PASSWORD_SCRYPT_LOG2N', '15', 'scrypt cost: N = 2^value (r=8, p=1); 15 uses 32 MiB and ≥ 20 ms per hash'],
+  ['LOG_SHIPPING_BUFFER', '10000', 'Log lines held in memory while Elasticsearch is slow or down; the oldest are dropped beyond it'],
 ];
+
+/** Every variable loadConfig reads, so tests can prove each one is documented. */
+export const configVariableNames: readonly string[] = Object.keys(envSchema.shape);
