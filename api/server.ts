@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
+import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import { createDb, engineOf, type Db } from './core/db.ts';
 import { createLogging } from './core/logging.ts';
@@ -13,7 +14,11 @@ import type { Logger } from './core/logger.ts';
 import { createMetrics } from './core/metrics.ts';
 import { ensureSecret } from './core/secrets.ts';
 import { version } from './core/version.ts';
+import { authenticateBearer } from './domain/accounts/authenticate.ts';
+import { ensureBootstrapAdmin } from './domain/accounts/bootstrap.ts';
+import { closeAccountsDeps, createAccountsDeps, type AccountsDeps } from './domain/accounts/deps.ts';
 import { createApp } from './http/app.ts';
+import { createAuthenticate } from './http/auth.ts';
 import type { AuthenticateToken } from './realtime/gateway.ts';
 import { startRealtime, type Realtime } from './realtime/start.ts';
 
@@ -25,6 +30,10 @@ export interface StartOptions {
   validateResponses?: boolean;
   /** Overrides how WebSocket upgrades verify access tokens (the default is the accounts credential check). */
   authenticateToken?: AuthenticateToken;
+  /** Time source for tokens, throttles, resets and bans (tests inject a manual clock). */
+  clock?: Clock;
+  /** Where the first start prints the generated admin password; process.stderr by default. */
+  stderr?: { write(text: string): unknown };
 }
 
 export interface RunningServer {
@@ -34,6 +43,8 @@ export interface RunningServer {
   logger: Logger;
   /** The WebSocket gateway and the bus, for areas and tests. */
   realtime: Realtime;
+  /** The identity layer (credential cache with onRevoke, mailer, throttles), for areas and tests. */
+  accounts: AccountsDeps;
   /** Stops accepting, waits for in-flight requests (bounded), closes the database. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -63,7 +74,8 @@ function closeServer(server: http.Server, timeoutMs: number): Promise<void> {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const engine = engineOf(config);
-  ensureSecret(config.dataDir, 'jwt-secret', config.jwtSecret);
+  const jwtSecret = ensureSecret(config.dataDir, 'jwt-secret', config.jwtSecret);
+  const clock = options.clock ?? systemClock;
   const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax });
   try {
     const metrics = createMetrics({ version, db });
@@ -73,12 +85,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       const [, applied] = (await db.migrate.latest()) as [number, string[]];
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     }
-    const app = createApp({ config, db, logger, logs, metrics, version, engine, validateResponses: options.validateResponses });
+    const accounts = await createAccountsDeps({
+      db, logger: logs.app, auditLogger: logs.audit, clock, auth: config.auth, dataDir: config.dataDir, jwtSecret, redisUrl: config.redisUrl, metrics: metrics.auth,
+    });
+    // Test runs keep their output clean; the password is still in PONG_DATA_DIR/initial-admin-password.
+    await ensureBootstrapAdmin(accounts, options.stderr ?? (config.nodeEnv === 'test' ? { write: () => true } : process.stderr));
+    const app = createApp({
+      config, db, logger, logs, metrics, version, engine, clock, accounts,
+      authenticate: createAuthenticate(accounts),
+      validateResponses: options.validateResponses,
+    });
     const realtime = await startRealtime({
       config,
       logger,
       metrics: metrics.ws,
-      authenticateToken: options.authenticateToken,
+      authenticateToken:
+        options.authenticateToken ??
+        (async (token) => {
+          const { user, sessionId, tokenId } = await authenticateBearer(accounts, token);
+          return { userId: user.id, role: user.role, sessionId: sessionId ?? `pat:${tokenId}` };
+        }),
       validateOutgoing: options.validateResponses,
     });
     const handle = app.callback();
@@ -89,6 +115,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
     const address = await listen(server, config.port, config.host).catch(async (err: unknown) => {
       await realtime.close(0);
+      await closeAccountsDeps(accounts);
       throw err;
     });
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -101,11 +128,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       db,
       logger,
       realtime,
+      accounts,
       shutdown: () =>
         (closing ??= (async () => {
           logger.info('shutting down');
           await realtime.close(config.shutdownTimeoutMs);
           await closeServer(server, config.shutdownTimeoutMs);
+          await closeAccountsDeps(accounts);
           await db.destroy();
           await logging.close(config.shutdownTimeoutMs);
         })()),

@@ -22,6 +22,8 @@ export interface Endpoint {
   readonly query?: z.ZodObject;
   /** JSON request body. */
   readonly body?: z.ZodType;
+  /** Raw (non-JSON) request body, e.g. an image: accepted types and its own size limit (413). */
+  readonly binaryBody?: { readonly contentTypes: readonly string[]; readonly maxBytes: number };
   /** Schema of `data` in the success envelope (or of the raw body when `raw`). */
   readonly response: z.ZodType;
   /** Schema of `meta` in the success envelope; lists carry `{nextCursor}`. */
@@ -45,7 +47,7 @@ type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 export interface RequestOf<E extends Endpoint> {
   params: Infer<E['params']>;
   query: Infer<E['query']>;
-  body: Infer<E['body']>;
+  body: E['binaryBody'] extends object ? Uint8Array : Infer<E['body']>;
 }
 
 /** What a caller gets back in `data`. */

@@ -3,10 +3,18 @@
  * Areas add their tables here.
  */
 import { realtimeEndpoints } from './realtime-endpoints.ts';
+import { accountEndpoints } from './accounts.ts';
+import { adminUserEndpoints } from './admin-users.ts';
+import { auditEndpoints } from './audit.ts';
 import { systemEndpoints } from './system.ts';
+import { userEndpoints } from './users.ts';
 
 export const endpoints = {
   ...systemEndpoints,
+  ...accountEndpoints,
+  ...userEndpoints,
+  ...adminUserEndpoints,
+  ...auditEndpoints,
   ...realtimeEndpoints,
 };
 

@@ -31,7 +31,7 @@ function parameters(endpoint: Endpoint): JsonSchema[] {
 function errorResponses(endpoint: Endpoint): Record<string, JsonSchema> {
   const codes: ErrorCode[] = ['INTERNAL'];
   if (endpoint.params || endpoint.query || endpoint.body) codes.push('VALIDATION');
-  if (endpoint.body) codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
+  if (endpoint.body || endpoint.binaryBody) codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
   if (endpoint.auth !== 'public') codes.push('UNAUTHENTICATED');
   if (endpoint.auth === 'moderator' || endpoint.auth === 'admin') codes.push('FORBIDDEN');
   if (endpoint.params) codes.push('NOT_FOUND');
@@ -69,6 +69,10 @@ function operation(endpoint: Endpoint): JsonSchema {
   if (endpoint.auth !== 'public') op.security = [{ bearer: [] }];
   if (endpoint.body) {
     op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(endpoint.body, 'input') } } };
+  }
+  if (endpoint.binaryBody) {
+    const content = Object.fromEntries(endpoint.binaryBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary', maxLength: endpoint.binaryBody!.maxBytes } }]));
+    op.requestBody = { required: true, content };
   }
   return op;
 }

@@ -9,6 +9,9 @@ import type { Endpoint } from '../contract/endpoint.ts';
 import type { AppDeps, RequestState } from './context.ts';
 import { realtimeHandlers } from './handlers/realtime.ts';
 import { systemHandlers } from './handlers/system.ts';
+import { accountHandlers, authRateLimit } from './handlers/accounts.ts';
+import { adminHandlers } from './handlers/admin.ts';
+import { userHandlers } from './handlers/users.ts';
 import { errorEnvelope } from './middleware/errors.ts';
 import { cors, securityHeadersMiddleware } from './middleware/headers.ts';
 import { accessLog, requestMetrics } from './middleware/observe.ts';
@@ -18,7 +21,13 @@ import { bindRoutes, notFoundOrNotAllowed, type Handler } from './routes.ts';
 export function createApp(deps: AppDeps): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: deps.config.trustProxy });
   app.silent = true; // errors are logged by the envelope middleware, not by Koa
-  const handlers = { ...systemHandlers(deps), ...realtimeHandlers() } as Record<string, Handler<Endpoint>>;
+  const handlers = {
+    ...systemHandlers(deps),
+    ...realtimeHandlers(),
+    ...accountHandlers(deps.accounts),
+    ...userHandlers(deps.accounts),
+    ...adminHandlers(deps.accounts),
+  } as Record<string, Handler<Endpoint>>;
   const router = bindRoutes(endpoints, handlers, deps);
 
   app.use(requestId());
@@ -27,6 +36,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   app.use(errorEnvelope(deps.logger));
   app.use(securityHeadersMiddleware());
   app.use(cors(deps.config.corsOrigins));
+  app.use(authRateLimit(deps.accounts));
   app.use(router.routes());
   app.use(notFoundOrNotAllowed(router));
   return app;

@@ -1,14 +1,26 @@
 /** Types shared by the HTTP layer: what middleware and handlers see. */
 import type Koa from 'koa';
+import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { AuthRequirement } from '../contract/endpoint.ts';
+import type { AccountsDeps } from '../domain/accounts/deps.ts';
 
 /** Whoever performs an action: a signed-in user with a role, or the system itself. */
 export type Actor =
-  | { kind: 'user'; id: string; role: 'player' | 'moderator' | 'admin'; sessionId?: string }
+  | {
+      kind: 'user';
+      id: string;
+      role: 'player' | 'moderator' | 'admin';
+      /** Set when signed in with a session (JWT); absent for personal access tokens. */
+      sessionId?: string;
+      /** Lowercase username key, for the audit log. */
+      username?: string;
+      /** Set when authenticated with a personal access token. */
+      tokenId?: string;
+    }
   | { kind: 'system' };
 
 /** Turns a request's credentials into an actor allowed to meet `requirement`, or throws AppError. */
@@ -21,6 +33,10 @@ export interface AppDeps {
   metrics: Metrics;
   version: string;
   engine: 'postgres' | 'pglite';
+  /** Time for every rule that depends on it; tests inject a manual clock. */
+  clock: Clock;
+  /** The identity layer: credential cache, throttles, mailer, keys (api/domain/accounts). */
+  accounts: AccountsDeps;
   /** Absent until an identity layer is wired: then every non-public route answers 401. */
   authenticate?: Authenticate;
   /** Check every response against its contract schema (tests turn this on). */

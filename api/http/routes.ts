@@ -9,15 +9,16 @@ import type { Endpoint, MetaOf, RequestOf, ResponseOf } from '../contract/endpoi
 import { AppError, zodIssues } from '../core/errors.ts';
 import type { Actor, AppContext, AppDeps, RequestState } from './context.ts';
 import { readJsonBody } from './middleware/json-body.ts';
+import { readBinaryBody } from './middleware/raw-body.ts';
 
 export interface HandlerInput<E extends Endpoint> extends RequestOf<E> {
   actor: Actor | undefined;
   ctx: AppContext;
 }
 
-/** Raw endpoints may hand back pre-serialised text. */
+/** Raw endpoints may hand back pre-serialised text or bytes, with their own type, headers and status (304). */
 export type HandlerResult<E extends Endpoint> = E['raw'] extends object
-  ? { raw: ResponseOf<E> | string }
+  ? { raw: ResponseOf<E> | string | Buffer; contentType?: string; headers?: Record<string, string>; status?: number }
   : { data: ResponseOf<E>; meta?: MetaOf<E>; status?: number };
 
 export type Handler<E extends Endpoint> = (input: HandlerInput<E>) => Promise<HandlerResult<E>>;
@@ -49,8 +50,14 @@ async function authenticate(deps: AppDeps, ctx: AppContext, endpoint: Endpoint):
 
 function respond(ctx: AppContext, endpoint: Endpoint, result: Record<string, unknown>, validate: boolean): void {
   if (endpoint.raw) {
-    ctx.type = endpoint.raw.contentType;
-    ctx.body = typeof result.raw === 'string' ? result.raw : JSON.stringify(result.raw);
+    for (const [name, value] of Object.entries((result.headers ?? {}) as Record<string, string>)) ctx.set(name, value);
+    ctx.type = (result.contentType as string | undefined) ?? endpoint.raw.contentType;
+    if (result.status === 304) {
+      ctx.status = 304;
+      return;
+    }
+    const raw = result.raw;
+    ctx.body = typeof raw === 'string' || Buffer.isBuffer(raw) ? raw : JSON.stringify(raw);
     return;
   }
   const data = result.data;
@@ -81,7 +88,11 @@ export function bindRoutes(
       const params = endpoint.params ? parsePart(endpoint.params, ctx.params, 'params') : undefined;
       if (!endpoint.query) rejectUnexpectedQuery(ctx);
       const query = endpoint.query ? parsePart(endpoint.query, ctx.query, 'query') : undefined;
-      const body = endpoint.body ? parsePart(endpoint.body, await readJsonBody(ctx, limit), 'body') : undefined;
+      const body = endpoint.binaryBody
+        ? await readBinaryBody(ctx, endpoint.binaryBody)
+        : endpoint.body
+          ? parsePart(endpoint.body, await readJsonBody(ctx, limit), 'body')
+          : undefined;
       const result = await handler({ params, query, body, actor, ctx } as HandlerInput<Endpoint>);
       respond(ctx, endpoint, result as Record<string, unknown>, deps.validateResponses ?? false);
     });

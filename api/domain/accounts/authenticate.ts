@@ -1,0 +1,24 @@
+/**
+ * The one credential check shared by HTTP and the WebSocket upgrade: resolve
+ * the bearer token through the cache, refuse deleted and banned accounts, and
+ * enforce the role order player < moderator < admin.
+ */
+import { AppError } from '../../core/errors.ts';
+import type { AccountsDeps } from './deps.ts';
+import type { Principal } from './credentials.ts';
+import { assertNotBanned } from './views.ts';
+
+export type Role = 'player' | 'moderator' | 'admin';
+const rank: Record<Role, number> = { player: 0, moderator: 1, admin: 2 };
+
+/** A valid, unbanned principal for `token`, or AppError UNAUTHENTICATED / FORBIDDEN. */
+export async function authenticateBearer(deps: Pick<AccountsDeps, 'credentials' | 'clock'>, token: string): Promise<Principal> {
+  const principal = await deps.credentials.resolve(token);
+  assertNotBanned(principal.user, deps.clock.now());
+  return principal;
+}
+
+export function assertRole(role: Role, needed: 'user' | Role): void {
+  if (needed === 'user' || rank[role] >= rank[needed]) return;
+  throw new AppError('FORBIDDEN', `This needs the ${needed} role`, { reason: 'ROLE', required: needed });
+}

@@ -1,0 +1,235 @@
+/**
+ * The accounts area's queries: users, sessions and refresh tokens, reset
+ * tokens, personal access tokens, recovery codes and the mail outbox. The only
+ * file of the area that talks to knex; services open the transactions.
+ */
+import type { Knex } from 'knex';
+
+export type Q = Knex | Knex.Transaction;
+type Time = Date | string;
+
+export interface UserRow {
+  id: string;
+  username: string;
+  username_key: string;
+  email: string | null;
+  email_key: string | null;
+  password_hash: string | null;
+  role: 'player' | 'moderator' | 'admin';
+  status: 'active' | 'banned' | 'deleted';
+  display_name: string;
+  bio: string;
+  avatar_type: string | null;
+  avatar_etag: string | null;
+  avatar_width: number | null;
+  avatar_height: number | null;
+  avatar_bytes: number | null;
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_enabled: boolean;
+  totp_last_step: number | null;
+  ban_reason: string | null;
+  banned_until: Time | null;
+  banned_at: Time | null;
+  deleted_at: Time | null;
+  last_login_at: Time | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export type NewUser = Pick<UserRow, 'id' | 'username' | 'username_key' | 'email' | 'email_key' | 'password_hash' | 'role' | 'display_name'>;
+
+export const findUserById = (q: Q, id: string) => q<UserRow>('users').where({ id }).first();
+export const findUserByKey = (q: Q, key: string) => q<UserRow>('users').where({ username_key: key }).first();
+export const findUserByEmailKey = (q: Q, key: string) => q<UserRow>('users').where({ email_key: key }).first();
+
+/** A user by lowercase username or normalised email, deleted accounts excluded. */
+export const findUserByLogin = (q: Q, key: string) =>
+  q<UserRow>('users')
+    .where((w) => {
+      void w.where({ username_key: key }).orWhere({ email_key: key });
+    })
+    .whereNot({ status: 'deleted' })
+    .first();
+
+export async function insertUser(q: Q, user: NewUser, now: Date): Promise<UserRow> {
+  const [row] = await q<UserRow>('users').insert({ ...user, created_at: now, updated_at: now }).returning('*');
+  return row as UserRow;
+}
+
+export async function updateUser(q: Q, id: string, patch: Partial<UserRow>, now: Date): Promise<UserRow> {
+  const [row] = await q<UserRow>('users').where({ id }).update({ ...patch, updated_at: now }).returning('*');
+  return row as UserRow;
+}
+
+export async function countUsers(q: Q): Promise<number> {
+  const row = await q('users').count<{ n: number }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+export async function countActiveAdmins(q: Q): Promise<number> {
+  const row = await q('users').where({ role: 'admin' }).whereNot({ status: 'deleted' }).count<{ n: number }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+const likePrefix = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export interface UserSearch {
+  q?: string;
+  role?: string;
+  status?: 'active' | 'banned' | 'deleted';
+  now: Date;
+  limit: number;
+  after?: string;
+  includeDeleted: boolean;
+}
+
+/** Users ordered by username key, with optional prefix, role and effective-status filters. */
+export function searchUsers(q: Q, s: UserSearch): Promise<UserRow[]> {
+  const query = q<UserRow>('users').orderBy('username_key').limit(s.limit + 1);
+  if (s.after !== undefined) query.where('username_key', '>', s.after);
+  if (s.q) {
+    const prefix = likePrefix(s.q);
+    query.where((w) => {
+      void w.whereRaw(`username_key like ? escape '\\'`, [prefix]).orWhereRaw(`lower(display_name) like ? escape '\\'`, [prefix]);
+    });
+  }
+  if (s.role) query.where('role', s.role);
+  // A ban whose end has passed counts as active.
+  const banActive = (w: Knex.QueryBuilder) => {
+    void w.whereNull('banned_until').orWhere('banned_until', '>', s.now);
+  };
+  const banOver = (w: Knex.QueryBuilder) => {
+    void w.where({ status: 'banned' }).where('banned_until', '<=', s.now);
+  };
+  if (s.status === 'banned') query.where({ status: 'banned' }).where(banActive);
+  else if (s.status === 'active') {
+    query.where((w) => {
+      void w.where({ status: 'active' }).orWhere(banOver);
+    });
+  }
+  else if (s.status === 'deleted') query.where({ status: 'deleted' });
+  else if (!s.includeDeleted) query.whereNot({ status: 'deleted' });
+  return query;
+}
+
+// Sessions and refresh tokens
+
+export interface SessionRow {
+  id: string;
+  user_id: string;
+  expires_at: Time;
+  revoked_at: Time | null;
+}
+
+export async function insertSession(q: Q, row: { id: string; user_id: string; user_agent: string | null; ip: string | null; expires_at: Date }, now: Date) {
+  await q('sessions').insert({ ...row, created_at: now });
+}
+
+export const findSession = (q: Q, id: string) => q<SessionRow>('sessions').select('id', 'user_id', 'expires_at', 'revoked_at').where({ id }).first();
+
+export async function revokeSessions(q: Q, where: { id?: string; userId?: string; exceptId?: string }, reason: string, now: Date): Promise<string[]> {
+  const query = q('sessions').whereNull('revoked_at');
+  if (where.id) query.where({ id: where.id });
+  if (where.userId) query.where({ user_id: where.userId });
+  if (where.exceptId) query.whereNot({ id: where.exceptId });
+  const rows: { id: string }[] = await query.update({ revoked_at: now, revoked_reason: reason }).returning('id');
+  return rows.map((r) => r.id);
+}
+
+export async function touchSession(q: Q, id: string, now: Date, expiresAt: Date): Promise<void> {
+  await q('sessions').where({ id }).update({ last_refreshed_at: now, expires_at: expiresAt });
+}
+
+export async function insertRefreshToken(q: Q, row: { token_hash: string; session_id: string; expires_at: Date }, now: Date): Promise<void> {
+  await q('refresh_tokens').insert({ ...row, created_at: now });
+}
+
+export interface RefreshRow {
+  token_hash: string;
+  session_id: string;
+  expires_at: Time;
+  rotated_at: Time | null;
+  user_id: string;
+  session_revoked_at: Time | null;
+}
+
+export const findRefreshToken = (q: Q, hash: string) =>
+  q('refresh_tokens as r')
+    .join('sessions as s', 's.id', 'r.session_id')
+    .select<RefreshRow[]>('r.token_hash', 'r.session_id', 'r.expires_at', 'r.rotated_at', 's.user_id', 's.revoked_at as session_revoked_at')
+    .where('r.token_hash', hash)
+    .first();
+
+/** Marks a refresh token used; false when another request rotated it first. */
+export async function rotateRefreshToken(q: Q, hash: string, now: Date): Promise<boolean> {
+  return (await q('refresh_tokens').where({ token_hash: hash }).whereNull('rotated_at').update({ rotated_at: now })) === 1;
+}
+
+// Password resets
+
+export async function insertReset(q: Q, row: { token_hash: string; user_id: string; requested_by: string; expires_at: Date }, now: Date) {
+  await q('password_resets').insert({ ...row, created_at: now });
+}
+
+export const findReset = (q: Q, hash: string) =>
+  q<{ user_id: string; expires_at: Time; used_at: Time | null }>('password_resets').where('token_hash', hash).first();
+
+/** Uses up every open reset token of the user; true when `hash` was one of them. */
+export async function consumeResets(q: Q, userId: string, hash: string, now: Date): Promise<boolean> {
+  const rows: { token_hash: string }[] = await q('password_resets').where({ user_id: userId }).whereNull('used_at').update({ used_at: now }).returning('token_hash');
+  return rows.some((r) => r.token_hash === hash);
+}
+
+// Personal access tokens
+
+export interface PatRow {
+  id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  created_at: Time;
+  expires_at: Time | null;
+  last_used_at: Time | null;
+}
+
+const patColumns = ['id', 'user_id', 'name', 'prefix', 'created_at', 'expires_at', 'last_used_at'];
+
+export async function insertPat(q: Q, row: Omit<PatRow, 'created_at' | 'last_used_at'> & { token_hash: string }, now: Date): Promise<PatRow> {
+  const [created] = await q('personal_access_tokens').insert({ ...row, created_at: now }).returning(patColumns);
+  return created as PatRow;
+}
+
+export function listPats(q: Q, userId: string, page: { limit: number; after?: [string, string] }): Promise<PatRow[]> {
+  const query = q('personal_access_tokens').select<PatRow[]>(patColumns).where({ user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(page.limit + 1);
+  if (page.after) query.whereRaw('(created_at, id) > (?::timestamptz, ?::uuid)', page.after);
+  return query;
+}
+
+export const deletePats = (q: Q, where: { user_id: string; id?: string }) => q('personal_access_tokens').where(where).delete();
+export const findPatByHash = (q: Q, hash: string): Promise<PatRow | undefined> =>
+  q('personal_access_tokens').select<PatRow[]>(patColumns).where('token_hash', hash).first();
+export const touchPat = (q: Q, id: string, now: Date) => q('personal_access_tokens').where({ id }).update({ last_used_at: now });
+
+// 2FA recovery codes
+
+export async function replaceRecoveryCodes(q: Q, userId: string, hashes: string[]): Promise<void> {
+  await q('recovery_codes').where({ user_id: userId }).delete();
+  if (hashes.length > 0) await q('recovery_codes').insert(hashes.map((code_hash) => ({ user_id: userId, code_hash })));
+}
+
+/** Marks an unused recovery code used; false when there is none with this hash. */
+export async function useRecoveryCode(q: Q, userId: string, hash: string, now: Date): Promise<boolean> {
+  return (await q('recovery_codes').where({ user_id: userId, code_hash: hash }).whereNull('used_at').update({ used_at: now })) > 0;
+}
+
+// Mail outbox
+
+export async function insertOutbox(q: Q, row: { to_address: string; subject: string; body: string; transport: string }): Promise<number> {
+  const [created] = await q('mail_outbox').insert(row).returning('id');
+  return Number((created as { id: number }).id);
+}
+
+export async function markOutbox(q: Q, id: number, result: { sent_at?: Date; error?: string }): Promise<void> {
+  await q('mail_outbox').where({ id }).update(result);
+}

@@ -1,0 +1,121 @@
+/**
+ * Accounts test helpers: a server with an injectable clock and relaxed
+ * /auth rate limits, and small calls (register, login, authorised fetch).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { manualClock, type ManualClock } from '../../api/core/clock.ts';
+import { loadConfig } from '../../api/core/config.ts';
+import { startServer, type RunningServer } from '../../api/server.ts';
+import { testDatabaseUrl } from './env.ts';
+import { LogCapture } from './server.ts';
+
+export const adminPassword = 'Admin-Test-Pass-42';
+
+export interface AuthTestServer extends RunningServer {
+  clock: ManualClock;
+  dataDir: string;
+  logText(): string;
+  stderrText(): string;
+  stop(): Promise<void>;
+}
+
+/** A server whose clock only moves when the test says so. Defaults keep the hash cheap and /auth unthrottled per minute. */
+export async function startAuthServer(env: Record<string, string> = {}): Promise<AuthTestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-acc-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: testDatabaseUrl,
+    PONG_DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'test',
+    PONG_ADMIN_PASSWORD: adminPassword,
+    PASSWORD_SCRYPT_LOG2N: '14',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_LOGIN_MAX_FAILURES: '1000',
+    ...env,
+  });
+  const capture = new LogCapture();
+  const clock = manualClock(Date.now());
+  let stderr = '';
+  const server = await startServer({ config, migrate: true, logDestination: capture, validateResponses: true, clock, stderr: { write: (t: string) => (stderr += t) } });
+  return {
+    ...server,
+    clock,
+    dataDir,
+    logText: () => capture.chunks.join(''),
+    stderrText: () => stderr,
+    async stop() {
+      await server.shutdown();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export async function api(base: string, method: string, pathname: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const res = await fetch(base + pathname, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+let counter = 0;
+/** A unique username for this run (PostgreSQL keeps rows between servers of one run). */
+export function uniqueName(prefix = 'u'): string {
+  counter++;
+  return `${prefix}${process.pid.toString(36)}${counter.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.slice(0, 20);
+}
+
+export interface Registered {
+  username: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+  id: string;
+}
+
+export async function register(base: string, prefix = 'u'): Promise<Registered> {
+  const username = uniqueName(prefix);
+  const email = `${username}@example.test`;
+  const password = `pw-${username}-Secret!`;
+  const res = await api(base, 'POST', '/api/v1/auth/register', { body: { username, email, password } });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { username, email, password, accessToken: res.body.data.accessToken, refreshToken: res.body.data.refreshToken, id: res.body.data.user.id };
+}
+
+export async function loginAs(base: string, login: string, password: string): Promise<string> {
+  const res = await api(base, 'POST', '/api/v1/auth/login', { body: { login, password } });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data.accessToken as string;
+}
+
+/** A user with `role`, created by the bootstrap admin. */
+export async function userWithRole(base: string, adminToken: string, role: 'player' | 'moderator' | 'admin'): Promise<Registered> {
+  const user = await register(base, role.slice(0, 3));
+  if (role !== 'player') {
+    const res = await api(base, 'PATCH', `/api/v1/admin/users/${user.username}`, { token: adminToken, body: { role } });
+    if (res.status !== 200) throw new Error(`set role failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return user;
+}
