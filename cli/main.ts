@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import { registerAlerts } from './commands/alerts/index.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDb } from './commands/db.ts';
 import { registerServe } from './commands/serve.ts';
@@ -51,6 +52,7 @@ function buildProgram(state: { exitCode: number }): Command {
   registerStatus(program, run);
   registerVersion(program, run);
   registerConfig(program, run);
+  registerAlerts(program, run);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
