@@ -44,7 +44,7 @@ export function createMemoryBus(logger: Logger): Bus {
       const listeners = topics.get(topic);
       if (!listeners || listeners.size === 0) return;
       const snapshot = [...listeners];
-      queueMicrotask(() => dispatchToListeners(snapshot, data, logger, topic));
+      setImmediate(() => dispatchToListeners(snapshot, data, logger, topic));
     },
     async subscribe(topic, listener) {
       let listeners = topics.get(topic);

@@ -36,6 +36,8 @@ export interface GatewayDeps {
   authenticateToken?: AuthenticateToken;
   /** Check every outgoing message against its contract schema (tests turn this on). */
   validateOutgoing?: boolean;
+  /** The message table; the contract's by default (tests add message types of their own). */
+  messages?: Readonly<Record<string, MessageSpec>>;
 }
 
 export interface SendOptions {
@@ -77,14 +79,13 @@ export interface Gateway {
   close(timeoutMs?: number): Promise<void>;
 }
 
-const table: Readonly<Record<string, MessageSpec>> = messages;
-
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   return new GatewayImpl(deps).start();
 }
 
 class GatewayImpl implements Gateway {
   readonly #deps: GatewayDeps;
+  readonly #table: Readonly<Record<string, MessageSpec>>;
   readonly #registry: ConnectionRegistry;
   readonly #dispatcher: Dispatcher;
   readonly #wss: WebSocketServer;
@@ -95,10 +96,11 @@ class GatewayImpl implements Gateway {
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
+    this.#table = deps.messages ?? messages;
     this.#registry = new ConnectionRegistry(deps.config.maxSocketsPerUser);
     const limits = { ratePerSecond: deps.config.ratePerSecond, burst: deps.config.burst };
     const send = (conn: Connection, message: ServerMessage): boolean => this.send(conn, message);
-    this.#dispatcher = new Dispatcher(table, { logger: deps.logger, metrics: deps.metrics, limits, send, now: () => performance.now() });
+    this.#dispatcher = new Dispatcher(this.#table, { logger: deps.logger, metrics: deps.metrics, limits, send, now: () => performance.now() });
     // No compression: it would cost CPU and memory per socket and defeat prepared frames (frame.ts).
     this.#wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: deps.config.maxMessageBytes });
   }
@@ -270,7 +272,7 @@ class GatewayImpl implements Gateway {
   }
 
   #payload(message: ServerMessage, options?: SendOptions): { type: string; droppable: boolean; payload: string } {
-    const spec = table[message.type];
+    const spec = this.#table[message.type];
     if (!spec || spec.direction !== 'server') throw new Error(`${message.type} is not a server message of the contract`);
     if (this.#deps.validateOutgoing) spec.schema.parse(message);
     return { type: message.type, droppable: options?.droppable ?? spec.droppable ?? false, payload: JSON.stringify(message) };

@@ -1,0 +1,128 @@
+/**
+ * The bus: the in-process implementation, the Redis implementation against
+ * the real Redis at 127.0.0.1:6379, and two API server processes delivering
+ * to each other's sockets through Redis. Every run uses its own channel
+ * prefix so parallel runs do not hear each other.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '../../api/core/logger.ts';
+import { createMemoryBus, type Bus } from '../../api/realtime/bus.ts';
+import { createRedisBus } from '../../api/realtime/bus-redis.ts';
+import { testDatabaseUrl } from '../support/env.ts';
+import { LogCapture } from '../support/server.ts';
+import { spawnPeer, startRealtimeServer, testToken, type PeerProcess, type RealtimeTestServer } from '../support/realtime-server.ts';
+import { connect, type TestClient } from '../support/ws-client.ts';
+
+const redisUrl = 'redis://127.0.0.1:6379';
+const logger = () => createLogger({ level: 'warn', service: { name: 'test', version: '0', environment: 'test' }, destination: new LogCapture() });
+
+function collect(bus: Bus, topic: string): Promise<{ events: unknown[]; stop: () => Promise<void> }> {
+  const events: unknown[] = [];
+  return bus.subscribe(topic, (event) => events.push(event)).then((stop) => ({ events, stop }));
+}
+
+const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
+
+describe('realtime bus', () => {
+  it('in-process: delivers JSON copies asynchronously to every subscriber, until unsubscribed', async () => {
+    const bus = createMemoryBus(logger());
+    const a = await collect(bus, 'news');
+    const b = await collect(bus, 'news');
+    const other = await collect(bus, 'other');
+    const event = { n: 1, at: new Date(0), nested: { list: [1] } };
+    await bus.publish('news', event);
+    assert.equal(a.events.length, 0, 'asynchronous, as on Redis');
+    await settle(5);
+    assert.deepEqual(a.events, [{ n: 1, at: '1970-01-01T00:00:00.000Z', nested: { list: [1] } }], 'serialised like Redis would');
+    assert.notEqual(a.events[0], b.events[0], 'each listener gets its own copy');
+    assert.equal(other.events.length, 0);
+    await a.stop();
+    await bus.publish('news', { n: 2 });
+    await settle(5);
+    assert.equal(a.events.length, 1);
+    assert.equal(b.events.length, 2);
+    await bus.close();
+  });
+
+  it('in-process: a throwing listener is logged and does not starve the others', async () => {
+    const capture = new LogCapture();
+    const bus = createMemoryBus(createLogger({ level: 'warn', service: { name: 't', version: '0', environment: 'test' }, destination: capture }));
+    await bus.subscribe('t', () => {
+      throw new Error('boom');
+    });
+    const ok = await collect(bus, 't');
+    await bus.publish('t', { x: 1 });
+    await settle(5);
+    assert.deepEqual(ok.events, [{ x: 1 }]);
+    assert.match(capture.chunks.join(''), /bus listener failed/);
+    await bus.close();
+  });
+
+  it('Redis: two buses with the same prefix hear each other; another prefix does not', async () => {
+    const prefix = `pongctl-test-${randomUUID()}:`;
+    const one = await createRedisBus({ url: redisUrl, prefix, logger: logger() });
+    const two = await createRedisBus({ url: redisUrl, prefix, logger: logger() });
+    const stranger = await createRedisBus({ url: redisUrl, prefix: `${prefix}other:`, logger: logger() });
+    try {
+      const heard = await collect(two, 'chat');
+      const own = await collect(one, 'chat');
+      const strangerHeard = await collect(stranger, 'chat');
+      await one.publish('chat', { text: 'hi', n: 1 });
+      await settle(100);
+      assert.deepEqual(heard.events, [{ text: 'hi', n: 1 }]);
+      assert.deepEqual(own.events, [{ text: 'hi', n: 1 }], 'the publisher’s own subscribers hear it too');
+      assert.equal(strangerHeard.events.length, 0);
+      await heard.stop();
+      await one.publish('chat', { n: 2 });
+      await settle(100);
+      assert.equal(heard.events.length, 1, 'unsubscribed');
+    } finally {
+      await Promise.all([one.close(), two.close(), stranger.close()]);
+    }
+  });
+
+  it('Redis: start-up fails with UNAVAILABLE when Redis does not answer', async () => {
+    await assert.rejects(createRedisBus({ url: 'redis://127.0.0.1:1', prefix: 'x:', logger: logger(), connectTimeoutMs: 500 }), (err: Error & { code?: string }) => err.code === 'UNAVAILABLE');
+  });
+});
+
+describe('realtime across two API processes through Redis', () => {
+  const env = { REDIS_URL: redisUrl, REDIS_PREFIX: `pongctl-test-${randomUUID()}:` };
+  let local: RealtimeTestServer;
+  let peer: PeerProcess;
+  const clients: TestClient[] = [];
+
+  before(async function () {
+    this.timeout(30_000);
+    [local, peer] = await Promise.all([startRealtimeServer(env), spawnPeer({ ...env, DATABASE_URL: testDatabaseUrl })]);
+  });
+  afterEach(() => clients.splice(0).forEach((c) => c.close()));
+  after(async () => {
+    await local?.stop();
+    if (peer) assert.equal(await peer.stop(), 0, 'the peer shut down cleanly');
+  });
+
+  it('delivers sendToUsers from one instance to the user’s sockets on both', async () => {
+    const remote = await connect(peer.url, testToken('rita', 'r1'));
+    const here = await connect(local.url, testToken('rita', 'r2'));
+    clients.push(remote.client, here.client);
+    await local.realtime.gateway.sendToUsers(['rita'], { type: 'pong', serverTime: 'cross-instance' });
+    assert.equal((await remote.client.next('pong')).serverTime, 'cross-instance');
+    assert.equal((await here.client.next('pong')).serverTime, 'cross-instance');
+  });
+
+  it('delivers a channel broadcast to the members on the other instance', async () => {
+    const remote = await connect(peer.url, testToken('sam'));
+    clients.push(remote.client);
+    await local.realtime.gateway.broadcast('lobby', { type: 'pong', serverTime: 'lobby-news' });
+    assert.equal((await remote.client.next('pong')).serverTime, 'lobby-news');
+  });
+
+  it('closes a session revoked on one instance on the other with 4401', async () => {
+    const remote = await connect(peer.url, testToken('tess', 't1'));
+    clients.push(remote.client);
+    await local.realtime.gateway.revoke('t1');
+    assert.equal((await remote.client.closedWithin()).code, 4401);
+  });
+});
