@@ -1,35 +1,122 @@
 /**
  * The process logger: pino writing JSON lines in Elastic Common Schema field
- * names. Secrets are redacted by path wherever they appear.
+ * names (`@timestamp`, `log.level`, `message`, `service.*`, `event.dataset`,
+ * `error.*`). One root logger per process; the composition root derives one
+ * child per stream (access, app, audit, game) so every line carries exactly one
+ * `event.dataset`. Secrets and personal data are redacted by path wherever they
+ * appear (`scrubSecrets`), whichever stream writes them.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { ecsVersion, logStreams, type LogStream } from '../contract/logs.ts';
 
 export type { Logger };
 
-/** Paths censored in every log line, whichever stream writes it. */
-export const redactPaths = [
+/** Keys whose values never reach a log line, at any depth: credentials, reset links, and who a user is beyond their id. */
+export const secretKeys = [
   'authorization',
+  'cookie',
+  'set-cookie',
   'password',
+  'currentPassword',
+  'newPassword',
+  'passwordHash',
   'token',
   'accessToken',
   'refreshToken',
-  '*.authorization',
-  '*.password',
-  '*.token',
-  '*.accessToken',
-  '*.refreshToken',
-  'http.request.headers.authorization',
-  'http.request.headers.cookie',
-  'http.response.headers["set-cookie"]',
-];
+  'resetToken',
+  'resetLink',
+  'resetUrl',
+  'apiKey',
+  'api_key',
+  'secret',
+  'clientSecret',
+  'otp',
+  'totpCode',
+  'email',
+  'username',
+] as const;
+
+/** ECS dotted keys that hold headers, bodies, query strings or personal data. */
+const dottedSecretKeys = [
+  'http.request.headers',
+  'http.response.headers',
+  'http.request.body',
+  'http.request.body.content',
+  'url.query',
+  'url.original',
+  'user.email',
+  'user.name',
+  'user.full_name',
+] as const;
+
+const censor = '[REDACTED]';
+const secretKeySet: ReadonlySet<string> = new Set([
+  ...secretKeys,
+  ...secretKeys.map((k) => k.toLowerCase()),
+  ...secretKeys.map((k) => k[0]!.toUpperCase() + k.slice(1)),
+  ...dottedSecretKeys,
+]);
+const maxDepth = 4;
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Censors every secret key in a log object, in nested plain objects and arrays
+ * up to four levels deep. Copy-on-write: an object without secrets is returned
+ * as is, so the common case costs a few Set lookups. (pino's path-based
+ * `redact` with wildcards at every depth measured ≈ 45 µs per line here.)
+ */
+export function scrubSecrets<T>(value: T, depth = 0): T {
+  if (Array.isArray(value)) {
+    if (depth >= maxDepth) return value;
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, i) => {
+      const next = item !== null && typeof item === 'object' ? scrubSecrets(item, depth + 1) : item;
+      if (next !== item) (copy ??= [...value])[i] = next;
+    });
+    return (copy ?? value) as T;
+  }
+  if (value === null || typeof value !== 'object' || !isPlainObject(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const item = value[key];
+    let next = item;
+    if (secretKeySet.has(key)) next = item === undefined ? item : censor;
+    else if (item !== null && typeof item === 'object' && depth < maxDepth)
+      next = scrubSecrets(item, depth + 1);
+    if (next !== item) (out ??= { ...value })[key] = next;
+  }
+  return (out ?? value) as T;
+}
 
 export interface LoggerOptions {
   level: string;
   service: { name: string; version: string; environment: string };
-  /** Where lines go; stdout when omitted. Tests pass a memory stream. */
+  /** Where lines go; stdout when omitted. Tests pass a memory stream, the shipper a tee. */
   destination?: DestinationStream;
 }
 
+/** ECS `error.*` for an Error: type, message and the stack (the stack is what a 5xx investigation needs). */
+export function ecsError(err: unknown): {
+  type: string;
+  message: string;
+  stack_trace?: string;
+  code?: string;
+} {
+  if (!(err instanceof Error)) return { type: typeof err, message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return {
+    type: err.name,
+    message: err.message,
+    ...(err.stack ? { stack_trace: err.stack } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
+/** The root logger. Lines written through it directly carry no dataset: use `streamLoggers`. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -37,21 +124,30 @@ export function createLogger(options: LoggerOptions): Logger {
       messageKey: 'message',
       timestamp: () => `,"@timestamp":"${new Date().toISOString()}"`,
       base: {
-        'ecs.version': '8.10.0',
+        'ecs.version': ecsVersion,
         'service.name': options.service.name,
         'service.version': options.service.version,
         'service.environment': options.service.environment,
-        'event.dataset': 'pong.api',
+        'process.pid': process.pid,
       },
       formatters: {
         level: (label) => ({ 'log.level': label }),
+        log: (object) => scrubSecrets(object),
       },
-      redact: { paths: redactPaths, censor: '[REDACTED]' },
       errorKey: 'error',
-      serializers: {
-        error: (err: Error) => ({ type: err.name, message: err.message, stack_trace: err.stack }),
-      },
+      serializers: { error: ecsError, err: ecsError },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
+}
+
+export type StreamLoggers = Readonly<Record<LogStream, Logger>>;
+
+/** One child per stream, created once: each line gets its `event.dataset` and `log.logger` from here only. */
+export function streamLoggers(root: Logger): StreamLoggers {
+  const entries = Object.entries(logStreams).map(([stream, spec]) => [
+    stream,
+    root.child({ 'event.dataset': spec.dataset, 'log.logger': spec.logger }),
+  ]);
+  return Object.freeze(Object.fromEntries(entries)) as StreamLoggers;
 }

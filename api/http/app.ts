@@ -31,9 +31,9 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   const router = bindRoutes(endpoints, handlers, deps);
 
   app.use(requestId());
-  if (deps.config.accessLog) app.use(accessLog(deps.logger));
+  if (deps.config.accessLog) app.use(accessLog(deps.logs.access));
   app.use(requestMetrics(deps.metrics));
-  app.use(errorEnvelope(deps.logger));
+  app.use(errorEnvelope(deps.logs.app));
   app.use(securityHeadersMiddleware());
   app.use(cors(deps.config.corsOrigins));
   app.use(authRateLimit(deps.accounts));

@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
-import type { Logger } from '../core/logger.ts';
+import type { Logger, StreamLoggers } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { AuthRequirement } from '../contract/endpoint.ts';
 import type { AccountsDeps } from '../domain/accounts/deps.ts';
@@ -29,7 +29,10 @@ export type Authenticate = (ctx: Koa.Context, requirement: Exclude<AuthRequireme
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** Application log (dataset pong.api). */
   logger: Logger;
+  /** One logger per stream (access, app, audit, game), each with its own event.dataset. */
+  logs: StreamLoggers;
   metrics: Metrics;
   version: string;
   engine: 'postgres' | 'pglite';

@@ -1,6 +1,6 @@
 /**
- * Renders every failure as the standard error envelope. Unknown errors become
- * INTERNAL with a logged stack; nothing internal leaks to the client.
+ * Renders every failure as the standard error envelope. Every 5xx is logged
+ * with ECS error.* and its stack; nothing internal leaks to the client.
  */
 import type { Middleware } from 'koa';
 import { toAppError } from '../../core/errors.ts';
@@ -13,8 +13,18 @@ export function errorEnvelope(logger: Logger): Middleware<RequestState> {
       await next();
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.code === 'INTERNAL' || appError.code === 'CONFIG') {
-        logger.error({ error: err, 'trace.id': ctx.state.requestId, 'event.dataset': 'pong.api' }, 'unhandled error');
+      if (appError.status >= 500) {
+        // ECS error.* with the stack of the original error, on the app stream (its dataset comes from the child logger).
+        logger.error(
+          {
+            error: err,
+            'error.id': appError.code,
+            'trace.id': ctx.state.requestId,
+            'http.response.status_code': appError.status,
+            ...(ctx.state.actor?.kind === 'user' ? { 'user.id': ctx.state.actor.id } : {}),
+          },
+          appError.code === 'UNAVAILABLE' ? 'dependency unavailable' : 'unhandled error',
+        );
       }
       ctx.status = appError.status;
       for (const [name, value] of Object.entries(appError.headers)) ctx.set(name, value);

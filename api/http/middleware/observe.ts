@@ -8,6 +8,14 @@ import type { Metrics } from '../../core/metrics.ts';
 import { unmatchedRoute } from '../../contract/metrics.ts';
 import type { RequestState } from '../context.ts';
 
+/** Path segments that look like credentials (long opaque tokens in reset or verify links) never reach the log. */
+const tokenSegment = /(?<=\/)[A-Za-z0-9_-]{32,}(?=\/|$)/g;
+
+export function scrubPath(path: string): string {
+  return path.length < 33 ? path : path.replace(tokenSegment, '[REDACTED]');
+}
+
+/** One line per request on the access stream; `logger` is the access child (dataset pong.api). */
 export function accessLog(logger: Logger): Middleware<RequestState> {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
@@ -19,7 +27,7 @@ export function accessLog(logger: Logger): Middleware<RequestState> {
       logger[level](
         {
           'http.request.method': ctx.method,
-          'url.path': ctx.path,
+          'url.path': scrubPath(ctx.path),
           'http.response.status_code': status,
           'event.duration': Number(process.hrtime.bigint() - started),
           'trace.id': ctx.state.requestId,

@@ -1,0 +1,229 @@
+/**
+ * The API's logs are ECS and secret-free: a real server is driven with
+ * credentials in headers, cookies, bodies, query strings and path segments,
+ * then the captured output is grepped for every secret. Each stream carries
+ * its own event.dataset, and 5xx answers log error.* with a stack.
+ */
+import assert from 'node:assert/strict';
+import Koa from 'koa';
+import { createLogger, streamLoggers } from '../../api/core/logger.ts';
+import { errorEnvelope } from '../../api/http/middleware/errors.ts';
+import { LogCapture, startTestServer, type TestServer } from '../support/server.ts';
+
+const secrets = {
+  bearer: 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWJlYXJlci10b2tlbg.sig-bearer-0001',
+  cookie: 'session-cookie-value-7f3a9c',
+  password: 'Correct-Horse-Battery-9',
+  resetToken: 'reset0token0abcdefghijklmnopqrstuvwxyz0123',
+  refreshToken: 'refresh-token-value-5521',
+  apiKey: 'ZWxhc3RpYy1hcGkta2V5LXNlY3JldA',
+  email: 'alice.secret@example.com',
+  username: 'alice_private_name',
+};
+
+function assertNoSecrets(text: string): void {
+  for (const [name, value] of Object.entries(secrets)) {
+    assert.equal(text.includes(value), false, `log output contains the ${name}`);
+  }
+}
+
+describe('API logging (ECS, streams, redaction)', function () {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('never writes credentials sent in headers, cookies, bodies, query strings or path segments', async () => {
+    const headers = {
+      authorization: `Bearer ${secrets.bearer}`,
+      cookie: `sid=${secrets.cookie}`,
+      'content-type': 'application/json',
+      'x-api-key': secrets.apiKey,
+    };
+    const body = JSON.stringify({
+      username: secrets.username,
+      email: secrets.email,
+      password: secrets.password,
+      refreshToken: secrets.refreshToken,
+    });
+    await fetch(`${server.url}/healthz?token=${secrets.resetToken}`, { headers });
+    await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers, body });
+    await fetch(`${server.url}/api/v1/auth/password-reset/${secrets.resetToken}`, {
+      method: 'POST',
+      headers,
+      body,
+    });
+    await fetch(`${server.url}/api/v1/auth/reset?token=${secrets.resetToken}`, {
+      method: 'POST',
+      headers,
+      body,
+    });
+    const access = server.logs.filter((l) => l['log.logger'] === 'access');
+    assert.ok(access.length >= 4, 'one access line per request');
+    assert.ok(
+      access.some((l) => String(l['url.path']).includes('[REDACTED]')),
+      'a token in a path segment is masked',
+    );
+    assertNoSecrets(server.logText());
+  });
+
+  it('redacts request headers and bodies whatever stream logs them, at any of the usual depths', () => {
+    const request = {
+      headers: {
+        authorization: `Bearer ${secrets.bearer}`,
+        cookie: secrets.cookie,
+        'x-request-id': 'abc',
+      },
+      body: {
+        password: secrets.password,
+        newPassword: secrets.password,
+        resetLink: `https://pong.example/reset/${secrets.resetToken}`,
+      },
+    };
+    server.logger.info({ req: request }, 'generic request dump');
+    server.logger.warn(
+      {
+        'http.request.headers': request.headers,
+        'http.request.body.content': JSON.stringify(request.body),
+      },
+      'ecs dump',
+    );
+    server.logger.info(
+      {
+        user: { id: 'u1', email: secrets.email, username: secrets.username },
+        apiKey: secrets.apiKey,
+      },
+      'user',
+    );
+    server.logger.info(
+      {
+        token: secrets.refreshToken,
+        refreshToken: secrets.refreshToken,
+        resetToken: secrets.resetToken,
+      },
+      'tokens',
+    );
+    server.logger.info(
+      { 'user.email': secrets.email, 'user.name': secrets.username, 'user.id': 'u1' },
+      'ecs user',
+    );
+    const text = server.logText();
+    assertNoSecrets(text);
+    const userLine = server.logs.find((l) => l.message === 'ecs user');
+    assert.equal(userLine?.['user.id'], 'u1', 'user.id is kept');
+    assert.equal(userLine?.['user.email'], '[REDACTED]');
+    const dump = server.logs.find((l) => l.message === 'generic request dump') as {
+      req: { headers: Record<string, string> };
+    };
+    assert.equal(dump.req.headers['x-request-id'], 'abc', 'harmless headers survive');
+    assert.equal(dump.req.headers.authorization, '[REDACTED]');
+  });
+
+  it('writes ECS lines with service fields, trace.id = request id and one dataset per stream', async () => {
+    const res = await fetch(`${server.url}/healthz`, {
+      headers: { 'x-request-id': 'trace-abc-12345' },
+    });
+    assert.equal(res.status, 200);
+    const line = server.logs.find((l) => l['trace.id'] === 'trace-abc-12345');
+    assert.ok(line, 'the access line carries the request id as trace.id');
+    assert.equal(line['event.dataset'], 'pong.api');
+    assert.equal(line['log.level'], 'info');
+    assert.equal(line['service.name'], 'pongctl-api');
+    assert.equal(line['service.environment'], 'test');
+    assert.match(String(line['service.version']), /^\d+\.\d+\.\d+/);
+    assert.match(String(line['@timestamp']), /^\d{4}-\d\d-\d\dT/);
+    assert.equal(line['http.response.status_code'], 200);
+    assert.equal(line['http.route'], '/healthz');
+    assert.ok(typeof line['ecs.version'] === 'string');
+  });
+
+  it('gives the audit and game streams their own dataset, exactly once per line', () => {
+    const capture = new LogCapture();
+    const logs = streamLoggers(
+      createLogger({
+        level: 'info',
+        service: { name: 's', version: '1.0.0', environment: 'test' },
+        destination: capture,
+      }),
+    );
+    logs.audit.info({ 'event.action': 'user.ban', 'user.id': 'admin-1' }, 'admin action');
+    logs.game.info({ 'event.action': 'match.end' }, 'match ended');
+    logs.access.info('req');
+    const raw = capture.chunks.join('');
+    for (const rawLine of raw.trim().split('\n')) {
+      assert.equal(
+        rawLine.match(/"event\.dataset"/g)?.length,
+        1,
+        'no duplicate keys: Elasticsearch rejects them',
+      );
+    }
+    assert.deepEqual(
+      capture.lines().map((l) => [l['event.dataset'], l['log.logger']]),
+      [
+        ['pong.audit', 'audit'],
+        ['pong.game', 'game'],
+        ['pong.api', 'access'],
+      ],
+    );
+  });
+
+  it('logs a 503 with error.* and its stack on the app stream', async () => {
+    await server.db.destroy();
+    const res = await fetch(`${server.url}/readyz`);
+    assert.equal(res.status, 503);
+    const line = server.logs.find(
+      (l) => l['log.logger'] === 'app' && l['http.response.status_code'] === 503,
+    );
+    assert.ok(line, 'a 5xx is logged on the app stream');
+    const error = line.error as { type: string; message: string; stack_trace: string };
+    assert.equal(line['log.level'], 'error');
+    assert.equal(line['error.id'], 'UNAVAILABLE');
+    assert.ok(error.message.length > 0);
+    assert.match(error.stack_trace, /\n\s+at /, 'the stack is there');
+  });
+
+  it('logs an unexpected exception as INTERNAL with error.type, message and stack, and tells the client nothing', async () => {
+    const capture = new LogCapture();
+    const logs = streamLoggers(
+      createLogger({
+        level: 'info',
+        service: { name: 's', version: '1.0.0', environment: 'test' },
+        destination: capture,
+      }),
+    );
+    const app = new Koa<{ requestId: string }>();
+    app.use(async (ctx, next) => {
+      ctx.state.requestId = 'req-500-abcdef';
+      await next();
+    });
+    app.use(errorEnvelope(logs.app));
+    app.use(() => {
+      throw new TypeError(`boom with password ${secrets.password.length}`);
+    });
+    const http = await import('node:http');
+    const handle = app.callback();
+    const srv = http.createServer((req, res) => void handle(req, res)).listen(0, '127.0.0.1');
+    await new Promise((r) => srv.once('listening', r));
+    try {
+      const { port } = srv.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(res.status, 500);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'INTERNAL');
+      assert.equal(JSON.stringify(body).includes('boom'), false, 'no internal detail leaks');
+      const [line] = capture.lines();
+      assert.equal(line?.['event.dataset'], 'pong.api');
+      assert.equal(line?.['trace.id'], 'req-500-abcdef');
+      const error = line?.error as { type: string; message: string; stack_trace: string };
+      assert.equal(error.type, 'TypeError');
+      assert.match(error.message, /^boom/);
+      assert.match(error.stack_trace, /TypeError: boom/);
+    } finally {
+      srv.close();
+    }
+  });
+});
