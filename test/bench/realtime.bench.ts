@@ -1,0 +1,166 @@
+/**
+ * Realtime gateway benchmarks (issue #4). The API runs in a child process
+ * (children/realtime-server.ts); this process is the load generator with
+ * real `ws` clients.
+ * - Fan-out: one message to 1,000 sockets in `world`; delivery latency from
+ *   the server's send to each client's receipt (p50/p99) and messages/s, for
+ *   the gateway's broadcast (one prepared frame via the bus) against `ws.send`
+ *   per socket (JSON encoded once) as the reference, alternately.
+ * - Connections: time to accept 5,000 authenticated sockets (hello received)
+ *   and the server's memory per idle socket (RSS and heap after GC).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { isReadyMessage } from './children/protocol.ts';
+import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
+import { percentile } from './stats.ts';
+
+interface RealtimeChild {
+  url: string;
+  send(message: object): void;
+  request<T>(message: object, replyType: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+async function startRealtimeChild(env: Record<string, string>): Promise<RealtimeChild> {
+  const script = path.join(import.meta.dirname, 'children', 'realtime-server.ts');
+  const child: ChildProcess = fork(script, [], { env: { ...process.env, NODE_OPTIONS: '--expose-gc', ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('realtime child not ready within 120 s')), 120_000);
+    child.on('message', (m) => isReadyMessage(m) && (clearTimeout(timer), resolve(m.url)));
+    child.once('exit', (code) => reject(new Error(`realtime child exited (${code})`)));
+  });
+  return {
+    url,
+    send: (message) => child.send(message),
+    request: <T>(message: object, replyType: string) =>
+      new Promise<T>((resolve) => {
+        const onMessage = (m: { type?: string }) => {
+          if (m?.type !== replyType) return;
+          child.off('message', onMessage);
+          resolve(m as T);
+        };
+        child.on('message', onMessage);
+        child.send(message);
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => (clearTimeout(timer), resolve()));
+        child.send({ type: 'stop' });
+      }),
+  };
+}
+
+/** Opens `count` sockets, at most `inFlight` handshakes at a time; resolves when every hello arrived. */
+async function openClients(url: string, count: number, inFlight: number, onMessage?: (data: Buffer) => void): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = [];
+  let next = 0;
+  const openOne = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/api/v1/ws`, { headers: { authorization: `Bearer test:bench-${i}:s-${i}` }, perMessageDeflate: false });
+      sockets.push(ws);
+      ws.once('error', reject);
+      ws.once('message', () => {
+        if (onMessage) ws.on('message', onMessage);
+        resolve();
+      });
+    });
+  const worker = async () => {
+    while (next < count) await openOne(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+  return sockets;
+}
+
+interface Round {
+  latenciesMs: number[];
+  /** Messages delivered per second over the span from send to the last receipt. */
+  rate: number;
+}
+
+async function fanoutRound(child: RealtimeChild, receipts: { seq: number; times: number[]; sentAt: number }, mode: string, count: number): Promise<Round> {
+  receipts.seq++;
+  receipts.times = [];
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${receipts.times.length}/${count} delivered in 10 s`)), 10_000);
+    const poll = setInterval(() => receipts.times.length >= count && (clearTimeout(timer), clearInterval(poll), resolve()), 1);
+  });
+  child.send({ type: 'fanout', mode, seq: receipts.seq, padding: 120 });
+  await done;
+  const latenciesMs = receipts.times.map((t) => t - receipts.sentAt);
+  return { latenciesMs, rate: count / (Math.max(...latenciesMs) / 1000) };
+}
+
+async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
+  const count = 1_000;
+  const rounds = ctx.pick(30, 6);
+  const child = await startRealtimeChild({ WS_MAX_SOCKETS_PER_USER: '5' });
+  const receipts = { seq: 0, times: [] as number[], sentAt: 0 };
+  const sockets = await openClients(child.url, count, 100, (data) => {
+    const { serverTime } = JSON.parse(data.toString()) as { serverTime: string };
+    const [sentAt, seq] = serverTime.split('|');
+    if (Number(seq) !== receipts.seq) return;
+    receipts.sentAt = Number(sentAt);
+    receipts.times.push(performance.timeOrigin + performance.now());
+  });
+  try {
+    const samples: Record<string, Round[]> = { gateway: [], naive: [] };
+    for (let i = 0; i < 3; i++) for (const mode of ['gateway', 'naive']) await fanoutRound(child, receipts, mode, count); // warm-up
+    for (let i = 0; i < rounds; i++) {
+      for (const mode of i % 2 === 0 ? ['gateway', 'naive'] : ['naive', 'gateway']) {
+        samples[mode]!.push(await fanoutRound(child, receipts, mode, count));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const all = (mode: string) => samples[mode]!.flatMap((r) => r.latenciesMs);
+    const rate = (mode: string) => percentile(samples[mode]!.map((r) => r.rate), 50);
+    ctx.log(`gateway p50 ${percentile(all('gateway'), 50).toFixed(2)} ms p99 ${percentile(all('gateway'), 99).toFixed(2)} ms; naive p99 ${percentile(all('naive'), 99).toFixed(2)} ms`);
+    const notes = `${count} clients, ${rounds} rounds, ≈200-byte frame; load generator in this process, server in a child`;
+    return [
+      { name: 'fan-out p50 latency', value: percentile(all('gateway'), 50), unit: 'ms', reference: { name: 'ws.send per socket', value: percentile(all('naive'), 50) }, notes },
+      { name: 'fan-out p99 latency', value: percentile(all('gateway'), 99), unit: 'ms', reference: { name: 'ws.send per socket', value: percentile(all('naive'), 99) }, target: { op: '<=', value: 50, of: 'value' } },
+      { name: 'fan-out delivery rate', value: rate('gateway'), unit: 'msg/s', reference: { name: 'ws.send per socket', value: rate('naive') } },
+    ];
+  } finally {
+    sockets.forEach((ws) => ws.terminate());
+    await child.stop();
+  }
+}
+
+interface MemoryReply {
+  usage: NodeJS.MemoryUsage;
+  sockets: number;
+}
+
+async function connections(ctx: BenchContext): Promise<BenchResult[]> {
+  const count = ctx.pick(5_000, 1_000);
+  const child = await startRealtimeChild({ WS_PING_INTERVAL_MS: '600000' });
+  try {
+    const before = await child.request<MemoryReply>({ type: 'memory' }, 'memory');
+    const started = performance.now();
+    const sockets = await openClients(child.url, count, 200);
+    const seconds = (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = await child.request<MemoryReply>({ type: 'memory' }, 'memory');
+    if (after.sockets !== count) throw new Error(`${after.sockets} sockets open on the server, expected ${count}`);
+    const kib = (bytes: number) => bytes / count / 1024;
+    const rss = kib(after.usage.rss - before.usage.rss);
+    const heap = kib(after.usage.heapUsed + after.usage.external - before.usage.heapUsed - before.usage.external);
+    ctx.log(`${count} sockets in ${seconds.toFixed(2)} s; per socket rss ${rss.toFixed(1)} KiB, heap+external ${heap.toFixed(1)} KiB`);
+    sockets.forEach((ws) => ws.terminate());
+    return [
+      { name: `accept ${count} sockets`, value: seconds, unit: 's', notes: `${Math.round(count / seconds)} upgrades/s incl. auth and hello, 200 handshakes in flight` },
+      { name: 'memory per idle socket (RSS)', value: rss, unit: 'KiB', target: { op: '<=', value: 20, of: 'value' }, notes: `heap+external ${heap.toFixed(1)} KiB per socket, after GC` },
+    ];
+  } finally {
+    await child.stop();
+  }
+}
+
+export const benchmarks: Benchmark[] = [
+  { name: 'ws fan-out to 1,000 sockets', issue: '#4', run: fanout },
+  { name: 'ws connections', issue: '#4', run: connections },
+];
