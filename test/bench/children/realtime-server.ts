@@ -46,7 +46,7 @@ function fanout(request: FanoutRequest): void {
   for (const conn of world) conn.socket.send(json);
 }
 
-process.on('message', (message: { type?: string } & Partial<FanoutRequest>) => {
+process.on('message', (message: { type?: string }) => {
   if (message.type === 'fanout') fanout(message as FanoutRequest);
   if (message.type === 'memory') {
     globalThis.gc?.();
