@@ -45,10 +45,12 @@ async function call(url: string, init?: RequestInit): Promise<Response> {
   } catch (err) {
     throw new AppError('UNAVAILABLE', `cannot reach ${new URL(url).origin}: ${(err as Error).message}`);
   }
-  if (res.status === 404) throw new AppError('NOT_FOUND', `${new URL(url).pathname} not found`);
-  if (res.status === 400) throw new AppError('VALIDATION', `Alertmanager refused the request: ${(await res.text()).trim()}`);
-  if (!res.ok) throw new AppError('UNAVAILABLE', `${url} answered ${res.status}`);
-  return res;
+  if (res.ok) return res;
+  const reason = (await res.text()).trim().replace(/^"(.*)"$/, '$1');
+  // Alertmanager 0.25 answers an unknown silence id with 500 "silence not found"; newer ones with 404.
+  if (res.status === 404 || /not found/i.test(reason)) throw new AppError('NOT_FOUND', `Alertmanager: ${reason || 'not found'}`);
+  if (res.status === 400 || res.status === 422) throw new AppError('VALIDATION', `Alertmanager refused the request: ${reason}`);
+  throw new AppError('UNAVAILABLE', `${url} answered ${res.status}: ${reason}`);
 }
 
 export function alertmanagerClient(baseUrl: string) {
