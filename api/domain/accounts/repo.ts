@@ -163,7 +163,8 @@ export const findRefreshToken = (q: Q, hash: string) =>
 
 /** Marks a refresh token used; false when another request rotated it first. */
 export async function rotateRefreshToken(q: Q, hash: string, now: Date): Promise<boolean> {
-  return (await q('refresh_tokens').where({ token_hash: hash }).whereNull('rotated_at').update({ rotated_at: now })) === 1;
+  const rows: unknown[] = await q('refresh_tokens').where({ token_hash: hash }).whereNull('rotated_at').update({ rotated_at: now }).returning('token_hash');
+  return rows.length === 1;
 }
 
 // Password resets
@@ -206,7 +207,11 @@ export function listPats(q: Q, userId: string, page: { limit: number; after?: [s
   return query;
 }
 
-export const deletePats = (q: Q, where: { user_id: string; id?: string }) => q('personal_access_tokens').where(where).delete();
+/** Deletes tokens; returns how many (counted from RETURNING, which both engines report the same way). */
+export async function deletePats(q: Q, where: { user_id: string; id?: string }): Promise<number> {
+  const rows: unknown[] = await q('personal_access_tokens').where(where).delete().returning('id');
+  return rows.length;
+}
 export const findPatByHash = (q: Q, hash: string): Promise<PatRow | undefined> =>
   q('personal_access_tokens').select<PatRow[]>(patColumns).where('token_hash', hash).first();
 export const touchPat = (q: Q, id: string, now: Date) => q('personal_access_tokens').where({ id }).update({ last_used_at: now });
@@ -220,7 +225,8 @@ export async function replaceRecoveryCodes(q: Q, userId: string, hashes: string[
 
 /** Marks an unused recovery code used; false when there is none with this hash. */
 export async function useRecoveryCode(q: Q, userId: string, hash: string, now: Date): Promise<boolean> {
-  return (await q('recovery_codes').where({ user_id: userId, code_hash: hash }).whereNull('used_at').update({ used_at: now })) > 0;
+  const rows: unknown[] = await q('recovery_codes').where({ user_id: userId, code_hash: hash }).whereNull('used_at').update({ used_at: now }).returning('id');
+  return rows.length > 0;
 }
 
 // Mail outbox
