@@ -43,9 +43,15 @@ function main(file: string, n: number): void {
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
   let all = 0;
+  let idle = 0;
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
     if (hits === 0) continue;
+    // Percentages are of busy time: idle samples say nothing about the request path.
+    if (node.callFrame.functionName === '(idle)') {
+      idle += hits;
+      continue;
+    }
     all += hits;
     const { functionName, url, lineNumber } = node.callFrame;
     const key = `${functionName || '(anonymous)'} ${place(url)}:${lineNumber + 1}`;
@@ -54,7 +60,7 @@ function main(file: string, n: number): void {
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + hits);
   }
   const seconds = (profile.endTime - profile.startTime) / 1e6;
-  console.log(`${file}: ${all} samples over ${seconds.toFixed(1)} s\n\nby function (self):`);
+  console.log(`${file}: ${all} busy samples (+${idle} idle) over ${seconds.toFixed(1)} s\n\nby function (self, % of busy):`);
   console.log(top(byFunction, all, n).join('\n'));
   console.log('\nby package / file (self):');
   console.log(top(byPackage, all, n).join('\n'));

@@ -7,11 +7,12 @@
  * `{type: 'stop'}` shut down and exit (exiting normally is what lets
  * `--cpu-prof` write its profile).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isReadyMessage } from './children/protocol.ts';
+import type { Readable } from 'node:stream';
+import { isCpuMessage, isReadyMessage } from './children/protocol.ts';
 
 export interface ChildOptions {
   /** Absolute path of the child script (TypeScript is fine). */
@@ -20,7 +21,11 @@ export interface ChildOptions {
   env?: Record<string, string>;
   /** Write a V8 CPU profile of the child into this folder (node --cpu-prof). */
   cpuProfDir?: string;
-  /** 'drain' (default): stdout is a pipe the parent reads and counts; 'ignore': /dev/null. */
+  /**
+   * 'drain' (default): stdout is a pipe read by a separate `wc -c` process (like
+   * a container's log driver; the load generator's event loop never reads it);
+   * 'ignore': /dev/null.
+   */
   stdout?: 'drain' | 'ignore';
   readyTimeoutMs?: number;
 }
@@ -28,8 +33,10 @@ export interface ChildOptions {
 export interface ChildServer {
   url: string;
   pid: number;
-  /** Bytes the child wrote to stdout (the access log, for the API). */
-  stdoutBytes(): number;
+  /** Bytes the child wrote to stdout (the log, for the API), known once it has stopped; 0 when ignored. */
+  stdoutBytes(): Promise<number>;
+  /** CPU time (user + system, all threads) the child has used so far, in µs. */
+  cpuUsage(): Promise<number>;
   /** Asks the child to shut down; kills it if it has not exited within 15 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -58,6 +65,23 @@ function waitReady(child: ChildProcess, timeoutMs: number, stderr: () => string)
   });
 }
 
+function askCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error('child did not answer {type: cpu} within 5 s')), 5_000);
+    const onMessage = (message: unknown): void => {
+      if (isCpuMessage(message)) done(undefined, message.userUs + message.systemUs);
+    };
+    function done(err: Error | undefined, value = 0): void {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      if (err) reject(err);
+      else resolve(value);
+    }
+    child.on('message', onMessage);
+    child.send({ type: 'cpu' });
+  });
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -71,6 +95,19 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Counts the bytes of a stream in a separate process, so this event loop never handles them. */
+function countBytes(stream: Readable): Promise<number> {
+  const wc = spawn('wc', ['-c'], { stdio: [stream, 'pipe', 'inherit'] });
+  // wc has its own copy of the pipe; close ours so this process never reads from it.
+  stream.destroy();
+  let out = '';
+  wc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    wc.once('error', reject);
+    wc.once('close', () => resolve(Number.parseInt(out.trim(), 10) || 0));
+  });
+}
+
 /** Forks a server script and waits until it announces its URL. */
 export async function startChild(options: ChildOptions): Promise<ChildServer> {
   const execArgv = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
@@ -79,9 +116,8 @@ export async function startChild(options: ChildOptions): Promise<ChildServer> {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', options.stdout === 'ignore' ? 'ignore' : 'pipe', 'pipe', 'ipc'],
   });
-  let bytes = 0;
+  const bytes = child.stdout ? countBytes(child.stdout) : Promise.resolve(0);
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (bytes += chunk.length));
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-8000)));
   const url = await waitReady(child, options.readyTimeoutMs ?? 60_000, () => stderr);
   let stopping: Promise<void> | undefined;
@@ -89,6 +125,7 @@ export async function startChild(options: ChildOptions): Promise<ChildServer> {
     url,
     pid: child.pid!,
     stdoutBytes: () => bytes,
+    cpuUsage: () => askCpu(child),
     stop: () => (stopping ??= stopChild(child)),
   };
 }

@@ -5,6 +5,18 @@ export interface ReadyMessage {
   url: string;
 }
 
+/** The child's CPU time so far (all threads), the answer to `{type: 'cpu'}`. */
+export interface CpuMessage {
+  type: 'cpu';
+  userUs: number;
+  systemUs: number;
+}
+
+export function isCpuMessage(message: unknown): message is CpuMessage {
+  const m = message as Partial<CpuMessage> | null;
+  return typeof m === 'object' && m !== null && m.type === 'cpu' && typeof m.userUs === 'number';
+}
+
 export function isReadyMessage(message: unknown): message is ReadyMessage {
   const m = message as Partial<ReadyMessage> | null;
   return typeof m === 'object' && m !== null && m.type === 'ready' && typeof m.url === 'string';
@@ -16,7 +28,10 @@ export function announceReady(url: string): void {
   process.send({ type: 'ready', url } satisfies ReadyMessage);
 }
 
-/** Calls `stop` once when the parent asks (IPC) or on SIGTERM/SIGINT, then exits 0. */
+/**
+ * Calls `stop` once when the parent asks (IPC) or on SIGTERM/SIGINT, then exits 0.
+ * Also answers `{type: 'cpu'}` with the process's CPU time (ChildServer.cpuUsage).
+ */
 export function onStop(stop: () => Promise<void>): void {
   let stopping = false;
   const handle = (): void => {
@@ -32,6 +47,10 @@ export function onStop(stop: () => Promise<void>): void {
   };
   process.on('message', (message: { type?: string } | null) => {
     if (message?.type === 'stop') handle();
+    if (message?.type === 'cpu') {
+      const usage = process.cpuUsage();
+      process.send?.({ type: 'cpu', userUs: usage.user, systemUs: usage.system } satisfies CpuMessage);
+    }
   });
   process.once('SIGTERM', handle);
   process.once('SIGINT', handle);
