@@ -6,6 +6,7 @@
  * `FIELD_WIDTH` × `FIELD_HEIGHT`, y grows downwards, dir -1 moves a paddle up.
  */
 import { z } from 'zod';
+import { defineMessages, messageSchema } from './realtime.ts';
 
 /** Field size in field units; fixed so every client can lay it out without asking. */
 export const FIELD_WIDTH = 800;
@@ -161,74 +162,140 @@ export type GameEvent = z.infer<typeof gameEventSchema>;
 
 export const matchOutcomeValues = ['finished', 'aborted', 'forfeited'] as const;
 
-/** Client → server messages of games, the queue, spectating and replays. */
-export const gameClientMessages = {
-  'game.join': z.strictObject({ type: z.literal('game.join'), matchId }),
-  'game.ready': z.strictObject({ type: z.literal('game.ready'), matchId }),
-  'game.input': z.strictObject({
-    type: z.literal('game.input'),
-    matchId,
-    seq: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(2 ** 31 - 1),
-    dir: directionSchema,
-  }),
-  'game.leave': z.strictObject({ type: z.literal('game.leave'), matchId }),
-  'queue.join': z.strictObject({
-    type: z.literal('queue.join'),
-    mode: z.enum(['ranked', 'casual']),
-  }),
-  'queue.leave': z.strictObject({ type: z.literal('queue.leave') }),
-  'spectate.start': z.union([
-    z.strictObject({ type: z.literal('spectate.start'), matchId }),
-    z.strictObject({ type: z.literal('spectate.start'), username }),
-  ]),
-  'spectate.stop': z.strictObject({ type: z.literal('spectate.stop') }),
-  'replay.start': z.strictObject({
-    type: z.literal('replay.start'),
-    matchId,
-    speed: z.number().min(0.25).max(8).default(1),
-  }),
-  'replay.stop': z.strictObject({ type: z.literal('replay.stop') }),
-};
+const seqSchema = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31 - 1);
+const scoreSchema = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
+const modeSchema = z.enum(['ranked', 'casual']);
 
-/** Server → client messages. */
-export const gameServerMessages = {
-  'game.state': z.strictObject({ type: z.literal('game.state'), state: gameViewSchema }),
-  'game.event': z.strictObject({ type: z.literal('game.event'), matchId, event: gameEventSchema }),
-  'game.end': z.strictObject({
-    type: z.literal('game.end'),
-    matchId,
-    outcome: z.enum(matchOutcomeValues),
-    reason: z.string().max(200).optional(),
-    winner: username.nullable(),
-    score: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
-    /** Rating change of the receiving player in a ranked match. */
-    ratingChange: z.number().optional(),
-  }),
-  'queue.status': z.strictObject({
-    type: z.literal('queue.status'),
-    queued: z.boolean(),
-    mode: z.enum(['ranked', 'casual']).optional(),
-    waitedSec: z.number().int().nonnegative().optional(),
-    window: z.number().int().nonnegative().optional(),
-    queueSize: z.number().int().nonnegative(),
-  }),
-  'queue.matched': z.strictObject({
-    type: z.literal('queue.matched'),
-    matchId,
-    opponent: username,
-    mode: z.enum(['ranked', 'casual']),
-  }),
-};
+/**
+ * `spectate.start` names a match or a user (to watch the match that user plays),
+ * exactly one of the two.
+ */
+const spectateStartSchema = messageSchema('spectate.start', {
+  matchId: matchId.optional(),
+  username: username.optional(),
+}).refine((m) => (m.matchId === undefined) !== (m.username === undefined), {
+  message: 'give either matchId or username',
+});
 
-export type GameClientMessageType = keyof typeof gameClientMessages;
-export type GameServerMessageType = keyof typeof gameServerMessages;
-export type GameClientMessage = {
-  [K in GameClientMessageType]: z.infer<(typeof gameClientMessages)[K]>;
-}[GameClientMessageType];
-export type GameServerMessage = {
-  [K in GameServerMessageType]: z.infer<(typeof gameServerMessages)[K]>;
-}[GameServerMessageType];
+/**
+ * The WebSocket messages of games, the matchmaking queue, spectating and
+ * replays, in the gateway's table format (envelope `{type, id?, ...}`).
+ */
+export const gameMessages = defineMessages({
+  'game.join': {
+    type: 'game.join',
+    direction: 'client',
+    summary:
+      'Join (or rejoin after a disconnect) a match you play in; the server answers with game.state',
+    schema: messageSchema('game.join', { matchId }),
+  },
+  'game.ready': {
+    type: 'game.ready',
+    direction: 'client',
+    summary: 'Ready to play; the countdown starts when both players are ready',
+    schema: messageSchema('game.ready', { matchId }),
+  },
+  'game.input': {
+    type: 'game.input',
+    direction: 'client',
+    summary:
+      'The key held from the next tick on (-1 up, 0 still, 1 down); the last input per tick counts, seq comes back in game.state.lastSeq',
+    schema: messageSchema('game.input', { matchId, seq: seqSchema, dir: directionSchema }),
+  },
+  'game.leave': {
+    type: 'game.leave',
+    direction: 'client',
+    summary: 'Leave a match: before it starts this cancels it, during play it forfeits',
+    schema: messageSchema('game.leave', { matchId }),
+  },
+  'game.state': {
+    type: 'game.state',
+    direction: 'server',
+    summary: 'A snapshot of the match: every tick to players, at the spectator rate to spectators',
+    schema: messageSchema('game.state', { state: gameViewSchema }),
+    droppable: true,
+  },
+  'game.event': {
+    type: 'game.event',
+    direction: 'server',
+    summary: 'Something happened in the match: serve, hit, wall, score or end',
+    schema: messageSchema('game.event', { matchId, event: gameEventSchema }),
+  },
+  'game.end': {
+    type: 'game.end',
+    direction: 'server',
+    summary:
+      'The match is over: outcome, winner, final score and, in ranked matches, your rating change',
+    schema: messageSchema('game.end', {
+      matchId,
+      outcome: z.enum(matchOutcomeValues),
+      reason: z.string().max(200).optional(),
+      winner: username.nullable(),
+      score: scoreSchema,
+      ratingChange: z.number().optional(),
+    }),
+  },
+  'queue.join': {
+    type: 'queue.join',
+    direction: 'client',
+    summary: 'Enter the matchmaking queue; answered with queue.status, then queue.matched',
+    schema: messageSchema('queue.join', { mode: modeSchema }),
+  },
+  'queue.leave': {
+    type: 'queue.leave',
+    direction: 'client',
+    summary: 'Leave the matchmaking queue',
+    schema: messageSchema('queue.leave', {}),
+  },
+  'queue.status': {
+    type: 'queue.status',
+    direction: 'server',
+    summary:
+      'Your place in the queue: whether queued, time waited, current rating window, queue size',
+    schema: messageSchema('queue.status', {
+      queued: z.boolean(),
+      mode: modeSchema.optional(),
+      waitedSec: z.number().int().nonnegative().optional(),
+      window: z.number().int().nonnegative().optional(),
+      queueSize: z.number().int().nonnegative(),
+    }),
+  },
+  'queue.matched': {
+    type: 'queue.matched',
+    direction: 'server',
+    summary: 'An opponent was found: join the match with game.join, then game.ready',
+    schema: messageSchema('queue.matched', { matchId, opponent: username, mode: modeSchema }),
+  },
+  'spectate.start': {
+    type: 'spectate.start',
+    direction: 'client',
+    summary: 'Watch a live public match, by id or by the username of a player; read-only',
+    schema: spectateStartSchema,
+  },
+  'spectate.stop': {
+    type: 'spectate.stop',
+    direction: 'client',
+    summary: 'Stop watching',
+    schema: messageSchema('spectate.stop', {}),
+  },
+  'replay.start': {
+    type: 'replay.start',
+    direction: 'client',
+    summary:
+      'Watch a finished match: the server re-simulates its input log and streams it like a live match',
+    schema: messageSchema('replay.start', {
+      matchId,
+      speed: z.number().min(0.25).max(8).default(1),
+    }),
+  },
+  'replay.stop': {
+    type: 'replay.stop',
+    direction: 'client',
+    summary: 'Stop a replay',
+    schema: messageSchema('replay.stop', {}),
+  },
+});
