@@ -6,11 +6,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { registerAlerts } from './commands/alerts/index.ts';
+import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDb } from './commands/db.ts';
+import { registerLogin } from './commands/login.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerVersion } from './commands/version.ts';
+import { registerTokens } from './commands/tokens.ts';
+import { registerUsers } from './commands/users.ts';
 import type { Runner } from './runner.ts';
 
 export const exitCodesHelp = `
@@ -52,6 +56,10 @@ function buildProgram(state: { exitCode: number }): Command {
   registerStatus(program, run);
   registerVersion(program, run);
   registerConfig(program, run);
+  registerLogin(program, run);
+  registerUsers(program, run);
+  registerTokens(program, run);
+  registerAudit(program, run);
   registerAlerts(program, run);
   for (const command of program.commands) command.exitOverride();
   return program;
