@@ -9,6 +9,9 @@ import { registerAlerts } from './commands/alerts/index.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDb } from './commands/db.ts';
+import { registerGrafana } from './commands/grafana/index.ts';
+import { registerKibana } from './commands/kibana.ts';
+import { registerLogs } from './commands/logs.ts';
 import { registerLogin } from './commands/login.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
@@ -61,6 +64,9 @@ function buildProgram(state: { exitCode: number }): Command {
   registerTokens(program, run);
   registerAudit(program, run);
   registerAlerts(program, run);
+  registerGrafana(program, run);
+  registerLogs(program, run);
+  registerKibana(program, run);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
