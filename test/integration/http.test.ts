@@ -160,7 +160,7 @@ describe('readiness with the database gone', () => {
       const res = await fetch(`${server.url}/readyz`);
       assert.equal(res.status, 503);
       assert.equal(res.headers.get('retry-after'), '5');
-      const body = await res.json();
+      const body = (await res.json()) as { error: { code: string } };
       assert.equal(body.error.code, 'UNAVAILABLE');
       const live = await fetch(`${server.url}/healthz`);
       assert.equal(live.status, 200, 'liveness does not depend on the database');
