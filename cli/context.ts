@@ -14,6 +14,43 @@ export interface GlobalOptions {
   input: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  /** Elasticsearch / Kibana connection flags of `logs` and `kibana` (secrets only from env or stdin). */
+  esUrl?: string;
+  esUser?: string;
+  esCa?: string;
+  esPasswordStdin?: boolean;
+  kibanaUrl?: string;
+  kibanaUser?: string;
+  kibanaCa?: string;
+  kibanaPasswordStdin?: boolean;
+}
+
+/** How to reach Elasticsearch or Kibana: flag, then PONGCTL_ES_* / PONGCTL_KIBANA_*, then the profile. */
+export interface ServiceConnection {
+  url: string | undefined;
+  apiKey: string | undefined;
+  username: string | undefined;
+  password: string | undefined;
+  caFile: string | undefined;
+  /** Read the password from stdin (`--es-password-stdin`). */
+  passwordFromStdin: boolean;
+}
+
+function serviceConnection(
+  flags: { url?: string; user?: string; ca?: string; passwordStdin?: boolean },
+  env: Record<string, string | undefined>,
+  twin: { prefix: 'PONGCTL_ES' | 'PONGCTL_KIBANA'; profile?: Profile['elasticsearch'] },
+): ServiceConnection {
+  const { prefix, profile } = twin;
+  const username = flags.user ?? env[`${prefix}_USER`] ?? profile?.username;
+  return {
+    url: (flags.url ?? env[`${prefix}_URL`] ?? profile?.url)?.replace(/\/+$/, ''),
+    apiKey: username && !env[`${prefix}_API_KEY`] ? undefined : env[`${prefix}_API_KEY`] || profile?.apiKey,
+    username,
+    password: env[`${prefix}_PASSWORD`],
+    caFile: flags.ca ?? env[`${prefix}_CA`] ?? profile?.ca,
+    passwordFromStdin: Boolean(flags.passwordStdin),
+  };
 }
 
 export interface CliContext {
@@ -25,6 +62,9 @@ export interface CliContext {
   apiUrl: string;
   /** PONGCTL_TOKEN wins over the profile's token, for CI. */
   token: string | undefined;
+  elasticsearch: ServiceConnection;
+  /** Falls back to the Elasticsearch credentials (Kibana accepts Elasticsearch API keys). */
+  kibana: ServiceConnection;
 }
 
 export const defaultApi = 'http://127.0.0.1:3000';
@@ -55,5 +95,8 @@ export function resolveContext(opts: GlobalOptions, proc: ProcessLike): CliConte
   });
   const apiUrl = (opts.api ?? env.PONGCTL_API ?? profile.api ?? defaultApi).replace(/\/+$/, '');
   const token = env.PONGCTL_TOKEN || profile.accessToken;
-  return { io, env, configFile, profileName, profile, apiUrl, token };
+  const elasticsearch = serviceConnection({ url: opts.esUrl, user: opts.esUser, ca: opts.esCa, passwordStdin: opts.esPasswordStdin }, env, { prefix: 'PONGCTL_ES', profile: profile.elasticsearch });
+  const ownKibana = serviceConnection({ url: opts.kibanaUrl, user: opts.kibanaUser, ca: opts.kibanaCa, passwordStdin: opts.kibanaPasswordStdin }, env, { prefix: 'PONGCTL_KIBANA', profile: profile.kibana });
+  const kibana = ownKibana.apiKey || ownKibana.username ? ownKibana : { ...elasticsearch, url: ownKibana.url, caFile: ownKibana.caFile ?? elasticsearch.caFile };
+  return { io, env, configFile, profileName, profile, apiUrl, token, elasticsearch, kibana };
 }

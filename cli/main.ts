@@ -10,7 +10,10 @@ import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDb } from './commands/db.ts';
 import { registerGrafana } from './commands/grafana/index.ts';
+import { registerKibana } from './commands/kibana.ts';
+import { registerLogs } from './commands/logs.ts';
 import { registerLogin } from './commands/login.ts';
+import { registerSecrets } from './commands/secrets.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerVersion } from './commands/version.ts';
@@ -63,6 +66,9 @@ function buildProgram(state: { exitCode: number }): Command {
   registerAudit(program, run);
   registerAlerts(program, run);
   registerGrafana(program, run);
+  registerSecrets(program, run);
+  registerLogs(program, run);
+  registerKibana(program, run);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

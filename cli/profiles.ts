@@ -8,8 +8,18 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../api/contract/errors.ts';
 
+/** Where Elasticsearch or Kibana is and how to authenticate (passwords are never stored: env or stdin). */
+const serviceSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  apiKey: z.string().optional(),
+  username: z.string().optional(),
+  ca: z.string().optional(),
+});
+
 export const profileSchema = z.strictObject({
   api: z.url({ protocol: /^https?$/ }).optional(),
+  elasticsearch: serviceSchema.optional(),
+  kibana: serviceSchema.optional(),
   output: z.enum(['table', 'json', 'yaml']).optional(),
   accessToken: z.string().optional(),
   refreshToken: z.string().optional(),

@@ -14,8 +14,11 @@ export const logStreams = {
 
 export type LogStream = keyof typeof logStreams;
 
-/** The distinct datasets, in a stable order. */
-export const logDatasets = ['pong.api', 'pong.audit', 'pong.game'] as const;
+/** Datasets Logstash collects besides the API's own lines (PostgreSQL's log, nginx-style access logs). */
+export const collectedDatasets = ['pong.postgres', 'pong.nginx'] as const;
+
+/** Every dataset under logs-pong.*, in a stable order: each gets a template and a retention. */
+export const logDatasets = ['pong.api', 'pong.audit', 'pong.game', ...collectedDatasets] as const;
 export type LogDataset = (typeof logDatasets)[number];
 
 /** Data streams follow the `logs-<dataset>-<namespace>` naming scheme. */

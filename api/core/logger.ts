@@ -116,6 +116,17 @@ export function ecsError(err: unknown): {
   };
 }
 
+/**
+ * `event.dataset` and `log.logger` belong to the stream loggers' bindings: a
+ * call that repeats them would write the key twice, and Elasticsearch rejects
+ * documents with duplicate keys. So the call's copy is dropped.
+ */
+function ownedByStream(object: Record<string, unknown>): Record<string, unknown> {
+  if (!('event.dataset' in object) && !('log.logger' in object)) return object;
+  const { 'event.dataset': _dataset, 'log.logger': _logger, ...rest } = object;
+  return rest;
+}
+
 /** The root logger. Lines written through it directly carry no dataset: use `streamLoggers`. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
@@ -132,7 +143,7 @@ export function createLogger(options: LoggerOptions): Logger {
       },
       formatters: {
         level: (label) => ({ 'log.level': label }),
-        log: (object) => scrubSecrets(object),
+        log: (object) => scrubSecrets(ownedByStream(object)),
       },
       errorKey: 'error',
       serializers: { error: ecsError, err: ecsError },

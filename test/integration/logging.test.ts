@@ -151,7 +151,10 @@ describe('API logging (ECS, streams, redaction)', function () {
       }),
     );
     logs.audit.info({ 'event.action': 'user.ban', 'user.id': 'admin-1' }, 'admin action');
-    logs.game.info({ 'event.action': 'match.end' }, 'match ended');
+    logs.game.info(
+      { 'event.action': 'match.end', 'event.dataset': 'pong.game' },
+      'match ended (dataset repeated by the caller)',
+    );
     logs.access.info('req');
     const raw = capture.chunks.join('');
     for (const rawLine of raw.trim().split('\n')) {

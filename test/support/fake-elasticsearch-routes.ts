@@ -81,8 +81,22 @@ function normalizeIlm(policy: Record<string, unknown>): Record<string, unknown> 
   return { ...policy, phases };
 }
 
+/** Elasticsearch stores `"index.number_of_shards": 1` as `{index: {number_of_shards: "1"}}`. */
+function nestSettings(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, any> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const parts = (key.startsWith('index.') ? key : `index.${key}`).split('.');
+    let node = out;
+    for (const part of parts.slice(0, -1)) node = node[part] ??= {};
+    node[parts.at(-1)!] = String(value);
+  }
+  return out;
+}
+
 function normalizeTemplate(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { composed_of: [], ...body };
+  const template = body.template as { settings?: Record<string, unknown> } | undefined;
+  if (template?.settings) out.template = { ...template, settings: nestSettings(template.settings) };
   if (body.data_stream)
     out.data_stream = {
       hidden: false,
