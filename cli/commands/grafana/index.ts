@@ -48,5 +48,6 @@ export function registerGrafana(program: Command, run: Runner): void {
     .option('--password-stdin', 'read the admin password from stdin')
     .option('--account <name>', 'service account name', 'pongctl')
     .option('--token-name <name>', 'token name (unique per account)')
+    .option('--expires-in <seconds>', 'token lifetime in seconds (0: never)', '0')
     .action(run(async (ctx, opts) => (await import('./live.ts')).createToken(ctx, opts)));
 }

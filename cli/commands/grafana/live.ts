@@ -77,11 +77,13 @@ export async function exportDashboard(ctx: CliContext, uid: string, opts: Connec
   ctx.io.out(JSON.stringify(exportable(live), null, 2));
 }
 
-export async function createToken(ctx: CliContext, opts: { url?: string; adminUser: string; passwordStdin?: boolean; account: string; tokenName?: string }): Promise<void> {
+export async function createToken(ctx: CliContext, opts: { url?: string; adminUser: string; passwordStdin?: boolean; account: string; tokenName?: string; expiresIn: string }): Promise<void> {
   const url = opts.url ?? ctx.env.PONGCTL_GRAFANA_URL;
   if (!url) throw new AppError('VALIDATION', 'the Grafana URL is required: pass --url or set PONGCTL_GRAFANA_URL');
   const password = opts.passwordStdin ? await readStdin() : ctx.env.GF_SECURITY_ADMIN_PASSWORD;
   if (!password) throw new AppError('VALIDATION', 'the admin password is required on stdin (--password-stdin) or in GF_SECURITY_ADMIN_PASSWORD');
   const tokenName = opts.tokenName ?? `pongctl-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  ctx.io.out(await createServiceAccountToken({ url, user: opts.adminUser, password, account: opts.account, tokenName }));
+  const secondsToLive = Number(opts.expiresIn);
+  if (!Number.isInteger(secondsToLive) || secondsToLive < 0) throw new AppError('VALIDATION', '--expires-in must be a whole number of seconds');
+  ctx.io.out(await createServiceAccountToken({ url, user: opts.adminUser, password, account: opts.account, tokenName, secondsToLive }));
 }
