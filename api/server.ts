@@ -20,6 +20,7 @@ import { closeAccountsDeps, createAccountsDeps, type AccountsDeps } from './doma
 import { createApp } from './http/app.ts';
 import { createAuthenticate } from './http/auth.ts';
 import type { AuthenticateToken } from './realtime/gateway.ts';
+import { followRevocations } from './realtime/revocation.ts';
 import { startRealtime, type Realtime } from './realtime/start.ts';
 
 export interface StartOptions {
@@ -107,6 +108,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         }),
       validateOutgoing: options.validateResponses,
     });
+    followRevocations(accounts.credentials, realtime.gateway, logger);
     const handle = app.callback();
     const server = http.createServer((req, res) => {
       void handle(req, res);

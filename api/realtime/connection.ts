@@ -18,6 +18,13 @@ export interface BucketLimits {
   burst: number;
 }
 
+/** A close frame carries at most 123 bytes of reason; cut on a character boundary. */
+export function fitCloseReason(reason: string): string {
+  let out = reason;
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
+  return out;
+}
+
 export class Connection {
   readonly id: string;
   readonly userId: string;
@@ -64,7 +71,7 @@ export class Connection {
   closeWithCode(code: number, reason: string): void {
     if (this.closeCode !== undefined) return;
     this.closeCode = code;
-    this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    this.socket.close(code, fitCloseReason(reason));
   }
 
   /** Drops the TCP connection without a close handshake (dead peers). */

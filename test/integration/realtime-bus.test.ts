@@ -2,7 +2,9 @@
  * The bus: the in-process implementation, the Redis implementation against
  * the real Redis at 127.0.0.1:6379, and two API server processes delivering
  * to each other's sockets through Redis. Every run uses its own channel
- * prefix so parallel runs do not hear each other.
+ * prefix so parallel runs do not hear each other. The second process
+ * authenticates with test tokens carrying the ids of users registered on the
+ * first (two embedded databases cannot share users).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +13,7 @@ import { createMemoryBus, type Bus } from '../../api/realtime/bus.ts';
 import { createRedisBus } from '../../api/realtime/bus-redis.ts';
 import { testDatabaseUrl } from '../support/env.ts';
 import { LogCapture } from '../support/server.ts';
-import { spawnPeer, startRealtimeServer, testToken, type PeerProcess, type RealtimeTestServer } from '../support/realtime-server.ts';
+import { socketUser, spawnPeer, startRealtimeServer, testToken, type PeerProcess, type RealtimeTestServer } from '../support/realtime-server.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
 
 const redisUrl = 'redis://127.0.0.1:6379';
@@ -89,40 +91,57 @@ describe('realtime bus', () => {
 
 describe('realtime across two API processes through Redis', () => {
   const env = { REDIS_URL: redisUrl, REDIS_PREFIX: `pongctl-test-${randomUUID()}:` };
-  let local: RealtimeTestServer;
-  let peer: PeerProcess;
+  let local: RealtimeTestServer | undefined;
+  let peer: Promise<PeerProcess> | undefined;
   const clients: TestClient[] = [];
 
   before(async function () {
-    this.timeout(30_000);
-    [local, peer] = await Promise.all([startRealtimeServer(env), spawnPeer({ ...env, DATABASE_URL: testDatabaseUrl })]);
+    this.timeout(120_000); // two API start-ups, one after the other so they do not compete for the 2 cores
+    local = await startRealtimeServer(env);
+    peer = spawnPeer({ ...env, DATABASE_URL: testDatabaseUrl });
+    await peer;
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  after(async () => {
+  after(async function () {
+    this.timeout(30_000);
     await local?.stop();
-    if (peer) assert.equal(await peer.stop(), 0, 'the peer shut down cleanly');
+    const started = await peer?.catch(() => undefined); // a peer that never listened has exited already
+    if (started) assert.equal(await started.stop(), 0, 'the peer shut down cleanly');
   });
+  const servers = async () => ({ local: local!, remote: (await peer)! });
 
   it('delivers sendToUsers from one instance to the user’s sockets on both', async () => {
-    const remote = await connect(peer.url, testToken('rita', 'r1'));
-    const here = await connect(local.url, testToken('rita', 'r2'));
+    const rita = await socketUser(local!);
+    const remote = await connect((await servers()).remote.url, testToken(rita.id));
+    const here = await connect(local!.url, rita.accessToken);
     clients.push(remote.client, here.client);
-    await local.realtime.gateway.sendToUsers(['rita'], { type: 'pong', serverTime: 'cross-instance' });
+    await local!.realtime.gateway.sendToUsers([rita.id], { type: 'pong', serverTime: 'cross-instance' });
     assert.equal((await remote.client.next('pong')).serverTime, 'cross-instance');
     assert.equal((await here.client.next('pong')).serverTime, 'cross-instance');
   });
 
   it('delivers a channel broadcast to the members on the other instance', async () => {
-    const remote = await connect(peer.url, testToken('sam'));
+    const remote = await connect((await servers()).remote.url, testToken('sam'));
     clients.push(remote.client);
-    await local.realtime.gateway.broadcast('lobby', { type: 'pong', serverTime: 'lobby-news' });
+    await local!.realtime.gateway.broadcast('lobby', { type: 'pong', serverTime: 'lobby-news' });
     assert.equal((await remote.client.next('pong')).serverTime, 'lobby-news');
   });
 
   it('closes a session revoked on one instance on the other with 4401', async () => {
-    const remote = await connect(peer.url, testToken('tess', 't1'));
+    const remote = await connect((await servers()).remote.url, testToken('tess', 't1'));
     clients.push(remote.client);
-    await local.realtime.gateway.revoke('t1');
+    await local!.realtime.gateway.revoke('t1');
+    assert.equal((await remote.client.closedWithin()).code, 4401);
+  });
+
+  it('closes the other instance’s sockets of a user who logs out everywhere here', async () => {
+    const uma = await socketUser(local!);
+    const remote = await connect((await servers()).remote.url, testToken(uma.id));
+    const here = await connect(local!.url, uma.accessToken);
+    clients.push(remote.client, here.client);
+    const res = await fetch(`${local!.url}/api/v1/auth/logout-all`, { method: 'POST', headers: { authorization: `Bearer ${uma.accessToken}` } });
+    assert.equal(res.status, 200);
+    assert.equal((await here.client.closedWithin()).code, 4401);
     assert.equal((await remote.client.closedWithin()).code, 4401);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The WebSocket gateway over real sockets: authentication during the upgrade,
- * the hello, dispatch and error replies, revocation, shutdown, metrics and the
- * AsyncAPI document.
+ * The WebSocket gateway over real sockets, with registered users and their
+ * access tokens: authentication during the upgrade, the hello, dispatch and
+ * error replies, revocation, delivery, shutdown, metrics and the AsyncAPI document.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,20 +9,22 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { AppError } from '../../api/core/errors.ts';
-import { startRealtimeServer, testToken, type RealtimeTestServer } from '../support/realtime-server.ts';
+import { socketUser, startRealtimeServer, type RealtimeTestServer, type SocketUser } from '../support/realtime-server.ts';
 import { connect, refusedUpgrade, wsUrl, TestClient } from '../support/ws-client.ts';
 import { WebSocket } from 'ws';
 
 describe('realtime gateway', () => {
   let server: RealtimeTestServer;
   const clients: TestClient[] = [];
-  const open = async (userId: string, sessionId?: string) => {
-    const opened = await connect(server.url, testToken(userId, sessionId));
+  const open = async (user: SocketUser, token = user.accessToken) => {
+    const opened = await connect(server.url, token);
     clients.push(opened.client);
     return opened;
   };
+  const user = () => socketUser(server);
 
-  before(async () => {
+  before(async function () {
+    this.timeout(60_000); // a server start-up; slow when the shared machine is busy
     server = await startRealtimeServer();
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
@@ -42,22 +44,24 @@ describe('realtime gateway', () => {
       assert.equal((header.body as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
       const query = await refusedUpgrade(wsUrl(server.url, '?access_token=nope'));
       assert.equal(query.status, 401);
-      const malformed = await refusedUpgrade(wsUrl(server.url, `?access_token=${testToken('u1')}`), { authorization: 'Basic abc' });
+      const valid = (await user()).accessToken;
+      const malformed = await refusedUpgrade(wsUrl(server.url, `?access_token=${valid}`), { authorization: 'Basic abc' });
       assert.equal(malformed.status, 401, 'a non-bearer Authorization header is not silently ignored');
     });
 
     it('answers 404 for an upgrade on another path', async () => {
-      const refused = await refusedUpgrade(`${server.url.replace('http', 'ws')}/api/v1/other`, { authorization: `Bearer ${testToken('u1')}` });
+      const refused = await refusedUpgrade(`${server.url.replace('http', 'ws')}/api/v1/other`, { authorization: `Bearer ${(await user()).accessToken}` });
       assert.equal(refused.status, 404);
     });
 
     it('accepts the access_token query parameter and says hello with the identity and limits', async () => {
-      const ws = new WebSocket(wsUrl(server.url, `?access_token=${encodeURIComponent(testToken('alice', 'sess-a'))}`));
+      const alice = await user();
+      const ws = new WebSocket(wsUrl(server.url, `?access_token=${encodeURIComponent(alice.accessToken)}`));
       const client = new TestClient(ws);
       clients.push(client);
       const hello = await client.next('hello');
-      assert.equal(hello.userId, 'alice');
-      assert.equal(hello.sessionId, 'sess-a');
+      assert.equal(hello.userId, alice.id);
+      assert.match(String(hello.sessionId), /\S/);
       assert.match(String(hello.connectionId), /^[0-9a-f-]{36}$/);
       assert.deepEqual(hello.limits, { maxMessageBytes: 16384, messagesPerSecond: 20, burst: 40, pingIntervalMs: 30000 });
     });
@@ -65,7 +69,7 @@ describe('realtime gateway', () => {
 
   describe('messages', () => {
     it('answers ping with pong carrying the id', async () => {
-      const { client } = await open('bob');
+      const { client } = await open(await user());
       client.send({ type: 'ping', id: 'p-1' });
       const pong = await client.next('pong');
       assert.equal(pong.id, 'p-1');
@@ -73,7 +77,7 @@ describe('realtime gateway', () => {
     });
 
     it('answers invalid messages with error (code and offending id) and keeps the connection open', async () => {
-      const { client } = await open('carol');
+      const { client } = await open(await user());
       client.send('{not json');
       assert.deepEqual(await client.next('error'), { type: 'error', code: 'VALIDATION', message: 'The message is not valid JSON' });
       client.send('[1,2]');
@@ -99,7 +103,7 @@ describe('realtime gateway', () => {
     });
 
     it('refuses binary frames by closing with 4400', async () => {
-      const { client } = await open('dave');
+      const { client } = await open(await user());
       client.ws.send(Buffer.from([1, 2, 3]));
       const closed = await client.closedWithin();
       assert.equal(closed.code, 4400);
@@ -109,9 +113,10 @@ describe('realtime gateway', () => {
 
   describe('revocation and delivery', () => {
     it('closes the sockets of a revoked session with 4401 and leaves the user’s other sessions open', async () => {
-      const a = await open('erin', 'erin-s1');
-      const b = await open('erin', 'erin-s2');
-      await server.realtime.gateway.revoke('erin-s1');
+      const erin = await user();
+      const a = await open(erin);
+      const b = await open(erin, await erin.newSession());
+      await server.realtime.gateway.revoke(String(a.hello.sessionId));
       const closed = await a.client.closedWithin();
       assert.equal(closed.code, 4401);
       b.client.send({ type: 'ping', id: 'alive' });
@@ -119,24 +124,26 @@ describe('realtime gateway', () => {
     });
 
     it('disconnects every socket of a banned user with the error’s close code (4403)', async () => {
-      const a = await open('frank', 'f1');
-      const b = await open('frank', 'f2');
-      await server.realtime.gateway.disconnectUser('frank', new AppError('FORBIDDEN', 'The account is banned'));
+      const frank = await user();
+      const a = await open(frank);
+      const b = await open(frank, await frank.newSession());
+      await server.realtime.gateway.disconnectUser(frank.id, new AppError('FORBIDDEN', 'The account is banned'));
       assert.equal((await a.client.closedWithin()).code, 4403);
       assert.equal((await b.client.closedWithin()).code, 4403);
     });
 
     it('delivers sendToUsers to every socket of each user, and a channel broadcast to members minus exclusions', async () => {
-      const g1 = await open('gina', 'g1');
-      const g2 = await open('gina', 'g2');
-      const h = await open('hank');
-      const i = await open('ivan');
-      await server.realtime.gateway.sendToUsers(['gina', 'gina', 'nobody'], { type: 'pong', serverTime: 'to-gina' });
+      const [gina, hank, ivan] = await Promise.all([user(), user(), user()]);
+      const g1 = await open(gina);
+      const g2 = await open(gina, await gina.newSession());
+      const h = await open(hank);
+      const i = await open(ivan);
+      await server.realtime.gateway.sendToUsers([gina.id, gina.id, 'nobody'], { type: 'pong', serverTime: 'to-gina' });
       assert.equal((await g1.client.next('pong')).serverTime, 'to-gina');
       assert.equal((await g2.client.next('pong')).serverTime, 'to-gina');
       const { gateway } = server.realtime;
-      for (const userId of ['gina', 'hank', 'ivan']) for (const conn of gateway.socketsOf(userId)) gateway.join(conn, 'room');
-      await gateway.broadcast('room', { type: 'pong', serverTime: 'to-room' }, { excludeUserIds: ['hank'] });
+      for (const { id } of [gina, hank, ivan]) for (const conn of gateway.socketsOf(id)) gateway.join(conn, 'room');
+      await gateway.broadcast('room', { type: 'pong', serverTime: 'to-room' }, { excludeUserIds: [hank.id] });
       assert.equal((await i.client.next('pong')).serverTime, 'to-room');
       assert.equal((await g1.client.next('pong')).serverTime, 'to-room');
       assert.equal((await g2.client.next('pong')).serverTime, 'to-room');
@@ -153,7 +160,8 @@ describe('realtime gateway', () => {
 
   describe('observability and documentation', () => {
     it('counts connections, messages by type and closes by code, without user ids', async () => {
-      const { client } = await open('metrics-user-7');
+      const someone = await user();
+      const { client } = await open(someone);
       client.send({ type: 'ping' });
       await client.next('pong');
       client.send({ type: 'made-up-type' });
@@ -165,7 +173,7 @@ describe('realtime gateway', () => {
       assert.match(text, /^ws_messages_total\{direction="out",type="hello"\} [1-9]/m);
       assert.match(text, /^ws_closes_total\{code="4401"\} [1-9]/m);
       assert.match(text, /^ws_closes_total\{code="4403"\} [1-9]/m);
-      assert.doesNotMatch(text, /metrics-user-7|made-up-type/);
+      for (const personal of [someone.id, someone.username, 'made-up-type']) assert.ok(!text.includes(personal), `${personal} is not in /metrics`);
     });
 
     it('serves an AsyncAPI 3.0 document that validates against the official schema', async () => {
@@ -187,15 +195,17 @@ describe('realtime gateway', () => {
     });
   });
 
-  it('closes every socket with 1001 on shutdown', async () => {
-    const own = await startRealtimeServer();
-    const { client } = await connect(own.url, testToken('zed'));
-    await own.stop();
-    assert.equal((await client.closedWithin()).code, 1001);
-    const refused = await new Promise<string>((resolve) => {
-      const ws = new WebSocket(wsUrl(own.url), { headers: { authorization: `Bearer ${testToken('zed')}` } });
-      ws.once('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? err.message));
+  describe('shutdown (runs last: it stops the shared server)', () => {
+    it('closes every socket with 1001 on shutdown, then refuses connections', async () => {
+      const zed = await socketUser(server);
+      const { client } = await connect(server.url, zed.accessToken);
+      await server.stop();
+      assert.equal((await client.closedWithin()).code, 1001);
+      const refused = await new Promise<string>((resolve) => {
+        const ws = new WebSocket(wsUrl(server.url), { headers: { authorization: `Bearer ${zed.accessToken}` } });
+        ws.once('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? err.message));
+      });
+      assert.equal(refused, 'ECONNREFUSED');
     });
-    assert.equal(refused, 'ECONNREFUSED');
   });
 });

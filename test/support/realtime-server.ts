@@ -1,23 +1,19 @@
 /**
- * API servers for the realtime tests: a real server on port 0 (test/support/
- * server.ts style) whose WebSocket upgrades use `testAuthenticator`, and a
- * second server in its own process for the cross-instance (Redis) tests.
+ * Servers for the realtime tests: a real API on port 0 with the real identity
+ * layer (sockets of registered users), and a second API in its own process for
+ * the cross-instance tests, whose upgrades use `testAuthenticator` because on
+ * the embedded database two processes cannot share users.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../../api/core/config.ts';
 import { AppError } from '../../api/core/errors.ts';
 import type { SocketIdentity } from '../../api/realtime/connection.ts';
-import { startServer, type RunningServer } from '../../api/server.ts';
-import { testDatabaseUrl } from './env.ts';
-import { LogCapture } from './server.ts';
+import { loginAs, register, startAuthServer, type AuthTestServer, type Registered } from './accounts.ts';
 
 /**
  * Stands in for the accounts credential check where a test needs identities
- * without users: `test:<userId>:<sessionId>[:role]` authenticates, anything else
+ * without users (the peer process, the benchmarks, a bare gateway): `test:<userId>:<sessionId>[:role]` authenticates, anything else
  * is UNAUTHENTICATED, exactly as a bad access token is.
  */
 export async function testAuthenticator(token: string): Promise<SocketIdentity> {
@@ -32,26 +28,25 @@ export function testToken(userId: string, sessionId = `${userId}-s1`): string {
   return `test:${userId}:${sessionId}`;
 }
 
-export interface RealtimeTestServer extends RunningServer {
-  logs: LogCapture;
+export interface RealtimeTestServer extends AuthTestServer {
   metricsText(): Promise<string>;
-  stop(): Promise<void>;
 }
 
+/** A real API server with the real identity layer (test/support/accounts.ts) and the given extra environment. */
 export async function startRealtimeServer(env: Record<string, string> = {}): Promise<RealtimeTestServer> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-rt-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: testDatabaseUrl, PONG_DATA_DIR: dataDir, NODE_ENV: 'test', ...env });
-  const logs = new LogCapture();
-  const server = await startServer({ config, migrate: true, logDestination: logs, validateResponses: true, authenticateToken: testAuthenticator });
-  return {
-    ...server,
-    logs,
-    metricsText: async () => (await fetch(`${server.url}/metrics`)).text(),
-    async stop() {
-      await server.shutdown();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const server = await startAuthServer(env);
+  return Object.assign(server, { metricsText: async () => (await fetch(`${server.url}/metrics`)).text() });
+}
+
+export interface SocketUser extends Registered {
+  /** Signs in again: a second session of the same user. */
+  newSession(): Promise<string>;
+}
+
+/** Registers a user through the API; its access token authenticates WebSocket upgrades. */
+export async function socketUser(server: { url: string }): Promise<SocketUser> {
+  const user = await register(server.url, 'ws');
+  return { ...user, newSession: () => loginAs(server.url, user.username, user.password) };
 }
 
 export interface PeerProcess {
@@ -67,7 +62,11 @@ export async function spawnPeer(env: Record<string, string>): Promise<PeerProces
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+    // Only the announcement is JSON with a url; libraries may print other lines first.
+    lines.on('line', (line) => {
+      const url = /^\{"url":"(http:[^"]+)"\}$/.exec(line)?.[1];
+      if (url) resolve(url);
+    });
     void exited.then((code) => reject(new Error(`peer exited with ${code} before listening`)));
   });
   return {
