@@ -112,7 +112,9 @@ export async function pollLogs(
   options: SearchOptions,
   cursor: FollowCursor,
 ): Promise<{ rows: LogRow[]; cursor: FollowCursor }> {
-  const rows = (await query(client, searchBody(options, cursor.after))).filter(
+  // Lines already printed at the cursor's timestamp come back too: ask for that many more so they never crowd out new ones.
+  const body = searchBody({ ...options, size: options.size + cursor.seen.size }, cursor.after);
+  const rows = (await query(client, body)).filter(
     (r) => !(r.timestamp === cursor.after && cursor.seen.has(r.id)),
   );
   if (rows.length === 0) return { rows, cursor };

@@ -151,7 +151,10 @@ const ilmRoutes: Record<string, FakeHandler> = {
     const onlyErrors = req.query.only_errors === 'true';
     const indices = Object.fromEntries(
       [...s.explain].filter(
-        ([name, e]) => pattern.test(name) && (!onlyErrors || e.step === 'ERROR'),
+        // A data stream pattern resolves to its backing indices (.ds-<stream>-<date>-<generation>).
+        ([name, e]) =>
+          (pattern.test(name) || pattern.test(name.replace(/^\.ds-/, ''))) &&
+          (!onlyErrors || e.step === 'ERROR'),
       ),
     );
     return ok({ indices });
@@ -228,7 +231,7 @@ const slmRoutes: Record<string, FakeHandler> = {
     s.slm.set(p.id!, { version: (s.slm.get(p.id!)?.version ?? 0) + 1, policy: body });
     return ok();
   },
-  'POST /_slm/policy/:id/_execute': (_req, p, s) => {
+  'PUT /_slm/policy/:id/_execute': (_req, p, s) => {
     const policy = s.slm.get(p.id!);
     if (!policy)
       return esError(
@@ -368,6 +371,20 @@ function searchHits(req: RecordedRequest, s: EsState): FakeAnswer {
   });
 }
 
+/** PUT and POST both create a key; ids and secrets are deterministic so tests can check what was printed. */
+const createApiKey: FakeHandler = (req, _p, s) => {
+  const body = req.json as { name: string };
+  const id = `key-${s.apiKeys.length + 1}`;
+  const apiKey = `secret-${s.apiKeys.length + 1}`;
+  s.apiKeys.push({ id, name: body.name, body: req.json as Record<string, unknown> });
+  return ok({
+    id,
+    name: body.name,
+    api_key: apiKey,
+    encoded: Buffer.from(`${id}:${apiKey}`).toString('base64'),
+  });
+};
+
 const otherRoutes: Record<string, FakeHandler> = {
   'POST /:index/_search': (req, _p, s) => searchHits(req, s),
   'GET /:index/_search': (req, _p, s) => searchHits(req, s),
@@ -376,18 +393,8 @@ const otherRoutes: Record<string, FakeHandler> = {
     s.roles.set(p.name!, req.json);
     return ok({ role: { created } });
   },
-  'POST /_security/api_key': (req, _p, s) => {
-    const body = req.json as { name: string };
-    const id = `key-${s.apiKeys.length + 1}`;
-    const apiKey = `secret-${s.apiKeys.length + 1}`;
-    s.apiKeys.push({ id, name: body.name, body: req.json as Record<string, unknown> });
-    return ok({
-      id,
-      name: body.name,
-      api_key: apiKey,
-      encoded: Buffer.from(`${id}:${apiKey}`).toString('base64'),
-    });
-  },
+  'PUT /_security/api_key': (req, p, s) => createApiKey(req, p, s),
+  'POST /_security/api_key': (req, p, s) => createApiKey(req, p, s),
   'POST /_bulk': (req, _p, s) => bulk(req, s),
   'PUT /_bulk': (req, _p, s) => bulk(req, s),
 };
