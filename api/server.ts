@@ -16,9 +16,11 @@ import { ensureSecret } from './core/secrets.ts';
 import { version } from './core/version.ts';
 import { authenticateBearer } from './domain/accounts/authenticate.ts';
 import { ensureBootstrapAdmin } from './domain/accounts/bootstrap.ts';
+import { createChatDeps } from './domain/chat/deps.ts';
 import { closeAccountsDeps, createAccountsDeps, type AccountsDeps } from './domain/accounts/deps.ts';
 import { createApp } from './http/app.ts';
 import { createAuthenticate } from './http/auth.ts';
+import { registerChatRealtime } from './realtime/chat.ts';
 import type { AuthenticateToken } from './realtime/gateway.ts';
 import { followRevocations } from './realtime/revocation.ts';
 import { startRealtime, type Realtime } from './realtime/start.ts';
@@ -91,11 +93,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     // Test runs keep their output clean; the password is still in PONG_DATA_DIR/initial-admin-password.
     await ensureBootstrapAdmin(accounts, options.stderr ?? (config.nodeEnv === 'test' ? { write: () => true } : process.stderr));
-    const app = createApp({
-      config, db, logger, logs, metrics, version, engine, clock, accounts,
-      authenticate: createAuthenticate(accounts),
-      validateResponses: options.validateResponses,
-    });
     const realtime = await startRealtime({
       config,
       logger,
@@ -107,6 +104,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           return { userId: user.id, role: user.role, sessionId: sessionId ?? `pat:${tokenId}` };
         }),
       validateOutgoing: options.validateResponses,
+    });
+    const chat = createChatDeps({
+      db, clock, logger: logs.app, auditLogger: logs.audit, config: config.chat, counters: accounts.counters, delivery: realtime.gateway,
+      isOnline: async (userId) => realtime.gateway.socketsOf(userId).length > 0,
+    });
+    registerChatRealtime(realtime.gateway, chat);
+    const app = createApp({
+      config, db, logger, logs, metrics, version, engine, clock, accounts, chat,
+      authenticate: createAuthenticate(accounts),
+      validateResponses: options.validateResponses,
     });
     followRevocations(accounts.credentials, realtime.gateway, logger);
     const handle = app.callback();

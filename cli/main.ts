@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { registerAlerts } from './commands/alerts/index.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerChat } from './commands/chat.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDb } from './commands/db.ts';
 import { registerGrafana } from './commands/grafana/index.ts';
@@ -64,6 +65,7 @@ function buildProgram(state: { exitCode: number }): Command {
   registerUsers(program, run);
   registerTokens(program, run);
   registerAudit(program, run);
+  registerChat(program, run);
   registerAlerts(program, run);
   registerGrafana(program, run);
   registerSecrets(program, run);

@@ -6,6 +6,7 @@ import { realtimeEndpoints } from './realtime-endpoints.ts';
 import { accountEndpoints } from './accounts.ts';
 import { adminUserEndpoints } from './admin-users.ts';
 import { auditEndpoints } from './audit.ts';
+import { chatEndpoints } from './chat.ts';
 import { systemEndpoints } from './system.ts';
 import { userEndpoints } from './users.ts';
 
@@ -16,6 +17,7 @@ export const endpoints = {
   ...adminUserEndpoints,
   ...auditEndpoints,
   ...realtimeEndpoints,
+  ...chatEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -6,10 +6,12 @@
  * allow-list and the AsyncAPI document all follow from it.
  */
 import { z } from 'zod';
+import { chatMessages } from './chat.ts';
 import { gatewayMessages, type MessageSpec } from './realtime.ts';
 
 export const messages = {
   ...gatewayMessages,
+  ...chatMessages,
 } satisfies Record<string, MessageSpec>;
 
 export type Messages = typeof messages;

@@ -66,6 +66,9 @@ const envSchema = z.object({
   WS_MAX_SOCKETS_PER_USER: positiveInt.default(5),
   WS_PING_INTERVAL_MS: positiveInt.default(30_000),
   WS_BACKPRESSURE_BYTES: positiveInt.default(64 * 1024),
+  CHAT_RATE_LIMIT: positiveInt.default(20),
+  CHAT_RATE_WINDOW_SECONDS: positiveInt.default(10),
+  CHAT_TYPING_INTERVAL_MS: positiveInt.default(2_000),
   LOG_ELASTICSEARCH_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   LOG_ELASTICSEARCH_API_KEY: z.string().min(8, 'must be an Elasticsearch API key (base64 id:key)').optional(),
   LOG_ELASTICSEARCH_NAMESPACE: z
@@ -104,6 +107,7 @@ export type Config = Readonly<{
   /** Prefix of the Redis channels of the bus, so deployments (or test runs) sharing a Redis stay apart. */
   redisPrefix: string;
   ws: WsConfig;
+  chat: ChatConfig;
   /** Direct shipping to Elasticsearch; undefined unless both URL and API key are set. */
   logShipping: Readonly<{ url: string; apiKey: string; namespace: string; bufferSize: number }> | undefined;
   auth: AuthConfig;
@@ -133,6 +137,15 @@ export type WsConfig = Readonly<{
   maxSocketsPerUser: number;
   pingIntervalMs: number;
   backpressureBytes: number;
+}>;
+
+/** Chat limits (api/domain/chat). */
+export type ChatConfig = Readonly<{
+  /** Messages one user may send per window, over HTTP and WebSocket together. */
+  rateLimit: number;
+  rateWindowSeconds: number;
+  /** Minimum time between two forwarded typing signals of one user in one conversation. */
+  typingIntervalMs: number;
 }>;
 
 /** Empty strings count as unset, so `PORT= pongctl serve` means the default. */
@@ -190,6 +203,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pingIntervalMs: e.WS_PING_INTERVAL_MS,
       backpressureBytes: e.WS_BACKPRESSURE_BYTES,
     }),
+    chat: Object.freeze({
+      rateLimit: e.CHAT_RATE_LIMIT,
+      rateWindowSeconds: e.CHAT_RATE_WINDOW_SECONDS,
+      typingIntervalMs: e.CHAT_TYPING_INTERVAL_MS,
+    }),
     logShipping,
     auth: Object.freeze({
       adminPassword: e.PONG_ADMIN_PASSWORD,
@@ -230,6 +248,9 @@ export const configDocs: ReadonlyArray<readonly [string, string, string]> = [
   ['WS_MAX_SOCKETS_PER_USER', '5', 'Open sockets per user on one instance; a new one closes the oldest with 4409'],
   ['WS_PING_INTERVAL_MS', '30000', 'Protocol ping interval; a socket that has not answered the previous ping is terminated'],
   ['WS_BACKPRESSURE_BYTES', '65536', 'Send buffer above which droppable frames (typing, presence, spectator frames) are skipped; at 16× a socket is closed with 1013'],
+  ['CHAT_RATE_LIMIT', '20', 'Chat messages one user may send per CHAT_RATE_WINDOW_SECONDS (HTTP and WebSocket together, shared through Redis when set); more answers RATE_LIMITED'],
+  ['CHAT_RATE_WINDOW_SECONDS', '10', 'Window of the per-user chat message limit'],
+  ['CHAT_TYPING_INTERVAL_MS', '2000', 'At most one forwarded chat.typing per user per conversation in this interval; the rest are dropped'],
   ['LOG_ELASTICSEARCH_URL', '(unset)', 'Also ship logs straight to this Elasticsearch (with LOG_ELASTICSEARCH_API_KEY); stdout always gets them'],
   ['LOG_ELASTICSEARCH_API_KEY', '(unset)', 'Encoded API key with create_doc + auto_configure on logs-pong.* (`pongctl logs setup-security` mints one)'],
   ['LOG_ELASTICSEARCH_NAMESPACE', 'default', 'Data stream namespace: logs go to logs-<dataset>-<namespace>'],

@@ -11,6 +11,7 @@ import { realtimeHandlers } from './handlers/realtime.ts';
 import { systemHandlers } from './handlers/system.ts';
 import { accountHandlers, authRateLimit } from './handlers/accounts.ts';
 import { adminHandlers } from './handlers/admin.ts';
+import { chatHandlers } from './handlers/chat.ts';
 import { userHandlers } from './handlers/users.ts';
 import { errorEnvelope } from './middleware/errors.ts';
 import { cors, securityHeadersMiddleware } from './middleware/headers.ts';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...accountHandlers(deps.accounts),
     ...userHandlers(deps.accounts),
     ...adminHandlers(deps.accounts),
+    ...chatHandlers(deps.chat),
   } as Record<string, Handler<Endpoint>>;
   const router = bindRoutes(endpoints, handlers, deps);
 

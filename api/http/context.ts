@@ -7,6 +7,7 @@ import type { Logger, StreamLoggers } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { AuthRequirement } from '../contract/endpoint.ts';
 import type { AccountsDeps } from '../domain/accounts/deps.ts';
+import type { ChatDeps } from '../domain/chat/deps.ts';
 
 /** Whoever performs an action: a signed-in user with a role, or the system itself. */
 export type Actor =
@@ -40,6 +41,8 @@ export interface AppDeps {
   clock: Clock;
   /** The identity layer: credential cache, throttles, mailer, keys (api/domain/accounts). */
   accounts: AccountsDeps;
+  /** Conversations, messages and their delivery (api/domain/chat). */
+  chat: ChatDeps;
   /** Absent until an identity layer is wired: then every non-public route answers 401. */
   authenticate?: Authenticate;
   /** Check every response against its contract schema (tests turn this on). */
