@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AppError } from '../../api/contract/errors.ts';
+import { type AppError } from '../../api/contract/errors.ts';
 import { listSnapshots, restoreArchive, runArchive } from '../../ops/elasticsearch/archive.ts';
 import { connectElasticsearch, type EsSession } from '../../ops/elasticsearch/connect.ts';
 import { applyRetention } from '../../ops/elasticsearch/retention.ts';
