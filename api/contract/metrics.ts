@@ -158,6 +158,10 @@ export function contractSeriesNames(): Set<string> {
   return new Set(Object.values(metrics as Record<string, MetricSpec>).flatMap(seriesNames));
 }
 
+/** Allowed label values of game_matches_finished_total. */
+export const gameMatchKinds = ['ranked', 'casual', 'bot', 'tournament'] as const;
+export const gameMatchOutcomes = ['completed', 'forfeit', 'abandoned', 'cancelled'] as const;
+
 /** Allowed label values of the account metrics. */
 export const loginResults = ['success', 'failure', 'mfa_required', 'rate_limited', 'banned'] as const;
 export const twoFactorResults = ['success', 'failure'] as const;

@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { instrumentDb } from './db-metrics.ts';
 import { RequestHistogram } from './fast-histogram.ts';
 import { createWsMetrics, type WsMetrics } from './ws-metrics.ts';
+import { createGameMetrics, type RunnerMetrics } from './game-metrics.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -20,6 +21,8 @@ export interface Metrics {
   auth: AuthMetrics;
   /** WebSocket gateway metrics (api/core/ws-metrics.ts). */
   ws: WsMetrics;
+  /** Match runner metrics (api/core/game-metrics.ts). */
+  game: RunnerMetrics;
 }
 
 export interface AuthMetrics {
@@ -84,6 +87,7 @@ export function createMetrics(info: { version: string; db?: Knex }): Metrics {
     logShipping,
     auth,
     ws: createWsMetrics(registry),
+    game: createGameMetrics(registry),
     observeRequest(method, route, status, seconds) {
       requests.observe([method, route, String(status)], seconds);
     },

@@ -1,0 +1,61 @@
+/**
+ * Getting a match onto sockets: each tick's view is serialised ONCE, then
+ * framed once per audience (each player's copy only appends its lastSeq to the
+ * same JSON text; spectators share one frame). Spectator frames are droppable
+ * (a newer one supersedes them when a socket's buffer is full); events and the
+ * end are not. The transport frames and writes; the gateway's prepared frames
+ * in production, a recorder in tests.
+ */
+import type { GameView } from '../contract/game.ts';
+import type { LiveMatch, Peer } from './live-match.ts';
+
+export interface GameTransport {
+  /** Frames serialised JSON once; the result is written to any number of peers. */
+  prepare(json: string, type: string, droppable: boolean): unknown;
+  write(peers: Iterable<Peer>, frame: unknown): void;
+}
+
+export interface Audience {
+  players: boolean;
+  spectators: boolean;
+}
+
+/** Sends one view: to each joined player with its lastSeq, and to the spectators. */
+export function sendState(transport: GameTransport, match: LiveMatch, view: GameView, audience: Audience): void {
+  const json = JSON.stringify(view);
+  if (audience.players) {
+    const open = json.slice(0, -1);
+    for (const seat of match.seats) {
+      if (seat.peer === null) continue;
+      const text = `{"type":"game.state","state":${open},"lastSeq":${seat.appliedSeq}}}`;
+      transport.write([seat.peer], transport.prepare(text, 'game.state', false));
+    }
+  }
+  if (audience.spectators && match.spectators.size > 0) {
+    transport.write(match.spectators, transport.prepare(`{"type":"game.state","state":${json}}`, 'game.state', true));
+  }
+}
+
+/** Everyone watching or playing: joined players, then spectators. */
+export function everyone(match: LiveMatch): Peer[] {
+  const peers: Peer[] = [];
+  for (const seat of match.seats) if (seat.peer !== null) peers.push(seat.peer);
+  for (const peer of match.spectators) peers.push(peer);
+  return peers;
+}
+
+/** This tick's engine events, each framed once for players and spectators. */
+export function sendEvents(transport: GameTransport, match: LiveMatch): void {
+  if (match.events.length === 0) return;
+  const peers = everyone(match);
+  if (peers.length === 0) return;
+  const id = JSON.stringify(match.spec.id);
+  for (const event of match.events) {
+    transport.write(peers, transport.prepare(`{"type":"game.event","matchId":${id},"event":${JSON.stringify(event)}}`, 'game.event', false));
+  }
+}
+
+/** One message (not a state) to some peers. */
+export function sendMessage(transport: GameTransport, peers: Iterable<Peer>, message: { type: string; [field: string]: unknown }): void {
+  transport.write(peers, transport.prepare(JSON.stringify(message), message.type, false));
+}

@@ -1,0 +1,153 @@
+/**
+ * A match while the runner holds it: its two seats (a user with the socket it
+ * joined from, or a bot), the engine state, the input log and statistics being
+ * recorded, its spectators, and the lifecycle state with the one deadline that
+ * state has (invite expiry, ready timeout, countdown end, grace end).
+ */
+import {
+  type BotLevel,
+  type Direction,
+  type GameEvent,
+  type GameSettings,
+  type GameView,
+} from '../contract/game.ts';
+import { createBot, type Bot } from './bot.ts';
+import { createMatchState, type MatchState, type Side } from './engine.ts';
+import { createInputLog, type InputLog } from './input-log.ts';
+import { createMatchStats, type MatchStatsAccumulator } from './match-stats.ts';
+import { toGameView } from './view.ts';
+
+/** A socket as the runner sees it; the gateway's Connection satisfies it. */
+export interface Peer {
+  readonly id: string;
+  readonly userId: string;
+}
+
+export const matchKindValues = ['direct', 'matchmaking', 'tournament', 'bot'] as const;
+export type MatchKind = (typeof matchKindValues)[number];
+export type Visibility = 'public' | 'private';
+/** Lifecycle states a match has in the runner; the final ones only exist in the database. */
+export type LiveState = 'pending' | 'ready' | 'countdown' | 'playing';
+export type Outcome = 'finished' | 'aborted' | 'forfeited';
+
+export type SeatSpec = { userId: string; username: string } | { bot: BotLevel };
+
+/** What a service hands the runner to start holding a match. */
+export interface MatchSpec {
+  id: string;
+  kind: MatchKind;
+  ranked: boolean;
+  visibility: Visibility;
+  settings: GameSettings;
+  seed: number;
+  players: [SeatSpec, SeatSpec];
+  /** `pending` waits for the invited player's accept; `ready` waits for both to join and be ready. */
+  state: 'pending' | 'ready';
+}
+
+export interface Seat {
+  readonly userId: string | null;
+  readonly username: string;
+  readonly botLevel: BotLevel | null;
+  readonly bot: Bot | null;
+  /** The socket that joined for this seat (null: not joined, or disconnected). */
+  peer: Peer | null;
+  ready: boolean;
+  /** The key held from the next tick on, and the sequence number of the input that set it. */
+  dir: Direction;
+  seq: number;
+  /** The seq in force when the last tick was stepped: what the player gets back as lastSeq. */
+  appliedSeq: number;
+  /** Inputs received since the last tick (flood guard). */
+  inputs: number;
+}
+
+export interface LiveMatch {
+  readonly spec: MatchSpec;
+  state: LiveState;
+  /** A player is away: the engine stands still until they are back or the grace period ends. */
+  paused: boolean;
+  /**
+   * Monotonic ms of the current state's deadline: invite expiry (pending),
+   * ready timeout (ready), countdown end (countdown), grace end (paused), end
+   * of the resume countdown (playing after a pause); null while playing.
+   */
+  deadline: number | null;
+  readonly engine: MatchState;
+  /** This tick's engine events (reused array). */
+  readonly events: GameEvent[];
+  readonly log: InputLog;
+  readonly stats: MatchStatsAccumulator;
+  readonly seats: [Seat, Seat];
+  readonly spectators: Set<Peer>;
+  /** Whether the engine ever ran (a match ended before that has no stats or log). */
+  started: boolean;
+  readonly players: GameView['players'];
+  /** This tick's inputs [left, right] (reused). */
+  readonly inputs: [Direction, Direction];
+  /** Set when the match must leave the loop, with how it ended. */
+  ending: EndDecision | null;
+}
+
+/** How a match ended: outcome, why, and the winning side (null: no winner). */
+export interface EndDecision {
+  outcome: Outcome;
+  reason: string;
+  winnerSide: Side | null;
+}
+
+function seatOf(spec: SeatSpec, side: Side, match: { settings: GameSettings; seed: number }): Seat {
+  const common = { peer: null, ready: false, dir: 0 as Direction, seq: 0, appliedSeq: 0, inputs: 0 };
+  if ('bot' in spec) {
+    const bot = createBot({ side, level: spec.bot, settings: match.settings, seed: match.seed + side });
+    return { ...common, userId: null, username: 'bot', botLevel: spec.bot, bot, ready: true };
+  }
+  return { ...common, userId: spec.userId, username: spec.username, botLevel: null, bot: null };
+}
+
+export function createLiveMatch(spec: MatchSpec, deadline: number): LiveMatch {
+  const seats: [Seat, Seat] = [seatOf(spec.players[0], 0, spec), seatOf(spec.players[1], 1, spec)];
+  const players = seats.map((s) => (s.botLevel ? { username: s.username, bot: s.botLevel } : { username: s.username })) as GameView['players'];
+  return {
+    spec,
+    state: spec.state,
+    paused: false,
+    deadline,
+    engine: createMatchState(spec.settings, spec.seed),
+    events: [],
+    log: createInputLog(),
+    stats: createMatchStats(spec.settings),
+    seats,
+    spectators: new Set(),
+    started: false,
+    players,
+    inputs: [0, 0],
+    ending: null,
+  };
+}
+
+/** The seat of a user in this match, or undefined. */
+export function seatOfUser(match: LiveMatch, userId: string): Seat | undefined {
+  return match.seats.find((s) => s.userId === userId);
+}
+
+/** Human seats that have no socket right now. */
+export function absentSeats(match: LiveMatch): Seat[] {
+  return match.seats.filter((s) => s.bot === null && s.peer === null);
+}
+
+/** The contract's view of the match at this moment (without lastSeq, which is per player). */
+export function viewOf(match: LiveMatch, now: number): GameView {
+  const countdown = match.deadline === null ? undefined : Math.max(0, Math.ceil((match.deadline - now) / 1000));
+  let phase: GameView['phase'] | undefined;
+  if (match.state === 'pending' || match.state === 'ready') phase = 'waiting';
+  else if (match.paused) phase = 'paused';
+  else if (match.state === 'countdown' || match.deadline !== null) phase = 'countdown';
+  return toGameView(match.engine, {
+    matchId: match.spec.id,
+    players: match.players,
+    spectators: match.spectators.size,
+    phase,
+    countdown: phase === 'countdown' || phase === 'paused' ? countdown : undefined,
+  });
+}

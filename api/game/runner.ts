@@ -1,0 +1,371 @@
+/**
+ * The match runner: every match of this process (from invite to end) and
+ * every replay stream, driven by ONE drift-correcting 60 Hz loop (ticker.ts).
+ * Each loop tick applies the held keys, steps the engines, and sends state to
+ * players (every tick by default) and spectators (30 Hz by default) through
+ * the transport. Nothing here waits on I/O: lifecycle changes and ends are
+ * handed to hooks, and the end's database transaction runs after the match
+ * has left the loop; `game.end` goes out when it has committed.
+ */
+import type { Direction, GameView } from '../contract/game.ts';
+import { TICK_RATE } from '../contract/game.ts';
+import { AppError } from '../core/errors.ts';
+import type { RunnerMetrics } from '../core/game-metrics.ts';
+import type { Logger } from '../core/logger.ts';
+import { everyone, sendEvents, sendMessage, sendState, type GameTransport } from './broadcast.ts';
+import { encodeInputLog } from './input-log.ts';
+import { createLiveMatch, seatOfUser, viewOf, type EndDecision, type LiveMatch, type LiveState, type MatchSpec, type Outcome, type Peer } from './live-match.ts';
+import { tickMatch, type Timing } from './match-tick.ts';
+import { summarizeStats, type MatchStats } from './match-stats.ts';
+import { createReplaySession, tickReplay, type ReplaySession, type ReplaySource } from './replay-session.ts';
+import { createTicker, type Scheduler, type Ticker } from './ticker.ts';
+
+export interface RunnerConfig extends Timing {
+  /** game.state to players, per second (at most the simulation's 60). */
+  stateRateHz: number;
+  /** game.state to spectators and replays, per second. */
+  spectatorRateHz: number;
+  inviteTtlMs: number;
+  /** Inputs one player may send per tick; more are refused with RATE_LIMITED. */
+  maxInputsPerTick: number;
+}
+
+
+/** Everything the end's transaction stores. `stats` and `inputLog` are null when the match never started. */
+export interface MatchResult {
+  spec: MatchSpec;
+  decision: EndDecision;
+  score: [number, number];
+  ticks: number;
+  stats: MatchStats | null;
+  inputLog: string | null;
+}
+
+export interface RunnerHooks {
+  /** The match entered `ready` (accepted), `countdown` or `playing` for the first time. */
+  onState(spec: MatchSpec, state: LiveState): void;
+  /** Stores the result; resolves with each side's rating change (ranked matches) for `game.end`. */
+  onEnd(result: MatchResult): Promise<{ ratingChanges?: [number | null, number | null] } | void>;
+}
+
+export interface RunnerOptions {
+  config: RunnerConfig;
+  scheduler: Scheduler;
+  transport: GameTransport;
+  hooks: RunnerHooks;
+  logger: Logger;
+  metrics?: RunnerMetrics;
+}
+
+export interface InputMessage {
+  matchId: string;
+  seq: number;
+  dir: Direction;
+}
+
+/** True on the loop ticks where a `hz` stream sends (evenly spread over the 60 ticks of a second). */
+function due(n: number, hz: number): boolean {
+  if (hz >= TICK_RATE || n === 0) return true;
+  return Math.floor((n * hz) / TICK_RATE) !== Math.floor(((n - 1) * hz) / TICK_RATE);
+}
+
+const notHere = () => new AppError('NOT_FOUND', 'No live match with this id on this server');
+
+export class Runner {
+  readonly #options: RunnerOptions;
+  readonly #matches = new Map<string, LiveMatch>();
+  /** Users in a match past its invite (one at a time). */
+  readonly #byUser = new Map<string, LiveMatch>();
+  /** Spectator peer id → match. */
+  readonly #watching = new Map<string, LiveMatch>();
+  readonly #replays = new Map<string, ReplaySession>();
+  readonly #ticker: Ticker;
+  readonly #ending = new Set<Promise<void>>();
+
+  constructor(options: RunnerOptions) {
+    this.#options = options;
+    this.#ticker = createTicker({
+      periodMs: 1000 / TICK_RATE,
+      scheduler: options.scheduler,
+      onTick: ({ n, lateMs }) => this.#onTick(n, lateMs),
+      onSkip: (count) => options.logger.warn({ 'game.skipped_ticks': count }, 'match loop fell behind and skipped ticks'),
+    });
+  }
+
+  get size(): number {
+    return this.#matches.size;
+  }
+
+  get(matchId: string): LiveMatch | undefined {
+    return this.#matches.get(matchId);
+  }
+
+  /** The match a user plays (past its invite), if any. */
+  matchOf(userId: string): LiveMatch | undefined {
+    return this.#byUser.get(userId);
+  }
+
+  /** Starts holding a match: a pending invite, or ready for both players to join. */
+  add(spec: MatchSpec): void {
+    if (this.#matches.has(spec.id)) throw new AppError('CONFLICT', 'The match is already running');
+    const now = this.#options.scheduler.now();
+    const { inviteTtlMs, readyTimeoutMs } = this.#options.config;
+    const match = createLiveMatch(spec, now + (spec.state === 'pending' ? inviteTtlMs : readyTimeoutMs));
+    if (spec.state === 'ready') this.#claimUsers(match);
+    this.#matches.set(spec.id, match);
+    this.#ensureRunning();
+  }
+
+  /** The invited player accepted: pending → ready. */
+  accept(matchId: string): void {
+    const match = this.#matches.get(matchId);
+    if (!match || match.state !== 'pending') throw new AppError('CONFLICT', 'The invite is no longer open');
+    this.#claimUsers(match);
+    match.state = 'ready';
+    match.deadline = this.#options.scheduler.now() + this.#options.config.readyTimeoutMs;
+    this.#options.hooks.onState(match.spec, 'ready');
+  }
+
+  /** A player's socket joins (or rejoins) its match; returns the current view. */
+  join(peer: Peer, matchId: string): GameView {
+    const match = this.#matches.get(matchId);
+    if (!match) throw notHere();
+    const seat = seatOfUser(match, peer.userId);
+    if (!seat) throw new AppError('FORBIDDEN', 'You do not play in this match');
+    if (match.state === 'pending') throw new AppError('CONFLICT', 'The invite has not been accepted yet');
+    if (seat.peer !== peer) {
+      // A new socket restarts its input sequence.
+      seat.peer = peer;
+      seat.seq = -1;
+      seat.appliedSeq = 0;
+      seat.dir = 0;
+    }
+    this.#unwatch(peer);
+    const view = viewOf(match, this.#options.scheduler.now());
+    view.lastSeq = seat.appliedSeq;
+    return view;
+  }
+
+  ready(peer: Peer, matchId: string): void {
+    const { match, seat } = this.#playerSeat(peer, matchId);
+    if (match.state !== 'ready') throw new AppError('CONFLICT', `The match is ${match.state}, not waiting for players`);
+    seat.ready = true;
+  }
+
+  /** A key change. Stale sequence numbers are ignored (false); the last input before a tick counts. */
+  input(peer: Peer, message: InputMessage): boolean {
+    const { match, seat } = this.#playerSeat(peer, message.matchId);
+    if (match.state !== 'playing' && match.state !== 'countdown') throw new AppError('CONFLICT', 'The match is not running');
+    if (message.seq <= seat.seq) return false;
+    if (seat.inputs >= this.#options.config.maxInputsPerTick) throw new AppError('RATE_LIMITED', 'Too many inputs in one tick');
+    seat.inputs += 1;
+    seat.seq = message.seq;
+    seat.dir = message.dir;
+    return true;
+  }
+
+  /** Leaving before play cancels the match; during play it forfeits. */
+  leave(peer: Peer, matchId: string): Promise<void> {
+    const match = this.#matches.get(matchId);
+    if (!match) throw notHere();
+    const seat = seatOfUser(match, peer.userId);
+    if (!seat) throw new AppError('FORBIDDEN', 'You do not play in this match');
+    if (match.state !== 'playing') return this.end(matchId, { outcome: 'aborted', reason: 'left', winnerSide: null });
+    return this.end(matchId, { outcome: 'forfeited', reason: 'left', winnerSide: seat === match.seats[0] ? 1 : 0 });
+  }
+
+  /** Ends a match from outside the loop (decline, admin abort, leave); resolves when its result is stored. */
+  end(matchId: string, decision: EndDecision): Promise<void> {
+    const match = this.#matches.get(matchId);
+    if (!match) throw notHere();
+    match.ending = decision;
+    return this.#finish(match);
+  }
+
+  /** Starts watching a public match (one at a time per socket); returns the current view. */
+  spectate(peer: Peer, matchId: string): GameView {
+    const match = this.#matches.get(matchId);
+    if (!match || match.state === 'pending') throw notHere();
+    if (match.spec.visibility === 'private') throw new AppError('FORBIDDEN', 'Private matches cannot be watched');
+    this.#unwatch(peer);
+    this.stopReplay(peer);
+    match.spectators.add(peer);
+    this.#watching.set(peer.id, match);
+    return viewOf(match, this.#options.scheduler.now());
+  }
+
+  stopSpectating(peer: Peer): boolean {
+    return this.#unwatch(peer);
+  }
+
+  startReplay(peer: Peer, source: ReplaySource, speed: number): void {
+    this.#unwatch(peer);
+    this.#replays.set(peer.id, createReplaySession(peer, source, speed));
+    this.#ensureRunning();
+  }
+
+  stopReplay(peer: Peer): boolean {
+    return this.#replays.delete(peer.id);
+  }
+
+  /** A socket closed: its seat is vacated (the match pauses), it stops watching and replaying. */
+  detach(peer: Peer): void {
+    this.#unwatch(peer);
+    this.#replays.delete(peer.id);
+    const match = this.#byUser.get(peer.userId);
+    const seat = match && seatOfUser(match, peer.userId);
+    if (seat && seat.peer === peer) {
+      seat.peer = null;
+      if (match.state === 'ready') seat.ready = false;
+    }
+  }
+
+  /** Admin view of a running match. */
+  inspect(matchId: string) {
+    const match = this.#matches.get(matchId);
+    if (!match) throw notHere();
+    const now = this.#options.scheduler.now();
+    return {
+      state: match.state,
+      paused: match.paused,
+      deadlineInMs: match.deadline === null ? null : Math.max(0, Math.round(match.deadline - now)),
+      view: viewOf(match, now),
+      seats: match.seats.map((s) => ({ username: s.username, bot: s.botLevel, connected: s.bot !== null || s.peer !== null, ready: s.ready, lastSeq: s.appliedSeq })),
+      spectators: match.spectators.size,
+    };
+  }
+
+  /** Live matches, for listings that must not wait for the database. */
+  matches(): IterableIterator<LiveMatch> {
+    return this.#matches.values();
+  }
+
+  /** Aborts every match (shutdown) and waits for their results to be stored. */
+  async close(reason = 'server_shutdown'): Promise<void> {
+    for (const match of [...this.#matches.values()]) {
+      match.ending = { outcome: 'aborted', reason, winnerSide: null };
+      void this.#finish(match);
+    }
+    this.#replays.clear();
+    this.#ticker.stop();
+    await Promise.all([...this.#ending]);
+  }
+
+  #playerSeat(peer: Peer, matchId: string) {
+    const match = this.#matches.get(matchId);
+    if (!match) throw notHere();
+    const seat = seatOfUser(match, peer.userId);
+    if (!seat) throw new AppError('FORBIDDEN', 'You do not play in this match');
+    if (seat.peer !== peer) throw new AppError('CONFLICT', 'Join the match (game.join) from this connection first');
+    return { match, seat };
+  }
+
+  #claimUsers(match: LiveMatch): void {
+    for (const seat of match.seats) {
+      if (seat.userId === null) continue;
+      const other = this.#byUser.get(seat.userId);
+      if (other && other !== match) throw new AppError('CONFLICT', `${seat.username} is already in a match`);
+    }
+    for (const seat of match.seats) if (seat.userId !== null) this.#byUser.set(seat.userId, match);
+  }
+
+  #unwatch(peer: Peer): boolean {
+    const match = this.#watching.get(peer.id);
+    if (!match) return false;
+    match.spectators.delete(peer);
+    this.#watching.delete(peer.id);
+    return true;
+  }
+
+  #ensureRunning(): void {
+    if (!this.#ticker.running) this.#ticker.start();
+  }
+
+  #onTick(n: number, lateMs: number): void {
+    const { scheduler, config, transport, metrics } = this.#options;
+    const started = scheduler.now();
+    const toPlayers = due(n, config.stateRateHz);
+    const toSpectators = due(n, config.spectatorRateHz);
+    let active = 0;
+    let spectators = 0;
+    for (const match of this.#matches.values()) {
+      this.#tickOne(match, { n, now: started, toPlayers, toSpectators });
+      if (match.state !== 'pending') active++;
+      spectators += match.spectators.size;
+    }
+    for (const [id, session] of this.#replays) {
+      if (tickReplay(session, transport, toSpectators)) this.#replays.delete(id);
+    }
+    metrics?.gauges(active, spectators);
+    metrics?.tick((scheduler.now() - started) / 1000, lateMs / 1000);
+    if (this.#matches.size === 0 && this.#replays.size === 0) this.#ticker.stop();
+  }
+
+  #tickOne(match: LiveMatch, t: { n: number; now: number; toPlayers: boolean; toSpectators: boolean }): void {
+    const { transport, hooks, config } = this.#options;
+    for (const seat of match.seats) seat.inputs = 0;
+    const result = tickMatch(match, t.now, config);
+    if (result === 'stepped') {
+      sendEvents(transport, match);
+      if (t.toPlayers || t.toSpectators) sendState(transport, match, viewOf(match, t.now), { players: t.toPlayers, spectators: t.toSpectators });
+      return;
+    }
+    if (result === 'end') {
+      sendEvents(transport, match);
+      sendState(transport, match, viewOf(match, t.now), { players: true, spectators: true });
+      void this.#finish(match);
+      return;
+    }
+    if (result === 'countdown' || result === 'playing') hooks.onState(match.spec, match.state);
+    const changed = result !== 'idle';
+    // Waiting, countdown and pause: the countdown digits at the spectator rate, waiting rooms once a second.
+    const waiting = match.state === 'pending' || match.state === 'ready';
+    if (changed || (waiting ? t.n % TICK_RATE === 0 : t.toSpectators)) {
+      sendState(transport, match, viewOf(match, t.now), { players: true, spectators: true });
+    }
+  }
+
+  /** Takes the match out of the loop at once; stores the result and sends game.end afterwards. */
+  #finish(match: LiveMatch): Promise<void> {
+    const decision = match.ending!;
+    const { spec } = match;
+    if (this.#matches.get(spec.id) !== match) return Promise.resolve();
+    this.#matches.delete(spec.id);
+    for (const seat of match.seats) if (seat.userId !== null && this.#byUser.get(seat.userId) === match) this.#byUser.delete(seat.userId);
+    const peers = everyone(match);
+    for (const peer of match.spectators) this.#watching.delete(peer.id);
+    this.#options.metrics?.finished(spec, decision, match.started);
+    const result: MatchResult = {
+      spec,
+      decision,
+      score: [match.engine.leftScore, match.engine.rightScore],
+      ticks: match.engine.tick,
+      stats: match.started ? summarizeStats(match.stats, match.engine.tick) : null,
+      inputLog: match.started ? encodeInputLog(match.log) : null,
+    };
+    const done = this.#store(match, result, peers);
+    this.#ending.add(done);
+    void done.finally(() => this.#ending.delete(done));
+    return done;
+  }
+
+  async #store(match: LiveMatch, result: MatchResult, peers: Peer[]): Promise<void> {
+    let changes: [number | null, number | null] = [null, null];
+    try {
+      const extra = await this.#options.hooks.onEnd(result);
+      if (extra?.ratingChanges) changes = extra.ratingChanges;
+    } catch (err) {
+      this.#options.logger.error({ err, 'game.match.id': result.spec.id }, 'storing a match result failed');
+    }
+    const { outcome, reason, winnerSide } = result.decision;
+    const base = { type: 'game.end', matchId: result.spec.id, outcome: outcome as Outcome, reason, winner: winnerSide === null ? null : match.seats[winnerSide].username, score: result.score };
+    const { transport } = this.#options;
+    match.seats.forEach((seat, side) => {
+      if (seat.peer === null) return;
+      const change = changes[side];
+      sendMessage(transport, [seat.peer], change === null || change === undefined ? base : { ...base, ratingChange: change });
+    });
+    const seatPeers = new Set(match.seats.map((s) => s.peer));
+    sendMessage(transport, peers.filter((p) => !seatPeers.has(p)), base);
+  }
+}
