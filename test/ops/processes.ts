@@ -52,7 +52,7 @@ export async function startDaemon(binary: string, args: string[], url: string, r
       if (child.exitCode !== null) throw new Error(`${binary} exited: ${output.slice(-2000)}`);
       const res = await fetch(`${url}${readyPath}`);
       return res.ok ? true : undefined;
-    });
+    }, 30_000);
   } catch (err) {
     await stop();
     throw err;

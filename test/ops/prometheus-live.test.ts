@@ -26,7 +26,8 @@ function fastApiRules(): string {
 }
 
 describe('real Prometheus against a real API', function () {
-  this.timeout(60_000);
+  // Generous for a loaded CI machine; the test itself takes 10-20 s.
+  this.timeout(120_000);
   let tools: Record<string, string>;
   let api: TestServer | undefined;
   let prometheus: Daemon | undefined;
