@@ -2,6 +2,7 @@
 // intervals; stopping the API takes ApiDown through pending to firing; then
 // `pongctl alerts apply` installs the committed rules and `alerts diff` is empty.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,18 @@ describe('real Prometheus against a real API', function () {
     await until('a successful scrape of the API', async () => ((await query('up{job="pongctl-api"} == 1')).length === 1 ? true : undefined));
     await until('contract metrics in Prometheus', async () => ((await query('http_requests_total{route="/metrics"}')).length > 0 ? true : undefined));
     assert.equal((await query('pongctl_build_info')).length, 1);
+    // promtool's exposition lint: our metrics pass; prom-client's own nodejs_*_total gauges are its naming, not ours.
+    const exposition = await (await fetch(`${api!.url}/metrics`)).text();
+    const lint = await new Promise<string>((resolve, reject) => {
+      const child = spawn(tools.promtool!, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+      child.stdin.end(exposition);
+    });
+    assert.deepEqual(lint.split('\n').filter((l) => l.trim() && !l.startsWith('nodejs_')), []);
     assert.equal((await client.alerts()).length, 0, 'nothing fires while the API is up');
 
     await api!.stop();
