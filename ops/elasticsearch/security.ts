@@ -36,6 +36,20 @@ export const roles: Record<string, Descriptor> = {
       },
       { names: ['restored-logs-pong.*'], privileges: ['all'] },
     ],
+    // `pongctl kibana apply|diff` import and export saved objects with this key.
+    applications: [
+      {
+        application: 'kibana-.kibana',
+        privileges: [
+          'feature_savedObjectsManagement.all',
+          'feature_indexPatterns.all',
+          'feature_discover.all',
+          'feature_dashboard.all',
+          'feature_visualize.all',
+        ],
+        resources: ['*'],
+      },
+    ],
     metadata: { managed_by: 'pongctl' },
   },
   pong_logs_reader: {
