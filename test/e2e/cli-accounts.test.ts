@@ -12,7 +12,9 @@ describe('pongctl accounts commands', () => {
     runCli(args, { input: options.input, env: { PONGCTL_API: s.url, XDG_CONFIG_HOME: options.home ?? home, ...options.env } });
   const configOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'pongctl', 'config.json'), 'utf8'));
 
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer();
     home = tempConfigHome();
   });

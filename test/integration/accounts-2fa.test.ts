@@ -24,7 +24,9 @@ describe('accounts: two-factor authentication', () => {
   let u: Registered;
   let secret: string;
   let recovery: string[];
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer();
     u = await register(s.url);
   });

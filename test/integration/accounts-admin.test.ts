@@ -6,7 +6,9 @@ describe('accounts: admin user management', () => {
   let s: AuthTestServer;
   let admin: string;
   let moderator: Registered;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer();
     admin = await loginAs(s.url, 'admin', adminPassword);
     moderator = await userWithRole(s.url, admin, 'moderator');

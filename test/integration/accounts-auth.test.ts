@@ -4,7 +4,9 @@ import { adminPassword, api, register, startAuthServer, uniqueName, type AuthTes
 
 describe('accounts: register, login, sessions', () => {
   let s: AuthTestServer;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer();
   });
   after(async () => {

@@ -10,7 +10,9 @@ const pathOf = (e: Endpoint) => e.path.replace(/\{(\w+)\}/g, (_, name: string) =
 describe('accounts: authorization across the contract', () => {
   let s: AuthTestServer;
   let player: Registered;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer();
     player = await register(s.url);
   });

@@ -35,7 +35,9 @@ function webp(width: number, height: number): Buffer {
 describe('accounts: avatars', () => {
   let s: AuthTestServer;
   let u: Registered;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer();
     u = await register(s.url);
   });

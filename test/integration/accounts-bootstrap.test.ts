@@ -10,7 +10,9 @@ describe('accounts: bootstrap admin', () => {
   // On PostgreSQL the run's database already has users, so this test gets an empty schema of its own.
   const schema = `acc_boot_${process.pid}`;
   let databaseUrl = testDatabaseUrl;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     if (!onPostgres) return;
     const db = knexFactory({ client: 'pg', connection: testDatabaseUrl, pool: { min: 0, max: 1 } });
     await db.raw(`drop schema if exists ${schema} cascade; create schema ${schema}`);
@@ -24,7 +26,8 @@ describe('accounts: bootstrap admin', () => {
     await db.destroy();
   });
 
-  it('creates admin with a random password, prints it once and writes it to a 0600 file', async () => {
+  it('creates admin with a random password, prints it once and writes it to a 0600 file', async function () {
+    this.timeout(60_000);
     const s = await startAuthServer({ PONG_ADMIN_PASSWORD: '', DATABASE_URL: databaseUrl });
     try {
       const file = path.join(s.dataDir, 'initial-admin-password');
@@ -42,7 +45,8 @@ describe('accounts: bootstrap admin', () => {
     }
   });
 
-  it('refuses a PONG_ADMIN_PASSWORD that breaks the password policy', async () => {
+  it('refuses a PONG_ADMIN_PASSWORD that breaks the password policy', async function () {
+    this.timeout(60_000);
     if (onPostgres) {
       const db = knexFactory({ client: 'pg', connection: testDatabaseUrl, pool: { min: 0, max: 1 } });
       await db.raw(`drop schema if exists ${schema} cascade; create schema ${schema}`);

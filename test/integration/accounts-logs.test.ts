@@ -4,7 +4,9 @@ import { api, register, startAuthServer, adminPassword, type AuthTestServer } fr
 
 describe('accounts: no secrets in logs', () => {
   let s: AuthTestServer;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer({ LOG_LEVEL: 'trace' });
   });
   after(async () => {

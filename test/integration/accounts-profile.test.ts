@@ -5,7 +5,9 @@ import { api, register, startAuthServer, uniqueName, type AuthTestServer, type R
 describe('accounts: profile, users, personal access tokens', () => {
   let s: AuthTestServer;
   let u: Registered;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer();
     u = await register(s.url);
   });
@@ -62,7 +64,8 @@ describe('accounts: profile, users, personal access tokens', () => {
   });
 
   it('shows public profiles without email and answers 404 for unknown users', async () => {
-    const res = await api(s.url, 'GET', `/api/v1/users/${u.username}`, { token: u.accessToken });
+    const stranger = await register(s.url);
+    const res = await api(s.url, 'GET', `/api/v1/users/${u.username}`, { token: stranger.accessToken });
     assert.deepEqual(Object.keys(res.body.data).sort(), ['avatarUrl', 'bio', 'createdAt', 'displayName', 'role', 'username']);
     assert.equal((await api(s.url, 'GET', '/api/v1/users/no-such-user-1', { token: u.accessToken })).status, 404);
     assert.equal((await api(s.url, 'GET', `/api/v1/users/${u.username}`)).status, 401);

@@ -11,7 +11,9 @@ const tokenIn = (body: string) => /token=([\w-]+)/.exec(body)?.[1];
 
 describe('accounts: password reset', () => {
   let s: AuthTestServer;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer({ PUBLIC_URL: 'https://pong.example.test' });
   });
   after(async () => {
@@ -66,7 +68,8 @@ describe('accounts: password reset', () => {
     assert.equal((await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'admin-given-pass-1' } })).status, 200);
   });
 
-  it('counts a failing SMTP delivery without failing the request', async () => {
+  it('counts a failing SMTP delivery without failing the request', async function () {
+    this.timeout(60_000);
     const smtp = await startAuthServer({ SMTP_URL: 'smtp://127.0.0.1:1' });
     try {
       const u = await register(smtp.url);

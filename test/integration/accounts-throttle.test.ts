@@ -4,7 +4,9 @@ import { api, register, startAuthServer, type AuthTestServer } from '../support/
 
 describe('accounts: throttling', () => {
   let s: AuthTestServer;
-  before(async () => {
+  before(async function () {
+    // The embedded database starts slowly on a busy machine.
+    this.timeout(60_000);
     s = await startAuthServer({ AUTH_LOGIN_MAX_FAILURES: '5', AUTH_RATE_LIMIT_PER_MINUTE: '1000' });
   });
   after(async () => {
@@ -35,7 +37,8 @@ describe('accounts: throttling', () => {
     s.clock.advance(16 * 60_000);
   });
 
-  it('applies a general per-IP limit on /auth/*', async () => {
+  it('applies a general per-IP limit on /auth/*', async function () {
+    this.timeout(60_000);
     const tight = await startAuthServer({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
     try {
       for (let i = 0; i < 3; i++) assert.notEqual((await api(tight.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: 'x' } })).status, 429);

@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
 import { findPatByHash, findSession, findUserById, touchPat, type PatRow, type UserRow } from './repo.ts';
+import type { Invalidation } from './invalidation.ts';
 import { hashToken, patPrefix, verifyAccessToken, type AccessClaims } from './tokens.ts';
 
 export interface Principal {
@@ -30,7 +31,8 @@ export interface Credentials {
   invalidateUser(id: string, revoked?: boolean): void;
   invalidateToken(id: string): void;
   /** Called after each invalidation (the WebSocket gateway closes affected sockets). Returns an unsubscribe. */
-  onRevoke(listener: (event: RevokeEvent) => void): () => void;
+  onRevoke(listener: (event: RevokeEvent) => void): () => void;  /** Applies an invalidation another instance published (no re-publishing). */
+  apply(event: Invalidation): void;
 }
 
 interface Cached<T> {
@@ -41,7 +43,16 @@ interface Cached<T> {
 const maxEntries = 50_000;
 const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message);
 
-export function createCredentials(options: { db: Knex; clock: Clock; jwtKey: Uint8Array; ttlMs?: number }): Credentials {
+export interface CredentialsOptions {
+  db: Knex;
+  clock: Clock;
+  jwtKey: Uint8Array;
+  ttlMs?: number;
+  /** Tells the other instances (Redis); absent with a single instance. */
+  publish?: (event: Invalidation) => void;
+}
+
+export function createCredentials(options: CredentialsOptions): Credentials {
   const { db, clock } = options;
   const ttl = options.ttlMs ?? 30_000;
   const jwts = new Map<string, AccessClaims>();
@@ -114,24 +125,33 @@ export function createCredentials(options: { db: Knex; clock: Clock; jwtKey: Uin
     for (const listener of listeners) listener(event);
   };
 
+  function apply(event: Invalidation): void {
+    if (event.kind === 'session') {
+      sessions.delete(event.id);
+      emit({ kind: 'session', id: event.id });
+    } else if (event.kind === 'user') {
+      users.delete(event.id);
+      for (const [key, s] of sessions) if (s.value.userId === event.id) sessions.delete(key);
+      emit({ kind: 'user', id: event.id, revoked: event.revoked ?? false });
+    } else {
+      for (const [key, p] of pats) if (p.value?.id === event.id) pats.delete(key);
+    }
+  }
+  const local = (event: Invalidation) => {
+    apply(event);
+    options.publish?.(event);
+  };
+
   return {
     resolve: (token) => (token.startsWith(patPrefix) ? fromPat(token) : fromJwt(token)),
     user,
-    invalidateSession(id) {
-      sessions.delete(id);
-      emit({ kind: 'session', id });
-    },
-    invalidateUser(id, revoked = false) {
-      users.delete(id);
-      for (const [key, s] of sessions) if (s.value.userId === id) sessions.delete(key);
-      emit({ kind: 'user', id, revoked });
-    },
-    invalidateToken(id) {
-      for (const [key, p] of pats) if (p.value?.id === id) pats.delete(key);
-    },
+    invalidateSession: (id) => local({ kind: 'session', id }),
+    invalidateUser: (id, revoked = false) => local({ kind: 'user', id, revoked }),
+    invalidateToken: (id) => local({ kind: 'token', id }),
     onRevoke(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    apply,
   };
 }

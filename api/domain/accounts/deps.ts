@@ -10,6 +10,7 @@ import type { AuthConfig } from '../../core/config.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { AuthMetrics } from '../../core/metrics.ts';
 import { createCredentials, type Credentials } from './credentials.ts';
+import { redisInvalidationBus, type InvalidationBus } from './invalidation.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { hashPassword, loadCommonPasswords } from './passwords.ts';
 import { loginThrottle, memoryCounterStore, redisCounterStore, type CounterStore, type LoginThrottle } from './throttle.ts';
@@ -31,6 +32,8 @@ export interface AccountsDeps {
   credentials: Credentials;
   commonPasswords: ReadonlySet<string>;
   dummyHash: string;
+  /** Cross-instance cache invalidation (Redis); absent with a single instance. */
+  invalidation?: InvalidationBus;
 }
 
 export interface AccountsOptions {
@@ -49,6 +52,14 @@ export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDe
   const keys = deriveKeys(o.jwtSecret);
   const counters = o.redisUrl ? await redisCounterStore(o.redisUrl) : memoryCounterStore(o.clock);
   const metrics = o.metrics;
+  // Bound late: the bus applies to the cache, the cache publishes on the bus.
+  let bus: InvalidationBus | undefined;
+  const credentials = createCredentials({ db: o.db, clock: o.clock, jwtKey: keys.jwt, publish: (event) => bus?.publish(event) });
+  if (o.redisUrl) {
+    bus = await redisInvalidationBus(o.redisUrl, (event) => credentials.apply(event), (err) =>
+      o.logger.warn({ 'event.action': 'auth-invalidation-error', error: { type: err.name, message: err.message } }, 'auth cache invalidation over Redis failed'),
+    );
+  }
   return {
     db: o.db,
     logger: o.logger,
@@ -65,7 +76,8 @@ export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDe
       windowMs: o.auth.loginWindowMinutes * 60_000,
       onLockout: () => metrics.lockout(),
     }),
-    credentials: createCredentials({ db: o.db, clock: o.clock, jwtKey: keys.jwt }),
+    credentials,
+    invalidation: bus,
     commonPasswords: loadCommonPasswords(),
     dummyHash: await hashPassword(newOpaqueToken(), o.auth.scryptLog2N),
   };
@@ -74,4 +86,5 @@ export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDe
 export async function closeAccountsDeps(deps: AccountsDeps): Promise<void> {
   await deps.mailer.close();
   await deps.counters.close();
+  await deps.invalidation?.close();
 }
