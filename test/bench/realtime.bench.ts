@@ -12,7 +12,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { isReadyMessage } from './children/protocol.ts';
+import { isReadyMessage, type CpuMessage } from './children/protocol.ts';
 import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
 import { percentile } from './stats.ts';
 
@@ -79,9 +79,17 @@ interface Round {
   latenciesMs: number[];
   /** Messages delivered per second over the span from send to the last receipt. */
   rate: number;
+  /** Server CPU (user + system) for the round, in µs per delivered message. */
+  cpuPerMessageUs: number;
 }
 
+const cpuOf = async (child: RealtimeChild) => {
+  const { userUs, systemUs } = await child.request<CpuMessage>({ type: 'cpu' }, 'cpu');
+  return userUs + systemUs;
+};
+
 async function fanoutRound(child: RealtimeChild, receipts: { seq: number; times: number[]; sentAt: number }, mode: string, count: number): Promise<Round> {
+  const cpuBefore = await cpuOf(child);
   receipts.seq++;
   receipts.times = [];
   const done = new Promise<void>((resolve, reject) => {
@@ -90,8 +98,9 @@ async function fanoutRound(child: RealtimeChild, receipts: { seq: number; times:
   });
   child.send({ type: 'fanout', mode, seq: receipts.seq, padding: 120 });
   await done;
+  const cpuPerMessageUs = ((await cpuOf(child)) - cpuBefore) / count;
   const latenciesMs = receipts.times.map((t) => t - receipts.sentAt);
-  return { latenciesMs, rate: count / (Math.max(...latenciesMs) / 1000) };
+  return { latenciesMs, rate: count / (Math.max(...latenciesMs) / 1000), cpuPerMessageUs };
 }
 
 async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
@@ -117,12 +126,20 @@ async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
     }
     const all = (mode: string) => samples[mode]!.flatMap((r) => r.latenciesMs);
     const rate = (mode: string) => percentile(samples[mode]!.map((r) => r.rate), 50);
+    const cpu = (mode: string) => percentile(samples[mode]!.map((r) => r.cpuPerMessageUs), 50);
     ctx.log(`gateway p50 ${percentile(all('gateway'), 50).toFixed(2)} ms p99 ${percentile(all('gateway'), 99).toFixed(2)} ms; naive p99 ${percentile(all('naive'), 99).toFixed(2)} ms`);
     const notes = `${count} clients, ${rounds} rounds, ≈200-byte frame; load generator in this process, server in a child`;
     return [
       { name: 'fan-out p50 latency', value: percentile(all('gateway'), 50), unit: 'ms', reference: { name: 'ws.send per socket', value: percentile(all('naive'), 50) }, notes },
       { name: 'fan-out p99 latency', value: percentile(all('gateway'), 99), unit: 'ms', reference: { name: 'ws.send per socket', value: percentile(all('naive'), 99) }, target: { op: '<=', value: 50, of: 'value' } },
       { name: 'fan-out delivery rate', value: rate('gateway'), unit: 'msg/s', reference: { name: 'ws.send per socket', value: rate('naive') } },
+      {
+        name: 'fan-out server CPU per message',
+        value: cpu('gateway'),
+        unit: 'µs',
+        reference: { name: 'ws.send per socket', value: cpu('naive') },
+        notes: 'process.cpuUsage of the server over a round / 1,000; includes 2 IPC round trips',
+      },
     ];
   } finally {
     sockets.forEach((ws) => ws.terminate());

@@ -5,7 +5,8 @@
  * IPC: `{type: 'fanout', mode, seq, padding}` sends one message to all of
  * `world` (mode 'gateway': gateway.broadcast, one prepared frame; mode
  * 'naive': ws.send per socket, the reference) and answers `{type: 'sent'}`;
- * `{type: 'memory'}` collects garbage and answers process.memoryUsage().
+ * `{type: 'memory'}` collects garbage and answers process.memoryUsage()
+ * (`{type: 'cpu'}` is answered by ./protocol.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
