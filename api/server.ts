@@ -18,11 +18,14 @@ import { authenticateBearer } from './domain/accounts/authenticate.ts';
 import { ensureBootstrapAdmin } from './domain/accounts/bootstrap.ts';
 import { createChatDeps } from './domain/chat/deps.ts';
 import { closeAccountsDeps, createAccountsDeps, type AccountsDeps } from './domain/accounts/deps.ts';
+import { notify } from './domain/notifications/service.ts';
+import { createSocialDeps, type SocialDeps } from './domain/social/deps.ts';
 import { createApp } from './http/app.ts';
 import { createAuthenticate } from './http/auth.ts';
 import { registerChatRealtime } from './realtime/chat.ts';
 import type { AuthenticateToken } from './realtime/gateway.ts';
 import { followRevocations } from './realtime/revocation.ts';
+import { followPresence } from './realtime/presence.ts';
 import { startRealtime, type Realtime } from './realtime/start.ts';
 
 export interface StartOptions {
@@ -48,6 +51,8 @@ export interface RunningServer {
   realtime: Realtime;
   /** The identity layer (credential cache with onRevoke, mailer, throttles), for areas and tests. */
   accounts: AccountsDeps;
+  /** Friends, blocks, presence (`social.presence.setInGame` for the games area) and notifications. */
+  social: SocialDeps;
   /** Stops accepting, waits for in-flight requests (bounded), closes the database. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -105,13 +110,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         }),
       validateOutgoing: options.validateResponses,
     });
+    const social = await createSocialDeps({
+      db, clock, logger: logs.app, auditLogger: logs.audit, push: realtime.gateway,
+      redis: config.redisUrl ? { url: config.redisUrl, prefix: config.redisPrefix } : undefined,
+    });
+    followPresence(realtime.gateway, social.presence);
     const chat = createChatDeps({
       db, clock, logger: logs.app, auditLogger: logs.audit, config: config.chat, counters: accounts.counters, delivery: realtime.gateway,
-      isOnline: async (userId) => realtime.gateway.socketsOf(userId).length > 0,
+      isOnline: social.presence.isOnline,
+      notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
     });
     registerChatRealtime(realtime.gateway, chat);
     const app = createApp({
-      config, db, logger, logs, metrics, version, engine, clock, accounts, chat,
+      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications,
       authenticate: createAuthenticate(accounts),
       validateResponses: options.validateResponses,
     });
@@ -138,9 +149,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger,
       realtime,
       accounts,
+      social,
       shutdown: () =>
         (closing ??= (async () => {
           logger.info('shutting down');
+          // Before the sockets close: a shutdown is not every user going offline (they reconnect elsewhere).
+          await social.presence.close();
           await realtime.close(config.shutdownTimeoutMs);
           await closeServer(server, config.shutdownTimeoutMs);
           await closeAccountsDeps(accounts);

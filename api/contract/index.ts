@@ -7,6 +7,8 @@ import { accountEndpoints } from './accounts.ts';
 import { adminUserEndpoints } from './admin-users.ts';
 import { auditEndpoints } from './audit.ts';
 import { chatEndpoints } from './chat.ts';
+import { notificationEndpoints } from './notifications.ts';
+import { socialEndpoints } from './social.ts';
 import { systemEndpoints } from './system.ts';
 import { userEndpoints } from './users.ts';
 
@@ -17,6 +19,8 @@ export const endpoints = {
   ...adminUserEndpoints,
   ...auditEndpoints,
   ...realtimeEndpoints,
+  ...socialEndpoints,
+  ...notificationEndpoints,
   ...chatEndpoints,
 };
 

@@ -7,10 +7,14 @@
  */
 import { z } from 'zod';
 import { chatMessages } from './chat.ts';
+import { notificationMessages } from './notifications.ts';
 import { gatewayMessages, type MessageSpec } from './realtime.ts';
+import { socialMessages } from './social.ts';
 
 export const messages = {
   ...gatewayMessages,
+  ...socialMessages,
+  ...notificationMessages,
   ...chatMessages,
 } satisfies Record<string, MessageSpec>;
 

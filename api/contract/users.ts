@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defineEndpoints } from './endpoint.ts';
+import { userPresenceSchema } from './presence.ts';
 
 export const usernameSchema = z
   .string()
@@ -116,8 +117,8 @@ const users = defineEndpoints({
     response: z.array(publicUserSchema), meta: listMetaSchema,
   },
   'users.get': {
-    id: 'users.get', method: 'GET', path: '/api/v1/users/{username}', auth: 'user', summary: 'Public profile of one user', tags: ['users'],
-    params: usernameParams, response: publicUserSchema,
+    id: 'users.get', method: 'GET', path: '/api/v1/users/{username}', auth: 'user', summary: 'Public profile of one user; presence only for yourself and your friends', tags: ['users'],
+    params: usernameParams, response: publicUserSchema.extend({ presence: userPresenceSchema.optional() }),
   },
   'users.avatar': {
     id: 'users.avatar', method: 'GET', path: '/api/v1/users/{username}/avatar', auth: 'public', summary: 'Avatar image (a generated SVG identicon when none was uploaded), with ETag', tags: ['users'],

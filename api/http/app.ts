@@ -12,6 +12,8 @@ import { systemHandlers } from './handlers/system.ts';
 import { accountHandlers, authRateLimit } from './handlers/accounts.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { chatHandlers } from './handlers/chat.ts';
+import { notificationHandlers } from './handlers/notifications.ts';
+import { profileHandlers, socialHandlers } from './handlers/social.ts';
 import { userHandlers } from './handlers/users.ts';
 import { errorEnvelope } from './middleware/errors.ts';
 import { cors, securityHeadersMiddleware } from './middleware/headers.ts';
@@ -27,7 +29,11 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...realtimeHandlers(),
     ...accountHandlers(deps.accounts),
     ...userHandlers(deps.accounts),
+    // The public profile shows presence to friends: social's users.get replaces the accounts one.
+    ...profileHandlers(deps.social),
     ...adminHandlers(deps.accounts),
+    ...socialHandlers(deps.social),
+    ...notificationHandlers(deps.notifications),
     ...chatHandlers(deps.chat),
   } as Record<string, Handler<Endpoint>>;
   const router = bindRoutes(endpoints, handlers, deps);

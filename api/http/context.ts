@@ -7,6 +7,8 @@ import type { Logger, StreamLoggers } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { AuthRequirement } from '../contract/endpoint.ts';
 import type { AccountsDeps } from '../domain/accounts/deps.ts';
+import type { NotificationDeps } from '../domain/notifications/service.ts';
+import type { SocialDeps } from '../domain/social/deps.ts';
 import type { ChatDeps } from '../domain/chat/deps.ts';
 
 /** Whoever performs an action: a signed-in user with a role, or the system itself. */
@@ -43,6 +45,10 @@ export interface AppDeps {
   accounts: AccountsDeps;
   /** Conversations, messages and their delivery (api/domain/chat). */
   chat: ChatDeps;
+  /** Friends, blocks and presence (api/domain/social). */
+  social: SocialDeps;
+  /** Stored and pushed notifications (api/domain/notifications). */
+  notifications: NotificationDeps;
   /** Absent until an identity layer is wired: then every non-public route answers 401. */
   authenticate?: Authenticate;
   /** Check every response against its contract schema (tests turn this on). */

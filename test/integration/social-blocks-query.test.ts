@@ -27,7 +27,11 @@ describe('social: block queries', () => {
       { blocker_id: a, blocked_id: c },
     ]);
   });
-  after(() => db.destroy());
+  after(async () => {
+    // Leave no users behind: a server started later on an empty table bootstraps the admin.
+    await db('users').whereIn('id', [a, b, c, d]).delete();
+    await db.destroy();
+  });
 
   it('isBlockedEitherWay sees a block from either side and nothing else', async () => {
     assert.equal(await isBlockedEitherWay(db, a, b), true);

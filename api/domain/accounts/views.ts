@@ -18,7 +18,7 @@ export function assertNotBanned(user: UserRow, nowMs: number): void {
   throw new AppError('FORBIDDEN', 'This account is banned', { reason: 'BANNED', until: iso(user.banned_until), banReason: user.ban_reason });
 }
 
-export function avatarUrl(user: UserRow): string {
+export function avatarUrl(user: Pick<UserRow, 'username' | 'avatar_etag'>): string {
   const base = `/api/v1/users/${encodeURIComponent(user.username)}/avatar`;
   return user.avatar_etag ? `${base}?v=${user.avatar_etag.slice(0, 12)}` : base;
 }

@@ -4,7 +4,13 @@
  * Blocking ends any friendship or pending request between the two users.
  */
 import type { Knex } from 'knex';
+import { decodeCursor, pageOf } from '../../core/cursor.ts';
+import { AppError } from '../../core/errors.ts';
+import type { Actor } from '../../http/context.ts';
+import type { SocialDeps } from './deps.ts';
 import * as repo from './repo.ts';
+import { otherUser, userActor } from './service.ts';
+import { blockView } from './views.ts';
 
 /**
  * True when `userA` blocks `userB` or `userB` blocks `userA`. Pass a
@@ -20,4 +26,31 @@ export function isBlockedEitherWay(db: Knex | Knex.Transaction, userA: string, u
  */
 export function blockedUserIds(db: Knex | Knex.Transaction, userId: string): Promise<string[]> {
   return repo.blockedUserIds(db, userId);
+}
+
+/** PUT /blocks/{username}: idempotent; ends any friendship or pending request between the two. */
+export async function blockUser(deps: SocialDeps, actor: Actor, input: { username: string }) {
+  const me = userActor(actor);
+  const them = await otherUser(deps.db, me, input.username, 'block');
+  await deps.db.transaction(async (trx) => {
+    await repo.lockPair(trx, me.id, them.id);
+    await repo.deletePair(trx, me.id, them.id);
+    await repo.insertBlock(trx, me.id, them.id, new Date(deps.clock.now()));
+  });
+  return { username: them.username, blocked: true as const };
+}
+
+export async function unblockUser(deps: SocialDeps, actor: Actor, input: { username: string }) {
+  const me = userActor(actor);
+  const them = await otherUser(deps.db, me, input.username, 'unblock');
+  if ((await repo.deleteBlock(deps.db, me.id, them.id)) === 0) throw new AppError('NOT_FOUND', `You do not block ${them.username}`);
+  return { username: them.username, blocked: false as const };
+}
+
+export async function listBlocks(deps: SocialDeps, actor: Actor, input: { limit: number; cursor?: string }) {
+  const me = userActor(actor);
+  const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
+  const rows = await repo.listBlocks(deps.db, me.id, { limit: input.limit, after });
+  const page = pageOf(rows, input.limit, (r) => [new Date(r.created_at).toISOString(), r.blocked_id]);
+  return { items: page.items.map(blockView), nextCursor: page.nextCursor };
 }

@@ -57,8 +57,10 @@ export async function insertBlock(q: Q, blockerId: string, blockedId: string, no
   return rows.length > 0;
 }
 
+/** Returns how many rows went (counted from RETURNING, which both engines report the same way). */
 export async function deleteBlock(q: Q, blockerId: string, blockedId: string): Promise<number> {
-  return q('user_blocks').where({ blocker_id: blockerId, blocked_id: blockedId }).delete();
+  const rows: unknown[] = await q('user_blocks').where({ blocker_id: blockerId, blocked_id: blockedId }).delete().returning('blocker_id');
+  return rows.length;
 }
 
 export interface BlockWithUser {
@@ -103,10 +105,12 @@ export async function upsertPair(q: Q, pair: { userId: string; otherId: string; 
 
 /** Deletes both sides of a pair; returns how many rows went (0 or 2). */
 export async function deletePair(q: Q, a: string, b: string): Promise<number> {
-  return q('friend_edges')
+  const rows: unknown[] = await q('friend_edges')
     .where({ user_id: a, other_id: b })
     .orWhere({ user_id: b, other_id: a })
-    .delete();
+    .delete()
+    .returning('user_id');
+  return rows.length;
 }
 
 /** One user's edges in one state, most recently changed first; cursor (updated_at, other_id). */
@@ -137,8 +141,16 @@ export async function touchLastSeen(q: Q, userId: string, now: Date): Promise<vo
   await q('users').where({ id: userId }).update({ last_seen_at: now });
 }
 
-export async function lastSeenOf(q: Q, userIds: readonly string[]): Promise<Map<string, Time | null>> {
-  if (userIds.length === 0) return new Map();
-  const rows = (await q('users').select('id', 'last_seen_at').whereIn('id', [...userIds])) as { id: string; last_seen_at: Time | null }[];
-  return new Map(rows.map((r) => [r.id, r.last_seen_at]));
+export interface UserBrief {
+  id: string;
+  username: string;
+  display_name: string;
+  avatar_etag: string | null;
+  last_seen_at: Time | null;
+}
+
+/** Public columns of some users (presence events, admin presence list). */
+export function usersByIds(q: Q, ids: readonly string[]): Promise<UserBrief[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return q<UserBrief>('users').select('id', 'username', 'display_name', 'avatar_etag', 'last_seen_at').whereIn('id', [...ids]);
 }

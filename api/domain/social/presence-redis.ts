@@ -1,0 +1,124 @@
+/**
+ * The presence store on Redis, shared by every API instance.
+ *
+ * Keys (under `<REDIS_PREFIX>presence:`): `count` (hash user → sockets on
+ * every instance), `inst:<id>` (hash user → sockets on one instance),
+ * `alive:<id>` (expires unless the instance keeps refreshing it),
+ * `instances` (set of instance ids) and `match` (hash user → match id).
+ * Each change runs as one Lua script, so two instances changing one user's
+ * count at once cannot both miss the 0 ↔ 1 transition. An instance that dies
+ * without closing its sockets stops refreshing `alive:<id>`; the next sweep
+ * by any other instance subtracts its per-instance counts from `count` and
+ * reports who went offline because of it.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { AppError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { PresenceSnapshot, PresenceStore } from './presence-store.ts';
+
+export interface RedisPresenceOptions {
+  url: string;
+  prefix: string;
+  logger: Logger;
+  /** How long an instance counts as alive without a refresh (default 30 s). */
+  aliveTtlMs?: number;
+  /** How often an instance refreshes its alive key and sweeps dead ones (default 10 s). */
+  refreshMs?: number;
+  /** Fixed instance id (tests); a random one by default. */
+  instanceId?: string;
+}
+
+// KEYS: count, inst; ARGV: user, delta (+1/-1). Returns the user's new total.
+const changeScript = `
+local mine = redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[2])
+if mine <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
+local total = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+if total <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return total`;
+
+// KEYS: count, inst, alive, instances; ARGV: instance id, force ('1' = close of this instance).
+// Returns the users whose total dropped to 0.
+const dropInstanceScript = `
+if ARGV[2] ~= '1' and redis.call('EXISTS', KEYS[3]) == 1 then return {} end
+local entries = redis.call('HGETALL', KEYS[2])
+local gone = {}
+for i = 1, #entries, 2 do
+  local total = redis.call('HINCRBY', KEYS[1], entries[i], -tonumber(entries[i + 1]))
+  if total <= 0 then
+    redis.call('HDEL', KEYS[1], entries[i])
+    table.insert(gone, entries[i])
+  end
+end
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('SREM', KEYS[4], ARGV[1])
+return gone`;
+
+export async function createRedisPresenceStore(options: RedisPresenceOptions): Promise<PresenceStore> {
+  const base = `${options.prefix}presence:`;
+  const id = options.instanceId ?? randomUUID();
+  const aliveTtlMs = options.aliveTtlMs ?? 30_000;
+  const key = { count: `${base}count`, instances: `${base}instances`, match: `${base}match`, inst: (i: string) => `${base}inst:${i}`, alive: (i: string) => `${base}alive:${i}` };
+  const redis = new Redis(options.url, { lazyConnect: true, connectionName: 'pongctl-presence', maxRetriesPerRequest: 2 });
+  redis.on('error', (err: Error) => options.logger.warn({ err }, 'redis presence connection error'));
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new AppError('UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`);
+  }
+  const refresh = async () => {
+    await redis.multi().set(key.alive(id), '1', 'PX', aliveTtlMs).sadd(key.instances, id).exec();
+  };
+  await refresh();
+  const dropInstance = async (instance: string, force: boolean) =>
+    (await redis.eval(dropInstanceScript, 4, key.count, key.inst(instance), key.alive(instance), key.instances, instance, force ? '1' : '0')) as string[];
+  const timer = setInterval(() => {
+    refresh().catch((err: unknown) => options.logger.warn({ err }, 'presence refresh failed'));
+  }, options.refreshMs ?? 10_000);
+  timer.unref();
+  const change = async (userId: string, delta: 1 | -1) => Number(await redis.eval(changeScript, 2, key.count, key.inst(id), userId, String(delta)));
+
+  return {
+    kind: 'redis',
+    connected: async (userId) => (await change(userId, 1)) === 1,
+    disconnected: async (userId) => (await change(userId, -1)) <= 0,
+    async socketCounts(userIds) {
+      if (userIds.length === 0) return new Map();
+      const values = await redis.hmget(key.count, ...userIds);
+      return new Map(userIds.map((u, i) => [u, Math.max(0, Number(values[i] ?? 0))]));
+    },
+    async setMatch(userId, matchId) {
+      if (matchId === null) await redis.hdel(key.match, userId);
+      else await redis.hset(key.match, userId, matchId);
+    },
+    async matches(userIds) {
+      if (userIds.length === 0) return new Map();
+      const values = await redis.hmget(key.match, ...userIds);
+      const found = new Map<string, string>();
+      userIds.forEach((u, i) => values[i] && found.set(u, values[i]));
+      return found;
+    },
+    async snapshot(): Promise<PresenceSnapshot> {
+      const [counts, matches] = await Promise.all([redis.hgetall(key.count), redis.hgetall(key.match)]);
+      const sockets = new Map(Object.entries(counts).map(([u, n]) => [u, Number(n)] as const).filter(([, n]) => n > 0));
+      return { sockets, matches: new Map(Object.entries(matches)) };
+    },
+    async sweep() {
+      const instances = await redis.smembers(key.instances);
+      const gone: string[] = [];
+      for (const instance of instances) {
+        if (instance !== id) gone.push(...(await dropInstance(instance, false)));
+      }
+      return gone;
+    },
+    async close() {
+      clearInterval(timer);
+      try {
+        await dropInstance(id, true);
+      } finally {
+        await redis.quit().catch(() => redis.disconnect());
+      }
+    },
+  };
+}
