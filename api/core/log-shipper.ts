@@ -35,6 +35,8 @@ export interface LogShipperOptions {
   output: DestinationStream;
   metrics: ShipperMetrics;
   batchSize?: number;
+  /** Batches on the wire at once (default 2: one is serialised while the other travels). */
+  concurrency?: number;
   flushIntervalMs?: number;
   requestTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
@@ -55,12 +57,16 @@ export interface LogShipper {
   close(timeoutMs: number): Promise<void>;
 }
 
-const datasetPattern = /"event\.dataset":"([a-z0-9_.]{1,100})"/;
+const datasetKey = '"event.dataset":"';
+const datasetName = /^[a-z0-9_.]{1,100}$/;
 const fallbackDataset = 'pong.api';
 
 /** The data stream a line belongs to, from its `event.dataset` (lines without one are app logs). */
 export function indexForLine(line: string, namespace: string, cache: Map<string, string>): string {
-  const dataset = datasetPattern.exec(line)?.[1] ?? fallbackDataset;
+  const at = line.indexOf(datasetKey);
+  const start = at + datasetKey.length;
+  const raw = at < 0 ? fallbackDataset : line.slice(start, line.indexOf('"', start));
+  const dataset = datasetName.test(raw) ? raw : fallbackDataset;
   let index = cache.get(dataset);
   if (index === undefined) {
     index = dataStreamName(dataset, namespace);
@@ -84,7 +90,7 @@ export async function createLogShipper(options: LogShipperOptions): Promise<LogS
 
 interface PumpState {
   timer: NodeJS.Timeout | undefined;
-  inFlight: Promise<void> | undefined;
+  inFlight: Set<Promise<void>>;
   failures: number;
   retryAt: number;
   closing: boolean;
@@ -97,12 +103,13 @@ function buildShipper(client: Client, options: LogShipperOptions): LogShipper {
     maxBytes: options.bufferBytes ?? 32 * 1024 * 1024,
   });
   const batchSize = options.batchSize ?? 1000;
+  const concurrency = options.concurrency ?? 2;
   const flushIntervalMs = options.flushIntervalMs ?? 1000;
   const backoff = options.backoff ?? { initialMs: 250, maxMs: 10_000 };
   const indexCache = new Map<string, string>();
   const state: PumpState = {
     timer: undefined,
-    inFlight: undefined,
+    inFlight: new Set(),
     failures: 0,
     retryAt: 0,
     closing: false,
@@ -148,15 +155,20 @@ function buildShipper(client: Client, options: LogShipperOptions): LogShipper {
     state.timer = undefined;
     const batch = queue.take(batchSize);
     if (batch.length === 0) return;
-    state.inFlight = shipBatch(batch).finally(() => {
-      state.inFlight = undefined;
+    const shipping: Promise<void> = shipBatch(batch).finally(() => {
+      state.inFlight.delete(shipping);
       schedule();
     });
+    state.inFlight.add(shipping);
+    schedule(); // a second batch may go out while the first is on the wire
   };
 
   const schedule = () => {
-    if (state.timer || state.inFlight || state.closing || queue.length === 0) return;
+    if (state.timer || state.inFlight.size >= concurrency || state.closing || queue.length === 0)
+      return;
     const wait = Math.max(0, state.retryAt - Date.now());
+    // While backing off, or with a partial batch, one request at a time is plenty.
+    if (state.inFlight.size > 0 && (wait > 0 || queue.length < batchSize)) return;
     const delay = wait > 0 ? wait : queue.length >= batchSize ? 0 : flushIntervalMs;
     state.timer = setTimeout(send, delay);
     state.timer.unref();
@@ -171,11 +183,10 @@ function buildShipper(client: Client, options: LogShipperOptions): LogShipper {
     write(chunk: string) {
       options.output.write(chunk);
       if (state.closing) return;
-      // pino writes one newline-terminated line per call; be safe with several.
-      const text = chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk;
-      if (text.includes('\n')) {
-        for (const line of text.split('\n')) if (line) enqueue(line);
-      } else if (text) enqueue(text);
+      // pino writes exactly one newline-terminated line per call (JSON escapes inner newlines).
+      const last = chunk.length - 1;
+      if (last < 0) return;
+      enqueue(chunk.charCodeAt(last) === 10 ? chunk.slice(0, last) : chunk);
     },
     flush(cb?: (err?: Error) => void) {
       const out = options.output as { flush?(cb?: (err?: Error) => void): void };
@@ -185,7 +196,7 @@ function buildShipper(client: Client, options: LogShipperOptions): LogShipper {
   };
 
   const drain = async (deadline: number) => {
-    if (state.inFlight) await state.inFlight;
+    await Promise.all(state.inFlight);
     while (queue.length > 0 && Date.now() < deadline) {
       const before = state.stats.errors;
       await shipBatch(queue.take(batchSize));
