@@ -71,6 +71,70 @@ describe('API logging (ECS, streams, redaction)', function () {
     assertNoSecrets(server.logText());
   });
 
+  it('keeps a whole account flow secret-free: register, sign in, refresh, a request with the token, password reset', async () => {
+    const username = `logtest${Date.now() % 100000}`;
+    const email = `${username}.private@example.com`;
+    const password = 'Very-Secret-Passw0rd-91';
+    const newPassword = 'Another-Secret-Passw0rd-92';
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const registered = await post('/api/v1/auth/register', { username, email, password });
+    assert.equal(registered.status, 201, await registered.clone().text());
+    const session = (
+      (await registered.json()) as {
+        data: { accessToken: string; refreshToken: string; user: { id: string } };
+      }
+    ).data;
+    assert.equal(
+      (await post('/api/v1/auth/login', { login: email, password: 'wrong-password-123' })).status,
+      401,
+    );
+    const me = await fetch(`${server.url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
+    assert.equal(me.status, 200);
+    const refreshed = (
+      (await (
+        await post('/api/v1/auth/refresh', { refreshToken: session.refreshToken })
+      ).json()) as { data: { refreshToken: string } }
+    ).data;
+    assert.equal((await post('/api/v1/auth/password-reset/request', { email })).status, 202);
+    const mail = (await server.db('mail_outbox').orderBy('id', 'desc').first()) as
+      { body: string } | undefined;
+    const resetToken = /token=([^\s&]+)/.exec(mail?.body ?? '')?.[1];
+    assert.ok(resetToken, 'the reset mail holds a link with a token');
+    assert.equal(
+      (
+        await post('/api/v1/auth/password-reset/confirm', {
+          token: resetToken,
+          password: newPassword,
+        })
+      ).status,
+      200,
+    );
+    const text = server.logText();
+    for (const [name, value] of Object.entries({
+      password,
+      newPassword,
+      email,
+      username,
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      rotated: refreshed.refreshToken,
+      resetToken,
+    })) {
+      assert.equal(text.includes(value), false, `the ${name} reached the log`);
+    }
+    const meLine = server.logs.find(
+      (l) => l['log.logger'] === 'access' && l['http.route'] === '/api/v1/me',
+    );
+    assert.equal(meLine?.['user.id'], session.user.id, 'the access line names the user by id only');
+  });
+
   it('redacts request headers and bodies whatever stream logs them, at any of the usual depths', () => {
     const request = {
       headers: {
