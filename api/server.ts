@@ -26,6 +26,8 @@ import { registerChatRealtime } from './realtime/chat.ts';
 import type { AuthenticateToken } from './realtime/gateway.ts';
 import { followRevocations } from './realtime/revocation.ts';
 import { followPresence } from './realtime/presence.ts';
+import type { GamesDeps } from './domain/games/deps.ts';
+import { startGames } from './realtime/game.ts';
 import { startRealtime, type Realtime } from './realtime/start.ts';
 
 export interface StartOptions {
@@ -53,6 +55,8 @@ export interface RunningServer {
   accounts: AccountsDeps;
   /** Friends, blocks, presence (`social.presence.setInGame` for the games area) and notifications. */
   social: SocialDeps;
+  /** Matches: the runner and the games services (api/domain/games), for areas and tests. */
+  games: GamesDeps;
   /** Stops accepting, waits for in-flight requests (bounded), closes the database. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -121,8 +125,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
     });
     registerChatRealtime(realtime.gateway, chat);
+    const games = await startGames({
+      db, config, clock, logger: logs.game, auditLogger: logs.audit, gateway: realtime.gateway, wsMetrics: metrics.ws, gameMetrics: metrics.game,
+      notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
+      setInGame: (userId, matchId) => social.presence.setInGame(userId, matchId),
+    });
     const app = createApp({
-      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications,
+      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps,
       authenticate: createAuthenticate(accounts),
       validateResponses: options.validateResponses,
     });
@@ -134,6 +143,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.keepAliveTimeout = 5_000;
     server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
     const address = await listen(server, config.port, config.host).catch(async (err: unknown) => {
+      await games.close();
       await realtime.close(0);
       await closeAccountsDeps(accounts);
       throw err;
@@ -150,11 +160,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       realtime,
       accounts,
       social,
+      games: games.deps,
       shutdown: () =>
         (closing ??= (async () => {
           logger.info('shutting down');
           // Before the sockets close: a shutdown is not every user going offline (they reconnect elsewhere).
           await social.presence.close();
+          // Running matches end (aborted, stored, game.end sent) while their sockets are still open.
+          await games.close();
           await realtime.close(config.shutdownTimeoutMs);
           await closeServer(server, config.shutdownTimeoutMs);
           await closeAccountsDeps(accounts);

@@ -7,6 +7,7 @@ import { accountEndpoints } from './accounts.ts';
 import { adminUserEndpoints } from './admin-users.ts';
 import { auditEndpoints } from './audit.ts';
 import { chatEndpoints } from './chat.ts';
+import { gameEndpoints } from './games.ts';
 import { notificationEndpoints } from './notifications.ts';
 import { socialEndpoints } from './social.ts';
 import { systemEndpoints } from './system.ts';
@@ -22,6 +23,7 @@ export const endpoints = {
   ...socialEndpoints,
   ...notificationEndpoints,
   ...chatEndpoints,
+  ...gameEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -8,11 +8,13 @@
 import { z } from 'zod';
 import { chatMessages } from './chat.ts';
 import { notificationMessages } from './notifications.ts';
+import { gameMessages } from './game.ts';
 import { gatewayMessages, type MessageSpec } from './realtime.ts';
 import { socialMessages } from './social.ts';
 
 export const messages = {
   ...gatewayMessages,
+  ...gameMessages,
   ...socialMessages,
   ...notificationMessages,
   ...chatMessages,

@@ -69,6 +69,13 @@ const envSchema = z.object({
   CHAT_RATE_LIMIT: positiveInt.default(20),
   CHAT_RATE_WINDOW_SECONDS: positiveInt.default(10),
   CHAT_TYPING_INTERVAL_MS: positiveInt.default(2_000),
+  GAME_STATE_RATE_HZ: positiveInt.max(60, 'must be at most 60 (the simulation rate)').default(60),
+  GAME_SPECTATOR_RATE_HZ: positiveInt.max(60, 'must be at most 60 (the simulation rate)').default(30),
+  GAME_GRACE_MS: positiveInt.default(15_000),
+  GAME_INVITE_TTL_MS: positiveInt.default(60_000),
+  GAME_READY_TIMEOUT_MS: positiveInt.default(60_000),
+  GAME_COUNTDOWN_MS: positiveInt.default(3_000),
+  GAME_MAX_INPUTS_PER_TICK: positiveInt.default(4),
   LOG_ELASTICSEARCH_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   LOG_ELASTICSEARCH_API_KEY: z.string().min(8, 'must be an Elasticsearch API key (base64 id:key)').optional(),
   LOG_ELASTICSEARCH_NAMESPACE: z
@@ -108,6 +115,7 @@ export type Config = Readonly<{
   redisPrefix: string;
   ws: WsConfig;
   chat: ChatConfig;
+  game: GameConfig;
   /** Direct shipping to Elasticsearch; undefined unless both URL and API key are set. */
   logShipping: Readonly<{ url: string; apiKey: string; namespace: string; bufferSize: number }> | undefined;
   auth: AuthConfig;
@@ -127,6 +135,17 @@ export type AuthConfig = Readonly<{
   refreshTokenTtlDays: number;
   passwordResetTtlMinutes: number;
   scryptLog2N: number;
+}>;
+
+/** Match runner timing (api/game/runner.ts); the simulation itself always runs at 60 Hz. */
+export type GameConfig = Readonly<{
+  stateRateHz: number;
+  spectatorRateHz: number;
+  graceMs: number;
+  inviteTtlMs: number;
+  readyTimeoutMs: number;
+  countdownMs: number;
+  maxInputsPerTick: number;
 }>;
 
 /** Limits of the WebSocket gateway (api/realtime). */
@@ -208,6 +227,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateWindowSeconds: e.CHAT_RATE_WINDOW_SECONDS,
       typingIntervalMs: e.CHAT_TYPING_INTERVAL_MS,
     }),
+    game: Object.freeze({
+      stateRateHz: e.GAME_STATE_RATE_HZ,
+      spectatorRateHz: e.GAME_SPECTATOR_RATE_HZ,
+      graceMs: e.GAME_GRACE_MS,
+      inviteTtlMs: e.GAME_INVITE_TTL_MS,
+      readyTimeoutMs: e.GAME_READY_TIMEOUT_MS,
+      countdownMs: e.GAME_COUNTDOWN_MS,
+      maxInputsPerTick: e.GAME_MAX_INPUTS_PER_TICK,
+    }),
     logShipping,
     auth: Object.freeze({
       adminPassword: e.PONG_ADMIN_PASSWORD,
@@ -251,6 +279,13 @@ export const configDocs: ReadonlyArray<readonly [string, string, string]> = [
   ['CHAT_RATE_LIMIT', '20', 'Chat messages one user may send per CHAT_RATE_WINDOW_SECONDS (HTTP and WebSocket together, shared through Redis when set); more answers RATE_LIMITED'],
   ['CHAT_RATE_WINDOW_SECONDS', '10', 'Window of the per-user chat message limit'],
   ['CHAT_TYPING_INTERVAL_MS', '2000', 'At most one forwarded chat.typing per user per conversation in this interval; the rest are dropped'],
+  ['GAME_STATE_RATE_HZ', '60', 'game.state messages per second to each player (the simulation always runs at 60 Hz)'],
+  ['GAME_SPECTATOR_RATE_HZ', '30', 'game.state messages per second to spectators and replay viewers (droppable frames)'],
+  ['GAME_GRACE_MS', '15000', 'How long a match stays paused for a player who disconnected; after that the player forfeits'],
+  ['GAME_INVITE_TTL_MS', '60000', 'A match invite not accepted within this time expires (state aborted, reason invite_expired)'],
+  ['GAME_READY_TIMEOUT_MS', '60000', 'Time for both players of an accepted or matched game to join and send game.ready; a no-show forfeits'],
+  ['GAME_COUNTDOWN_MS', '3000', 'Countdown before play starts and before it resumes after a pause'],
+  ['GAME_MAX_INPUTS_PER_TICK', '4', 'game.input messages one player may send per tick; more are answered with RATE_LIMITED and ignored'],
   ['LOG_ELASTICSEARCH_URL', '(unset)', 'Also ship logs straight to this Elasticsearch (with LOG_ELASTICSEARCH_API_KEY); stdout always gets them'],
   ['LOG_ELASTICSEARCH_API_KEY', '(unset)', 'Encoded API key with create_doc + auto_configure on logs-pong.* (`pongctl logs setup-security` mints one)'],
   ['LOG_ELASTICSEARCH_NAMESPACE', 'default', 'Data stream namespace: logs go to logs-<dataset>-<namespace>'],

@@ -7,12 +7,15 @@
  * in production, a recorder in tests.
  */
 import type { GameView } from '../contract/game.ts';
-import type { LiveMatch, Peer } from './live-match.ts';
+import type { LiveMatch, Outcome, Peer } from './live-match.ts';
+import type { MatchResult } from './runner-types.ts';
 
 export interface GameTransport {
   /** Frames serialised JSON once; the result is written to any number of peers. */
   prepare(json: string, type: string, droppable: boolean): unknown;
   write(peers: Iterable<Peer>, frame: unknown): void;
+  /** Called once at the end of every loop tick (to record batched metrics). */
+  flush?(): void;
 }
 
 export interface Audience {
@@ -58,4 +61,17 @@ export function sendEvents(transport: GameTransport, match: LiveMatch): void {
 /** One message (not a state) to some peers. */
 export function sendMessage(transport: GameTransport, peers: Iterable<Peer>, message: { type: string; [field: string]: unknown }): void {
   transport.write(peers, transport.prepare(JSON.stringify(message), message.type, false));
+}
+
+/** `game.end` after the result was stored: each player with its own rating change, spectators without. */
+export function sendEnd(transport: GameTransport, match: LiveMatch, end: { result: MatchResult; changes: [number | null, number | null]; peers: Peer[] }): void {
+  const { outcome, reason, winnerSide } = end.result.decision;
+  const base = { type: 'game.end', matchId: match.spec.id, outcome: outcome as Outcome, reason, winner: winnerSide === null ? null : match.seats[winnerSide].username, score: end.result.score };
+  match.seats.forEach((seat, side) => {
+    if (seat.peer === null) return;
+    const change = end.changes[side];
+    sendMessage(transport, [seat.peer], change === null || change === undefined ? base : { ...base, ratingChange: change });
+  });
+  const seatPeers = new Set(match.seats.map((s) => s.peer));
+  sendMessage(transport, end.peers.filter((p) => !seatPeers.has(p)), base);
 }

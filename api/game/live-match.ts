@@ -151,3 +151,24 @@ export function viewOf(match: LiveMatch, now: number): GameView {
     countdown: phase === 'countdown' || phase === 'paused' ? countdown : undefined,
   });
 }
+
+/** What an admin sees of a running match. */
+export interface MatchInspection {
+  state: LiveState;
+  paused: boolean;
+  deadlineInMs: number | null;
+  view: GameView;
+  seats: { username: string; bot: BotLevel | null; connected: boolean; ready: boolean; lastSeq: number }[];
+  spectators: number;
+}
+
+export function inspectMatch(match: LiveMatch, now: number): MatchInspection {
+  return {
+    state: match.state,
+    paused: match.paused,
+    deadlineInMs: match.deadline === null ? null : Math.max(0, Math.round(match.deadline - now)),
+    view: viewOf(match, now),
+    seats: match.seats.map((s) => ({ username: s.username, bot: s.botLevel, connected: s.bot !== null || s.peer !== null, ready: s.ready, lastSeq: s.appliedSeq })),
+    spectators: match.spectators.size,
+  };
+}

@@ -7,67 +7,19 @@
  * handed to hooks, and the end's database transaction runs after the match
  * has left the loop; `game.end` goes out when it has committed.
  */
-import type { Direction, GameView } from '../contract/game.ts';
+import type { GameView } from '../contract/game.ts';
 import { TICK_RATE } from '../contract/game.ts';
 import { AppError } from '../core/errors.ts';
-import type { RunnerMetrics } from '../core/game-metrics.ts';
-import type { Logger } from '../core/logger.ts';
-import { everyone, sendEvents, sendMessage, sendState, type GameTransport } from './broadcast.ts';
+import { everyone, sendEnd, sendEvents, sendState } from './broadcast.ts';
 import { encodeInputLog } from './input-log.ts';
-import { createLiveMatch, seatOfUser, viewOf, type EndDecision, type LiveMatch, type LiveState, type MatchSpec, type Outcome, type Peer } from './live-match.ts';
-import { tickMatch, type Timing } from './match-tick.ts';
-import { summarizeStats, type MatchStats } from './match-stats.ts';
+import { createLiveMatch, inspectMatch, seatOfUser, viewOf, type EndDecision, type LiveMatch, type MatchInspection, type MatchSpec, type Peer } from './live-match.ts';
+import type { InputMessage, MatchResult, RunnerOptions } from './runner-types.ts';
+import { tickMatch } from './match-tick.ts';
+import { summarizeStats } from './match-stats.ts';
 import { createReplaySession, tickReplay, type ReplaySession, type ReplaySource } from './replay-session.ts';
-import { createTicker, type Scheduler, type Ticker } from './ticker.ts';
+import { createTicker, sendsOnTick, type Ticker } from './ticker.ts';
 
-export interface RunnerConfig extends Timing {
-  /** game.state to players, per second (at most the simulation's 60). */
-  stateRateHz: number;
-  /** game.state to spectators and replays, per second. */
-  spectatorRateHz: number;
-  inviteTtlMs: number;
-  /** Inputs one player may send per tick; more are refused with RATE_LIMITED. */
-  maxInputsPerTick: number;
-}
-
-
-/** Everything the end's transaction stores. `stats` and `inputLog` are null when the match never started. */
-export interface MatchResult {
-  spec: MatchSpec;
-  decision: EndDecision;
-  score: [number, number];
-  ticks: number;
-  stats: MatchStats | null;
-  inputLog: string | null;
-}
-
-export interface RunnerHooks {
-  /** The match entered `ready` (accepted), `countdown` or `playing` for the first time. */
-  onState(spec: MatchSpec, state: LiveState): void;
-  /** Stores the result; resolves with each side's rating change (ranked matches) for `game.end`. */
-  onEnd(result: MatchResult): Promise<{ ratingChanges?: [number | null, number | null] } | void>;
-}
-
-export interface RunnerOptions {
-  config: RunnerConfig;
-  scheduler: Scheduler;
-  transport: GameTransport;
-  hooks: RunnerHooks;
-  logger: Logger;
-  metrics?: RunnerMetrics;
-}
-
-export interface InputMessage {
-  matchId: string;
-  seq: number;
-  dir: Direction;
-}
-
-/** True on the loop ticks where a `hz` stream sends (evenly spread over the 60 ticks of a second). */
-function due(n: number, hz: number): boolean {
-  if (hz >= TICK_RATE || n === 0) return true;
-  return Math.floor((n * hz) / TICK_RATE) !== Math.floor(((n - 1) * hz) / TICK_RATE);
-}
+export type { InputMessage, MatchResult, RunnerConfig, RunnerHooks, RunnerOptions } from './runner-types.ts';
 
 const notHere = () => new AppError('NOT_FOUND', 'No live match with this id on this server');
 
@@ -221,18 +173,10 @@ export class Runner {
   }
 
   /** Admin view of a running match. */
-  inspect(matchId: string) {
+  inspect(matchId: string): MatchInspection {
     const match = this.#matches.get(matchId);
     if (!match) throw notHere();
-    const now = this.#options.scheduler.now();
-    return {
-      state: match.state,
-      paused: match.paused,
-      deadlineInMs: match.deadline === null ? null : Math.max(0, Math.round(match.deadline - now)),
-      view: viewOf(match, now),
-      seats: match.seats.map((s) => ({ username: s.username, bot: s.botLevel, connected: s.bot !== null || s.peer !== null, ready: s.ready, lastSeq: s.appliedSeq })),
-      spectators: match.spectators.size,
-    };
+    return inspectMatch(match, this.#options.scheduler.now());
   }
 
   /** Live matches, for listings that must not wait for the database. */
@@ -284,8 +228,8 @@ export class Runner {
   #onTick(n: number, lateMs: number): void {
     const { scheduler, config, transport, metrics } = this.#options;
     const started = scheduler.now();
-    const toPlayers = due(n, config.stateRateHz);
-    const toSpectators = due(n, config.spectatorRateHz);
+    const toPlayers = sendsOnTick(n, config.stateRateHz, TICK_RATE);
+    const toSpectators = sendsOnTick(n, config.spectatorRateHz, TICK_RATE);
     let active = 0;
     let spectators = 0;
     for (const match of this.#matches.values()) {
@@ -296,6 +240,7 @@ export class Runner {
     for (const [id, session] of this.#replays) {
       if (tickReplay(session, transport, toSpectators)) this.#replays.delete(id);
     }
+    transport.flush?.();
     metrics?.gauges(active, spectators);
     metrics?.tick((scheduler.now() - started) / 1000, lateMs / 1000);
     if (this.#matches.size === 0 && this.#replays.size === 0) this.#ticker.stop();
@@ -357,15 +302,7 @@ export class Runner {
     } catch (err) {
       this.#options.logger.error({ err, 'game.match.id': result.spec.id }, 'storing a match result failed');
     }
-    const { outcome, reason, winnerSide } = result.decision;
-    const base = { type: 'game.end', matchId: result.spec.id, outcome: outcome as Outcome, reason, winner: winnerSide === null ? null : match.seats[winnerSide].username, score: result.score };
-    const { transport } = this.#options;
-    match.seats.forEach((seat, side) => {
-      if (seat.peer === null) return;
-      const change = changes[side];
-      sendMessage(transport, [seat.peer], change === null || change === undefined ? base : { ...base, ratingChange: change });
-    });
-    const seatPeers = new Set(match.seats.map((s) => s.peer));
-    sendMessage(transport, peers.filter((p) => !seatPeers.has(p)), base);
+    sendEnd(this.#options.transport, match, { result, changes, peers });
+    this.#options.transport.flush?.();
   }
 }

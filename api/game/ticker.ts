@@ -111,3 +111,9 @@ export function createTicker(options: TickerOptions): Ticker {
     },
   };
 }
+
+/** True on the ticks where a `hz` stream of a `tickRate` loop sends: evenly spread, `hz` per second. */
+export function sendsOnTick(n: number, hz: number, tickRate: number): boolean {
+  if (hz >= tickRate || n === 0) return true;
+  return Math.floor((n * hz) / tickRate) !== Math.floor(((n - 1) * hz) / tickRate);
+}

@@ -12,6 +12,7 @@ import { systemHandlers } from './handlers/system.ts';
 import { accountHandlers, authRateLimit } from './handlers/accounts.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { chatHandlers } from './handlers/chat.ts';
+import { gameHandlers } from './handlers/games.ts';
 import { notificationHandlers } from './handlers/notifications.ts';
 import { profileHandlers, socialHandlers } from './handlers/social.ts';
 import { userHandlers } from './handlers/users.ts';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...socialHandlers(deps.social),
     ...notificationHandlers(deps.notifications),
     ...chatHandlers(deps.chat),
+    ...gameHandlers(deps.games, deps.chat),
   } as Record<string, Handler<Endpoint>>;
   const router = bindRoutes(endpoints, handlers, deps);
 

@@ -10,6 +10,7 @@ import type { AccountsDeps } from '../domain/accounts/deps.ts';
 import type { NotificationDeps } from '../domain/notifications/service.ts';
 import type { SocialDeps } from '../domain/social/deps.ts';
 import type { ChatDeps } from '../domain/chat/deps.ts';
+import type { GamesDeps } from '../domain/games/deps.ts';
 
 /** Whoever performs an action: a signed-in user with a role, or the system itself. */
 export type Actor =
@@ -49,6 +50,8 @@ export interface AppDeps {
   social: SocialDeps;
   /** Stored and pushed notifications (api/domain/notifications). */
   notifications: NotificationDeps;
+  /** Matches, invites, history, replays and their runner (api/domain/games). */
+  games: GamesDeps;
   /** Absent until an identity layer is wired: then every non-public route answers 401. */
   authenticate?: Authenticate;
   /** Check every response against its contract schema (tests turn this on). */

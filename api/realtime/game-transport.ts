@@ -1,0 +1,36 @@
+/**
+ * The runner's transport over the gateway's sockets: frames are prepared once
+ * (frame.ts) and written with the gateway's per-socket backpressure rule, and
+ * the ws message metrics are counted locally and recorded once per loop tick —
+ * a tick of 500 matches writes thousands of frames, and a labelled counter
+ * increment per write would cost more than the writes' bookkeeping.
+ */
+import type { WsMetrics } from '../core/ws-metrics.ts';
+import type { GameTransport } from '../game/broadcast.ts';
+import type { Peer } from '../game/live-match.ts';
+import type { Connection } from './connection.ts';
+import { writeWithBackpressure, type DeliveryLimits } from './delivery.ts';
+import { prepareFrame, type PreparedFrame } from './frame.ts';
+
+export function gatewayTransport(limits: DeliveryLimits, metrics: WsMetrics): GameTransport {
+  const sent = new Map<string, number>();
+  const dropped = new Map<string, number>();
+  const add = (map: Map<string, number>, type: string) => map.set(type, (map.get(type) ?? 0) + 1);
+  return {
+    prepare: (json, type, droppable) => prepareFrame(json, type, droppable),
+    write(peers: Iterable<Peer>, frame: unknown) {
+      const prepared = frame as PreparedFrame;
+      for (const peer of peers) {
+        const outcome = writeWithBackpressure(peer as Connection, prepared, limits);
+        if (outcome === 'sent') add(sent, prepared.type);
+        else if (outcome === 'dropped') add(dropped, prepared.type);
+      }
+    },
+    flush() {
+      for (const [type, count] of sent) metrics.messages('out', type, count);
+      for (const [type, count] of dropped) metrics.dropped(type, count);
+      sent.clear();
+      dropped.clear();
+    },
+  };
+}
