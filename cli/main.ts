@@ -14,6 +14,8 @@ import { registerGrafana } from './commands/grafana/index.ts';
 import { registerKibana } from './commands/kibana.ts';
 import { registerLogs } from './commands/logs.ts';
 import { registerLogin } from './commands/login.ts';
+import { registerNotify } from './commands/notify.ts';
+import { registerPresence } from './commands/presence.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
@@ -66,6 +68,8 @@ function buildProgram(state: { exitCode: number }): Command {
   registerTokens(program, run);
   registerAudit(program, run);
   registerChat(program, run);
+  registerPresence(program, run);
+  registerNotify(program, run);
   registerAlerts(program, run);
   registerGrafana(program, run);
   registerSecrets(program, run);
