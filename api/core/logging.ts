@@ -3,9 +3,9 @@
  * pino logger, its per-stream children, and — when LOG_ELASTICSEARCH_* is set —
  * the shipper that tees every line to Elasticsearch. `close` flushes both.
  */
-import pino, { type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
-import { createLogger, streamLoggers, type Logger, type StreamLoggers } from './logger.ts';
+import { createLogger, stdoutDestination, streamLoggers, type Logger, type StreamLoggers } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface Logging {
@@ -26,7 +26,7 @@ export interface LoggingOptions {
 
 export async function createLogging(options: LoggingOptions): Promise<Logging> {
   const { config } = options;
-  const output = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const output = options.destination ?? stdoutDestination();
   const shipping = config.logShipping;
   // The shipper module (and the Elasticsearch client it imports) loads only when shipping is configured.
   const shipper = shipping

@@ -20,7 +20,7 @@ import { errorEnvelope } from './middleware/errors.ts';
 import { cors, securityHeadersMiddleware } from './middleware/headers.ts';
 import { accessLog, requestMetrics } from './middleware/observe.ts';
 import { requestId } from './middleware/request-id.ts';
-import { bindRoutes, notFoundOrNotAllowed, type Handler } from './routes.ts';
+import { bindRoutes, notFoundOrNotAllowed, routerMiddleware, type Handler } from './routes.ts';
 
 export function createApp(deps: AppDeps): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: deps.config.trustProxy });
@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   app.use(securityHeadersMiddleware());
   app.use(cors(deps.config.corsOrigins));
   app.use(authRateLimit(deps.accounts));
-  app.use(router.routes());
+  app.use(routerMiddleware(router));
   app.use(notFoundOrNotAllowed(router));
   return app;
 }

@@ -100,6 +100,35 @@ export function bindRoutes(
   return router;
 }
 
+/**
+ * The router middleware with an exact-path fast path. @koa/router tests every
+ * route's regular expression on every request (≈ 0.1 µs each, 60+ routes and
+ * growing); a path without parameters is found here with one Map lookup. Only
+ * routes that @koa/router itself would pick first for that exact path and
+ * method are in the map, so the answer is the same; anything else (parameters,
+ * HEAD, trailing slash, other letter case, 404/405) goes to @koa/router.
+ */
+export function routerMiddleware(router: Router<RequestState>): ReturnType<Router<RequestState>['routes']> {
+  const routes = router.routes();
+  const exact = new Map<string, (typeof router.stack)[number]['stack'][number]>();
+  for (const layer of router.stack) {
+    const [only] = layer.stack;
+    const path = layer.path;
+    if (layer.paramNames.length > 0 || layer.stack.length !== 1 || !only || typeof path !== 'string' || !/^[\w/.-]+$/.test(path)) continue;
+    for (const method of layer.methods) {
+      const chosen = router.match(path, method).pathAndMethod.find((l) => l.methods.length > 0);
+      if (chosen === layer && method !== 'HEAD') exact.set(`${method} ${path}`, only);
+    }
+  }
+  return (ctx, next) => {
+    const handler = exact.get(`${ctx.method} ${ctx.path}`);
+    if (!handler) return routes(ctx, next);
+    ctx.params = {};
+    // The layer's own handler (registered by bindRoutes); @koa/router's context extras are unused by it.
+    return handler(ctx as unknown as Parameters<typeof handler>[0], next);
+  };
+}
+
 /** After the router: 405 with Allow when the path exists under other methods, else 404. */
 export function notFoundOrNotAllowed(router: Router<RequestState>) {
   return async (ctx: AppContext): Promise<void> => {

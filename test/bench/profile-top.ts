@@ -1,7 +1,8 @@
 /**
- * `node test/bench/profile-top.ts <file.cpuprofile> [n]`: the top self-time
- * functions of a V8 CPU profile (from `npm run bench -- --profile`), and the
- * same grouped by package, to see where a request's microseconds go.
+ * `node test/bench/profile-top.ts <file.cpuprofile> [n] [requests]`: the top
+ * self-time functions of a V8 CPU profile (from `npm run bench -- --profile`),
+ * and the same grouped by package, to see where a request's microseconds go.
+ * With `requests` (how many the process answered), also µs per request.
  */
 import { readFileSync } from 'node:fs';
 
@@ -13,6 +14,7 @@ interface ProfileNode {
 
 interface Profile {
   nodes: ProfileNode[];
+  samples: number[];
   startTime: number;
   endTime: number;
 }
@@ -31,14 +33,18 @@ function packageOf(url: string): string {
   return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 
-function top(totals: Map<string, number>, all: number, n: number): string[] {
+/** `usPerSample / requests` turns a sample count into µs per request; 0 leaves the column out. */
+function top(totals: Map<string, number>, all: number, n: number, usPerRequestSample: number): string[] {
   return [...totals.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
-    .map(([k, v]) => `${((100 * v) / all).toFixed(1).padStart(5)}%  ${k}`);
+    .map(([k, v]) => {
+      const perRequest = usPerRequestSample > 0 ? `${(v * usPerRequestSample).toFixed(2).padStart(7)} µs  ` : '';
+      return `${((100 * v) / all).toFixed(1).padStart(5)}%  ${perRequest}${k}`;
+    });
 }
 
-function main(file: string, n: number): void {
+function main(file: string, n: number, requests: number): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
@@ -60,15 +66,18 @@ function main(file: string, n: number): void {
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + hits);
   }
   const seconds = (profile.endTime - profile.startTime) / 1e6;
+  const usPerSample = (profile.endTime - profile.startTime) / profile.samples.length;
+  const perRequest = requests > 0 ? usPerSample / requests : 0;
   console.log(`${file}: ${all} busy samples (+${idle} idle) over ${seconds.toFixed(1)} s\n\nby function (self, % of busy):`);
-  console.log(top(byFunction, all, n).join('\n'));
+  if (perRequest > 0) console.log(`busy ${((all - 0) * perRequest).toFixed(1)} µs per request`);
+  console.log(top(byFunction, all, n, perRequest).join('\n'));
   console.log('\nby package / file (self):');
-  console.log(top(byPackage, all, n).join('\n'));
+  console.log(top(byPackage, all, n, perRequest).join('\n'));
 }
 
-const [file, n] = process.argv.slice(2);
+const [file, n, requests] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node test/bench/profile-top.ts <file.cpuprofile> [n]');
   process.exit(2);
 }
-main(file, Number(n ?? 40));
+main(file, Number(n ?? 40), Number(requests ?? 0));

@@ -13,9 +13,10 @@ const securityHeaders: Readonly<Record<string, string>> = {
 
 export function securityHeadersMiddleware(): Middleware<RequestState> {
   const entries = Object.entries(securityHeaders);
-  return async (ctx, next) => {
+  // Not async (here and in cors): returning next()'s promise saves a promise and a microtask per request.
+  return (ctx, next) => {
     for (const [name, value] of entries) ctx.set(name, value);
-    await next();
+    return next();
   };
 }
 
@@ -25,7 +26,7 @@ const allowedMethods = 'GET, POST, PUT, PATCH, DELETE';
 export function cors(origins: readonly string[]): Middleware<RequestState> {
   const any = origins.includes('*');
   const allowed = new Set(origins);
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const origin = ctx.get('origin');
     if (!origin || (!any && !allowed.has(origin))) return next();
     ctx.set('Access-Control-Allow-Origin', any ? '*' : origin);
@@ -36,8 +37,8 @@ export function cors(origins: readonly string[]): Middleware<RequestState> {
       ctx.set('Access-Control-Allow-Headers', allowedHeaders);
       ctx.set('Access-Control-Max-Age', '600');
       ctx.status = 204;
-      return;
+      return Promise.resolve();
     }
-    await next();
+    return next();
   };
 }

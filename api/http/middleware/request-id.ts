@@ -6,11 +6,12 @@ import type { RequestState } from '../context.ts';
 const saneRequestId = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function requestId(): Middleware<RequestState> {
-  return async (ctx, next) => {
+  // Not async: returning next()'s promise saves a promise and a microtask per request.
+  return (ctx, next) => {
     const offered = ctx.get('x-request-id');
     const id = saneRequestId.test(offered) ? offered : randomUUID();
     ctx.state.requestId = id;
     ctx.set('X-Request-Id', id);
-    await next();
+    return next();
   };
 }
