@@ -1,0 +1,109 @@
+/**
+ * Bench child: the match layer as production composes it — the gateway on a
+ * real HTTP server, the runner on the system scheduler, the games services on
+ * the database — without the account stack: a socket's token is its user id.
+ * IPC: {type:'setup', matches, settings?} → {type:'setup', matches:[{id, a, b}]}
+ * creates users and ready matches; {type:'measure', ms} → {type:'measure', ...}
+ * tick lateness and duration percentiles over that window; {type:'teardown'}
+ * aborts every match; {type:'stop'} shuts down.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { gameSettingsSchema } from '../../../api/contract/game.ts';
+import { systemClock } from '../../../api/core/clock.ts';
+import { loadConfig } from '../../../api/core/config.ts';
+import { createDb } from '../../../api/core/db.ts';
+import { createGameMetrics, type RunnerMetrics } from '../../../api/core/game-metrics.ts';
+import { createWsMetrics } from '../../../api/core/ws-metrics.ts';
+import { createMatchFromQueue } from '../../../api/domain/games/service.ts';
+import { startGames } from '../../../api/realtime/game.ts';
+import { startRealtime } from '../../../api/realtime/start.ts';
+import { Registry } from 'prom-client';
+import { announceReady, onStop } from './protocol.ts';
+
+const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+const logger = pino({ level: 'warn' });
+const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 10 });
+await db.migrate.latest();
+const registry = new Registry();
+
+/** Raw samples of the current window next to the real metrics. */
+const samples = { lateness: [] as number[], duration: [] as number[], activeMax: 0 };
+const real = createGameMetrics(registry);
+const gameMetrics: RunnerMetrics = {
+  tick(durationSec, latenessSec) {
+    samples.lateness.push(latenessSec * 1000);
+    samples.duration.push(durationSec * 1000);
+    real.tick(durationSec, latenessSec);
+  },
+  gauges(active, spectators) {
+    if (active > samples.activeMax) samples.activeMax = active;
+    real.gauges(active, spectators);
+  },
+  finished: (m, d, s) => real.finished(m, d, s),
+};
+const wsMetrics = createWsMetrics(registry);
+const realtime = await startRealtime({
+  config, logger, metrics: wsMetrics,
+  authenticateToken: async (token) => ({ userId: token, role: 'player', sessionId: token }),
+});
+const games = await startGames({
+  db, config, clock: systemClock, logger, auditLogger: logger, gateway: realtime.gateway, wsMetrics, gameMetrics,
+  notify: async () => undefined, setInGame: async () => undefined,
+});
+const server = http.createServer((_req, res) => res.writeHead(404).end());
+server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+async function setup(count: number, settingsInput: unknown): Promise<{ id: string; a: string; b: string }[]> {
+  const settings = gameSettingsSchema.parse(settingsInput ?? {});
+  const users = Array.from({ length: count * 2 }, () => {
+    const id = randomUUID();
+    const name = `b${id.slice(0, 8)}${id.slice(9, 13)}`;
+    return { id, username: name, username_key: name, display_name: name };
+  });
+  for (let i = 0; i < users.length; i += 500) await db('users').insert(users.slice(i, i + 500));
+  const matches = [];
+  for (let i = 0; i < count; i++) {
+    const spec = await createMatchFromQueue(games.deps, { a: users[2 * i]!.id, b: users[2 * i + 1]!.id, ranked: false, settings });
+    const [left, right] = spec.players.map((p) => ('userId' in p ? p.userId : ''));
+    matches.push({ id: spec.id, a: left!, b: right! });
+  }
+  return matches;
+}
+
+function pct(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function measure(ms: number) {
+  samples.lateness = [];
+  samples.duration = [];
+  samples.activeMax = 0;
+  const cpu0 = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, ms));
+  const cpu = process.cpuUsage(cpu0);
+  const { lateness, duration } = samples;
+  return {
+    type: 'measure', ticks: lateness.length, active: games.deps.runner.size, activeMax: samples.activeMax,
+    lateP50: pct(lateness, 50), lateP99: pct(lateness, 99), lateMax: pct(lateness, 100),
+    durP50: pct(duration, 50), durP99: pct(duration, 99), cpuShare: (cpu.user + cpu.system) / 1000 / ms,
+  };
+}
+
+process.on('message', (m: { type?: string; matches?: number; settings?: unknown; ms?: number }) => {
+  if (m?.type === 'setup') void setup(m.matches ?? 1, m.settings).then((matches) => process.send?.({ type: 'setup', matches }));
+  if (m?.type === 'measure') void measure(m.ms ?? 5000).then((r) => process.send?.(r));
+  if (m?.type === 'teardown') void games.close().then(() => process.send?.({ type: 'teardown' }));
+});
+onStop(async () => {
+  await games.close();
+  await realtime.close(1000);
+  server.close();
+  await db.destroy();
+});
+announceReady(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
