@@ -31,5 +31,10 @@ export async function down(knex: Knex): Promise<void> {
   // The role stays: it is cluster-wide and other databases of the cluster may use it.
   await knex.raw('DROP VIEW IF EXISTS reporting.sessions');
   await knex.raw('DROP VIEW IF EXISTS reporting.users');
-  await knex.raw('DROP SCHEMA IF EXISTS reporting');
+  // Other migrations' views (20261121000600_stats) may still be in the schema: it goes with the last one.
+  await knex.raw(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'reporting') THEN
+        DROP SCHEMA IF EXISTS reporting;
+      END IF;
+    END $$`);
 }
