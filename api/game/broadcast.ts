@@ -23,9 +23,25 @@ export interface Audience {
   spectators: boolean;
 }
 
+/**
+ * The view as JSON text, exactly what JSON.stringify gives (same keys, same
+ * order) at a fraction of its cost: the shape is fixed, and the match id and
+ * players are serialised once per match. This runs for every match on every tick.
+ */
+export function viewJson(view: GameView, cached: { id: string; players: string }): string {
+  const { ball, paddles: [l, r], score, field } = view;
+  let text = `{"matchId":${cached.id},"tick":${view.tick},"phase":"${view.phase}","field":{"width":${field.width},"height":${field.height}},` +
+    `"ball":{"x":${ball.x},"y":${ball.y},"size":${ball.size},"speed":${ball.speed}},` +
+    `"paddles":[{"x":${l.x},"y":${l.y},"width":${l.width},"height":${l.height}},{"x":${r.x},"y":${r.y},"width":${r.width},"height":${r.height}}],` +
+    `"score":[${score[0]},${score[1]}],"players":${cached.players},"spectators":${view.spectators}`;
+  if (view.countdown !== undefined) text += `,"countdown":${view.countdown}`;
+  if (view.lastSeq !== undefined) text += `,"lastSeq":${view.lastSeq}`;
+  return text + '}';
+}
+
 /** Sends one view: to each joined player with its lastSeq, and to the spectators. */
 export function sendState(transport: GameTransport, match: LiveMatch, view: GameView, audience: Audience): void {
-  const json = JSON.stringify(view);
+  const json = viewJson(view, match.json);
   if (audience.players) {
     const open = json.slice(0, -1);
     for (const seat of match.seats) {

@@ -87,6 +87,8 @@ export interface LiveMatch {
   readonly inputs: [Direction, Direction];
   /** Set when the match must leave the loop, with how it ended. */
   ending: EndDecision | null;
+  /** The match id and players as JSON text, serialised once (broadcast.ts viewJson). */
+  readonly json: { id: string; players: string };
 }
 
 /** How a match ended: outcome, why, and the winning side (null: no winner). */
@@ -123,6 +125,7 @@ export function createLiveMatch(spec: MatchSpec, deadline: number): LiveMatch {
     players,
     inputs: [0, 0],
     ending: null,
+    json: { id: JSON.stringify(spec.id), players: JSON.stringify(players) },
   };
 }
 

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { AppError } from '../../api/core/errors.ts';
 import { createTicker, type TickInfo } from '../../api/game/ticker.ts';
+import { viewJson } from '../../api/game/broadcast.ts';
 import { decodeInputLog, replay } from '../../api/game/input-log.ts';
+import { viewOf } from '../../api/game/live-match.ts';
 import { fastSettings, manualScheduler, matchSpec, peer, runnerKit, type RunnerKit } from '../support/game-runner.ts';
 
 const TICK = 1000 / 60;
@@ -267,5 +269,23 @@ describe('game runner', () => {
     assert.ok(Math.abs(took - expected) < 200, `4× replay took ${took} ms for ${expected} ms`);
     assert.deepEqual(kit.transport.of(viewer, 'game.state').at(-1)!.state.score, result.score);
     assert.equal(kit.transport.of(viewer, 'game.event').filter((e) => e.event.type === 'score').length, result.score[0] + result.score[1]);
+  });
+});
+
+describe('game state encoding', () => {
+  it('viewJson writes exactly what JSON.stringify writes, for every phase and optional field', () => {
+    const kit = runnerKit();
+    kit.runner.add(matchSpec('enc"\\id', { settings: fastSettings(), players: [{ userId: 'ua', username: 'al"ice' }, { bot: 'hard' }] }));
+    const match = kit.runner.get('enc"\\id')!;
+    const views = [viewOf(match, 0)];
+    match.state = 'countdown';
+    match.deadline = 2_500;
+    views.push(viewOf(match, 0));
+    match.state = 'playing';
+    match.deadline = null;
+    match.spectators.add(peer('s'));
+    views.push({ ...viewOf(match, 0), lastSeq: 42 });
+    for (const view of views) assert.equal(viewJson(view, match.json), JSON.stringify(view));
+    void kit.runner.close();
   });
 });
