@@ -27,6 +27,7 @@ import type { AuthenticateToken } from './realtime/gateway.ts';
 import { followRevocations } from './realtime/revocation.ts';
 import { followPresence } from './realtime/presence.ts';
 import type { GamesDeps } from './domain/games/deps.ts';
+import { createStatsDeps, type StatsDeps } from './domain/stats/deps.ts';
 import { startGames } from './realtime/game.ts';
 import { startRealtime, type Realtime } from './realtime/start.ts';
 
@@ -57,6 +58,8 @@ export interface RunningServer {
   social: SocialDeps;
   /** Matches: the runner and the games services (api/domain/games), for areas and tests. */
   games: GamesDeps;
+  /** Leaderboards, stats, analytics and digest deps (api/domain/stats), for tests. */
+  stats: StatsDeps;
   /** Stops accepting, waits for in-flight requests (bounded), closes the database. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -130,8 +133,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
       setInGame: (userId, matchId) => social.presence.setInGame(userId, matchId),
     });
+    const stats = createStatsDeps({
+      db, clock, logger: logs.app, auditLogger: logs.audit,
+      notify: async (userId, payload) => void (await notify(social.notifications, userId, 'system', payload)),
+      sendMail: config.auth.smtpUrl ? (mail) => accounts.mailer.send(mail) : undefined,
+    });
     const app = createApp({
-      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps,
+      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps, stats,
       authenticate: createAuthenticate(accounts),
       validateResponses: options.validateResponses,
     });
@@ -161,6 +169,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       accounts,
       social,
       games: games.deps,
+      stats,
       shutdown: () =>
         (closing ??= (async () => {
           logger.info('shutting down');

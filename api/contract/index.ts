@@ -4,12 +4,15 @@
  */
 import { realtimeEndpoints } from './realtime-endpoints.ts';
 import { accountEndpoints } from './accounts.ts';
+import { analyticsEndpoints } from './analytics.ts';
 import { adminUserEndpoints } from './admin-users.ts';
 import { auditEndpoints } from './audit.ts';
 import { chatEndpoints } from './chat.ts';
 import { gameEndpoints } from './games.ts';
+import { leaderboardEndpoints } from './leaderboards.ts';
 import { notificationEndpoints } from './notifications.ts';
 import { socialEndpoints } from './social.ts';
+import { statsEndpoints } from './stats.ts';
 import { systemEndpoints } from './system.ts';
 import { userEndpoints } from './users.ts';
 
@@ -24,6 +27,9 @@ export const endpoints = {
   ...notificationEndpoints,
   ...chatEndpoints,
   ...gameEndpoints,
+  ...leaderboardEndpoints,
+  ...statsEndpoints,
+  ...analyticsEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

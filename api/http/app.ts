@@ -10,11 +10,14 @@ import type { AppDeps, RequestState } from './context.ts';
 import { realtimeHandlers } from './handlers/realtime.ts';
 import { systemHandlers } from './handlers/system.ts';
 import { accountHandlers, authRateLimit } from './handlers/accounts.ts';
+import { analyticsHandlers } from './handlers/analytics.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { chatHandlers } from './handlers/chat.ts';
 import { gameHandlers } from './handlers/games.ts';
+import { leaderboardHandlers } from './handlers/leaderboards.ts';
 import { notificationHandlers } from './handlers/notifications.ts';
 import { profileHandlers, socialHandlers } from './handlers/social.ts';
+import { statsHandlers } from './handlers/stats.ts';
 import { userHandlers } from './handlers/users.ts';
 import { errorEnvelope } from './middleware/errors.ts';
 import { cors, securityHeadersMiddleware } from './middleware/headers.ts';
@@ -37,6 +40,9 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...notificationHandlers(deps.notifications),
     ...chatHandlers(deps.chat),
     ...gameHandlers(deps.games, deps.chat),
+    ...leaderboardHandlers(deps.stats),
+    ...statsHandlers(deps.stats),
+    ...analyticsHandlers(deps.stats),
   } as Record<string, Handler<Endpoint>>;
   const router = bindRoutes(endpoints, handlers, deps);
 

@@ -11,6 +11,7 @@ import type { NotificationDeps } from '../domain/notifications/service.ts';
 import type { SocialDeps } from '../domain/social/deps.ts';
 import type { ChatDeps } from '../domain/chat/deps.ts';
 import type { GamesDeps } from '../domain/games/deps.ts';
+import type { StatsDeps } from '../domain/stats/deps.ts';
 
 /** Whoever performs an action: a signed-in user with a role, or the system itself. */
 export type Actor =
@@ -52,6 +53,8 @@ export interface AppDeps {
   notifications: NotificationDeps;
   /** Matches, invites, history, replays and their runner (api/domain/games). */
   games: GamesDeps;
+  /** Leaderboards, stats, analytics events, the digest and the admin import (api/domain/stats, leaderboards, analytics, imports). */
+  stats: StatsDeps;
   /** Absent until an identity layer is wired: then every non-public route answers 401. */
   authenticate?: Authenticate;
   /** Check every response against its contract schema (tests turn this on). */
