@@ -46,6 +46,7 @@ describe('games: play over WebSockets', function () {
     await joinAndReady(alice, id);
     await joinAndReady(bob, id);
     await untilPlaying(alice.client);
+    assert.equal((await s.social.presence.statusOf([alice.id])).get(alice.id), 'in_game', 'presence shows in_game while playing');
     const live = await api(s.url, 'GET', '/api/v1/matches?state=live', { token: carol.accessToken });
     assert.ok(live.body.data.some((m: { id: string }) => m.id === id), 'listed as live');
     carol.client.send({ type: 'spectate.start', username: bob.username, id: 'watch' });
@@ -59,6 +60,8 @@ describe('games: play over WebSockets', function () {
     assert.equal(aliceEnd.winner, bob.username);
     assert.deepEqual(aliceEnd.score, [0, 2]);
     assert.equal(aliceEnd.ratingChange, undefined, 'direct invites are unranked');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await s.social.presence.statusOf([alice.id])).get(alice.id), 'online', 'back to online after the match');
     const playerFrames = drain(alice.client);
     const spectatorFrames = drain(carol.client);
     assert.ok(playerFrames > 20, `players got ${playerFrames} frames`);

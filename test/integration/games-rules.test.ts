@@ -134,6 +134,10 @@ describe('games: rules', function () {
     assert.equal((typeof audit.details === 'string' ? JSON.parse(audit.details) : audit.details).reason, 'test abort');
     assert.equal((await api(s.url, 'POST', `/api/v1/admin/matches/${id}/abort`, { token: admin, body: { reason: 'again' } })).status, 409);
     assert.match(s.logText(), /"event.action":"match.abort"/);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    assert.match(metrics, /game_matches_finished_total\{kind="bot",outcome="abandoned"\} [1-9]/);
+    assert.match(metrics, /game_tick_lateness_seconds_count [1-9]/);
+    assert.match(metrics, /game_tick_duration_seconds_bucket/);
     a.client.close();
   });
 
