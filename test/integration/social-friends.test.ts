@@ -1,6 +1,6 @@
 /** Friends over HTTP: requests, mutual auto-accept, accept/decline/cancel/remove, every refusal, listing with cursors, notifications. */
 import assert from 'node:assert/strict';
-import { api, register, startAuthServer, type AuthTestServer, type Registered } from '../support/accounts.ts';
+import { adminPassword, api, loginAs, register, startAuthServer, type AuthTestServer, type Registered } from '../support/accounts.ts';
 import { befriend, friendList, notificationsOf } from '../support/social.ts';
 
 describe('social: friends', () => {
@@ -107,6 +107,15 @@ describe('social: friends', () => {
     assert.deepEqual(await friendList(s.url, a), []);
     assert.deepEqual(await friendList(s.url, c), []);
     assert.equal((await post(a, '/api/v1/friends/requests', { username: c.username })).status, 201, 'can ask again afterwards');
+  });
+
+  it('a deleted account leaves friend lists and cannot be asked', async () => {
+    const [a, b] = await users(2);
+    await befriend(s.url, a, b);
+    const admin = await loginAs(s.url, 'admin', adminPassword);
+    assert.equal((await api(s.url, 'DELETE', `/api/v1/admin/users/${b.username}`, { token: admin })).status, 200);
+    assert.deepEqual(await friendList(s.url, a), []);
+    assert.equal((await post(a, '/api/v1/friends/requests', { username: b.username })).status, 404);
   });
 
   it('pages the friend list with a cursor, newest first, without repeats', async () => {

@@ -54,11 +54,19 @@ redis.call('DEL', KEYS[2], KEYS[3])
 redis.call('SREM', KEYS[4], ARGV[1])
 return gone`;
 
-export async function createRedisPresenceStore(options: RedisPresenceOptions): Promise<PresenceStore> {
-  const base = `${options.prefix}presence:`;
-  const id = options.instanceId ?? randomUUID();
-  const aliveTtlMs = options.aliveTtlMs ?? 30_000;
-  const key = { count: `${base}count`, instances: `${base}instances`, match: `${base}match`, inst: (i: string) => `${base}inst:${i}`, alive: (i: string) => `${base}alive:${i}` };
+function presenceKeys(prefix: string) {
+  const base = `${prefix}presence:`;
+  return {
+    count: `${base}count`,
+    instances: `${base}instances`,
+    match: `${base}match`,
+    inst: (instance: string) => `${base}inst:${instance}`,
+    alive: (instance: string) => `${base}alive:${instance}`,
+  };
+}
+type Keys = ReturnType<typeof presenceKeys>;
+
+async function open(options: RedisPresenceOptions): Promise<Redis> {
   const redis = new Redis(options.url, { lazyConnect: true, connectionName: 'pongctl-presence', maxRetriesPerRequest: 2 });
   redis.on('error', (err: Error) => options.logger.warn({ err }, 'redis presence connection error'));
   try {
@@ -67,20 +75,13 @@ export async function createRedisPresenceStore(options: RedisPresenceOptions): P
     redis.disconnect();
     throw new AppError('UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`);
   }
-  const refresh = async () => {
-    await redis.multi().set(key.alive(id), '1', 'PX', aliveTtlMs).sadd(key.instances, id).exec();
-  };
-  await refresh();
-  const dropInstance = async (instance: string, force: boolean) =>
-    (await redis.eval(dropInstanceScript, 4, key.count, key.inst(instance), key.alive(instance), key.instances, instance, force ? '1' : '0')) as string[];
-  const timer = setInterval(() => {
-    refresh().catch((err: unknown) => options.logger.warn({ err }, 'presence refresh failed'));
-  }, options.refreshMs ?? 10_000);
-  timer.unref();
-  const change = async (userId: string, delta: 1 | -1) => Number(await redis.eval(changeScript, 2, key.count, key.inst(id), userId, String(delta)));
+  return redis;
+}
 
+/** Socket counting and the admin snapshot. */
+function counting(redis: Redis, key: Keys, id: string): Pick<PresenceStore, 'connected' | 'disconnected' | 'socketCounts' | 'snapshot'> {
+  const change = async (userId: string, delta: 1 | -1) => Number(await redis.eval(changeScript, 2, key.count, key.inst(id), userId, String(delta)));
   return {
-    kind: 'redis',
     connected: async (userId) => (await change(userId, 1)) === 1,
     disconnected: async (userId) => (await change(userId, -1)) <= 0,
     async socketCounts(userIds) {
@@ -88,6 +89,16 @@ export async function createRedisPresenceStore(options: RedisPresenceOptions): P
       const values = await redis.hmget(key.count, ...userIds);
       return new Map(userIds.map((u, i) => [u, Math.max(0, Number(values[i] ?? 0))]));
     },
+    async snapshot(): Promise<PresenceSnapshot> {
+      const [counts, matches] = await Promise.all([redis.hgetall(key.count), redis.hgetall(key.match)]);
+      const sockets = new Map(Object.entries(counts).map(([u, n]) => [u, Number(n)] as const).filter(([, n]) => n > 0));
+      return { sockets, matches: new Map(Object.entries(matches)) };
+    },
+  };
+}
+
+function matching(redis: Redis, key: Keys): Pick<PresenceStore, 'setMatch' | 'matches'> {
+  return {
     async setMatch(userId, matchId) {
       if (matchId === null) await redis.hdel(key.match, userId);
       else await redis.hset(key.match, userId, matchId);
@@ -99,15 +110,30 @@ export async function createRedisPresenceStore(options: RedisPresenceOptions): P
       userIds.forEach((u, i) => values[i] && found.set(u, values[i]));
       return found;
     },
-    async snapshot(): Promise<PresenceSnapshot> {
-      const [counts, matches] = await Promise.all([redis.hgetall(key.count), redis.hgetall(key.match)]);
-      const sockets = new Map(Object.entries(counts).map(([u, n]) => [u, Number(n)] as const).filter(([, n]) => n > 0));
-      return { sockets, matches: new Map(Object.entries(matches)) };
-    },
+  };
+}
+
+export async function createRedisPresenceStore(options: RedisPresenceOptions): Promise<PresenceStore> {
+  const id = options.instanceId ?? randomUUID();
+  const key = presenceKeys(options.prefix);
+  const redis = await open(options);
+  const refresh = async () => {
+    await redis.multi().set(key.alive(id), '1', 'PX', options.aliveTtlMs ?? 30_000).sadd(key.instances, id).exec();
+  };
+  await refresh();
+  const timer = setInterval(() => {
+    refresh().catch((err: unknown) => options.logger.warn({ err }, 'presence refresh failed'));
+  }, options.refreshMs ?? 10_000);
+  timer.unref();
+  const dropInstance = async (instance: string, force: boolean) =>
+    (await redis.eval(dropInstanceScript, 4, key.count, key.inst(instance), key.alive(instance), key.instances, instance, force ? '1' : '0')) as string[];
+  return {
+    kind: 'redis',
+    ...counting(redis, key, id),
+    ...matching(redis, key),
     async sweep() {
-      const instances = await redis.smembers(key.instances);
       const gone: string[] = [];
-      for (const instance of instances) {
+      for (const instance of await redis.smembers(key.instances)) {
         if (instance !== id) gone.push(...(await dropInstance(instance, false)));
       }
       return gone;

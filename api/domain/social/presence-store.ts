@@ -33,28 +33,8 @@ export interface PresenceStore {
   close(): Promise<void>;
 }
 
-export function createMemoryPresenceStore(): PresenceStore {
-  const sockets = new Map<string, number>();
-  const matches = new Map<string, string>();
+function memoryMatches(matches: Map<string, string>): Pick<PresenceStore, 'setMatch' | 'matches'> {
   return {
-    kind: 'memory',
-    async connected(userId) {
-      const n = (sockets.get(userId) ?? 0) + 1;
-      sockets.set(userId, n);
-      return n === 1;
-    },
-    async disconnected(userId) {
-      const n = (sockets.get(userId) ?? 0) - 1;
-      if (n > 0) {
-        sockets.set(userId, n);
-        return false;
-      }
-      const was = sockets.delete(userId);
-      return was;
-    },
-    async socketCounts(userIds) {
-      return new Map(userIds.map((id) => [id, sockets.get(id) ?? 0]));
-    },
     async setMatch(userId, matchId) {
       if (matchId === null) matches.delete(userId);
       else matches.set(userId, matchId);
@@ -67,9 +47,33 @@ export function createMemoryPresenceStore(): PresenceStore {
       }
       return found;
     },
+  };
+}
+
+export function createMemoryPresenceStore(): PresenceStore {
+  const sockets = new Map<string, number>();
+  const matches = new Map<string, string>();
+  return {
+    kind: 'memory',
+    async connected(userId) {
+      const n = (sockets.get(userId) ?? 0) + 1;
+      sockets.set(userId, n);
+      return n === 1;
+    },
+    async disconnected(userId) {
+      const n = (sockets.get(userId) ?? 0) - 1;
+      if (n > 0) sockets.set(userId, n);
+      else return sockets.delete(userId);
+      return false;
+    },
+    async socketCounts(userIds) {
+      return new Map(userIds.map((id) => [id, sockets.get(id) ?? 0]));
+    },
+    ...memoryMatches(matches),
     async snapshot() {
       return { sockets: new Map(sockets), matches: new Map(matches) };
     },
+    // One process: no other instance can die holding sockets.
     async sweep() {
       return [];
     },

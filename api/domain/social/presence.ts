@@ -55,36 +55,47 @@ function statusFrom(sockets: number, match: string | undefined): PresenceStatus 
   return match === undefined ? 'online' : 'in_game';
 }
 
-export function createPresence(deps: PresenceDeps): Presence {
-  const { db, store, logger } = deps;
+/** Runs each user's changes one after another; failures are logged, never thrown at the socket layer. */
+function serialiser(logger: Logger) {
   const chains = new Map<string, Promise<void>>();
-  let closed = false;
-
-  /** Runs fn after every earlier change of this user; failures are logged, not thrown at the socket layer. */
   const serial = (userId: string, fn: () => Promise<void>): Promise<void> => {
     const next = (chains.get(userId) ?? Promise.resolve()).then(fn).catch((err: unknown) => logger.error({ err, 'user.id': userId }, 'presence update failed'));
     chains.set(userId, next);
     void next.then(() => chains.get(userId) === next && chains.delete(userId));
     return next;
   };
+  return { serial, drain: () => Promise.all([...chains.values()]) };
+}
 
+/** Status lookups and the presence.update fan-out to friends. */
+function announcer(deps: PresenceDeps) {
+  const { db, store } = deps;
   const statusOf = async (userIds: readonly string[]) => {
     const [counts, matches] = await Promise.all([store.socketCounts(userIds), store.matches(userIds)]);
     return new Map(userIds.map((id) => [id, statusFrom(counts.get(id) ?? 0, matches.get(id))]));
   };
-
   const tell = async (recipients: readonly string[], userId: string, status: PresenceStatus) => {
     if (recipients.length === 0) return;
     const [row] = await repo.usersByIds(db, [userId]);
     if (!row) return;
     await deps.push.sendToUsers(recipients, { type: 'presence.update', username: row.username, status, lastSeenAt: iso(row.last_seen_at) });
   };
-
+  /** Tells the user's friends the user's current status; `touch` writes the last-seen time first. */
   const announce = async (userId: string, touch: boolean) => {
     if (touch) await repo.touchLastSeen(db, userId, new Date(deps.clock.now()));
     const status = (await statusOf([userId])).get(userId)!;
     await tell(await repo.friendIds(db, userId), userId, status);
   };
+  return { statusOf, tell, announce };
+}
+
+export function createPresence(deps: PresenceDeps): Presence {
+  const { store, logger } = deps;
+  const { serial, drain } = serialiser(logger);
+  const { statusOf, tell, announce } = announcer(deps);
+  let closed = false;
+  const onSocket = (userId: string, change: (id: string) => Promise<boolean>) =>
+    closed ? Promise.resolve() : serial(userId, async () => void ((await change(userId)) && (await announce(userId, true))));
 
   const sweep = async () => {
     for (const userId of await store.sweep()) void serial(userId, () => announce(userId, true));
@@ -93,14 +104,13 @@ export function createPresence(deps: PresenceDeps): Presence {
   timer?.unref();
 
   return {
-    connected: (userId) => (closed ? Promise.resolve() : serial(userId, async () => void ((await store.connected(userId)) && (await announce(userId, true))))),
-    disconnected: (userId) => (closed ? Promise.resolve() : serial(userId, async () => void ((await store.disconnected(userId)) && (await announce(userId, true))))),
+    connected: (userId) => onSocket(userId, store.connected),
+    disconnected: (userId) => onSocket(userId, store.disconnected),
     setInGame: (userId, matchId) =>
       serial(userId, async () => {
         const before = (await statusOf([userId])).get(userId);
         await store.setMatch(userId, matchId);
-        const after = (await statusOf([userId])).get(userId);
-        if (before !== after) await announce(userId, false);
+        if ((await statusOf([userId])).get(userId) !== before) await announce(userId, false);
       }),
     statusOf,
     isOnline: async (userId) => ((await store.socketCounts([userId])).get(userId) ?? 0) > 0,
@@ -116,7 +126,7 @@ export function createPresence(deps: PresenceDeps): Presence {
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
-      await Promise.all([...chains.values()]);
+      await drain();
       await store.close();
     },
   };

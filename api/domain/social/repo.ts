@@ -77,6 +77,7 @@ export function listBlocks(q: Q, blockerId: string, page: { limit: number; after
     .join('users as u', 'u.id', 'b.blocked_id')
     .select('b.blocked_id', 'b.created_at', 'u.username', 'u.display_name', 'u.avatar_etag')
     .where('b.blocker_id', blockerId)
+    .whereNot('u.status', 'deleted')
     .orderBy([{ column: 'b.created_at', order: 'desc' }, { column: 'b.blocked_id', order: 'desc' }])
     .limit(page.limit + 1);
   if (page.after) query.whereRaw('(b.created_at, b.blocked_id) < (?, ?)', [new Date(page.after[0]), page.after[1]]);
@@ -119,6 +120,8 @@ export function listEdges(q: Q, userId: string, state: EdgeState, page: { limit:
     .join('users as u', 'u.id', 'e.other_id')
     .select('e.*', 'u.username', 'u.display_name', 'u.avatar_etag', 'u.last_seen_at')
     .where({ 'e.user_id': userId, 'e.state': state })
+    // A deleted (anonymised) account keeps its rows for history but leaves friend lists.
+    .whereNot('u.status', 'deleted')
     .orderBy([{ column: 'e.updated_at', order: 'desc' }, { column: 'e.other_id', order: 'desc' }])
     .limit(page.limit + 1);
   if (page.after) query.whereRaw('(e.updated_at, e.other_id) < (?, ?)', [new Date(page.after[0]), page.after[1]]);
