@@ -37,5 +37,6 @@ export function runOf(result: 'W' | 'L' | 'D'): RunPiece {
 
 /** Wins (> 0) or losses (< 0) in a row at the end; 0 after a draw or without matches. */
 export function currentStreak(runs: RunPiece): number {
-  return runs.winSuffix > 0 ? runs.winSuffix : -runs.lossSuffix;
+  if (runs.winSuffix > 0) return runs.winSuffix;
+  return runs.lossSuffix > 0 ? -runs.lossSuffix : 0;
 }
