@@ -106,8 +106,9 @@ export function createPresence(deps: PresenceDeps): Presence {
   return {
     connected: (userId) => onSocket(userId, store.connected),
     disconnected: (userId) => onSocket(userId, store.disconnected),
+    // After close (shutdown) matches still end; their presence no longer matters here.
     setInGame: (userId, matchId) =>
-      serial(userId, async () => {
+      closed ? Promise.resolve() : serial(userId, async () => {
         const before = (await statusOf([userId])).get(userId);
         await store.setMatch(userId, matchId);
         if ((await statusOf([userId])).get(userId) !== before) await announce(userId, false);
