@@ -82,6 +82,7 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
   const load = await startIpcChild('game-load.ts', {});
   const lines: string[] = [];
   let best: { n: number; m: Measure } | undefined;
+  let last: { n: number; m: Measure } | undefined;
   let created = 0;
   let misses = 0;
   try {
@@ -94,6 +95,7 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
       const line = `${n} matches (${m.active} live): lateness p50 ${m.lateP50.toFixed(2)} / p99 ${m.lateP99.toFixed(2)} / max ${m.lateMax.toFixed(1)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}%`;
       lines.push(line);
       ctx.log(line);
+      last = { n, m };
       if (m.lateP99 < 2) best = { n, m };
       else if (++misses >= 2) break;
     }
@@ -107,6 +109,12 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
     unit: 'matches',
     target: { op: '>=', value: 500, of: 'value' },
     notes: lines.join('; '),
+  }, {
+    // Insensitive to other processes on the machine: CPU the server spent per match per second of play.
+    name: `server CPU per live match at ${last?.n ?? 0} matches`,
+    value: last ? Math.round(((last.m.cpuShare * 1000) / Math.max(1, last.m.active)) * 1000) / 1000 : 0,
+    unit: 'ms CPU/s',
+    notes: last ? `one core's worth at this cost: ${Math.floor(1000 / ((last.m.cpuShare * 1000) / Math.max(1, last.m.active)))} matches` : undefined,
   }, {
     name: `p99 tick lateness at ${best?.n ?? 0} matches`,
     value: Math.round((best?.m.lateP99 ?? 0) * 1000) / 1000,
