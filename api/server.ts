@@ -29,6 +29,7 @@ import { followPresence } from './realtime/presence.ts';
 import type { GamesDeps } from './domain/games/deps.ts';
 import { createStatsDeps, type StatsDeps } from './domain/stats/deps.ts';
 import { startGames } from './realtime/game.ts';
+import { startTournaments, type Tournaments } from './domain/tournaments/runtime.ts';
 import { startRealtime, type Realtime } from './realtime/start.ts';
 
 export interface StartOptions {
@@ -60,6 +61,8 @@ export interface RunningServer {
   games: GamesDeps;
   /** Leaderboards, stats, analytics and digest deps (api/domain/stats), for tests. */
   stats: StatsDeps;
+  /** Tournaments: deps and the scheduler (tests call `scheduler.tick()` after moving the clock). */
+  tournaments: Tournaments;
   /** Stops accepting, waits for in-flight requests (bounded), closes the database. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -138,8 +141,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       notify: async (userId, payload) => void (await notify(social.notifications, userId, 'system', payload)),
       sendMail: config.auth.smtpUrl ? (mail) => accounts.mailer.send(mail) : undefined,
     });
+    const tournaments = startTournaments({
+      db, clock, logger: logs.game, auditLogger: logs.audit, config: config.tournaments, games: games.deps, metrics: metrics.tournaments,
+      notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
+    });
     const app = createApp({
-      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps, stats,
+      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps, stats, tournaments: tournaments.deps,
       authenticate: createAuthenticate(accounts),
       validateResponses: options.validateResponses,
     });
@@ -151,6 +158,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.keepAliveTimeout = 5_000;
     server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
     const address = await listen(server, config.port, config.host).catch(async (err: unknown) => {
+      await tournaments.close();
       await games.close();
       await realtime.close(0);
       await closeAccountsDeps(accounts);
@@ -170,12 +178,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       social,
       games: games.deps,
       stats,
+      tournaments,
       shutdown: () =>
         (closing ??= (async () => {
           logger.info('shutting down');
           // Before the sockets close: a shutdown is not every user going offline (they reconnect elsewhere).
           await social.presence.close();
           // Running matches end (aborted, stored, game.end sent) while their sockets are still open.
+          await tournaments.close();
           await games.close();
           await realtime.close(config.shutdownTimeoutMs);
           await closeServer(server, config.shutdownTimeoutMs);

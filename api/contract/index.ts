@@ -14,6 +14,7 @@ import { notificationEndpoints } from './notifications.ts';
 import { socialEndpoints } from './social.ts';
 import { statsEndpoints } from './stats.ts';
 import { systemEndpoints } from './system.ts';
+import { tournamentEndpoints } from './tournaments.ts';
 import { userEndpoints } from './users.ts';
 
 export const endpoints = {
@@ -27,6 +28,7 @@ export const endpoints = {
   ...notificationEndpoints,
   ...chatEndpoints,
   ...gameEndpoints,
+  ...tournamentEndpoints,
   ...leaderboardEndpoints,
   ...statsEndpoints,
   ...analyticsEndpoints,

@@ -76,6 +76,8 @@ const envSchema = z.object({
   GAME_READY_TIMEOUT_MS: positiveInt.default(60_000),
   GAME_COUNTDOWN_MS: positiveInt.default(3_000),
   GAME_MAX_INPUTS_PER_TICK: positiveInt.default(4),
+  TOURNAMENT_JOIN_TIMEOUT_MS: positiveInt.default(120_000),
+  TOURNAMENT_SCHEDULER_INTERVAL_MS: positiveInt.default(1_000),
   LOG_ELASTICSEARCH_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   LOG_ELASTICSEARCH_API_KEY: z.string().min(8, 'must be an Elasticsearch API key (base64 id:key)').optional(),
   LOG_ELASTICSEARCH_NAMESPACE: z
@@ -116,6 +118,7 @@ export type Config = Readonly<{
   ws: WsConfig;
   chat: ChatConfig;
   game: GameConfig;
+  tournaments: TournamentConfig;
   /** Direct shipping to Elasticsearch; undefined unless both URL and API key are set. */
   logShipping: Readonly<{ url: string; apiKey: string; namespace: string; bufferSize: number }> | undefined;
   auth: AuthConfig;
@@ -146,6 +149,12 @@ export type GameConfig = Readonly<{
   readyTimeoutMs: number;
   countdownMs: number;
   maxInputsPerTick: number;
+}>;
+
+/** Tournaments (api/domain/tournaments): the join timeout of a tournament match and the scheduler's period. */
+export type TournamentConfig = Readonly<{
+  joinTimeoutMs: number;
+  schedulerIntervalMs: number;
 }>;
 
 /** Limits of the WebSocket gateway (api/realtime). */
@@ -236,6 +245,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       countdownMs: e.GAME_COUNTDOWN_MS,
       maxInputsPerTick: e.GAME_MAX_INPUTS_PER_TICK,
     }),
+    tournaments: Object.freeze({
+      joinTimeoutMs: e.TOURNAMENT_JOIN_TIMEOUT_MS,
+      schedulerIntervalMs: e.TOURNAMENT_SCHEDULER_INTERVAL_MS,
+    }),
     logShipping,
     auth: Object.freeze({
       adminPassword: e.PONG_ADMIN_PASSWORD,
@@ -286,6 +299,8 @@ export const configDocs: ReadonlyArray<readonly [string, string, string]> = [
   ['GAME_READY_TIMEOUT_MS', '60000', 'Time for both players of an accepted or matched game to join and send game.ready; a no-show forfeits'],
   ['GAME_COUNTDOWN_MS', '3000', 'Countdown before play starts and before it resumes after a pause'],
   ['GAME_MAX_INPUTS_PER_TICK', '4', 'game.input messages one player may send per tick; more are answered with RATE_LIMITED and ignored'],
+  ['TOURNAMENT_JOIN_TIMEOUT_MS', '120000', 'A tournament player who has not joined and readied their match this long after it was announced forfeits (both absent: a double forfeit)'],
+  ['TOURNAMENT_SCHEDULER_INTERVAL_MS', '1000', 'How often the tournament scheduler starts due tournaments, creates pending games and enforces join timeouts'],
   ['LOG_ELASTICSEARCH_URL', '(unset)', 'Also ship logs straight to this Elasticsearch (with LOG_ELASTICSEARCH_API_KEY); stdout always gets them'],
   ['LOG_ELASTICSEARCH_API_KEY', '(unset)', 'Encoded API key with create_doc + auto_configure on logs-pong.* (`pongctl logs setup-security` mints one)'],
   ['LOG_ELASTICSEARCH_NAMESPACE', 'default', 'Data stream namespace: logs go to logs-<dataset>-<namespace>'],

@@ -10,6 +10,7 @@ import { instrumentDb } from './db-metrics.ts';
 import { RequestHistogram } from './fast-histogram.ts';
 import { createWsMetrics, type WsMetrics } from './ws-metrics.ts';
 import { createGameMetrics, type RunnerMetrics } from './game-metrics.ts';
+import { createTournamentMetrics, type TournamentMetrics } from './tournament-metrics.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -23,6 +24,8 @@ export interface Metrics {
   ws: WsMetrics;
   /** Match runner metrics (api/core/game-metrics.ts). */
   game: RunnerMetrics;
+  /** Tournament metrics (api/core/tournament-metrics.ts). */
+  tournaments: TournamentMetrics;
 }
 
 export interface AuthMetrics {
@@ -88,6 +91,7 @@ export function createMetrics(info: { version: string; db?: Knex }): Metrics {
     auth,
     ws: createWsMetrics(registry),
     game: createGameMetrics(registry),
+    tournaments: createTournamentMetrics(registry),
     observeRequest(method, route, status, seconds) {
       requests.observe([method, route, String(status)], seconds);
     },

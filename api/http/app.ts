@@ -14,6 +14,7 @@ import { analyticsHandlers } from './handlers/analytics.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { chatHandlers } from './handlers/chat.ts';
 import { gameHandlers } from './handlers/games.ts';
+import { tournamentHandlers } from './handlers/tournaments.ts';
 import { leaderboardHandlers } from './handlers/leaderboards.ts';
 import { notificationHandlers } from './handlers/notifications.ts';
 import { profileHandlers, socialHandlers } from './handlers/social.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...notificationHandlers(deps.notifications),
     ...chatHandlers(deps.chat),
     ...gameHandlers(deps.games, deps.chat),
+    ...tournamentHandlers(deps.tournaments),
     ...leaderboardHandlers(deps.stats),
     ...statsHandlers(deps.stats),
     ...analyticsHandlers(deps.stats),

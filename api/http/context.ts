@@ -11,6 +11,7 @@ import type { NotificationDeps } from '../domain/notifications/service.ts';
 import type { SocialDeps } from '../domain/social/deps.ts';
 import type { ChatDeps } from '../domain/chat/deps.ts';
 import type { GamesDeps } from '../domain/games/deps.ts';
+import type { TournamentDeps } from '../domain/tournaments/deps.ts';
 import type { StatsDeps } from '../domain/stats/deps.ts';
 
 /** Whoever performs an action: a signed-in user with a role, or the system itself. */
@@ -53,6 +54,8 @@ export interface AppDeps {
   notifications: NotificationDeps;
   /** Matches, invites, history, replays and their runner (api/domain/games). */
   games: GamesDeps;
+  /** Tournaments: brackets, round robins, their scheduler's deps (api/domain/tournaments). */
+  tournaments: TournamentDeps;
   /** Leaderboards, stats, analytics events, the digest and the admin import (api/domain/stats, leaderboards, analytics, imports). */
   stats: StatsDeps;
   /** Absent until an identity layer is wired: then every non-public route answers 401. */
