@@ -71,7 +71,10 @@ describe('social: presence', () => {
     const a = await register(s.url, 'p');
     const b = await friendOf(a);
     const stranger = await register(s.url, 'p');
+    const watcher = await socket(a);
     await socket(b);
+    // The event goes out once the transition (and its last-seen time) is written.
+    assert.deepEqual(presenceOf(await watcher.next('presence.update')), [b.username, 'online']);
     const byFriend = await api(s.url, 'GET', `/api/v1/users/${b.username}`, { token: a.accessToken });
     assert.equal(byFriend.status, 200);
     assert.equal(byFriend.body.data.presence.status, 'online');
