@@ -105,6 +105,22 @@ describe('chat messages', () => {
     assert.equal((await post(s.url, a, id, 'after the window')).status, 201);
   });
 
+  it('stores a `message` notification for a direct message only when the recipient has no open socket', async () => {
+    const [a, offline, online] = [await user(0), await user(0), await user(1)];
+    const toOffline = await openDirect(s.url, a, offline);
+    const toOnline = await openDirect(s.url, a, online);
+    for (let i = 0; i < 100 && !(await s.social.presence.isOnline(online.id)); i++) await new Promise((r) => setTimeout(r, 20));
+    const m = await say(s.url, a, toOffline, 'are you there?');
+    const stored = await api(s.url, 'GET', '/api/v1/notifications', { token: offline.accessToken });
+    const notification = stored.body.data.find((n: { type: string }) => n.type === 'message');
+    assert.ok(notification, JSON.stringify(stored.body));
+    assert.deepEqual(notification.payload, { conversationId: toOffline, messageId: m.id, from: { username: a.username, displayName: notification.payload.from.displayName }, preview: 'are you there?' });
+    await say(s.url, a, toOnline, 'hi');
+    await nextMessage(online.sockets[0]!, toOnline);
+    const none = await api(s.url, 'GET', '/api/v1/notifications', { token: online.accessToken });
+    assert.deepEqual(none.body.data.filter((n: { type: string }) => n.type === 'message'), [], 'the live socket got chat.message instead');
+  });
+
   it('refuses members-only sends, and unknown conversations', async () => {
     const [a, b, c] = [await user(0), await user(0), await user(0)];
     const id = await openDirect(s.url, a, b);

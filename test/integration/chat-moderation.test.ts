@@ -17,8 +17,10 @@ describe('chat moderation, channels and blocks', () => {
     users.push(u);
     return u;
   };
-  /** The social area's table, written directly: this file tests chat's side of a block. */
-  const block = (blocker: ChatUser, blocked: ChatUser) => s.db('user_blocks').insert({ blocker_id: blocker.id, blocked_id: blocked.id });
+  const block = async (blocker: ChatUser, blocked: ChatUser) => {
+    const res = await api(s.url, 'PUT', `/api/v1/blocks/${blocked.username}`, { token: blocker.accessToken });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  };
 
   before(async function () {
     this.timeout(90_000); // start-up runs every migration; slow when the shared machine is busy

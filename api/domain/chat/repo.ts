@@ -132,13 +132,21 @@ export const findMessage = (q: Q, id: number) =>
 /**
  * One history page, newest first: walks the (conversation_id, id desc) index
  * from `before`, so the cost does not depend on how deep the page is.
+ *
+ * conversation_id is bounded as a range (>= and <=) and sorted on, not
+ * compared with =: with an equality PostgreSQL drops it from the sort and may
+ * walk the primary key (id) backwards with a filter instead, which on the last
+ * page of a conversation holding most rows (the limit never fills) runs to the
+ * start of the table. The range leaves only the history index able to give
+ * this order, and the scan still starts at (conversation_id, before).
  */
 export function historyPage(q: Q, p: { conversationId: number; before?: number; limit: number; hiddenSenders: readonly string[] }): Promise<MessageRow[]> {
   const query = q<MessageRow>('chat_messages as m')
     .join('users as u', 'u.id', 'm.sender_id')
     .select(messageColumns)
-    .where('m.conversation_id', p.conversationId)
-    .orderBy('m.id', 'desc')
+    .where('m.conversation_id', '>=', p.conversationId)
+    .where('m.conversation_id', '<=', p.conversationId)
+    .orderBy([{ column: 'm.conversation_id', order: 'asc' }, { column: 'm.id', order: 'desc' }])
     .limit(p.limit);
   if (p.before !== undefined) query.where('m.id', '<', p.before);
   if (p.hiddenSenders.length > 0) query.whereNotIn('m.sender_id', p.hiddenSenders);
