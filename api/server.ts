@@ -29,6 +29,8 @@ import { followPresence } from './realtime/presence.ts';
 import type { GamesDeps } from './domain/games/deps.ts';
 import { createStatsDeps, type StatsDeps } from './domain/stats/deps.ts';
 import { startGames } from './realtime/game.ts';
+import type { MatchmakingDeps } from './domain/matchmaking/deps.ts';
+import { startMatchmaking } from './realtime/matchmaking.ts';
 import { startTournaments, type Tournaments } from './domain/tournaments/runtime.ts';
 import { startRealtime, type Realtime } from './realtime/start.ts';
 
@@ -59,6 +61,8 @@ export interface RunningServer {
   social: SocialDeps;
   /** Matches: the runner and the games services (api/domain/games), for areas and tests. */
   games: GamesDeps;
+  /** The matchmaking queue and its matcher (api/domain/matchmaking), for tests. */
+  matchmaking: MatchmakingDeps;
   /** Leaderboards, stats, analytics and digest deps (api/domain/stats), for tests. */
   stats: StatsDeps;
   /** Tournaments: deps and the scheduler (tests call `scheduler.tick()` after moving the clock). */
@@ -145,8 +149,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       db, clock, logger: logs.game, auditLogger: logs.audit, config: config.tournaments, games: games.deps, metrics: metrics.tournaments,
       notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
     });
+    const matchmaking = startMatchmaking({ db, clock, logger: logs.game, config: config.matchmaking, gateway: realtime.gateway, games: games.deps, metrics: metrics.matchmaking });
     const app = createApp({
-      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps, stats, tournaments: tournaments.deps,
+      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps, matchmaking: matchmaking.deps, stats, tournaments: tournaments.deps,
       authenticate: createAuthenticate(accounts),
       validateResponses: options.validateResponses,
     });
@@ -158,6 +163,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     server.keepAliveTimeout = 5_000;
     server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
     const address = await listen(server, config.port, config.host).catch(async (err: unknown) => {
+      matchmaking.close();
       await tournaments.close();
       await games.close();
       await realtime.close(0);
@@ -177,6 +183,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       accounts,
       social,
       games: games.deps,
+      matchmaking: matchmaking.deps,
       stats,
       tournaments,
       shutdown: () =>
@@ -184,7 +191,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           logger.info('shutting down');
           // Before the sockets close: a shutdown is not every user going offline (they reconnect elsewhere).
           await social.presence.close();
-          // Running matches end (aborted, stored, game.end sent) while their sockets are still open.
+          // No new matches from the queue; then running matches end (aborted, stored, game.end sent) while their sockets are still open.
+          matchmaking.close();
           await tournaments.close();
           await games.close();
           await realtime.close(config.shutdownTimeoutMs);

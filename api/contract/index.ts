@@ -9,6 +9,7 @@ import { adminUserEndpoints } from './admin-users.ts';
 import { auditEndpoints } from './audit.ts';
 import { chatEndpoints } from './chat.ts';
 import { gameEndpoints } from './games.ts';
+import { matchmakingEndpoints } from './matchmaking.ts';
 import { leaderboardEndpoints } from './leaderboards.ts';
 import { notificationEndpoints } from './notifications.ts';
 import { socialEndpoints } from './social.ts';
@@ -28,6 +29,7 @@ export const endpoints = {
   ...notificationEndpoints,
   ...chatEndpoints,
   ...gameEndpoints,
+  ...matchmakingEndpoints,
   ...tournamentEndpoints,
   ...leaderboardEndpoints,
   ...statsEndpoints,

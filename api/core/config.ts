@@ -76,6 +76,10 @@ const envSchema = z.object({
   GAME_READY_TIMEOUT_MS: positiveInt.default(60_000),
   GAME_COUNTDOWN_MS: positiveInt.default(3_000),
   GAME_MAX_INPUTS_PER_TICK: positiveInt.default(4),
+  MATCHMAKING_TICK_MS: positiveInt.default(1_000),
+  MATCHMAKING_BASE_WINDOW: positiveInt.default(100),
+  MATCHMAKING_WIDEN_BY: positiveInt.default(50),
+  MATCHMAKING_WIDEN_EVERY_MS: positiveInt.default(5_000),
   TOURNAMENT_JOIN_TIMEOUT_MS: positiveInt.default(120_000),
   TOURNAMENT_SCHEDULER_INTERVAL_MS: positiveInt.default(1_000),
   LOG_ELASTICSEARCH_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -118,6 +122,7 @@ export type Config = Readonly<{
   ws: WsConfig;
   chat: ChatConfig;
   game: GameConfig;
+  matchmaking: MatchmakingConfig;
   tournaments: TournamentConfig;
   /** Direct shipping to Elasticsearch; undefined unless both URL and API key are set. */
   logShipping: Readonly<{ url: string; apiKey: string; namespace: string; bufferSize: number }> | undefined;
@@ -155,6 +160,14 @@ export type GameConfig = Readonly<{
 export type TournamentConfig = Readonly<{
   joinTimeoutMs: number;
   schedulerIntervalMs: number;
+}>;
+
+/** The matchmaking queue (api/domain/matchmaking): matcher period and the rating window that widens with waiting. */
+export type MatchmakingConfig = Readonly<{
+  tickMs: number;
+  baseWindow: number;
+  widenBy: number;
+  widenEveryMs: number;
 }>;
 
 /** Limits of the WebSocket gateway (api/realtime). */
@@ -245,6 +258,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       countdownMs: e.GAME_COUNTDOWN_MS,
       maxInputsPerTick: e.GAME_MAX_INPUTS_PER_TICK,
     }),
+    matchmaking: Object.freeze({
+      tickMs: e.MATCHMAKING_TICK_MS,
+      baseWindow: e.MATCHMAKING_BASE_WINDOW,
+      widenBy: e.MATCHMAKING_WIDEN_BY,
+      widenEveryMs: e.MATCHMAKING_WIDEN_EVERY_MS,
+    }),
     tournaments: Object.freeze({
       joinTimeoutMs: e.TOURNAMENT_JOIN_TIMEOUT_MS,
       schedulerIntervalMs: e.TOURNAMENT_SCHEDULER_INTERVAL_MS,
@@ -299,6 +318,10 @@ export const configDocs: ReadonlyArray<readonly [string, string, string]> = [
   ['GAME_READY_TIMEOUT_MS', '60000', 'Time for both players of an accepted or matched game to join and send game.ready; a no-show forfeits'],
   ['GAME_COUNTDOWN_MS', '3000', 'Countdown before play starts and before it resumes after a pause'],
   ['GAME_MAX_INPUTS_PER_TICK', '4', 'game.input messages one player may send per tick; more are answered with RATE_LIMITED and ignored'],
+  ['MATCHMAKING_TICK_MS', '1000', 'How often the matcher pairs waiting tickets'],
+  ['MATCHMAKING_BASE_WINDOW', '100', 'Rating half-width a new matchmaking ticket accepts (±)'],
+  ['MATCHMAKING_WIDEN_BY', '50', 'How much a ticket\'s rating window widens every MATCHMAKING_WIDEN_EVERY_MS of waiting'],
+  ['MATCHMAKING_WIDEN_EVERY_MS', '5000', 'Waiting time per widening step of the rating window'],
   ['TOURNAMENT_JOIN_TIMEOUT_MS', '120000', 'A tournament player who has not joined and readied their match this long after it was announced forfeits (both absent: a double forfeit)'],
   ['TOURNAMENT_SCHEDULER_INTERVAL_MS', '1000', 'How often the tournament scheduler starts due tournaments, creates pending games and enforces join timeouts'],
   ['LOG_ELASTICSEARCH_URL', '(unset)', 'Also ship logs straight to this Elasticsearch (with LOG_ELASTICSEARCH_API_KEY); stdout always gets them'],

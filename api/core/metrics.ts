@@ -10,6 +10,7 @@ import { instrumentDb } from './db-metrics.ts';
 import { RequestHistogram } from './fast-histogram.ts';
 import { createWsMetrics, type WsMetrics } from './ws-metrics.ts';
 import { createGameMetrics, type RunnerMetrics } from './game-metrics.ts';
+import { createMatchmakingMetrics, type MatchmakingMetrics } from './matchmaking-metrics.ts';
 import { createTournamentMetrics, type TournamentMetrics } from './tournament-metrics.ts';
 
 export interface Metrics {
@@ -24,6 +25,8 @@ export interface Metrics {
   ws: WsMetrics;
   /** Match runner metrics (api/core/game-metrics.ts). */
   game: RunnerMetrics;
+  /** Matchmaking queue metrics (api/core/matchmaking-metrics.ts). */
+  matchmaking: MatchmakingMetrics;
   /** Tournament metrics (api/core/tournament-metrics.ts). */
   tournaments: TournamentMetrics;
 }
@@ -91,6 +94,7 @@ export function createMetrics(info: { version: string; db?: Knex }): Metrics {
     auth,
     ws: createWsMetrics(registry),
     game: createGameMetrics(registry),
+    matchmaking: createMatchmakingMetrics(registry),
     tournaments: createTournamentMetrics(registry),
     observeRequest(method, route, status, seconds) {
       requests.observe([method, route, String(status)], seconds);

@@ -14,6 +14,7 @@ import { analyticsHandlers } from './handlers/analytics.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { chatHandlers } from './handlers/chat.ts';
 import { gameHandlers } from './handlers/games.ts';
+import { matchmakingHandlers } from './handlers/matchmaking.ts';
 import { tournamentHandlers } from './handlers/tournaments.ts';
 import { leaderboardHandlers } from './handlers/leaderboards.ts';
 import { notificationHandlers } from './handlers/notifications.ts';
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...notificationHandlers(deps.notifications),
     ...chatHandlers(deps.chat),
     ...gameHandlers(deps.games, deps.chat),
+    ...matchmakingHandlers(deps.matchmaking),
     ...tournamentHandlers(deps.tournaments),
     ...leaderboardHandlers(deps.stats),
     ...statsHandlers(deps.stats),

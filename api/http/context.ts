@@ -11,6 +11,7 @@ import type { NotificationDeps } from '../domain/notifications/service.ts';
 import type { SocialDeps } from '../domain/social/deps.ts';
 import type { ChatDeps } from '../domain/chat/deps.ts';
 import type { GamesDeps } from '../domain/games/deps.ts';
+import type { MatchmakingDeps } from '../domain/matchmaking/deps.ts';
 import type { TournamentDeps } from '../domain/tournaments/deps.ts';
 import type { StatsDeps } from '../domain/stats/deps.ts';
 
@@ -54,6 +55,8 @@ export interface AppDeps {
   notifications: NotificationDeps;
   /** Matches, invites, history, replays and their runner (api/domain/games). */
   games: GamesDeps;
+  /** The matchmaking queue of this process and its matcher (api/domain/matchmaking). */
+  matchmaking: MatchmakingDeps;
   /** Tournaments: brackets, round robins, their scheduler's deps (api/domain/tournaments). */
   tournaments: TournamentDeps;
   /** Leaderboards, stats, analytics events, the digest and the admin import (api/domain/stats, leaderboards, analytics, imports). */

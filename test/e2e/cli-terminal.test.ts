@@ -1,0 +1,161 @@
+/**
+ * The full-screen commands in a real terminal: tmux runs `pongctl spectate`
+ * and `pongctl play` in detached sessions of a fixed size; the tests read the
+ * screen with capture-pane, type with send-keys, resize the window, and check
+ * that the terminal is restored (normal screen, cursor visible) on exit.
+ * The last test is issue 5's done-when: one player on `pongctl play`, one
+ * scripted WebSocket client, and a third person watching with `pongctl spectate`.
+ */
+import assert from 'node:assert/strict';
+import { gameSettingsSchema, type GameView } from '../../api/contract/game.ts';
+import { adminPassword, api, loginAs, register, type Registered } from '../support/accounts.ts';
+import { cliEnv, tempConfigHome } from '../support/cli.ts';
+import { drain, joinAndReady, player, postMatch, startGameServer, untilPlaying, type GameServer, type Player } from '../support/games.ts';
+import { tmuxAvailable, tmuxPongctl, type TmuxSession } from '../support/tmux.ts';
+
+/** Straight serves between 200-unit paddles: two players who stand still rally for as long as they like. */
+const rally = {
+  pointsToWin: 3,
+  ballSpeed: 600,
+  ballSpeedUp: 0,
+  paddleHeight: 200,
+  maxDurationSec: 120,
+  serve: { first: 'left', receiver: 'conceder', angle: 'straight', delayMs: 300 },
+} as const;
+
+describe('pongctl spectate and play in a terminal (tmux)', function () {
+  this.timeout(90_000);
+  let s: GameServer;
+  const sessions: TmuxSession[] = [];
+  const players: Player[] = [];
+
+  before(async function () {
+    if (!tmuxAvailable()) this.skip();
+    this.timeout(90_000);
+    s = await startGameServer({ MATCHMAKING_TICK_MS: '50' });
+  });
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) await session.kill();
+    for (const p of players.splice(0)) p.client.close();
+  });
+  after(async () => s?.stop());
+
+  async function pongctl(args: string[], user: Registered, size = { width: 80, height: 24 }): Promise<TmuxSession> {
+    const env = cliEnv({ PONGCTL_API: s.url, PONGCTL_TOKEN: user.accessToken, XDG_CONFIG_HOME: tempConfigHome() });
+    const session = await tmuxPongctl(args, { env, ...size });
+    sessions.push(session);
+    return session;
+  }
+
+  const rows = (screen: string) => screen.replace(/\n$/, '').split('\n');
+
+  it('spectate draws the live match full-screen, q (or Ctrl-C) restores the terminal, and a resized terminal gets a resized frame', async () => {
+    const [alice, bob] = [await player(s, 'al'), await player(s, 'bo')];
+    players.push(alice, bob);
+    const carol = await register(s.url, 'ca');
+    const created = await postMatch(s, alice.accessToken, { opponent: bob.username, settings: rally });
+    const id = created.body.data.id as string;
+    await api(s.url, 'POST', `/api/v1/matches/${id}/accept`, { token: bob.accessToken });
+    await joinAndReady(alice, id);
+    await joinAndReady(bob, id);
+    await untilPlaying(alice.client);
+
+    const tty = await pongctl(['spectate', id], carol);
+    const screen = await tty.waitFor((x) => x.includes('1 watching') && x.includes('fps') && x.includes(alice.username) && x.includes(bob.username), 30_000);
+    const lines = rows(screen);
+    assert.equal(lines.length, 24);
+    assert.match(lines[0]!, new RegExp(`^${alice.username}\\s+0 : 0\\s+${bob.username}$`), 'names and score on top');
+    assert.match(lines[1]!, /^█[▀█]{78}█$/, 'the top border is a row of upper half blocks');
+    assert.match(lines[22]!, /^█[▄█]{78}█$/, 'the bottom one of lower half blocks');
+    assert.ok(lines.slice(2, 22).every((l) => /^█.{78}█$/u.test(l)), 'side borders');
+    assert.ok(lines.some((l) => /^█ {2}[▀▄█]/.test(l)) && lines.some((l) => /[▀▄█] {2}█$/.test(l)), 'both paddles are drawn');
+    assert.match(lines[23]!, /^\d+ fps\s+1 watching$/);
+    assert.deepEqual(await tty.flags(), { alternate: true, cursorVisible: false });
+
+    await tty.keys(['q'], true);
+    const after = await tty.waitFor(/EXIT=0/);
+    assert.doesNotMatch(after, /[▀▄█]/, 'the field went with the alternate screen');
+    assert.deepEqual(await tty.flags(), { alternate: false, cursorVisible: true });
+
+    // A second viewer whose terminal grows: the frame is laid out again for 100 × 30.
+    const big = await pongctl(['spectate', id], carol);
+    await big.waitFor(/1 watching/, 30_000);
+    await big.resize(100, 30);
+    const resized = rows(await big.waitFor((x) => rows(x).length === 30 && rows(x)[29]!.length === 100 && rows(x)[29]!.endsWith('1 watching')));
+    assert.equal(resized[0]!.length, 100, 'the header spans the new width');
+    assert.match(resized[28]!, /^█[▄█]{98}█$/, 'the border moved to the new bottom row');
+    await big.keys(['C-c']);
+    await big.waitFor(/EXIT=0/);
+    assert.deepEqual(await big.flags(), { alternate: false, cursorVisible: true }, 'Ctrl-C restores the terminal too');
+    const admin = await loginAs(s.url, 'admin', adminPassword);
+    const state = async () => (await api(s.url, 'GET', `/api/v1/admin/matches/${id}/state`, { token: admin })).body.data;
+    const deadline = Date.now() + 5_000;
+    while ((await state()).spectators > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await state()).spectators, 0, 'quitting stopped watching');
+    assert.equal((await state()).state, 'playing', 'the match goes on');
+  });
+
+  it('done when: one person plays on `pongctl play`, one through a scripted WebSocket client, a third watches with `pongctl spectate`', async () => {
+    // Ben holds "up" all match and misses every ball; ann's centred paddle returns the one serve she may get
+    // straight back, so every point is hers whatever the sides, and her keys can move her paddle afterwards.
+    s.matchmaking.settings = gameSettingsSchema.parse({ ...rally, pointsToWin: 5, serve: { ...rally.serve, delayMs: 1500 } });
+    const ann = await register(s.url, 'an');
+    const ben = await player(s, 'be');
+    players.push(ben);
+    const watcher = await register(s.url, 'wa');
+
+    const game = await pongctl(['play', '--ranked'], ann);
+    await game.waitFor(/looking for a ranked opponent/, 30_000);
+    ben.client.send({ type: 'queue.join', mode: 'ranked' });
+    const matched = await ben.client.next('queue.matched', 10_000);
+    assert.equal(matched.opponent, ann.username);
+    const matchId = matched.matchId as string;
+    const first = (await joinAndReady(ben, matchId)).state as GameView;
+    await untilPlaying(ben.client);
+    ben.client.send({ type: 'game.input', matchId, seq: 1, dir: -1 });
+    const annSide = first.players[0].username === ann.username ? 0 : 1;
+    await game.waitFor((x) => x.includes(ben.username) && /you: (left|right)/.test(x));
+
+    const tv = await pongctl(['spectate', '--user', ann.username], watcher);
+    await tv.waitFor((x) => x.includes('1 watching') && x.includes(ann.username) && x.includes(ben.username), 30_000);
+
+    /** Reads ben's frames until `test` holds for one; resolves with that frame. */
+    const until = async (test: (v: GameView) => boolean, what: string): Promise<GameView> => {
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        const view = (await ben.client.next('game.state', 5_000)).state as GameView;
+        if (test(view)) return view;
+      }
+      assert.fail(`never saw ${what}`);
+    };
+    await until((v) => v.score[annSide] >= 1, 'ann score');
+    // W then S on the play terminal move ann's paddle up, then down again: ben's frames show it.
+    // (A loaded machine may stretch a tap, so "down again" is measured from where the paddle got to.)
+    drain(ben.client);
+    await game.keys(['w'], true);
+    await until((v) => v.paddles[annSide].y < 260, "ann's paddle go up");
+    await new Promise((r) => setTimeout(r, 400));
+    drain(ben.client);
+    const top = (await ben.client.next('game.state', 5_000)).state as GameView;
+    await game.keys(['s'], true);
+    await until((v) => v.paddles[annSide].y >= top.paddles[annSide].y + 40, "ann's paddle come back down");
+    await tv.waitFor(new RegExp(`${ann.username}\\s+[1-5] : 0|0 : [1-5]\\s+${ann.username}`));
+
+    const end = await ben.client.next('game.end', 30_000);
+    assert.equal(end.outcome, 'finished');
+    assert.equal(end.winner, ann.username);
+    const played = await game.waitFor(/EXIT=0/);
+    assert.match(played, /you won/);
+    assert.deepEqual(await game.flags(), { alternate: false, cursorVisible: true });
+    const watched = await tv.waitFor(/EXIT=0/);
+    assert.match(watched, new RegExp(`${ann.username} won`));
+    assert.deepEqual(await tv.flags(), { alternate: false, cursorVisible: true });
+
+    const match = (await api(s.url, 'GET', `/api/v1/matches/${matchId}`, { token: ann.accessToken })).body.data;
+    assert.equal(match.kind, 'matchmaking');
+    assert.equal(match.ranked, true);
+    assert.equal(match.state, 'finished');
+    assert.equal(match.winner, ann.username);
+    assert.deepEqual(match.score, annSide === 0 ? [5, 0] : [0, 5]);
+  });
+});
