@@ -28,6 +28,7 @@ function assertNoSecrets(text: string): void {
 }
 
 describe('API logging (ECS, streams, redaction)', function () {
+  this.timeout(60_000); // a real server with migrations starts slowly on a busy machine
   let server: TestServer;
 
   before(async () => {
@@ -103,8 +104,16 @@ describe('API logging (ECS, streams, redaction)', function () {
       ).json()) as { data: { refreshToken: string } }
     ).data;
     assert.equal((await post('/api/v1/auth/password-reset/request', { email })).status, 202);
-    const mail = (await server.db('mail_outbox').orderBy('id', 'desc').first()) as
-      { body: string } | undefined;
+    // The reset mail may be queued after the 202 (the answer must not reveal whether the address exists).
+    let mail: { body: string } | undefined;
+    for (let i = 0; i < 100 && !mail; i++) {
+      mail = (await server
+        .db('mail_outbox')
+        .where({ to_address: email })
+        .orderBy('id', 'desc')
+        .first()) as { body: string } | undefined;
+      if (!mail) await new Promise((r) => setTimeout(r, 50));
+    }
     const resetToken = /token=([^\s&]+)/.exec(mail?.body ?? '')?.[1];
     assert.ok(resetToken, 'the reset mail holds a link with a token');
     assert.equal(
