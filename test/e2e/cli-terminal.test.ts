@@ -8,9 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { gameSettingsSchema, type GameView } from '../../api/contract/game.ts';
+import { createMatchFromQueue } from '../../api/domain/games/service.ts';
 import { adminPassword, api, loginAs, register, type Registered } from '../support/accounts.ts';
 import { cliEnv, tempConfigHome } from '../support/cli.ts';
-import { drain, joinAndReady, player, postMatch, startGameServer, untilPlaying, type GameServer, type Player } from '../support/games.ts';
+import { drain, joinAndReady, player, postMatch, quickSettings, startGameServer, untilPlaying, type GameServer, type Player } from '../support/games.ts';
 import { tmuxAvailable, tmuxPongctl, type TmuxSession } from '../support/tmux.ts';
 
 /** Straight serves between 200-unit paddles: two players who stand still rally for as long as they like. */
@@ -157,5 +158,46 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
     assert.equal(match.state, 'finished');
     assert.equal(match.winner, ann.username);
     assert.deepEqual(match.score, annSide === 0 ? [5, 0] : [0, 5]);
+  });
+
+  it('replay streams an ended match to its stored score; an unknown match ends with exit 3 and a restored terminal', async () => {
+    const [dot, eli] = [await player(s, 'do'), await player(s, 'el')];
+    players.push(dot, eli);
+    const spec = await createMatchFromQueue(s.games, { a: dot.id, b: eli.id, ranked: false, settings: gameSettingsSchema.parse({ ...quickSettings, pointsToWin: 3 }) });
+    const loser = (spec.players[0] as { userId: string }).userId === dot.id ? dot : eli;
+    const winner = loser === dot ? eli : dot;
+    await joinAndReady(winner, spec.id);
+    await joinAndReady(loser, spec.id);
+    await untilPlaying(loser.client);
+    loser.client.send({ type: 'game.input', matchId: spec.id, seq: 1, dir: -1 });
+    await loser.client.next('game.end', 15_000);
+
+    const tty = await pongctl(['replay', spec.id, '--speed', '0.5'], dot);
+    await tty.waitFor((x) => x.includes('replay ×0.5') && x.includes(winner.username), 30_000);
+    const done = await tty.waitFor(/EXIT=0/, 30_000);
+    assert.match(done, new RegExp(`replay: ${winner.username} won \\(points\\): .*(0 : 3|3 : 0)`));
+    assert.deepEqual(await tty.flags(), { alternate: false, cursorVisible: true });
+
+    const missing = await pongctl(['replay', '00000000-0000-4000-8000-000000000000'], dot);
+    const failed = await missing.waitFor(/EXIT=3/, 30_000);
+    assert.match(failed, /error: /);
+    assert.deepEqual(await missing.flags(), { alternate: false, cursorVisible: true });
+  });
+
+  it('play --bot starts a bot match on the screen; q forfeits it and restores the terminal', async () => {
+    const fay = await register(s.url, 'fa');
+    const tty = await pongctl(['play', '--bot', 'easy'], fay);
+    await tty.waitFor((x) => x.includes(fay.username) && x.includes('[easy]') && x.includes('you: left · W/S or ↑/↓ · q forfeits'), 30_000);
+    const history = async () => (await api(s.url, 'GET', `/api/v1/users/${fay.username}/matches?limit=1`, { token: fay.accessToken })).body.data;
+    await tty.keys(['q'], true);
+    const after = await tty.waitFor(/EXIT=0/);
+    assert.match(after, /you left the match/);
+    assert.deepEqual(await tty.flags(), { alternate: false, cursorVisible: true });
+    const deadline = Date.now() + 5_000;
+    while ((await history()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const [match] = await history();
+    assert.equal(match.kind, 'bot');
+    assert.equal(match.state, 'forfeited', 'leaving after the start forfeits');
+    assert.equal(match.winner, 'bot');
   });
 });
