@@ -4,7 +4,7 @@
  */
 import { AppError } from '../api/contract/errors.ts';
 
-export type OutputFormat = 'table' | 'json' | 'yaml';
+export type OutputFormat = 'table' | 'json' | 'yaml' | 'csv';
 
 export interface Stream {
   write(chunk: string): unknown;
@@ -26,6 +26,16 @@ export interface IoOptions {
 export interface Column<Row> {
   header: string;
   value: (row: Row) => unknown;
+}
+
+/** RFC 4180 text: a header row, then one row per item; fields with commas, quotes or line breaks are quoted. */
+export function toCsv<Row>(rows: Row[], columns: Column<Row>[]): string {
+  const field = (value: unknown): string => {
+    const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [columns.map((c) => field(c.header)), ...rows.map((row) => columns.map((c) => field(c.value(row))))];
+  return lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
 }
 
 const ansi = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
@@ -86,14 +96,16 @@ export class Io {
       return this.options.stdout.write(stringify(data)) as void;
     }
     const rows = Array.isArray(data) ? data : [data];
+    if (format === 'csv') return this.options.stdout.write(toCsv(rows, columns)) as void;
     const { renderTable } = await import('./render/table.ts');
     this.out(renderTable(rows, columns, { color: this.options.color, width: this.options.stdout.columns }));
   }
 
   /** Prints key/value pairs: a two-column table, or the object itself for json/yaml. */
   async printRecord(record: Record<string, unknown>): Promise<void> {
-    if (this.format !== 'table') return this.print(record, []);
     const rows = Object.entries(record).map(([key, value]) => ({ key, value }));
+    if (this.format === 'csv') return this.print(rows, [{ header: 'key', value: (r) => r.key }, { header: 'value', value: (r) => r.value }]);
+    if (this.format !== 'table') return this.print(record, []);
     const { renderKeyValue } = await import('./render/table.ts');
     this.out(renderKeyValue(rows, { color: this.options.color }));
   }

@@ -10,9 +10,11 @@ import { registerAudit } from './commands/audit.ts';
 import { registerChat } from './commands/chat.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDb } from './commands/db.ts';
+import { registerDigest } from './commands/digest.ts';
 import { registerGames } from './commands/games.ts';
 import { registerGrafana } from './commands/grafana/index.ts';
 import { registerKibana } from './commands/kibana.ts';
+import { registerLeaderboard } from './commands/leaderboard.ts';
 import { registerLogs } from './commands/logs.ts';
 import { registerLogin } from './commands/login.ts';
 import { registerNotify } from './commands/notify.ts';
@@ -21,7 +23,9 @@ import { registerPresence } from './commands/presence.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSimulate } from './commands/simulate/index.ts';
 import { registerSpectate } from './commands/spectate.ts';
+import { registerStats } from './commands/stats/index.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerVersion } from './commands/version.ts';
 import { registerTokens } from './commands/tokens.ts';
@@ -44,7 +48,7 @@ function buildProgram(state: { exitCode: number }): Command {
     .version(`pongctl ${pkg.version}`, '--version', 'print the version')
     .option('--api <url>', 'API base URL (env PONGCTL_API)')
     .option('--profile <name>', 'profile to use (env PONGCTL_PROFILE)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'csv']))
     .option('--no-color', 'disable colour (also NO_COLOR)')
     .option('--no-input', 'never prompt; fail when input is missing')
     .option('-q, --quiet', 'print only data')
@@ -78,6 +82,10 @@ function buildProgram(state: { exitCode: number }): Command {
   registerPlay(program, run);
   registerSpectate(program, run);
   registerReplay(program, run);
+  registerLeaderboard(program, run);
+  registerStats(program, run);
+  registerSimulate(program, run);
+  registerDigest(program, run);
   registerAlerts(program, run);
   registerGrafana(program, run);
   registerSecrets(program, run);

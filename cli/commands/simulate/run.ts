@@ -1,0 +1,97 @@
+/**
+ * Carries out a simulation plan through the API like any client would:
+ * users by the admin endpoint (then backdated, audited), friendships and chat
+ * lines signed in as some of them, tournaments with registrations, and the
+ * matches through the audited admin import in batches of 100, in order.
+ * A progress bar goes to stderr on a terminal.
+ */
+import type { ApiClient } from '../../client.ts';
+import { clientFor } from '../../client.ts';
+import type { CliContext } from '../../context.ts';
+import type { Plan } from './plan.ts';
+
+interface Progress {
+  step(label: string, done: number, total: number): void;
+  end(): void;
+}
+
+function progressBar(ctx: CliContext): Progress {
+  const stderr = ctx.io.options.stderr;
+  if (!stderr.isTTY || ctx.io.options.quiet) return { step: () => undefined, end: () => undefined };
+  let last = '';
+  return {
+    step(label, done, total) {
+      const width = Math.max(10, Math.min(40, (stderr.columns ?? 80) - label.length - 20));
+      const filled = Math.round((done / Math.max(1, total)) * width);
+      const line = `\r${label.padEnd(12)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
+      if (line !== last) stderr.write(line);
+      last = line;
+    },
+    end: () => void stderr.write('\n'),
+  };
+}
+
+async function createUsers(admin: ApiClient, plan: Plan, progress: Progress): Promise<void> {
+  for (const [i, u] of plan.users.entries()) {
+    await admin.call('admin.usersCreate', { body: { username: u.username, email: u.email, password: u.password, role: 'player' } });
+    await admin.call('admin.usersBackdate', { params: { username: u.username }, body: { registeredAt: u.registeredAt } });
+    progress.step('users', i + 1, plan.users.length);
+  }
+}
+
+async function signIn(ctx: CliContext, admin: ApiClient, plan: Plan, names: Set<string>): Promise<Map<string, ApiClient>> {
+  const clients = new Map<string, ApiClient>();
+  for (const u of plan.users.filter((x) => names.has(x.username))) {
+    const session = await admin.call('auth.login', { body: { login: u.username, password: u.password } });
+    clients.set(u.username, clientFor({ apiUrl: ctx.apiUrl, token: (session.data as { accessToken: string }).accessToken }));
+  }
+  return clients;
+}
+
+async function social(clients: Map<string, ApiClient>, plan: Plan, progress: Progress): Promise<void> {
+  let done = 0;
+  const total = plan.friendships.length + plan.messages.length;
+  for (const [a, b] of plan.friendships) {
+    await clients.get(a)!.call('friends.request', { body: { username: b } });
+    await clients.get(b)!.call('friends.accept', { params: { username: a } });
+    progress.step('friends', ++done, total);
+  }
+  for (const m of plan.messages) {
+    const conversation = await clients.get(m.from)!.call('chat.directOpen', { body: { username: m.to } });
+    await clients.get(m.from)!.call('chat.messagesSend', { params: { id: (conversation.data as { id: string }).id }, body: { body: m.body } });
+    progress.step('chat', ++done, total);
+  }
+}
+
+async function tournaments(clients: Map<string, ApiClient>, plan: Plan): Promise<number> {
+  for (const t of plan.tournaments) {
+    const creator = clients.get(t.players[0]!)!;
+    const created = await creator.call('tournaments.create', { body: { name: t.name, capacity: t.capacity, format: t.format } });
+    const id = (created.data as { id: string }).id;
+    for (const name of t.players) await clients.get(name)!.call('tournaments.register', { params: { id }, body: { alias: `${name}-${t.format === 'round_robin' ? 'rr' : 'se'}` } });
+  }
+  return plan.tournaments.length;
+}
+
+async function importAll(admin: ApiClient, plan: Plan, progress: Progress): Promise<void> {
+  for (let i = 0; i < plan.matches.length; i += 100) {
+    await admin.call('admin.matchesImport', { body: { matches: plan.matches.slice(i, i + 100) } });
+    progress.step('matches', Math.min(i + 100, plan.matches.length), plan.matches.length);
+  }
+}
+
+/** Runs the plan as the signed-in admin; resolves with what was created. */
+export async function runPlan(ctx: CliContext, admin: ApiClient, plan: Plan) {
+  const progress = progressBar(ctx);
+  try {
+    await createUsers(admin, plan, progress);
+    const names = new Set([...plan.friendships.flat(), ...plan.tournaments.flatMap((t) => t.players)]);
+    const clients = await signIn(ctx, admin, plan, names);
+    await social(clients, plan, progress);
+    const created = await tournaments(clients, plan);
+    await importAll(admin, plan, progress);
+    return { users: plan.users.length, friendships: plan.friendships.length, messages: plan.messages.length, tournaments: created, matches: plan.matches.length };
+  } finally {
+    progress.end();
+  }
+}
