@@ -29,6 +29,7 @@ import { registerStats } from './commands/stats/index.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerVersion } from './commands/version.ts';
 import { registerTokens } from './commands/tokens.ts';
+import { registerTournaments } from './commands/tournaments/index.ts';
 import { registerUsers } from './commands/users.ts';
 import type { Runner } from './runner.ts';
 
@@ -79,6 +80,7 @@ function buildProgram(state: { exitCode: number }): Command {
   registerPresence(program, run);
   registerNotify(program, run);
   registerGames(program, run);
+  registerTournaments(program, run);
   registerPlay(program, run);
   registerSpectate(program, run);
   registerReplay(program, run);
