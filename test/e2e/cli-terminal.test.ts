@@ -50,7 +50,7 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
 
   const rows = (screen: string) => screen.replace(/\n$/, '').split('\n');
 
-  it('spectate draws the live match full-screen, q (or Ctrl-C) restores the terminal, and a resized terminal gets a resized frame', async () => {
+  it('spectate draws the live match full-screen, q (or Ctrl-C) restores the terminal; without an argument it offers the live matches; a resized terminal gets a resized frame', async () => {
     const [alice, bob] = [await player(s, 'al'), await player(s, 'bo')];
     players.push(alice, bob);
     const carol = await register(s.url, 'ca');
@@ -78,8 +78,13 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
     assert.doesNotMatch(after, /[▀▄█]/, 'the field went with the alternate screen');
     assert.deepEqual(await tty.flags(), { alternate: false, cursorVisible: true });
 
-    // A second viewer whose terminal grows: the frame is laid out again for 100 × 30.
-    const big = await pongctl(['spectate', id], carol);
+    // A second viewer picks the match from the list of live ones; their terminal then grows to 100 × 30.
+    const big = await pongctl(['spectate'], carol);
+    await big.waitFor((x) => x.includes('Watch which match?') && x.includes(`${alice.username} vs ${bob.username}`), 30_000);
+    const list = await big.screen();
+    const below = list.split('\n').findIndex((l) => l.includes(`${alice.username} vs ${bob.username}`)) - list.split('\n').findIndex((l) => /❯/.test(l));
+    for (let i = 0; i < below; i++) await big.keys(['Down']);
+    await big.keys(['Enter']);
     await big.waitFor(/1 watching/, 30_000);
     await big.resize(100, 30);
     const resized = rows(await big.waitFor((x) => rows(x).length === 30 && rows(x)[29]!.length === 100 && rows(x)[29]!.endsWith('1 watching')));
