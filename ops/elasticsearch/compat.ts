@@ -12,6 +12,7 @@ export interface ClusterVersion {
   minor: number;
 }
 
+/** The client major pongctl ships with (package.json); an operator may install the 8.x client instead. */
 export const clientMajor = 9;
 
 export function parseVersion(number: string): ClusterVersion {
@@ -98,11 +99,11 @@ export function lifecycleProblems(version: ClusterVersion): string[] {
       ];
 }
 
-/** The 9.x client refuses (and is refused by) other majors: say so plainly. */
-export function clientProblems(version: ClusterVersion): string[] {
-  if (version.major === clientMajor) return [];
+/** A client refuses (and is refused by) other server majors: say so plainly. `installed` is the client's major. */
+export function clientProblems(version: ClusterVersion, installed: number = clientMajor): string[] {
+  if (version.major === installed) return [];
   return [
-    `this pongctl uses the Elasticsearch ${clientMajor}.x client and the cluster runs ${version.number}; the client's major must match the server's (see the README, "Using an 8.x cluster")`,
+    `this pongctl uses the Elasticsearch ${installed}.x client and the cluster runs ${version.number}; the client's major must match the server's (see the README, "Using an 8.x cluster")`,
   ];
 }
 

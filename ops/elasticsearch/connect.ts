@@ -86,6 +86,8 @@ function auth(conn: EsConnection): { apiKey: string } | { username: string; pass
 /** Opens a client, checks the server's version against the client's major, and returns both. */
 export async function connectElasticsearch(conn: EsConnection): Promise<EsSession> {
   const { Client } = await import('@elastic/elasticsearch');
+  const installed = await import('@elastic/elasticsearch/package.json', { with: { type: 'json' } });
+  const installedMajor = Number(String(installed.default.version).split('.')[0]);
   const client = new Client({
     node: conn.url,
     auth: auth(conn),
@@ -96,7 +98,7 @@ export async function connectElasticsearch(conn: EsConnection): Promise<EsSessio
   try {
     const info = await client.info();
     const version = parseVersion(info.version.number);
-    const problems = clientProblems(version);
+    const problems = clientProblems(version, installedMajor);
     if (problems.length > 0) throw new AppError('CONFIG', problems[0]!);
     return { client, version, close: () => client.close() };
   } catch (err) {
