@@ -205,4 +205,39 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
     assert.equal(match.state, 'forfeited', 'leaving after the start forfeits');
     assert.equal(match.winner, 'bot');
   });
+
+  it('play --invite waits for the accept and plays; a declined invite exits 5; q while queueing leaves the queue', async () => {
+    const gil = await register(s.url, 'gi');
+    const hal = await player(s, 'ha');
+    players.push(hal);
+    const inviter = await pongctl(['play', '--invite', hal.username], gil);
+    await inviter.waitFor(new RegExp(`invited ${hal.username}; waiting for them to accept`), 30_000);
+    const pendingInvite = () => s.db('matches').join('match_players', 'match_players.match_id', 'matches.id').where({ 'match_players.user_id': hal.id, 'matches.state': 'pending' }).select('matches.id').first();
+    const invite = await pendingInvite();
+    assert.ok(invite, 'the invite exists');
+    assert.equal((await api(s.url, 'POST', `/api/v1/matches/${invite.id}/accept`, { token: hal.accessToken })).status, 200);
+    await joinAndReady(hal, invite.id);
+    await inviter.waitFor((x) => x.includes(gil.username) && x.includes(hal.username) && /you: left/.test(x), 30_000);
+    await inviter.keys(['q'], true);
+    await inviter.waitFor(/EXIT=0/);
+    const end = await hal.client.next('game.end', 10_000);
+    assert.equal(end.outcome, 'forfeited');
+    assert.equal(end.winner, hal.username);
+
+    const declined = await pongctl(['play', '--invite', hal.username], gil);
+    await declined.waitFor(/waiting for them to accept/, 30_000);
+    const second = await pendingInvite();
+    assert.equal((await api(s.url, 'POST', `/api/v1/matches/${second.id}/decline`, { token: hal.accessToken })).status, 200);
+    const refused = await declined.waitFor(/EXIT=5/);
+    assert.match(refused, new RegExp(`${hal.username} did not accept \\(declined\\)`));
+    assert.deepEqual(await declined.flags(), { alternate: false, cursorVisible: true });
+
+    const queued = await pongctl(['play', '--casual'], gil);
+    await queued.waitFor(/looking for a casual opponent/, 30_000);
+    const status = async () => (await api(s.url, 'GET', '/api/v1/matchmaking/queue', { token: gil.accessToken })).body.data;
+    assert.equal((await status()).queued, true);
+    await queued.keys(['q'], true);
+    assert.match(await queued.waitFor(/EXIT=0/), /cancelled/);
+    assert.equal((await status()).queued, false);
+  });
 });
