@@ -1,9 +1,10 @@
 // Spawns bin/pongctl against a live API: tournaments create/list/show/start/result/kick/pause/resume/cancel, the bracket as printed, and exit codes.
 import assert from 'node:assert/strict';
-import { runCli } from '../support/cli.ts';
+import { runCli, tempConfigHome } from '../support/cli.ts';
+import { tmuxAvailable, tmuxPongctl } from '../support/tmux.ts';
 import { registerAll, seededPlayers, startTournamentServer, view, type TournamentServer } from '../support/tournaments.ts';
 
-describe('pongctl tournaments (no terminal)', function () {
+describe('pongctl tournaments', function () {
   this.timeout(90_000);
   let s: TournamentServer;
   const cli = (args: string[], token = s.adminToken) => runCli(args, { env: { PONGCTL_API: s.url, PONGCTL_TOKEN: token, COLUMNS: '200' } });
@@ -92,5 +93,38 @@ describe('pongctl tournaments (no terminal)', function () {
     assert.equal(cancelled.code, 0, cancelled.stderr);
     assert.equal(JSON.parse(cancelled.stdout).state, 'cancelled');
     for (const p of players) p.client.close();
+  });
+
+  it('on a terminal, create is a wizard and cancel asks for confirmation', async function () {
+    if (!tmuxAvailable()) this.skip();
+    const env = { PONGCTL_API: s.url, PONGCTL_TOKEN: s.adminToken, XDG_CONFIG_HOME: tempConfigHome(), PATH: process.env.PATH ?? '' };
+    const wizard = await tmuxPongctl(['tournaments', 'create', '-o', 'json'], { env, width: 100, height: 30 });
+    try {
+      await wizard.waitFor(/Tournament name/);
+      await wizard.keys(['Wizard Cup'], true);
+      await wizard.keys(['Enter']);
+      await wizard.waitFor(/Round robin/);
+      await wizard.keys(['Down', 'Enter']);
+      await wizard.waitFor(/Most players/);
+      await wizard.keys(['BSpace', '6', 'Enter']);
+      await wizard.waitFor(/Points to win/);
+      await wizard.keys(['Enter']);
+      await wizard.waitFor(/Start automatically/);
+      await wizard.keys(['Enter']);
+      await wizard.waitFor(/EXIT=0/);
+    } finally {
+      await wizard.kill();
+    }
+    const [row] = await s.db('tournaments').where({ name: 'Wizard Cup' });
+    assert.deepEqual([row.format, row.capacity, row.starts_at], ['round_robin', 6, null]);
+    const confirm = await tmuxPongctl(['tournaments', 'cancel', row.id, '-o', 'table'], { env, width: 100, height: 10 });
+    try {
+      await confirm.waitFor(/Cancel tournament/);
+      await confirm.keys(['y', 'Enter']);
+      await confirm.waitFor(/EXIT=0/);
+    } finally {
+      await confirm.kill();
+    }
+    assert.equal((await s.db('tournaments').where({ id: row.id }).first()).state, 'cancelled');
   });
 });
