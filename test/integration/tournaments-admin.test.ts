@@ -257,4 +257,24 @@ describe('tournaments: organising', function () {
     assert.equal(v.state, 'finished');
     close(players);
   });
+
+  it('a game end that never reached the tournament (stored, then the process stopped) is applied by the scheduler', async () => {
+    const players = await seededPlayers(s, 2, 'rc');
+    const t = await createTournament(s, s.adminToken, { capacity: 4 });
+    await registerAll(s, t.id, players);
+    await action(s, t.id, 'start');
+    const [m] = (await view(s, t.id)).rounds[0]!.matches;
+    // What the end transaction stores, without the listener that would have followed.
+    const sides = await s.db('match_players').where({ match_id: m!.gameId }).orderBy('side');
+    const rightIsSeed2 = sides[1].user_id === players[1]!.id;
+    await s.db('matches').where({ id: m!.gameId }).update({ state: 'finished', reason: 'points', winner_side: rightIsSeed2 ? 1 : 0, left_score: rightIsSeed2 ? 1 : 3, right_score: rightIsSeed2 ? 3 : 1, ended_at: new Date() });
+    await s.tournaments.scheduler.tick();
+    const v = await view(s, t.id);
+    assert.equal(v.state, 'finished');
+    assert.deepEqual([v.rounds[0]!.matches[0]!.winner, v.rounds[0]!.matches[0]!.score, v.rounds[0]!.matches[0]!.reason], [players[1]!.username, [1, 3], 'points']);
+    // The runner still held the game: ending it now changes nothing.
+    await s.games.runner.end(m!.gameId!, { outcome: 'aborted', reason: 'test cleanup', winnerSide: null });
+    assert.equal((await view(s, t.id)).rounds[0]!.matches[0]!.winner, players[1]!.username);
+    close(players);
+  });
 });

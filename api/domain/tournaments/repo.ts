@@ -137,11 +137,6 @@ export function winnersOf(q: Q, tournamentIds: string[]): Promise<PlayerRow[]> {
     .whereIn('t.id', tournamentIds) as unknown as Promise<PlayerRow[]>;
 }
 
-export async function countPlayers(q: Q, tournamentId: string): Promise<number> {
-  const [row] = await q('tournament_players').queryContext(op('countPlayers')).where({ tournament_id: tournamentId }).count({ n: '*' });
-  return Number(row?.n ?? 0);
-}
-
 export async function insertPlayer(q: Q, row: Pick<PlayerRow, 'tournament_id' | 'user_id' | 'alias' | 'alias_key' | 'registered_at'>): Promise<void> {
   await q('tournament_players').queryContext(op('insertPlayer')).insert(row);
 }
@@ -159,10 +154,6 @@ export async function ratingsOf(q: Q, userIds: string[]): Promise<Map<string, nu
   if (userIds.length === 0) return new Map();
   const rows = (await q('ratings').queryContext(op('ratings')).select('user_id', 'rating').whereIn('user_id', userIds)) as { user_id: string; rating: number }[];
   return new Map(rows.map((r) => [r.user_id, Number(r.rating)]));
-}
-
-export async function findUserByName(q: Q, username: string): Promise<{ id: string; username: string } | undefined> {
-  return q('users').queryContext(op('findUser')).select('id', 'username').where({ username_key: username.toLowerCase() }).first() as Promise<{ id: string; username: string } | undefined>;
 }
 
 export async function insertRounds(q: Q, rows: RoundRow[]): Promise<void> {
@@ -259,7 +250,7 @@ export function openMatches(q: Q): Promise<OpenMatchRow[]> {
 
 /** Sides of a game: user id per side (0 left, 1 right). */
 export async function gameSides(q: Q, gameId: string): Promise<[string | null, string | null]> {
-  const rows = (await q('match_players').queryContext(op('gameSides')).select('side', 'user_id', 'points').where({ match_id: gameId })) as { side: number; user_id: string | null }[];
+  const rows = (await q('match_players').queryContext(op('gameSides')).select('side', 'user_id').where({ match_id: gameId })) as { side: number; user_id: string | null }[];
   return [rows.find((r) => r.side === 0)?.user_id ?? null, rows.find((r) => r.side === 1)?.user_id ?? null];
 }
 
