@@ -89,8 +89,10 @@ export class Screen {
     return subscribe(this.#quitListeners, listener);
   }
 
-  /** Draws a frame of lines from the top-left corner, rewriting only rows that changed. */
+  /** Draws a frame of lines from the top-left corner, rewriting only rows that changed; nothing once closed. */
   draw(lines: readonly string[]): void {
+    // A loop that has not noticed the end yet must not paint over the restored terminal.
+    if (!this.#open) return;
     let out = '';
     lines.forEach((line, i) => {
       if (this.#previous[i] !== line) out += `${ESC}${i + 1};1H${line}`;

@@ -177,8 +177,8 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
     loser.client.send({ type: 'game.input', matchId: spec.id, seq: 1, dir: -1 });
     await loser.client.next('game.end', 15_000);
 
-    const tty = await pongctl(['replay', spec.id, '--speed', '0.5'], dot);
-    await tty.waitFor((x) => x.includes('replay ×0.5') && x.includes(winner.username), 30_000);
+    const tty = await pongctl(['replay', spec.id, '--speed', '0.25'], dot);
+    await tty.waitFor((x) => x.includes('replay ×0.25') && x.includes(winner.username), 30_000);
     const done = await tty.waitFor(/EXIT=0/, 30_000);
     assert.match(done, new RegExp(`replay: ${winner.username} won \\(points\\): .*(0 : 3|3 : 0)`));
     assert.deepEqual(await tty.flags(), { alternate: false, cursorVisible: true });
@@ -233,7 +233,7 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
     assert.deepEqual(await declined.flags(), { alternate: false, cursorVisible: true });
 
     const queued = await pongctl(['play', '--casual'], gil);
-    await queued.waitFor(/looking for a casual opponent/, 30_000);
+    await queued.waitFor(/looking for a casual opponent…[\s\S]*rating window ±100/, 30_000);
     const status = async () => (await api(s.url, 'GET', '/api/v1/matchmaking/queue', { token: gil.accessToken })).body.data;
     assert.equal((await status()).queued, true);
     await queued.keys(['q'], true);

@@ -81,6 +81,11 @@ describe('matchmaking service (manual clock)', function () {
     assert.equal(statusOf(h.deps, a.id).window, 150);
     assert.equal(statusOf(h.deps, a.id).waitedSec, 5);
     assert.equal(await runMatcher(h.deps), 0, '±150 is still too narrow');
+    const widened = h.pushed.filter((p) => p.message.type === 'queue.status');
+    assert.deepEqual(widened.map((p) => p.userId).sort(), [a.id, b.id].sort(), 'both heard of the wider window');
+    assert.ok(widened.every((p) => p.message.type === 'queue.status' && p.message.window === 150 && p.message.waitedSec === 5));
+    assert.equal(await runMatcher(h.deps), 0);
+    assert.equal(h.pushed.filter((p) => p.message.type === 'queue.status').length, 2, 'and only once per widening');
     h.clock.advance(4_999);
     assert.equal(await runMatcher(h.deps), 0);
     h.clock.advance(1);

@@ -72,6 +72,18 @@ async function startPair(deps: MatchmakingDeps, first: string, second: string): 
   return true;
 }
 
+/** Waiting players hear of each widening of their window (`queue.status`), so clients can show it. */
+async function reportWidening(deps: MatchmakingDeps): Promise<void> {
+  const pushes: Promise<void>[] = [];
+  for (const ticket of deps.queue.tickets()) {
+    const status = statusOf(deps, ticket.userId);
+    if (status.window === ticket.reportedWindow) continue;
+    ticket.reportedWindow = status.window;
+    pushes.push(deps.push(ticket.userId, { type: 'queue.status', ...status }));
+  }
+  await Promise.all(pushes);
+}
+
 /** One matcher pass at the deps' clock; resolves with the number of matches started. Passes never overlap. */
 export async function runMatcher(deps: MatchmakingDeps): Promise<number> {
   if (deps.queue.busy) return 0;
@@ -84,6 +96,7 @@ export async function runMatcher(deps: MatchmakingDeps): Promise<number> {
     });
     let made = 0;
     for (const { a, b } of pairs) if (await startPair(deps, a.userId, b.userId)) made++;
+    await reportWidening(deps);
     return made;
   } finally {
     deps.queue.busy = false;

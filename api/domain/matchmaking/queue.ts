@@ -13,6 +13,8 @@ export interface Ticket extends QueueTicket {
   mode: QueueMode;
   /** Users this one blocks or is blocked by. */
   blocked: Set<string>;
+  /** The window last reported to the player in `queue.status`. */
+  reportedWindow?: number;
 }
 
 export class MatchQueue {

@@ -14,6 +14,7 @@ import { userOf } from '../games/service.ts';
 import { blockedUserIds } from '../social/blocks.ts';
 import type { MatchmakingDeps } from './deps.ts';
 import { windowOf } from './pairing.ts';
+import type { Ticket } from './queue.ts';
 import * as repo from './repo.ts';
 
 function requireSocket(deps: MatchmakingDeps, userId: string): void {
@@ -55,10 +56,14 @@ export async function joinQueue(deps: MatchmakingDeps, actor: Actor, input: { mo
   const existing = deps.queue.get(user.id);
   const enqueuedAt = existing?.mode === input.mode ? existing.enqueuedAt : deps.clock.now();
   const rating = row.rating ?? GLICKO2_DEFAULT_RATING.rating;
-  deps.queue.put({ userId: user.id, username: row.username, rating, enqueuedAt, pool: input.mode, mode: input.mode, blocked });
+  const ticket: Ticket = { userId: user.id, username: row.username, rating, enqueuedAt, pool: input.mode, mode: input.mode, blocked };
+  deps.queue.put(ticket);
   recordQueueGauges(deps);
   if (!existing) deps.logger.info({ 'matchmaking.mode': input.mode, 'user.id': user.id }, 'joined the matchmaking queue');
-  return statusOf(deps, user.id);
+  const status = statusOf(deps, user.id);
+  // The answer reports this window; the matcher tells the player each time it widens.
+  ticket.reportedWindow = status.window;
+  return status;
 }
 
 /** DELETE /matchmaking/queue and `queue.leave`: idempotent. */

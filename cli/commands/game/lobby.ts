@@ -65,15 +65,23 @@ async function fromQueue(lobby: Lobby, mode: 'ranked' | 'casual'): Promise<strin
   const matched = socket.next('queue.matched');
   // Handled by waitFor; this keeps a refused queue.join from leaving it unhandled.
   matched.catch(() => undefined);
-  const status = await socket.request({ type: 'queue.join', mode });
   const since = Date.now();
-  const window = typeof status.window === 'number' ? ` · rating window ±${status.window}` : '';
-  const found = await waitFor(lobby, {
-    ready: matched,
-    lines: () => [`looking for a ${mode} opponent…`, `${Math.floor((Date.now() - since) / 1000)} s${window}`, '', 'q cancels'],
-    cancel: async () => void (await socket.request({ type: 'queue.leave' })),
+  let window: unknown;
+  // The server reports the rating window when joining and each time it widens.
+  const off = socket.on((m) => {
+    if (m.type === 'queue.status') window = m.window;
   });
-  return found === null ? null : String((found as ServerMessage).matchId);
+  try {
+    await socket.request({ type: 'queue.join', mode });
+    const found = await waitFor(lobby, {
+      ready: matched,
+      lines: () => [`looking for a ${mode} opponent…`, `${Math.floor((Date.now() - since) / 1000)} s${typeof window === 'number' ? ` · rating window ±${window}` : ''}`, '', 'q cancels'],
+      cancel: async () => void (await socket.request({ type: 'queue.leave' })),
+    });
+    return found === null ? null : String((found as ServerMessage).matchId);
+  } finally {
+    off();
+  }
 }
 
 async function invite(lobby: Lobby, username: string): Promise<string | null> {
