@@ -33,16 +33,27 @@ export interface PeriodKey {
 
 const ratingColumns = ['r.user_id', 'u.username', 'r.rating', 'r.matches', 'r.wins', 'r.losses'];
 
+const positionSql = (rating: string, userId: string) => `1
+  + coalesce((select sum(players) from rating_buckets where bucket > floor(${rating})), 0)
+  + (select count(*) from ratings x where x.matches >= ${MIN} and x.rating > ${rating} and x.rating < floor(${rating}) + 1)
+  + (select count(*) from ratings x where x.matches >= ${MIN} and x.rating = ${rating} and x.user_id < ${userId})`;
+
 /** 1-based position on the rating board of a player with this rating (ties ordered by account id). */
 export async function ratingPosition(q: Q, rating: number, userId: string): Promise<number> {
-  const { rows } = (await q.raw(
-    `select 1
-       + coalesce((select sum(players) from rating_buckets where bucket > floor(?::real)), 0)
-       + (select count(*) from ratings where matches >= ${MIN} and rating > ?::real and rating < floor(?::real) + 1)
-       + (select count(*) from ratings where matches >= ${MIN} and rating = ?::real and user_id < ?::uuid) as position`,
-    [rating, rating, rating, rating, userId],
-  )) as { rows: { position: string | number }[] };
+  const { rows } = (await q.raw(`select ${positionSql('?::real', '?::uuid')} as position`, [rating, rating, rating, rating, userId])) as { rows: { position: string | number }[] };
   return Number(rows[0]!.position);
+}
+
+export interface RatingWithPosition { rating: number; deviation: number; matches: number; position: number | null }
+
+/** A player's rating and board position in one round trip (position null under the match threshold). */
+export async function ratingWithPosition(q: Q, userId: string): Promise<RatingWithPosition | undefined> {
+  const { rows } = (await q.raw(
+    `select r.rating, r.deviation, r.matches, case when r.matches >= ${MIN} then ${positionSql('r.rating', 'r.user_id')} end as position from ratings r where r.user_id = ?`,
+    [userId],
+  )) as { rows: { rating: number; deviation: number; matches: number; position: string | number | null }[] };
+  const row = rows[0];
+  return row && { ...row, position: row.position === null ? null : Number(row.position) };
 }
 
 export async function ratingPlayers(q: Q): Promise<number> {
@@ -58,7 +69,8 @@ export function ratingOf(q: Q, userId: string): Promise<RatingRow | undefined> {
 export function ratingPage(q: Q, limit: number, after?: { rating: number; userId: string }): Promise<RatingRow[]> {
   const query = q('ratings as r').join('users as u', 'u.id', 'r.user_id').where('r.matches', '>=', MIN).select<RatingRow[]>(ratingColumns)
     .orderBy([{ column: 'r.rating', order: 'desc' }, { column: 'r.user_id', order: 'asc' }]).limit(limit);
-  if (after) query.whereRaw('(r.rating < ? or (r.rating = ? and r.user_id > ?))', [after.rating, after.rating, after.userId]);
+  // A range on rating first, so the index scan starts at the cursor instead of filtering from the top.
+  if (after) query.where('r.rating', '<=', after.rating).whereRaw('(r.rating < ? or r.user_id > ?)', [after.rating, after.userId]);
   return query;
 }
 
@@ -66,10 +78,10 @@ export function ratingPage(q: Q, limit: number, after?: { rating: number; userId
 export function ratingNeighbours(q: Q, at: { rating: number; userId: string }, side: 'above' | 'below', limit: number): Promise<RatingRow[]> {
   const query = q('ratings as r').join('users as u', 'u.id', 'r.user_id').where('r.matches', '>=', MIN).select<RatingRow[]>(ratingColumns).limit(limit);
   if (side === 'above') {
-    query.whereRaw('(r.rating > ? or (r.rating = ? and r.user_id < ?))', [at.rating, at.rating, at.userId])
+    query.where('r.rating', '>=', at.rating).whereRaw('(r.rating > ? or r.user_id < ?)', [at.rating, at.userId])
       .orderBy([{ column: 'r.rating', order: 'asc' }, { column: 'r.user_id', order: 'desc' }]);
   } else {
-    query.whereRaw('(r.rating < ? or (r.rating = ? and r.user_id > ?))', [at.rating, at.rating, at.userId])
+    query.where('r.rating', '<=', at.rating).whereRaw('(r.rating < ? or r.user_id > ?)', [at.rating, at.userId])
       .orderBy([{ column: 'r.rating', order: 'desc' }, { column: 'r.user_id', order: 'asc' }]);
   }
   return query;
@@ -83,16 +95,16 @@ function winsBase(q: Q, key: PeriodKey): Knex.QueryBuilder {
 
 export function winsPage(q: Q, key: PeriodKey, limit: number, after?: { wins: number; userId: string }): Promise<WinsRow[]> {
   const query = winsBase(q, key).select<WinsRow[]>(winsColumns).orderBy([{ column: 'w.wins', order: 'desc' }, { column: 'w.user_id', order: 'asc' }]).limit(limit);
-  if (after) query.whereRaw('(w.wins < ? or (w.wins = ? and w.user_id > ?))', [after.wins, after.wins, after.userId]);
+  if (after) query.where('w.wins', '<=', after.wins).whereRaw('(w.wins < ? or w.user_id > ?)', [after.wins, after.userId]);
   return query;
 }
 
 export function winsNeighbours(q: Q, key: PeriodKey, at: { wins: number; userId: string }, side: 'above' | 'below', limit: number): Promise<WinsRow[]> {
   const query = winsBase(q, key).select<WinsRow[]>(winsColumns).limit(limit);
   if (side === 'above') {
-    query.whereRaw('(w.wins > ? or (w.wins = ? and w.user_id < ?))', [at.wins, at.wins, at.userId]).orderBy([{ column: 'w.wins', order: 'asc' }, { column: 'w.user_id', order: 'desc' }]);
+    query.where('w.wins', '>=', at.wins).whereRaw('(w.wins > ? or w.user_id < ?)', [at.wins, at.userId]).orderBy([{ column: 'w.wins', order: 'asc' }, { column: 'w.user_id', order: 'desc' }]);
   } else {
-    query.whereRaw('(w.wins < ? or (w.wins = ? and w.user_id > ?))', [at.wins, at.wins, at.userId]).orderBy([{ column: 'w.wins', order: 'desc' }, { column: 'w.user_id', order: 'asc' }]);
+    query.where('w.wins', '<=', at.wins).whereRaw('(w.wins < ? or w.user_id > ?)', [at.wins, at.userId]).orderBy([{ column: 'w.wins', order: 'desc' }, { column: 'w.user_id', order: 'asc' }]);
   }
   return query;
 }

@@ -36,11 +36,14 @@ function cursorKey(cursor: string | undefined): { value: number; userId: string 
   return { value, userId };
 }
 
+/** A player's rating with its board position (null under the threshold), in one query; undefined when never rated. */
+export function ratingStanding(deps: LeaderboardDeps, userId: string): Promise<repo.RatingWithPosition | undefined> {
+  return repo.ratingWithPosition(deps.db, userId);
+}
+
 /** The rating board's position of a user, or null when not on it (too few rated matches). */
 export async function ratingRank(deps: LeaderboardDeps, userId: string): Promise<number | null> {
-  const row = await repo.ratingOf(deps.db, userId);
-  if (!row || row.matches < RATING_BOARD_MIN_MATCHES) return null;
-  return repo.ratingPosition(deps.db, row.rating, userId);
+  return (await ratingStanding(deps, userId))?.position ?? null;
 }
 
 export async function ratingBoard(deps: LeaderboardDeps, input: { limit: number; cursor?: string }): Promise<BoardPage> {

@@ -37,10 +37,6 @@ export function runsBefore(q: Q, userId: string, scope: Scope, toDay: string, li
     .select(q.raw(dayText('day')), 'matches', 'win_prefix', 'win_suffix', 'win_best', 'loss_prefix', 'loss_suffix');
 }
 
-export function ratingRow(q: Q, userId: string): Promise<{ rating: number; deviation: number; matches: number } | undefined> {
-  return q('ratings').where({ user_id: userId }).first('rating', 'deviation', 'matches');
-}
-
 export function topOpponents(q: Q, userId: string, scope: Scope, limit: number): Promise<{ username: string; matches: number; wins: number; losses: number }[]> {
   return q('stats_user_opponents as o').join('users as u', 'u.id', 'o.opponent_id').where({ 'o.user_id': userId, 'o.scope': scope })
     .orderBy([{ column: 'o.matches', order: 'desc' }, { column: 'o.opponent_id', order: 'asc' }]).limit(limit)

@@ -9,7 +9,7 @@ import type { UserStats } from '../../contract/stats.ts';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Actor } from '../../http/context.ts';
-import { ratingRank } from '../leaderboards/service.ts';
+import { ratingStanding } from '../leaderboards/service.ts';
 import { isoDay } from '../leaderboards/periods.ts';
 import type { StatsDeps } from './deps.ts';
 import * as repo from './repo.ts';
@@ -76,11 +76,10 @@ export async function userStats(deps: StatsDeps, actor: Actor, input: { username
   const user = await requireUser(deps, input.username);
   const scope = scopeFor(actor, user.id);
   const range = windowOf(deps.clock.now(), input.days);
-  const [rows, current, rating, rank, opponents] = await Promise.all([
+  const [rows, current, rating, opponents] = await Promise.all([
     repo.dailyRows(deps.db, user.id, scope, range),
     streakUpTo(deps, user.id, scope, range.to),
-    repo.ratingRow(deps.db, user.id),
-    ratingRank(deps, user.id),
+    ratingStanding(deps, user.id),
     repo.topOpponents(deps.db, user.id, scope, 5),
   ]);
   const t = totals(rows);
@@ -88,7 +87,7 @@ export async function userStats(deps: StatsDeps, actor: Actor, input: { username
     username: user.username, from: range.from, to: range.to, includesPrivate: scope === 1,
     matches: t.matches, wins: t.wins, losses: t.losses, draws: t.draws, winRate: t.winRate,
     streak: { current, best: t.best }, points: t.points, rally: t.rally, averageDurationSec: t.averageDurationSec,
-    rating: rating ? { rating: Math.round(rating.rating * 10) / 10, deviation: Math.round(rating.deviation * 10) / 10, matches: rating.matches, rank } : null,
+    rating: rating ? { rating: Math.round(rating.rating * 10) / 10, deviation: Math.round(rating.deviation * 10) / 10, matches: rating.matches, rank: rating.position } : null,
     opponents, activity: activity(rows, range),
   };
 }
