@@ -113,8 +113,9 @@ export function createCredentials(options: CredentialsOptions): Credentials {
     let row = fresh(pats, hash)?.value;
     if (row === undefined) {
       row = remember(pats, hash, (await findPatByHash(db, hash)) ?? null);
-      // Recorded on cache misses only: at most about once per TTL per token.
-      if (row) void touchPat(db, row.id, new Date(clock.now())).catch(() => undefined);
+      // Recorded on cache misses only (about once per TTL per token), and awaited so a
+      // listing right after the first use shows it; a failed touch never fails the request.
+      if (row) await touchPat(db, row.id, new Date(clock.now())).catch(() => undefined);
     }
     if (!row) throw unauthenticated('The access token is invalid or revoked');
     if (row.expires_at && new Date(row.expires_at).getTime() <= clock.now()) throw unauthenticated('The access token has expired');
