@@ -28,6 +28,7 @@ import { followRevocations } from './realtime/revocation.ts';
 import { followPresence } from './realtime/presence.ts';
 import type { GamesDeps } from './domain/games/deps.ts';
 import { createStatsDeps, type StatsDeps } from './domain/stats/deps.ts';
+import { withQueueWaits } from './domain/stats/queue-waits.ts';
 import { startGames } from './realtime/game.ts';
 import type { MatchmakingDeps } from './domain/matchmaking/deps.ts';
 import { startMatchmaking } from './realtime/matchmaking.ts';
@@ -149,7 +150,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       db, clock, logger: logs.game, auditLogger: logs.audit, config: config.tournaments, games: games.deps, metrics: metrics.tournaments,
       notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
     });
-    const matchmaking = startMatchmaking({ db, clock, logger: logs.game, config: config.matchmaking, gateway: realtime.gateway, games: games.deps, metrics: metrics.matchmaking });
+    const matchmaking = startMatchmaking({ db, clock, logger: logs.game, config: config.matchmaking, gateway: realtime.gateway, games: games.deps, metrics: withQueueWaits(metrics.matchmaking, stats) });
     const app = createApp({
       config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps, matchmaking: matchmaking.deps, stats, tournaments: tournaments.deps,
       authenticate: createAuthenticate(accounts),
