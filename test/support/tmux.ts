@@ -8,6 +8,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { pongctlBin } from './cli.ts';
 
@@ -40,6 +41,7 @@ export async function tmuxPongctl(args: string[], options: { env: Record<string,
   await tmux('-u', 'new-session', '-d', '-s', 'main', '-x', String(options.width ?? 80), '-y', String(options.height ?? 24), ...envArgs, command);
   // A fixed window size that follows `resize`, whatever clients attach (none do).
   await tmux('set-option', '-g', 'window-size', 'manual');
+  const socketPath = (await tmux('display-message', '-p', '#{socket_path}')).stdout.trim();
   const screen = async () => (await tmux('capture-pane', '-p', '-t', 'main')).stdout;
   return {
     screen,
@@ -67,6 +69,8 @@ export async function tmuxPongctl(args: string[], options: { env: Record<string,
     },
     async kill() {
       await tmux('kill-server').catch(() => undefined);
+      // tmux leaves its socket file behind after kill-server.
+      if (socketPath.includes('pongctl-test-')) rmSync(socketPath, { force: true });
     },
   };
 }
