@@ -27,7 +27,7 @@ export async function statsUser(ctx: CliContext, name: string, o: { days?: strin
     if (o.chart) ctx.io.out('');
   }
   if (o.chart === 'rating') {
-    return printSeries(ctx, { title: `Rating of ${stats.username}`, yLabel: 'Glicko-2', xLabel: 'time', rows: history, x: (r) => r.at.slice(0, 10), lines: [{ name: 'rating', value: (r) => r.rating }] });
+    return printSeries(ctx, { title: `Rating of ${stats.username}`, yLabel: 'Glicko-2', xLabel: 'rated matches, oldest to newest (date)', rows: history, x: (r) => r.at.slice(0, 10), lines: [{ name: 'rating', value: (r) => r.rating }] });
   }
   if (o.chart === 'activity') {
     return printSeries(ctx, { title: `Matches of ${stats.username}`, yLabel: 'per day', xLabel: 'day', rows: stats.activity, x: (r) => r.day, lines: [{ name: 'matches', value: (r) => r.matches }, { name: 'won', value: (r) => r.wins }] });
