@@ -82,7 +82,9 @@ describe('real Prometheus against a real API', function () {
       child.stdin.end(exposition);
     });
     assert.deepEqual(lint.split('\n').filter((l) => l.trim() && !l.startsWith('nodejs_')), []);
-    assert.equal((await client.alerts()).length, 0, 'nothing fires while the API is up');
+    // Pending is allowed: one slow scrape on a busy machine makes ApiDown pending for a moment.
+    const firing = (await client.alerts()).filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
+    assert.deepEqual(firing, [], 'nothing fires while the API is up');
 
     await api!.stop();
     api = undefined;
