@@ -92,6 +92,9 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
     assert.match(match.stdout.split('\r\n')[0]!, /^seconds into the match,da\d+,da\d+$/);
     const digest = await cli(['digest', 'weekly', '--dry-run', '-o', 'json']);
     assert.equal(digest.code, 0, digest.stderr);
-    assert.deepEqual(JSON.parse(digest.stdout), []);
+    // No simulated player opted in; other test files' players may have, on a shared PostgreSQL.
+    const planned = JSON.parse(digest.stdout) as { username: string }[];
+    assert.ok(Array.isArray(planned));
+    assert.deepEqual(planned.filter((d) => /^d[ab]\d+$/.test(d.username)), []);
   });
 });
