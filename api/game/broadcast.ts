@@ -20,7 +20,8 @@ export interface GameTransport {
 
 export interface Audience {
   players: boolean;
-  spectators: boolean;
+  /** The spectators to send to: all of them, this tick's group, or none. */
+  spectators: Iterable<Peer> & { readonly size: number } | null;
 }
 
 /**
@@ -50,8 +51,8 @@ export function sendState(transport: GameTransport, match: LiveMatch, view: Game
       transport.write([seat.peer], transport.prepare(text, 'game.state', false));
     }
   }
-  if (audience.spectators && match.spectators.size > 0) {
-    transport.write(match.spectators, transport.prepare(`{"type":"game.state","state":${json}}`, 'game.state', true));
+  if (audience.spectators && audience.spectators.size > 0) {
+    transport.write(audience.spectators, transport.prepare(`{"type":"game.state","state":${json}}`, 'game.state', true));
   }
 }
 

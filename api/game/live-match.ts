@@ -15,6 +15,7 @@ import { createBot, type Bot } from './bot.ts';
 import { createMatchState, type MatchState, type Side } from './engine.ts';
 import { createInputLog, type InputLog } from './input-log.ts';
 import { createMatchStats, type MatchStatsAccumulator } from './match-stats.ts';
+import { Spectators } from './spectators.ts';
 import { toGameView } from './view.ts';
 
 /** A socket as the runner sees it; the gateway's Connection satisfies it. */
@@ -79,7 +80,7 @@ export interface LiveMatch {
   readonly log: InputLog;
   readonly stats: MatchStatsAccumulator;
   readonly seats: [Seat, Seat];
-  readonly spectators: Set<Peer>;
+  readonly spectators: Spectators;
   /** Whether the engine ever ran (a match ended before that has no stats or log). */
   started: boolean;
   readonly players: GameView['players'];
@@ -107,7 +108,8 @@ function seatOf(spec: SeatSpec, side: Side, match: { settings: GameSettings; see
   return { ...common, userId: spec.userId, username: spec.username, botLevel: null, bot: null };
 }
 
-export function createLiveMatch(spec: MatchSpec, deadline: number): LiveMatch {
+/** `spectatorPhases`: how many spectator groups take turns (spectators.ts). */
+export function createLiveMatch(spec: MatchSpec, deadline: number, spectatorPhases = 1): LiveMatch {
   const seats: [Seat, Seat] = [seatOf(spec.players[0], 0, spec), seatOf(spec.players[1], 1, spec)];
   const players = seats.map((s) => (s.botLevel ? { username: s.username, bot: s.botLevel } : { username: s.username })) as GameView['players'];
   return {
@@ -120,7 +122,7 @@ export function createLiveMatch(spec: MatchSpec, deadline: number): LiveMatch {
     log: createInputLog(),
     stats: createMatchStats(spec.settings),
     seats,
-    spectators: new Set(),
+    spectators: new Spectators(spectatorPhases),
     started: false,
     players,
     inputs: [0, 0],

@@ -2,8 +2,8 @@
  * The match runner: every match of this process (from invite to end) and
  * every replay stream, driven by ONE drift-correcting 60 Hz loop (ticker.ts).
  * Each loop tick applies the held keys, steps the engines, and sends state to
- * players (every tick by default) and spectators (30 Hz by default) through
- * the transport. Nothing here waits on I/O: lifecycle changes and ends are
+ * players (every tick by default) and spectators (30 Hz by default, in groups
+ * that take turns: spectators.ts) through the transport. Nothing here waits on I/O: lifecycle changes and ends are
  * handed to hooks, and the end's database transaction runs after the match
  * has left the loop; `game.end` goes out when it has committed.
  */
@@ -17,6 +17,7 @@ import type { InputMessage, MatchResult, RunnerOptions } from './runner-types.ts
 import { tickMatch } from './match-tick.ts';
 import { summarizeStats } from './match-stats.ts';
 import { createReplaySession, tickReplay, type ReplaySession, type ReplaySource } from './replay-session.ts';
+import { spectatorPhases } from './spectators.ts';
 import { createTicker, sendsOnTick, type Ticker } from './ticker.ts';
 
 export type { InputMessage, MatchResult, RunnerConfig, RunnerHooks, RunnerOptions } from './runner-types.ts';
@@ -33,9 +34,12 @@ export class Runner {
   readonly #replays = new Map<string, ReplaySession>();
   readonly #ticker: Ticker;
   readonly #ending = new Set<Promise<void>>();
+  /** Spectator groups per match that take turns (spectators.ts). */
+  readonly #spectatorPhases: number;
 
   constructor(options: RunnerOptions) {
     this.#options = options;
+    this.#spectatorPhases = spectatorPhases(options.config.spectatorRateHz, TICK_RATE);
     this.#ticker = createTicker({
       periodMs: 1000 / TICK_RATE,
       scheduler: options.scheduler,
@@ -62,7 +66,7 @@ export class Runner {
     if (this.#matches.has(spec.id)) throw new AppError('CONFLICT', 'The match is already running');
     const now = this.#options.scheduler.now();
     const { inviteTtlMs, readyTimeoutMs } = this.#options.config;
-    const match = createLiveMatch(spec, now + (spec.state === 'pending' ? inviteTtlMs : readyTimeoutMs));
+    const match = createLiveMatch(spec, now + (spec.state === 'pending' ? inviteTtlMs : readyTimeoutMs), this.#spectatorPhases);
     if (spec.state === 'ready') this.#claimUsers(match);
     this.#matches.set(spec.id, match);
     this.#ensureRunning();
@@ -252,12 +256,14 @@ export class Runner {
     const result = tickMatch(match, t.now, config);
     if (result === 'stepped') {
       sendEvents(transport, match);
-      if (t.toPlayers || t.toSpectators) sendState(transport, match, viewOf(match, t.now), { players: t.toPlayers, spectators: t.toSpectators });
+      const { spectators } = match;
+      const watching = spectators.staggered ? spectators.due(t.n) : t.toSpectators ? spectators : null;
+      if (t.toPlayers || watching) sendState(transport, match, viewOf(match, t.now), { players: t.toPlayers, spectators: watching });
       return;
     }
     if (result === 'end') {
       sendEvents(transport, match);
-      sendState(transport, match, viewOf(match, t.now), { players: true, spectators: true });
+      sendState(transport, match, viewOf(match, t.now), { players: true, spectators: match.spectators });
       void this.#finish(match);
       return;
     }
@@ -266,7 +272,7 @@ export class Runner {
     // Waiting, countdown and pause: the countdown digits at the spectator rate, waiting rooms once a second.
     const waiting = match.state === 'pending' || match.state === 'ready';
     if (changed || (waiting ? t.n % TICK_RATE === 0 : t.toSpectators)) {
-      sendState(transport, match, viewOf(match, t.now), { players: true, spectators: true });
+      sendState(transport, match, viewOf(match, t.now), { players: true, spectators: match.spectators });
     }
   }
 

@@ -214,6 +214,21 @@ describe('game runner', () => {
     assert.equal(kit.transport.of(s1).length, 0);
   });
 
+  it('staggers spectators: two groups take turns, each still every second tick', () => {
+    playing(kit);
+    const watchers = ['w1', 'w2', 'w3', 'w4'].map((id) => peer(id));
+    for (const w of watchers) kit.runner.spectate(w, 'm1');
+    kit.transport.clear();
+    kit.scheduler.advance(500);
+    const ticks = watchers.map((w) => kit.transport.of(w, 'game.state').map((m) => m.state.tick as number));
+    for (const seen of ticks) {
+      assert.ok(seen.length >= 14, `${seen.length} frames in half a second`);
+      for (let i = 1; i < seen.length; i++) assert.equal(seen[i]! - seen[i - 1]!, 2, `frames two ticks apart: ${seen.join(',')}`);
+    }
+    const parity = ticks.map((seen) => seen[0]! % 2);
+    assert.deepEqual(parity.filter((p) => p === 0).length, 2, `half of the crowd on even ticks, half on odd: ${parity.join(',')}`);
+  });
+
   it('refuses spectators on private matches', () => {
     playing(kit, 'priv', { visibility: 'private' });
     assert.throws(() => kit.runner.spectate(peer('x'), 'priv'), code('FORBIDDEN'));
