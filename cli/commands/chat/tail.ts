@@ -7,10 +7,10 @@
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { chatMessages, type chatMessageSchema, type channelSchema } from '../../../api/contract/chat.ts';
-import { AppError, type ErrorCode } from '../../../api/contract/errors.ts';
-import { closeCodes, websocketPath } from '../../../api/contract/realtime.ts';
+import { AppError } from '../../../api/contract/errors.ts';
 import type { ApiClient } from '../../client.ts';
 import type { CliContext } from '../../context.ts';
+import { errorForClose, openGateway } from '../../ws.ts';
 
 type Channel = z.infer<typeof channelSchema>;
 type ChatMessage = z.infer<typeof chatMessageSchema>;
@@ -24,18 +24,6 @@ async function findChannel(client: ApiClient, name: string): Promise<Channel> {
     cursor = page.meta.nextCursor ?? undefined;
   } while (cursor);
   throw new AppError('NOT_FOUND', `No channel #${name}`);
-}
-
-function errorForClose(code: number, reason: string): AppError {
-  const known = closeCodes.find((c) => c.code === code);
-  const error: ErrorCode = known?.error ?? 'UNAVAILABLE';
-  return new AppError(error, `The server closed the connection (${code}${reason ? `: ${reason}` : ''})`);
-}
-
-function errorForStatus(status: number): AppError {
-  if (status === 401) return new AppError('UNAUTHENTICATED', 'The WebSocket upgrade was refused (401); run `pongctl login`');
-  if (status === 403) return new AppError('FORBIDDEN', 'The WebSocket upgrade was refused (403)');
-  return new AppError('UNAVAILABLE', `The WebSocket upgrade was refused (${status})`);
 }
 
 async function printer(ctx: CliContext): Promise<(message: ChatMessage) => void> {
@@ -70,31 +58,19 @@ function onFrame(ctx: CliContext, channel: Channel, print: (m: ChatMessage) => v
   };
 }
 
-function follow(ws: WebSocket, ctx: CliContext, handle: (data: Buffer) => void): Promise<number> {
+/** Resolves 0 when stopped by a signal; rejects with the close code's error when the server ends it. */
+function follow(ws: WebSocket): Promise<number> {
   return new Promise((resolve, reject) => {
     let stopping = false;
     const stop = (): void => {
       stopping = true;
       ws.close(1000, 'bye');
     };
-    const cleanup = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    ws.on('message', handle);
-    ws.on('unexpected-response', (_req, res) => {
-      cleanup();
-      reject(errorForStatus(res.statusCode ?? 0));
-      ws.terminate();
-    });
-    ws.on('error', (err) => {
-      cleanup();
-      reject(new AppError('UNAVAILABLE', `Cannot reach the WebSocket at ${ctx.apiUrl} (${(err as { code?: string }).code ?? err.message})`));
-    });
-    ws.on('close', (code, reason) => {
-      cleanup();
+    ws.once('close', (code, reason) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       if (stopping) resolve(0);
       else reject(errorForClose(code, reason.toString()));
     });
@@ -105,7 +81,6 @@ export async function tail(ctx: CliContext, channelName: string): Promise<number
   const { withSession } = await import('../../session.ts');
   const { channel, token } = await withSession(ctx, async (client) => ({ channel: await findChannel(client, channelName), token: client.options.token! }));
   if (!channel.member) throw new AppError('FORBIDDEN', `You are not in #${channel.name}; join it to follow it (POST /api/v1/channels/${channel.name}/join)`);
-  const { WebSocket } = await import('ws');
-  const ws = new WebSocket(ctx.apiUrl.replace(/^http/, 'ws') + websocketPath, { headers: { authorization: `Bearer ${token}` } });
-  return follow(ws, ctx, onFrame(ctx, channel, await printer(ctx)));
+  const ws = await openGateway(ctx.apiUrl, token, onFrame(ctx, channel, await printer(ctx)));
+  return follow(ws);
 }

@@ -7,8 +7,8 @@
 import type { WebSocket } from 'ws';
 import { AppError, type ErrorCode } from '../../../api/contract/errors.ts';
 import { gameMessages } from '../../../api/contract/game.ts';
-import { closeCodes, websocketPath } from '../../../api/contract/realtime.ts';
 import type { CliContext } from '../../context.ts';
+import { errorForClose, openGateway } from '../../ws.ts';
 
 export interface ServerMessage {
   type: string;
@@ -17,18 +17,6 @@ export interface ServerMessage {
 }
 
 type Listener = (message: ServerMessage) => void;
-
-function errorForClose(code: number, reason: string): AppError {
-  const known = closeCodes.find((c) => c.code === code);
-  const error: ErrorCode = known?.error ?? 'UNAVAILABLE';
-  return new AppError(error, `The server closed the connection (${code}${reason ? `: ${reason}` : ''})`);
-}
-
-function errorForStatus(status: number): AppError {
-  if (status === 401) return new AppError('UNAUTHENTICATED', 'The WebSocket upgrade was refused (401); run `pongctl login`');
-  if (status === 403) return new AppError('FORBIDDEN', 'The WebSocket upgrade was refused (403)');
-  return new AppError('UNAVAILABLE', `The WebSocket upgrade was refused (${status})`);
-}
 
 /** Server messages of the game contract are checked; others (hello, error, presence, chat) pass as they are. */
 function validated(raw: ServerMessage): ServerMessage | undefined {
@@ -44,11 +32,9 @@ export class GameSocket {
   #closing = false;
   #nextId = 0;
 
+  /** Wraps an open gateway socket whose frames the opener passes to `onFrame`. */
   constructor(ws: WebSocket) {
     this.#ws = ws;
-    ws.on('message', (data: Buffer) => this.#onFrame(data));
-    // A socket error is always followed by 'close', which is where it is reported.
-    ws.on('error', () => undefined);
     this.#closed = new Promise((resolve) => {
       ws.once('close', (code, reason) => resolve(this.#closing ? null : errorForClose(code, reason.toString())));
     });
@@ -109,7 +95,8 @@ export class GameSocket {
     if (this.#ws.readyState === this.#ws.OPEN || this.#ws.readyState === this.#ws.CONNECTING) this.#ws.close(1000, 'bye');
   }
 
-  #onFrame(data: Buffer): void {
+  /** Every frame from the socket; openGameSocket wires it before the upgrade completes. */
+  onFrame(data: Buffer): void {
     let raw: ServerMessage;
     try {
       raw = JSON.parse(data.toString('utf8')) as ServerMessage;
@@ -131,16 +118,13 @@ export interface OpenedSocket {
 export async function openGameSocket(ctx: CliContext): Promise<OpenedSocket> {
   const { withSession } = await import('../../session.ts');
   const { token, username } = await withSession(ctx, async (client) => ({ username: (await client.call('me.get')).data.username, token: client.options.token! }));
-  const { WebSocket } = await import('ws');
-  const ws = new WebSocket(ctx.apiUrl.replace(/^http/, 'ws') + websocketPath, { headers: { authorization: `Bearer ${token}` } });
-  const socket = new GameSocket(ws);
-  await new Promise<void>((resolve, reject) => {
-    socket.next('hello').then(() => resolve(), reject);
-    ws.once('unexpected-response', (_req, res) => {
-      reject(errorForStatus(res.statusCode ?? 0));
-      ws.terminate();
-    });
-    ws.once('error', (err: Error & { code?: string }) => reject(new AppError('UNAVAILABLE', `Cannot reach the WebSocket at ${ctx.apiUrl} (${err.code ?? err.message})`)));
-  });
+  // Frames are held until the wrapper exists: hello can arrive with the upgrade's own bytes.
+  const early: Buffer[] = [];
+  const wrapper: { socket?: GameSocket } = {};
+  const ws = await openGateway(ctx.apiUrl, token, (data) => (wrapper.socket ? wrapper.socket.onFrame(data) : early.push(data)));
+  const socket = (wrapper.socket = new GameSocket(ws));
+  const hello = socket.next('hello');
+  for (const data of early.splice(0)) socket.onFrame(data);
+  await hello;
   return { socket, username };
 }
