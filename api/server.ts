@@ -24,7 +24,7 @@ import { createApp } from './http/app.ts';
 import { createAuthenticate } from './http/auth.ts';
 import { registerChatRealtime } from './realtime/chat.ts';
 import type { AuthenticateToken } from './realtime/gateway.ts';
-import { followRevocations } from './realtime/revocation.ts';
+import { followRevocations, patSessionId } from './realtime/revocation.ts';
 import { followPresence } from './realtime/presence.ts';
 import type { GamesDeps } from './domain/games/deps.ts';
 import { createStatsDeps, type StatsDeps } from './domain/stats/deps.ts';
@@ -121,7 +121,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         options.authenticateToken ??
         (async (token) => {
           const { user, sessionId, tokenId } = await authenticateBearer(accounts, token);
-          return { userId: user.id, role: user.role, sessionId: sessionId ?? `pat:${tokenId}` };
+          return { userId: user.id, role: user.role, sessionId: sessionId ?? patSessionId(tokenId!) };
         }),
       validateOutgoing: options.validateResponses,
     });

@@ -1,6 +1,7 @@
 /**
  * The gateway with the real identity layer: registered users and their access
- * tokens open sockets; expiry, logout, logout everywhere and a ban close them
+ * tokens open sockets; expiry, logout, logout everywhere, a revoked personal
+ * access token and a ban close them
  * (4401) or refuse the upgrade (401/403).
  */
 import assert from 'node:assert/strict';
@@ -90,6 +91,20 @@ describe('realtime with real accounts', () => {
     const refused = await refusedUpgrade(wsUrl(server.url), { authorization: `Bearer ${pat}` });
     assert.equal(refused.status, 403);
     assert.equal((refused.body as { error: { code: string } }).error.code, 'FORBIDDEN');
+  });
+
+  it('closes the sockets of a revoked personal access token, and only those', async () => {
+    const user = await register(server.url);
+    const created = await api(server.url, 'POST', '/api/v1/me/tokens', { token: user.accessToken, body: { name: 'ci' } });
+    const pat = created.body.data.token as string;
+    const viaPat = await open(pat);
+    const viaSession = await open(user.accessToken);
+    const revoked = await api(server.url, 'DELETE', `/api/v1/me/tokens/${created.body.data.id}`, { token: user.accessToken });
+    assert.ok(revoked.status === 200 || revoked.status === 204, JSON.stringify(revoked.body));
+    assert.equal((await viaPat.client.closedWithin()).code, 4401);
+    viaSession.client.send({ type: 'ping', id: 'still' });
+    assert.equal((await viaSession.client.next('pong')).id, 'still', 'the user’s session socket stays open');
+    assert.equal((await refusedUpgrade(wsUrl(server.url), { authorization: `Bearer ${pat}` })).status, 401, 'the revoked token cannot reconnect');
   });
 
   it('keeps sockets open when the user only changes their profile', async () => {

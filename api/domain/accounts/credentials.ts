@@ -19,8 +19,11 @@ export interface Principal {
   tokenId?: string;
 }
 
-/** `user` with `revoked: true` means every credential of the user ended (ban, delete, logout-all, password reset). */
-export type RevokeEvent = { kind: 'session'; id: string } | { kind: 'user'; id: string; revoked: boolean };
+/**
+ * `user` with `revoked: true` means every credential of the user ended (ban,
+ * delete, logout-all, password reset); `token` is a revoked personal access token.
+ */
+export type RevokeEvent = { kind: 'session'; id: string } | { kind: 'token'; id: string } | { kind: 'user'; id: string; revoked: boolean };
 
 export interface Credentials {
   resolve(token: string): Promise<Principal>;
@@ -31,7 +34,8 @@ export interface Credentials {
   invalidateUser(id: string, revoked?: boolean): void;
   invalidateToken(id: string): void;
   /** Called after each invalidation (the WebSocket gateway closes affected sockets). Returns an unsubscribe. */
-  onRevoke(listener: (event: RevokeEvent) => void): () => void;  /** Applies an invalidation another instance published (no re-publishing). */
+  onRevoke(listener: (event: RevokeEvent) => void): () => void;
+  /** Applies an invalidation another instance published (no re-publishing). */
   apply(event: Invalidation): void;
 }
 
@@ -136,6 +140,7 @@ export function createCredentials(options: CredentialsOptions): Credentials {
       emit({ kind: 'user', id: event.id, revoked: event.revoked ?? false });
     } else {
       for (const [key, p] of pats) if (p.value?.id === event.id) pats.delete(key);
+      emit({ kind: 'token', id: event.id });
     }
   }
   const local = (event: Invalidation) => {
