@@ -34,13 +34,19 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
       const users = await s.db('users').where('username', 'like', `${prefix}%`).select('username', 'created_at').orderBy('username');
       const friends = await s.db('friend_edges as f').join('users as u', 'u.id', 'f.user_id').join('users as o', 'o.id', 'f.other_id')
         .where('u.username', 'like', `${prefix}%`).select('u.username as a', 'o.username as b', 'f.state');
+      const tournaments = await s.db('tournaments as t').leftJoin('users as w', 'w.id', 't.winner_id').where('t.name', 'like', `${prefix} %`)
+        .select('t.name', 't.state', 'w.username as winner').orderBy('t.name');
       return {
+        tournaments: tournaments.map((t) => [t.name.slice(2), t.state, t.winner?.slice(2) ?? null]),
         ratings: ratings.map((r) => [r.username.slice(2), Math.round(r.rating * 100), r.matches, r.wins]),
         registered: users.map((u) => [u.username.slice(2), new Date(u.created_at).toISOString()]),
         friends: friends.map((f) => [f.a.slice(2), f.b.slice(2), f.state]).sort(),
       };
     };
-    assert.deepEqual(await snapshot('db'), await snapshot('da'));
+    const played = await snapshot('da');
+    assert.deepEqual(played.tournaments.map(([name, state]) => [name, state]), [[' cup', 'finished'], [' league', 'finished']], 'both tournaments played to the end');
+    assert.ok(played.tournaments.every(([, , winner]) => typeof winner === 'string'), JSON.stringify(played.tournaments));
+    assert.deepEqual(await snapshot('db'), played);
     const again = await simulate('da');
     assert.equal(again.code, 5, 'the prefix is taken: a conflict, nothing doubled');
   });

@@ -28,6 +28,8 @@ export interface PlannedMatch {
 }
 
 export interface Plan {
+  /** Seeds the tournament results, decided while they are played. */
+  seed: number;
   users: PlannedUser[];
   friendships: [string, string][];
   messages: { from: string; to: string; body: string }[];
@@ -154,5 +156,5 @@ export function planSimulation(o: PlanOptions): Plan {
         { name: `${o.prefix} league`, capacity: 8, format: 'round_robin' as const, players: entrants.slice(12, 18).map((u) => u.username) },
       ]
     : [];
-  return { users, ...social, matches, tournaments };
+  return { seed: o.seed, users, ...social, matches, tournaments };
 }

@@ -1,14 +1,15 @@
 /**
  * Carries out a simulation plan through the API like any client would:
  * users by the admin endpoint (then backdated, audited), friendships and chat
- * lines signed in as some of them, tournaments with registrations, and the
- * matches through the audited admin import in batches of 100, in order.
+ * lines signed in as some of them, tournaments with registrations, the
+ * matches through the audited admin import in batches of 100, in order, and
+ * then the tournaments, started and played to the end by their creators.
  * A progress bar goes to stderr on a terminal.
  */
 import type { ApiClient } from '../../client.ts';
 import { clientFor } from '../../client.ts';
 import type { CliContext } from '../../context.ts';
-import type { Plan } from './plan.ts';
+import { random, type Plan } from './plan.ts';
 
 interface Progress {
   step(label: string, done: number, total: number): void;
@@ -63,14 +64,46 @@ async function social(clients: Map<string, ApiClient>, plan: Plan, progress: Pro
   }
 }
 
-async function tournaments(clients: Map<string, ApiClient>, plan: Plan): Promise<number> {
+/** Creates the planned tournaments and fills them; returns their ids. */
+async function enterTournaments(clients: Map<string, ApiClient>, plan: Plan): Promise<string[]> {
+  const ids: string[] = [];
   for (const t of plan.tournaments) {
     const creator = clients.get(t.players[0]!)!;
     const created = await creator.call('tournaments.create', { body: { name: t.name, capacity: t.capacity, format: t.format } });
-    const id = (created.data as { id: string }).id;
+    const id = created.data.id;
     for (const name of t.players) await clients.get(name)!.call('tournaments.register', { params: { id }, body: { alias: `${name}-${t.format === 'round_robin' ? 'rr' : 'se'}` } });
+    ids.push(id);
   }
-  return plan.tournaments.length;
+  return ids;
+}
+
+/**
+ * Starts each tournament (seeded by the ratings the imported matches gave)
+ * and plays it to the end as its creator, deciding every open match with the
+ * same skill-based odds as the imported matches (the creator's audited result
+ * override); the seed makes the winners reproducible.
+ */
+async function playTournaments(clients: Map<string, ApiClient>, plan: Plan, ids: string[], progress: Progress): Promise<void> {
+  const skill = new Map(plan.users.map((u) => [u.username, u.skill]));
+  const rand = random(plan.seed);
+  const decisions = (t: Plan['tournaments'][number]) => (t.format === 'round_robin' ? (t.players.length * (t.players.length - 1)) / 2 : t.players.length - 1);
+  const total = plan.tournaments.reduce((sum, t) => sum + decisions(t), 0);
+  let decided = 0;
+  for (const [i, t] of plan.tournaments.entries()) {
+    const creator = clients.get(t.players[0]!)!;
+    const params = { id: ids[i]! };
+    let view = (await creator.call('tournaments.start', { params })).data;
+    // Each pass decides every match that has both players; a bracket of 64 needs at most 63 decisions.
+    for (let pass = 0; view.state === 'running' && pass < 2 * t.capacity; pass++) {
+      const open = view.rounds.flatMap((r) => r.matches).filter((m) => (m.state === 'scheduled' || m.state === 'ready') && m.a?.username && m.b?.username);
+      for (const m of open) {
+        const [a, b] = [m.a!.username!, m.b!.username!];
+        const aWins = rand() < 1 / (1 + Math.pow(10, ((skill.get(b) ?? 1500) - (skill.get(a) ?? 1500)) / 400));
+        view = (await creator.call('tournaments.result', { params: { ...params, matchId: m.id }, body: { winner: aWins ? a : b, reason: 'simulated' } })).data;
+        progress.step('tournaments', ++decided, total);
+      }
+    }
+  }
 }
 
 async function importAll(admin: ApiClient, plan: Plan, progress: Progress): Promise<void> {
@@ -88,9 +121,10 @@ export async function runPlan(ctx: CliContext, admin: ApiClient, plan: Plan) {
     const names = new Set([...plan.friendships.flat(), ...plan.tournaments.flatMap((t) => t.players)]);
     const clients = await signIn(ctx, admin, plan, names);
     await social(clients, plan, progress);
-    const created = await tournaments(clients, plan);
+    const tournamentIds = await enterTournaments(clients, plan);
     await importAll(admin, plan, progress);
-    return { users: plan.users.length, friendships: plan.friendships.length, messages: plan.messages.length, tournaments: created, matches: plan.matches.length };
+    await playTournaments(clients, plan, tournamentIds, progress);
+    return { users: plan.users.length, friendships: plan.friendships.length, messages: plan.messages.length, tournaments: tournamentIds.length, matches: plan.matches.length };
   } finally {
     progress.end();
   }
