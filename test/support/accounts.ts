@@ -2,56 +2,27 @@
  * Accounts test helpers: a server with an injectable clock and relaxed
  * /auth rate limits, and small calls (register, login, authorised fetch).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { manualClock, type ManualClock } from '../../api/core/clock.ts';
-import { loadConfig } from '../../api/core/config.ts';
-import { startServer, type RunningServer } from '../../api/server.ts';
-import { testDatabaseUrl } from './env.ts';
-import { LogCapture } from './server.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 export const adminPassword = 'Admin-Test-Pass-42';
 
-export interface AuthTestServer extends RunningServer {
+export interface AuthTestServer extends TestServer {
   clock: ManualClock;
-  dataDir: string;
-  logText(): string;
-  stderrText(): string;
-  stop(): Promise<void>;
 }
 
 /** A server whose clock only moves when the test says so. Defaults keep the hash cheap and /auth unthrottled per minute. */
 export async function startAuthServer(env: Record<string, string> = {}): Promise<AuthTestServer> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-acc-'));
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: testDatabaseUrl,
-    PONG_DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    NODE_ENV: 'test',
+  const clock = manualClock(Date.now());
+  const server = await startTestServer({
     PONG_ADMIN_PASSWORD: adminPassword,
     PASSWORD_SCRYPT_LOG2N: '14',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_LOGIN_MAX_FAILURES: '1000',
     ...env,
-  });
-  const capture = new LogCapture();
-  const clock = manualClock(Date.now());
-  let stderr = '';
-  const server = await startServer({ config, migrate: true, logDestination: capture, validateResponses: true, clock, stderr: { write: (t: string) => (stderr += t) } });
-  return {
-    ...server,
-    clock,
-    dataDir,
-    logText: () => capture.chunks.join(''),
-    stderrText: () => stderr,
-    async stop() {
-      await server.shutdown();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  }, { clock });
+  // Not a spread: `logs` is a getter that must stay live.
+  return Object.assign(server, { clock });
 }
 
 export interface Reply {

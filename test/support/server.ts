@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { Clock } from '../../api/core/clock.ts';
 import { loadConfig } from '../../api/core/config.ts';
 import { startServer, type RunningServer } from '../../api/server.ts';
 import { testDatabaseUrl } from './env.ts';
@@ -13,6 +14,8 @@ export interface TestServer extends RunningServer {
   logs: Record<string, unknown>[];
   /** Raw log text, for greps that must see everything. */
   logText(): string;
+  /** What the server printed to its stderr (the generated admin password, on a first start). */
+  stderrText(): string;
   stop(): Promise<void>;
 }
 
@@ -27,7 +30,7 @@ export class LogCapture extends Writable {
   }
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -39,7 +42,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...env,
   });
   const capture = new LogCapture();
-  const server = await startServer({ config, migrate: true, logDestination: capture, validateResponses: true });
+  let stderr = '';
+  const stderrSink = { write: (text: string) => (stderr += text) };
+  const server = await startServer({ config, migrate: true, logDestination: capture, validateResponses: true, stderr: stderrSink, ...(options.clock ? { clock: options.clock } : {}) });
   return {
     ...server,
     dataDir,
@@ -47,6 +52,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       return capture.lines();
     },
     logText: () => capture.chunks.join(''),
+    stderrText: () => stderr,
     async stop() {
       await server.shutdown();
       rmSync(dataDir, { recursive: true, force: true });
