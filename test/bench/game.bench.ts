@@ -1,54 +1,31 @@
 /**
  * Match runner benchmarks (issue #5). The match layer runs in a child process
  * (children/game-server.ts: gateway + runner + games services + database); the
- * scripted clients run in another (children/game-load.ts); this process only
- * coordinates.
+ * scripted clients run in others (children/game-load.ts, minimal WebSocket
+ * clients so the load generator stays cheaper than the server); this process
+ * only coordinates.
  * - Runner: concurrent 60 Hz matches, two scripted players each (a key change
  *   every 100 ms), added in steps; the figure is the largest step whose p99
- *   tick lateness stayed under 2 ms. Reference: the p99 at that step.
+ *   tick lateness stayed under 2 ms. Reference: plain TCP writes of a
+ *   state-sized frame to as many sockets from one loop (children/raw-writer.ts),
+ *   the floor the kernel sets under the runner's sends.
  * - Spectators: one match streamed to 2,000 spectator sockets at 30 Hz; the
- *   figure is the p99 of |frame interval − 33.3 ms| seen by the clients.
+ *   figure is the p99 of |frame interval − 33.3 ms| seen by the clients, with
+ *   the same plain-TCP floor for one tick's writes.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
+import { startChild, type ChildServer } from './server-child.ts';
+import { JITTER_BUCKET_MS } from './children/protocol.ts';
 
-interface IpcChild {
-  url: string;
-  request<T>(message: object, replyType: string, timeoutMs?: number): Promise<T>;
-  stop(): Promise<void>;
-}
-
-async function startIpcChild(script: string, env: Record<string, string>): Promise<IpcChild> {
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'children', script), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready within 120 s`)), 120_000);
-    child.on('message', (m: { type?: string; url?: string }) => m?.type === 'ready' && (clearTimeout(timer), resolve(m.url ?? '')));
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
+function startGameChild(ctx: BenchContext, script: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  return startChild({
+    script: path.join(import.meta.dirname, 'children', script),
+    env,
+    stdout: 'ignore',
+    readyTimeoutMs: 120_000,
+    ...(ctx.cpuProfDir && script === 'game-server.ts' ? { cpuProfDir: ctx.cpuProfDir } : {}),
   });
-  return {
-    url,
-    request: <T>(message: object, replyType: string, timeoutMs = 300_000) =>
-      new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${script}: no ${replyType} within ${timeoutMs} ms`)), timeoutMs);
-        const onMessage = (m: { type?: string }) => {
-          if (m?.type !== replyType) return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          resolve(m as T);
-        };
-        child.on('message', onMessage);
-        child.send(message);
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => (clearTimeout(timer), resolve()));
-        child.send({ type: 'stop' });
-        child.disconnect();
-      }),
-  };
 }
 
 /** Matches that last: slow ball, tall paddles, straight serves; points are rare. */
@@ -63,6 +40,8 @@ interface Measure {
   durP50: number;
   durP99: number;
   cpuShare: number;
+  /** The part of cpuShare spent in the kernel (socket writes, mostly). */
+  systemShare: number;
 }
 
 function serverEnv(ctx: BenchContext): Record<string, string> {
@@ -78,8 +57,8 @@ function serverEnv(ctx: BenchContext): Record<string, string> {
 
 async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
   const steps = ctx.pick([100, 200, 300, 400, 500, 600, 700, 800, 1000], [100, 300, 500]);
-  const server = await startIpcChild('game-server.ts', serverEnv(ctx));
-  const load = await startIpcChild('game-load.ts', {});
+  const server = await startGameChild(ctx, 'game-server.ts', serverEnv(ctx));
+  const load = await startGameChild(ctx, 'game-load.ts');
   const lines: string[] = [];
   let best: { n: number; m: Measure } | undefined;
   let last: { n: number; m: Measure } | undefined;
@@ -91,8 +70,11 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
       created = n;
       await load.request({ type: 'players', url: server.url, matches, inputEveryMs: 100 }, 'players');
       await new Promise((r) => setTimeout(r, 2_500));
-      const m = await server.request<Measure>({ type: 'measure', ms: ctx.pick(5_000, 3_000) }, 'measure');
-      const line = `${n} matches (${m.active} live): lateness p50 ${m.lateP50.toFixed(2)} / p99 ${m.lateP99.toFixed(2)} / max ${m.lateMax.toFixed(1)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}%`;
+      const windowMs = ctx.pick(5_000, 3_000);
+      const loadCpu0 = await load.cpuUsage();
+      const m = await server.request<Measure>({ type: 'measure', ms: windowMs }, 'measure');
+      const loadShare = ((await load.cpuUsage()) - loadCpu0) / 1000 / windowMs;
+      const line = `${n} matches (${m.active} live): lateness p50 ${m.lateP50.toFixed(2)} / p99 ${m.lateP99.toFixed(2)} / max ${m.lateMax.toFixed(1)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%), load generator CPU ${(loadShare * 100).toFixed(0)}%`;
       lines.push(line);
       ctx.log(line);
       last = { n, m };
@@ -103,6 +85,7 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
     await load.request({ type: 'close' }, 'close').catch(() => undefined);
     await Promise.all([load.stop(), server.stop()]);
   }
+  const floor = last ? await rawWriteFloor(ctx, 2 * last.n) : undefined;
   return [{
     name: 'concurrent 60 Hz matches with p99 tick lateness < 2 ms',
     value: best?.n ?? 0,
@@ -116,6 +99,12 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
     unit: 'ms CPU/s',
     notes: last ? `one core's worth at this cost: ${Math.floor(1000 / ((last.m.cpuShare * 1000) / Math.max(1, last.m.active)))} matches` : undefined,
   }, {
+    name: `tick duration p99 at ${last?.n ?? 0} matches (${2 * (last?.n ?? 0)} player sockets)`,
+    value: Math.round((last?.m.durP99 ?? 0) * 100) / 100,
+    unit: 'ms',
+    ...(floor ? { reference: { name: 'plain TCP writes, same sockets', value: Math.round(floor.durP99 * 100) / 100 } } : {}),
+    notes: floor ? `the floor: one ${FRAME_BYTES}-byte write per socket per tick, nothing else, p50 ${floor.durP50.toFixed(2)} ms, ${(floor.cpuShare * 100).toFixed(0)}% CPU; a 60 Hz period is 16.7 ms` : undefined,
+  }, {
     name: `p99 tick lateness at ${best?.n ?? 0} matches`,
     value: Math.round((best?.m.lateP99 ?? 0) * 1000) / 1000,
     unit: 'ms',
@@ -123,35 +112,87 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
   }];
 }
 
+/** About the size of a player's game.state frame. */
+const FRAME_BYTES = 400;
+
+/**
+ * The reference: plain TCP sockets written like the runner writes (one loop,
+ * one frame per socket per 60 Hz tick), read by plain readers in another
+ * process. Its tick duration is what the kernel alone charges for the sends.
+ */
+async function rawWriteFloor(ctx: BenchContext, sockets: number): Promise<{ durP50: number; durP99: number; cpuShare: number }> {
+  const writer = await startGameChild(ctx, 'raw-writer.ts');
+  const readers = await startGameChild(ctx, 'game-load.ts');
+  try {
+    await readers.request({ type: 'readers', url: writer.url, count: sockets }, 'readers');
+    const floor = await writer.request<{ durP50: number; durP99: number; cpuShare: number }>({ type: 'measure', sockets, frameBytes: FRAME_BYTES, ms: ctx.pick(5_000, 3_000) }, 'measure');
+    ctx.log(`plain TCP floor, ${sockets} sockets: write burst p50 ${floor.durP50.toFixed(2)} / p99 ${floor.durP99.toFixed(2)} ms per tick, CPU ${(floor.cpuShare * 100).toFixed(0)}%`);
+    return floor;
+  } finally {
+    await readers.request({ type: 'close' }, 'close', 10_000).catch(() => undefined);
+    await Promise.all([readers.stop(), writer.stop()]);
+  }
+}
+
+/** Spectator sockets per load process: one process reading 60,000 frames a second would measure its own backlog. */
+const SPECTATORS_PER_PROCESS = 1_000;
+
+interface JitterStats {
+  frames: number;
+  histogram: number[];
+}
+
+/** Percentile of merged jitter histograms (bucket upper bounds, in ms). */
+function histogramPercentile(histogram: number[], p: number): number {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  let seen = 0;
+  for (const [i, n] of histogram.entries()) {
+    seen += n;
+    if (seen >= (p / 100) * total) return (i + 1) * JITTER_BUCKET_MS;
+  }
+  return 0;
+}
+
 async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
   const count = ctx.pick(2_000, 1_000);
-  const server = await startIpcChild('game-server.ts', serverEnv(ctx));
-  const players = await startIpcChild('game-load.ts', {});
-  const watchers = await startIpcChild('game-load.ts', {});
+  const server = await startGameChild(ctx, 'game-server.ts', serverEnv(ctx));
+  const players = await startGameChild(ctx, 'game-load.ts');
+  const watchers = await Promise.all(Array.from({ length: Math.ceil(count / SPECTATORS_PER_PROCESS) }, () => startGameChild(ctx, 'game-load.ts')));
   try {
     const { matches } = await server.request<{ matches: { id: string; a: string; b: string }[] }>({ type: 'setup', matches: 1, settings: longSettings }, 'setup');
     await players.request({ type: 'players', url: server.url, matches, inputEveryMs: 100 }, 'players');
-    await watchers.request({ type: 'spectators', url: server.url, matchId: matches[0]!.id, count }, 'spectators');
+    for (const w of watchers) await w.request({ type: 'spectators', url: server.url, matchId: matches[0]!.id, count: count / watchers.length }, 'spectators');
     await new Promise((r) => setTimeout(r, 2_000));
-    await watchers.request({ type: 'reset' }, 'reset');
+    await Promise.all(watchers.map((w) => w.request({ type: 'reset' }, 'reset')));
     const seconds = ctx.pick(10, 5);
     const measured = server.request<Measure>({ type: 'measure', ms: seconds * 1000 }, 'measure');
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    const stats = await watchers.request<{ frames: number; intervals: number; jitterP50: number; jitterP99: number; jitterMax: number }>({ type: 'stats', expectedMs: 1000 / 30 }, 'stats');
+    const parts = await Promise.all(watchers.map((w) => w.request<JitterStats>({ type: 'stats', expectedMs: 1000 / 30 }, 'stats')));
     const m = await measured;
-    const delivered = stats.frames / (count * 30 * seconds);
-    const notes = `${count} sockets, ${stats.frames} frames (${(delivered * 100).toFixed(0)}% of 30/s each), jitter p50 ${stats.jitterP50.toFixed(2)} / max ${stats.jitterMax.toFixed(1)} ms; server tick lateness p99 ${m.lateP99.toFixed(2)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}%`;
+    const frames = parts.reduce((sum, part) => sum + part.frames, 0);
+    const histogram = parts[0]!.histogram.map((_, i) => parts.reduce((sum, part) => sum + part.histogram[i]!, 0));
+    const delivered = frames / (count * 30 * seconds);
+    await Promise.all([players, ...watchers, server].map((c) => c.stop()));
+    // The floor: one tick's plain TCP writes to the spectators of one turn (spectators.ts: two groups at 30 Hz).
+    const floor = await rawWriteFloor(ctx, count / 2);
+    const notes = `${count} sockets in ${watchers.length} load processes, ${frames} frames (${(delivered * 100).toFixed(0)}% of 30/s each), jitter p50 ${histogramPercentile(histogram, 50).toFixed(2)} / max ${histogramPercentile(histogram, 100).toFixed(1)} ms; server tick lateness p99 ${m.lateP99.toFixed(2)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%)`;
     ctx.log(notes);
     return [{
       name: `p99 frame interval jitter, 1 match to ${count} spectators at 30 Hz`,
-      value: Math.round(stats.jitterP99 * 100) / 100,
+      value: Math.round(histogramPercentile(histogram, 99) * 100) / 100,
       unit: 'ms',
       target: { op: '<=', value: 5, of: 'value' },
       notes,
+    }, {
+      name: `spectator tick duration p99 (${count / 2} sockets a tick)`,
+      value: Math.round(m.durP99 * 100) / 100,
+      unit: 'ms',
+      reference: { name: 'plain TCP writes, same sockets', value: Math.round(floor.durP99 * 100) / 100 },
+      notes: `the floor's p50 ${floor.durP50.toFixed(2)} ms: how much one burst of writes varies on this machine bounds the jitter`,
     }];
   } finally {
-    await Promise.all([players, watchers].map((c) => c.request({ type: 'close' }, 'close', 10_000).catch(() => undefined)));
-    await Promise.all([players.stop(), watchers.stop(), server.stop()]);
+    await Promise.all([players, ...watchers].map((c) => c.request({ type: 'close' }, 'close', 10_000).catch(() => undefined)));
+    await Promise.all([players, ...watchers, server].map((c) => c.stop()));
   }
 }
 

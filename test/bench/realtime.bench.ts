@@ -9,49 +9,21 @@
  * - Connections: time to accept 5,000 authenticated sockets (hello received)
  *   and the server's memory per idle socket (RSS and heap after GC).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { isReadyMessage, type CpuMessage } from './children/protocol.ts';
 import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
+import { startChild, type ChildServer } from './server-child.ts';
 import { percentile } from './stats.ts';
 
-interface RealtimeChild {
-  url: string;
-  send(message: object): void;
-  request<T>(message: object, replyType: string): Promise<T>;
-  stop(): Promise<void>;
-}
-
-async function startRealtimeChild(env: Record<string, string>): Promise<RealtimeChild> {
-  const script = path.join(import.meta.dirname, 'children', 'realtime-server.ts');
-  const child: ChildProcess = fork(script, [], { env: { ...process.env, NODE_OPTIONS: '--expose-gc', ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('realtime child not ready within 120 s')), 120_000);
-    child.on('message', (m) => isReadyMessage(m) && (clearTimeout(timer), resolve(m.url)));
-    child.once('exit', (code) => reject(new Error(`realtime child exited (${code})`)));
+function startRealtimeChild(ctx: BenchContext, env: Record<string, string>): Promise<ChildServer> {
+  return startChild({
+    script: path.join(import.meta.dirname, 'children', 'realtime-server.ts'),
+    env,
+    execArgv: ['--expose-gc'],
+    stdout: 'ignore',
+    readyTimeoutMs: 120_000,
+    ...(ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {}),
   });
-  return {
-    url,
-    send: (message) => child.send(message),
-    request: <T>(message: object, replyType: string) =>
-      new Promise<T>((resolve) => {
-        const onMessage = (m: { type?: string }) => {
-          if (m?.type !== replyType) return;
-          child.off('message', onMessage);
-          resolve(m as T);
-        };
-        child.on('message', onMessage);
-        child.send(message);
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => (clearTimeout(timer), resolve()));
-        child.send({ type: 'stop' });
-      }),
-  };
 }
 
 /** Opens `count` sockets, at most `inFlight` handshakes at a time; resolves when every hello arrived. */
@@ -83,13 +55,8 @@ interface Round {
   cpuPerMessageUs: number;
 }
 
-const cpuOf = async (child: RealtimeChild) => {
-  const { userUs, systemUs } = await child.request<CpuMessage>({ type: 'cpu' }, 'cpu');
-  return userUs + systemUs;
-};
-
-async function fanoutRound(child: RealtimeChild, receipts: { seq: number; times: number[]; sentAt: number }, mode: string, count: number): Promise<Round> {
-  const cpuBefore = await cpuOf(child);
+async function fanoutRound(child: ChildServer, receipts: { seq: number; times: number[]; sentAt: number }, mode: string, count: number): Promise<Round> {
+  const cpuBefore = await child.cpuUsage();
   receipts.seq++;
   receipts.times = [];
   const done = new Promise<void>((resolve, reject) => {
@@ -98,7 +65,7 @@ async function fanoutRound(child: RealtimeChild, receipts: { seq: number; times:
   });
   child.send({ type: 'fanout', mode, seq: receipts.seq, padding: 120 });
   await done;
-  const cpuPerMessageUs = ((await cpuOf(child)) - cpuBefore) / count;
+  const cpuPerMessageUs = ((await child.cpuUsage()) - cpuBefore) / count;
   const latenciesMs = receipts.times.map((t) => t - receipts.sentAt);
   return { latenciesMs, rate: count / (Math.max(...latenciesMs) / 1000), cpuPerMessageUs };
 }
@@ -106,7 +73,7 @@ async function fanoutRound(child: RealtimeChild, receipts: { seq: number; times:
 async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
   const count = 1_000;
   const rounds = ctx.pick(30, 6);
-  const child = await startRealtimeChild({ WS_MAX_SOCKETS_PER_USER: '5' });
+  const child = await startRealtimeChild(ctx, { WS_MAX_SOCKETS_PER_USER: '5' });
   const receipts = { seq: 0, times: [] as number[], sentAt: 0 };
   const sockets = await openClients(child.url, count, 100, (data) => {
     const { serverTime } = JSON.parse(data.toString()) as { serverTime: string };
@@ -154,7 +121,7 @@ interface MemoryReply {
 
 async function connections(ctx: BenchContext): Promise<BenchResult[]> {
   const count = ctx.pick(5_000, 1_000);
-  const child = await startRealtimeChild({ WS_PING_INTERVAL_MS: '600000' });
+  const child = await startRealtimeChild(ctx, { WS_PING_INTERVAL_MS: '600000' });
   try {
     const before = await child.request<MemoryReply>({ type: 'memory' }, 'memory');
     const started = performance.now();

@@ -21,6 +21,8 @@ export interface ChildOptions {
   env?: Record<string, string>;
   /** Write a V8 CPU profile of the child into this folder (node --cpu-prof). */
   cpuProfDir?: string;
+  /** Extra Node flags for the child (e.g. --expose-gc). */
+  execArgv?: string[];
   /**
    * 'drain' (default): stdout is a pipe read by a separate `wc -c` process (like
    * a container's log driver; the load generator's event loop never reads it);
@@ -37,6 +39,10 @@ export interface ChildServer {
   stdoutBytes(): Promise<number>;
   /** CPU time (user + system, all threads) the child has used so far, in µs. */
   cpuUsage(): Promise<number>;
+  /** Sends an IPC message to the child's own protocol. */
+  send(message: object): void;
+  /** Sends an IPC message and resolves with the first reply of type `replyType`. */
+  request<T>(message: object, replyType: string, timeoutMs?: number): Promise<T>;
   /** Asks the child to shut down; kills it if it has not exited within 15 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -65,21 +71,28 @@ function waitReady(child: ChildProcess, timeoutMs: number, stderr: () => string)
   });
 }
 
-function askCpu(child: ChildProcess): Promise<number> {
+function request<T>(child: ChildProcess, message: object, replyType: string, timeoutMs: number): Promise<T> {
+  if (!child.connected) return Promise.reject(new Error(`child has exited; cannot send ${JSON.stringify(message)}`));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error('child did not answer {type: cpu} within 5 s')), 5_000);
-    const onMessage = (message: unknown): void => {
-      if (isCpuMessage(message)) done(undefined, message.userUs + message.systemUs);
-    };
-    function done(err: Error | undefined, value = 0): void {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`child did not answer ${JSON.stringify(message)} with ${replyType} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (reply: { type?: string } | null): void => {
+      if (reply?.type !== replyType) return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      if (err) reject(err);
-      else resolve(value);
-    }
+      resolve(reply as T);
+    };
     child.on('message', onMessage);
-    child.send({ type: 'cpu' });
+    child.send(message);
   });
+}
+
+async function askCpu(child: ChildProcess): Promise<number> {
+  const reply = await request<unknown>(child, { type: 'cpu' }, 'cpu', 5_000);
+  if (!isCpuMessage(reply)) throw new Error('malformed {type: cpu} reply');
+  return reply.userUs + reply.systemUs;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -110,7 +123,7 @@ function countBytes(stream: Readable): Promise<number> {
 
 /** Forks a server script and waits until it announces its URL. */
 export async function startChild(options: ChildOptions): Promise<ChildServer> {
-  const execArgv = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const execArgv = [...(options.execArgv ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const child = fork(options.script, [], {
     execArgv,
     env: { ...process.env, ...options.env },
@@ -126,6 +139,8 @@ export async function startChild(options: ChildOptions): Promise<ChildServer> {
     pid: child.pid!,
     stdoutBytes: () => bytes,
     cpuUsage: () => askCpu(child),
+    send: (message) => child.send(message),
+    request: <T>(message: object, replyType: string, timeoutMs = 300_000) => request<T>(child, message, replyType, timeoutMs),
     stop: () => (stopping ??= stopChild(child)),
   };
 }

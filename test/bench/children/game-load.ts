@@ -1,44 +1,32 @@
 /**
  * Bench load generator in its own process: scripted players (join, ready, a
  * key change every `inputEveryMs` like a human on a keyboard) and spectators
- * that timestamp every game.state frame. It never parses JSON on the hot path.
+ * that timestamp every game.state frame, all on a minimal WebSocket client
+ * (lightClient) that never parses JSON.
  * IPC: {type:'players', url, matches:[{id,a,b}], inputEveryMs} → {type:'players', open}
  *      {type:'spectators', url, matchId, count} → {type:'spectators', open}
- *      {type:'reset'}; {type:'stats', expectedMs} → {type:'stats', ...}; {type:'close'}.
+ *      {type:'readers', url: 'tcp://host:port', count} → {type:'readers', open} (plain TCP, for raw-writer.ts)
+ *      {type:'reset'}; {type:'stats', expectedMs} → {type:'stats', frames, histogram}; {type:'close'}.
  */
-import { randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
+import { randomBytes, randomUUID } from 'node:crypto';
+import net, { type Socket } from 'node:net';
+import { announceReady, JITTER_BUCKET_MS, onStop } from './protocol.ts';
 
-const sockets: WebSocket[] = [];
-const arrivals = new Map<WebSocket, number[]>();
+const sockets: Socket[] = [];
+const arrivals = new Map<unknown, number[]>();
 const statePrefix = Buffer.from('{"type":"game.state"');
 let inputTimer: NodeJS.Timeout | undefined;
-
-function open(url: string, token: string, onOpen: (ws: WebSocket) => void): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/ws`, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
-    ws.once('open', () => {
-      onOpen(ws);
-      resolve(ws);
-    });
-    ws.once('error', reject);
-    sockets.push(ws);
-  });
-}
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
 async function players(url: string, matches: { id: string; a: string; b: string }[], inputEveryMs: number): Promise<number> {
-  const seats: { ws: WebSocket; matchId: string; seq: number }[] = [];
+  const seats: { socket: Socket; matchId: string; seq: number }[] = [];
   const seatsOf = matches.flatMap((m) => [{ token: m.a, matchId: m.id }, { token: m.b, matchId: m.id }]);
   await inBatches(seatsOf, 50, async ({ token, matchId }) => {
-    const ws = await open(url, token, (s) => {
-      s.send(JSON.stringify({ type: 'game.join', matchId }));
-      s.send(JSON.stringify({ type: 'game.ready', matchId }));
-    });
-    seats.push({ ws, matchId, seq: 0 });
+    const socket = await lightClient(url, token, [{ type: 'game.join', matchId }, { type: 'game.ready', matchId }], null);
+    seats.push({ socket, matchId, seq: 0 });
   });
   // Key changes spread over the interval, not all in one burst.
   let next = 0;
@@ -48,40 +36,115 @@ async function players(url: string, matches: { id: string; a: string; b: string 
       const seat = seats[next++ % seats.length]!;
       seat.seq += 1;
       const dir = ((seat.seq % 3) - 1) as -1 | 0 | 1;
-      if (seat.ws.readyState === WebSocket.OPEN) seat.ws.send(`{"type":"game.input","matchId":"${seat.matchId}","seq":${seat.seq},"dir":${dir}}`);
+      if (!seat.socket.destroyed) seat.socket.write(clientFrame(0x1, Buffer.from(`{"type":"game.input","matchId":"${seat.matchId}","seq":${seat.seq},"dir":${dir}}`)));
     }
   }, 10);
   return seats.length;
 }
 
+/** A client frame (masked, as RFC 6455 requires of clients) of one text or control message. */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const mask = randomBytes(4);
+  const header = payload.length < 126 ? Buffer.from([0x80 | opcode, 0x80 | payload.length]) : Buffer.from([0x80 | opcode, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  const body = Buffer.from(payload);
+  for (let i = 0; i < body.length; i++) body[i]! ^= mask[i & 3]!;
+  return Buffer.concat([header, mask, body]);
+}
+
+/**
+ * A minimal WebSocket client: the upgrade by hand, `first` sent once it is
+ * open, then the server's frames walked in place (no message objects, no
+ * copies), each game.state timestamped into `times` and pings answered. A
+ * `ws` client spends about as much CPU per frame as the server's write; 2,000
+ * of them on this 2-core machine would measure the load generator, not the server.
+ */
+function lightClient(url: string, token: string, first: object[], times: number[] | null): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    sockets.push(socket);
+    let pending: Buffer | null = null;
+    let upgraded = false;
+    socket.on('error', reject); // after the open, a no-op that keeps errors from crashing the process
+    socket.write(`GET /api/v1/ws HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+    socket.on('data', (chunk: Buffer) => {
+      let buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+      pending = null;
+      if (!upgraded) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return void (pending = buf);
+        if (!buf.subarray(0, 12).toString().includes(' 101')) return reject(new Error(`upgrade refused: ${buf.subarray(0, 40).toString()}`));
+        upgraded = true;
+        buf = buf.subarray(end + 4);
+        for (const message of first) socket.write(clientFrame(0x1, Buffer.from(JSON.stringify(message))));
+        resolve(socket);
+      }
+      let at = 0;
+      while (buf.length - at >= 2) {
+        const opcode = buf[at]! & 0x0f;
+        const short = buf[at + 1]! & 0x7f;
+        const headerBytes = short < 126 ? 2 : short === 126 ? 4 : 10;
+        if (buf.length - at < headerBytes) break;
+        const length = short < 126 ? short : short === 126 ? buf.readUInt16BE(at + 2) : Number(buf.readBigUInt64BE(at + 2));
+        if (buf.length - at < headerBytes + length) break;
+        const payload = at + headerBytes;
+        if (times && opcode === 0x1 && length > statePrefix.length && buf.compare(statePrefix, 0, statePrefix.length, payload, payload + statePrefix.length) === 0) times.push(performance.now());
+        else if (opcode === 0x9) socket.write(clientFrame(0xa, buf.subarray(payload, payload + length)));
+        at = payload + length;
+      }
+      if (at < buf.length) pending = buf.subarray(at);
+    });
+  });
+}
+
 async function spectators(url: string, matchId: string, count: number): Promise<number> {
-  await inBatches(Array.from({ length: count }, () => randomUUID()), 100, (token) =>
-    open(url, token, (ws) => {
-      const times: number[] = [];
-      arrivals.set(ws, times);
-      ws.on('message', (data: Buffer) => {
-        if (data.length > statePrefix.length && data.subarray(0, statePrefix.length).equals(statePrefix)) times.push(performance.now());
-      });
-      ws.send(JSON.stringify({ type: 'spectate.start', matchId }));
+  await inBatches(Array.from({ length: count }, () => randomUUID()), 100, async (token) => {
+    const times: number[] = [];
+    arrivals.set(await lightClient(url, token, [{ type: 'spectate.start', matchId }], times), times);
+  });
+  return count;
+}
+
+/** Plain TCP readers for raw-writer.ts: they read and discard, like a client that never parses. */
+async function readers(url: string, count: number): Promise<number> {
+  const { hostname, port } = new URL(url);
+  await inBatches(Array.from({ length: count }, (_, i) => i), 100, () =>
+    new Promise<void>((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, resolve);
+      socket.on('error', reject); // after the open, a no-op that keeps errors from crashing the process
+      socket.on('data', () => undefined);
+      sockets.push(socket);
     }),
   );
   return count;
 }
 
+function close(): void {
+  clearInterval(inputTimer);
+  for (const socket of sockets.splice(0)) socket.destroy();
+  arrivals.clear();
+}
+
+const JITTER_BUCKETS = 4_000;
+
+/** Frames seen and a histogram of |interval − expected| (so several load processes can be merged). */
 function stats(expectedMs: number) {
-  const jitter: number[] = [];
+  const histogram = new Array<number>(JITTER_BUCKETS).fill(0);
   let frames = 0;
   for (const times of arrivals.values()) {
     frames += times.length;
-    for (let i = 1; i < times.length; i++) jitter.push(Math.abs(times[i]! - times[i - 1]! - expectedMs));
+    for (let i = 1; i < times.length; i++) {
+      const jitter = Math.abs(times[i]! - times[i - 1]! - expectedMs);
+      histogram[Math.min(JITTER_BUCKETS - 1, Math.floor(jitter / JITTER_BUCKET_MS))]! += 1;
+    }
   }
-  jitter.sort((a, b) => a - b);
-  const at = (p: number) => (jitter.length === 0 ? 0 : jitter[Math.min(jitter.length - 1, Math.ceil(p * jitter.length) - 1)]!);
-  return { type: 'stats', frames, intervals: jitter.length, jitterP50: at(0.5), jitterP99: at(0.99), jitterMax: at(1) };
+  return { type: 'stats', frames, histogram };
 }
 
 process.on('message', (m: { type: string; url: string; matches: { id: string; a: string; b: string }[]; inputEveryMs: number; matchId: string; count: number; expectedMs: number }) => {
   if (m.type === 'players') void players(m.url, m.matches, m.inputEveryMs).then((n) => process.send?.({ type: 'players', open: n }));
+  if (m.type === 'readers') void readers(m.url, m.count).then((n) => process.send?.({ type: 'readers', open: n }));
   if (m.type === 'spectators') void spectators(m.url, m.matchId, m.count).then((n) => process.send?.({ type: 'spectators', open: n }));
   if (m.type === 'reset') {
     for (const times of arrivals.values()) times.length = 0;
@@ -89,11 +152,9 @@ process.on('message', (m: { type: string; url: string; matches: { id: string; a:
   }
   if (m.type === 'stats') process.send?.(stats(m.expectedMs));
   if (m.type === 'close') {
-    clearInterval(inputTimer);
-    for (const ws of sockets.splice(0)) ws.terminate();
-    arrivals.clear();
+    close();
     process.send?.({ type: 'close' });
   }
 });
-process.once('disconnect', () => process.exit(0));
-process.send?.({ type: 'ready', url: '' });
+onStop(async () => close());
+announceReady('');

@@ -91,7 +91,7 @@ async function measure(ms: number) {
   return {
     type: 'measure', ticks: lateness.length, active: games.deps.runner.size, activeMax: samples.activeMax,
     lateP50: pct(lateness, 50), lateP99: pct(lateness, 99), lateMax: pct(lateness, 100),
-    durP50: pct(duration, 50), durP99: pct(duration, 99), cpuShare: (cpu.user + cpu.system) / 1000 / ms,
+    durP50: pct(duration, 50), durP99: pct(duration, 99), cpuShare: (cpu.user + cpu.system) / 1000 / ms, systemShare: cpu.system / 1000 / ms,
   };
 }
 

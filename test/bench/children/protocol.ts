@@ -1,5 +1,8 @@
 /** The IPC messages between the bench runner and a server child. */
 
+/** Resolution of the frame-jitter histograms game-load.ts returns (the last of its 4,000 buckets holds 200 ms and up). */
+export const JITTER_BUCKET_MS = 0.05;
+
 export interface ReadyMessage {
   type: 'ready';
   url: string;
