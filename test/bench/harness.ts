@@ -54,6 +54,8 @@ export interface Benchmark {
   name: string;
   /** The issue that set the target, e.g. "#2". */
   issue?: string;
+  /** How long it may run before it is reported as an error (default 15 minutes). */
+  timeoutMs?: number;
   run(ctx: BenchContext): Promise<BenchResult[]>;
 }
 

@@ -89,7 +89,7 @@ async function runOne(benchmark: Benchmark, ctx: BenchContext): Promise<ResultRo
   const seconds = (): number => Math.round((performance.now() - started) / 100) / 10;
   ctx.log('running');
   try {
-    const results = await withTimeout(benchmark.run(ctx), benchmarkTimeoutMs);
+    const results = await withTimeout(benchmark.run(ctx), benchmark.timeoutMs ?? benchmarkTimeoutMs);
     if (!Array.isArray(results) || results.length === 0) throw new Error('returned no results');
     const durationSec = seconds();
     return results.map((r) => rowOf(benchmark, r, durationSec));

@@ -25,19 +25,34 @@ import { percentile } from './stats.ts';
 const viewer: Actor = { kind: 'user', id: '00000000-0000-4000-8000-000000000001', role: 'player' } as Actor;
 const admin: Actor = { kind: 'user', id: '00000000-0000-4000-8000-000000000002', role: 'admin' } as Actor;
 
-async function timeIt(rounds: number, fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < Math.min(20, rounds); i++) await fn(i);
-  const samples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const t = process.hrtime.bigint();
-    await fn(i);
-    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+interface Timing {
+  p50: number;
+  p95: number;
+  /** p95 of the first pass, right after the load has filled the caches with other pages. */
+  coldP95: number;
 }
 
-function result(engine: string, name: string, t: { p50: number; p95: number }, target: number, notes: string, reference?: { name: string; value: number }): BenchResult {
-  return { name: `${engine}: ${name} p95`, value: Math.round(t.p95 * 1000) / 1000, unit: 'ms', target: { op: '<=', value: target, of: 'value' }, notes: `p50 ${t.p50.toFixed(3)} ms; ${notes}`, ...(reference ? { reference, ratio: t.p95 / reference.value } : {}) };
+/**
+ * Every call is timed twice: a first (cold) pass, then the same calls again
+ * (warm, the figure: a running server keeps its indexes' hot pages cached).
+ */
+async function timeIt(rounds: number, fn: (i: number) => Promise<unknown>): Promise<Timing> {
+  const pass = async () => {
+    const samples: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const t = process.hrtime.bigint();
+      await fn(i);
+      samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return samples;
+  };
+  const cold = await pass();
+  const warm = await pass();
+  return { p50: percentile(warm, 50), p95: percentile(warm, 95), coldP95: percentile(cold, 95) };
+}
+
+function result(engine: string, name: string, t: Timing, target: number, notes: string, reference?: { name: string; value: number }): BenchResult {
+  return { name: `${engine}: ${name} p95`, value: Math.round(t.p95 * 1000) / 1000, unit: 'ms', target: { op: '<=', value: target, of: 'value' }, notes: `p50 ${t.p50.toFixed(3)} ms, first pass p95 ${t.coldP95.toFixed(3)} ms; ${notes}`, ...(reference ? { reference, ratio: t.p95 / reference.value } : {}) };
 }
 
 async function measure(db: Db, engine: string, sizes: LoadSizes, ctx: BenchContext): Promise<BenchResult[]> {
@@ -57,7 +72,7 @@ async function measure(db: Db, engine: string, sizes: LoadSizes, ctx: BenchConte
   const heavy = await timeIt(rounds, () => userStats(deps, viewer, { username: 'b1', days: 30 }));
   const heavyYear = await timeIt(rounds, () => userStats(deps, viewer, { username: 'b1', days: 365 }));
   const platform = await timeIt(ctx.pick(60, 20), () => platformStats(deps, admin, { days: 30 }));
-  return [
+  const rows: BenchResult[] = [
     { name: `${engine}: round trip floor (select 1) p95`, value: Math.round(floor.p95 * 1000) / 1000, unit: 'ms', notes: `p50 ${floor.p50.toFixed(3)} ms; what the machine's load adds to every figure` },
     result(engine, 'rating board top 50', top, 5, size),
     result(engine, 'rank of one player', rank, 1, `${size}; reference: count(*) of higher ratings`, { name: 'count(*) rank p95', value: Math.round(counted.p95 * 1000) / 1000 }),
@@ -66,11 +81,12 @@ async function measure(db: Db, engine: string, sizes: LoadSizes, ctx: BenchConte
     { ...result(engine, `stats of a player with ${sizes.heavy.toLocaleString('en')} matches (365 days)`, heavyYear, 5, size), target: undefined },
     result(engine, 'platform stats (30 days)', platform, 100, size),
   ];
+  // The issue's targets are PostgreSQL's; the embedded database is reported beside it.
+  return engine === 'PostgreSQL' ? rows : rows.map((r) => ({ ...r, target: undefined }));
 }
 
 async function onPostgres(ctx: BenchContext, url: string): Promise<BenchResult[]> {
-  // 5,000,000 matches would take ~15 minutes to load on this 2-core machine (500,000 took 92 s): 2,000,000 fit the budget.
-  const sizes = ctx.pick({ users: 1_000_000, matches: 2_000_000, heavy: 10_000 }, { users: 100_000, matches: 500_000, heavy: 10_000 });
+  const sizes = ctx.pick({ users: 1_000_000, matches: 5_000_000, heavy: 10_000 }, { users: 100_000, matches: 500_000, heavy: 10_000 });
   const db = createDb({ databaseUrl: url, dataDir: '.bench-unused', poolMax: 4 });
   try {
     await db.raw('drop schema if exists public cascade');
@@ -103,6 +119,8 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'stats',
     issue: '#6',
+    // Loading 5,000,000 matches on PostgreSQL, then 500,000 on PGlite.
+    timeoutMs: 45 * 60_000,
     async run(ctx) {
       const out: BenchResult[] = [];
       if (ctx.databaseUrl) out.push(...(await onPostgres(ctx, ctx.databaseUrl)));
