@@ -1,13 +1,15 @@
 /**
  * Realtime gateway benchmarks (issue #4). The API runs in a child process
- * (children/realtime-server.ts); this process is the load generator with
- * real `ws` clients.
- * - Fan-out: one message to 1,000 sockets in `world`; delivery latency from
- *   the server's send to each client's receipt (p50/p99) and messages/s, for
+ * (children/realtime-server.ts).
+ * - Fan-out: one message to 1,000 sockets in `world`, received by minimal
+ *   WebSocket clients in two load processes (children/fanout-load.ts);
+ *   delivery latency from the server's send to each client's receipt
+ *   (p50/p99) and messages/s, for
  *   the gateway's broadcast (one prepared frame via the bus) against `ws.send`
  *   per socket (JSON encoded once) as the reference, alternately.
- * - Connections: time to accept 5,000 authenticated sockets (hello received)
- *   and the server's memory per idle socket (RSS and heap after GC).
+ * - Connections: time to accept 5,000 authenticated sockets (`ws` clients in
+ *   this process; hello received) and the server's memory per idle socket
+ *   (RSS and heap after GC).
  */
 import path from 'node:path';
 import { WebSocket } from 'ws';
@@ -27,7 +29,7 @@ function startRealtimeChild(ctx: BenchContext, env: Record<string, string>): Pro
 }
 
 /** Opens `count` sockets, at most `inFlight` handshakes at a time; resolves when every hello arrived. */
-async function openClients(url: string, count: number, inFlight: number, onMessage?: (data: Buffer) => void): Promise<WebSocket[]> {
+async function openClients(url: string, count: number, inFlight: number): Promise<WebSocket[]> {
   const sockets: WebSocket[] = [];
   let next = 0;
   const openOne = (i: number) =>
@@ -35,10 +37,7 @@ async function openClients(url: string, count: number, inFlight: number, onMessa
       const ws = new WebSocket(`${url.replace('http', 'ws')}/api/v1/ws`, { headers: { authorization: `Bearer test:bench-${i}:s-${i}` }, perMessageDeflate: false });
       sockets.push(ws);
       ws.once('error', reject);
-      ws.once('message', () => {
-        if (onMessage) ws.on('message', onMessage);
-        resolve();
-      });
+      ws.once('message', () => resolve());
     });
   const worker = async () => {
     while (next < count) await openOne(next++);
@@ -55,18 +54,15 @@ interface Round {
   cpuPerMessageUs: number;
 }
 
-async function fanoutRound(child: ChildServer, receipts: { seq: number; times: number[]; sentAt: number }, mode: string, count: number): Promise<Round> {
+/** Load processes for the receivers: one process reading 1,000 frames at once would time its own backlog. */
+const RECEIVER_PROCESSES = 2;
+
+async function fanoutRound(child: ChildServer, receivers: ChildServer[], seq: number, mode: string, count: number): Promise<Round> {
   const cpuBefore = await child.cpuUsage();
-  receipts.seq++;
-  receipts.times = [];
-  const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${receipts.times.length}/${count} delivered in 10 s`)), 10_000);
-    const poll = setInterval(() => receipts.times.length >= count && (clearTimeout(timer), clearInterval(poll), resolve()), 1);
-  });
-  child.send({ type: 'fanout', mode, seq: receipts.seq, padding: 120 });
-  await done;
+  const collected = receivers.map((r) => r.request<{ latencies: number[] }>({ type: 'collect', seq, count: count / receivers.length }, 'collect', 10_000));
+  child.send({ type: 'fanout', mode, seq, padding: 120 });
+  const latenciesMs = (await Promise.all(collected)).flatMap((c) => c.latencies);
   const cpuPerMessageUs = ((await child.cpuUsage()) - cpuBefore) / count;
-  const latenciesMs = receipts.times.map((t) => t - receipts.sentAt);
   return { latenciesMs, rate: count / (Math.max(...latenciesMs) / 1000), cpuPerMessageUs };
 }
 
@@ -74,20 +70,18 @@ async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
   const count = 1_000;
   const rounds = ctx.pick(30, 6);
   const child = await startRealtimeChild(ctx, { WS_MAX_SOCKETS_PER_USER: '5' });
-  const receipts = { seq: 0, times: [] as number[], sentAt: 0 };
-  const sockets = await openClients(child.url, count, 100, (data) => {
-    const { serverTime } = JSON.parse(data.toString()) as { serverTime: string };
-    const [sentAt, seq] = serverTime.split('|');
-    if (Number(seq) !== receipts.seq) return;
-    receipts.sentAt = Number(sentAt);
-    receipts.times.push(performance.timeOrigin + performance.now());
-  });
+  const receivers = await Promise.all(Array.from({ length: RECEIVER_PROCESSES }, () => startChild({ script: path.join(import.meta.dirname, 'children', 'fanout-load.ts'), stdout: 'ignore' })));
+  let seq = 0;
   try {
+    await Promise.all(receivers.map((r, p) => {
+      const tokens = Array.from({ length: count / receivers.length }, (_, i) => `test:bench-${p}-${i}:s-${p}-${i}`);
+      return r.request({ type: 'receivers', url: child.url, tokens }, 'receivers', 120_000);
+    }));
     const samples: Record<string, Round[]> = { gateway: [], naive: [] };
-    for (let i = 0; i < 3; i++) for (const mode of ['gateway', 'naive']) await fanoutRound(child, receipts, mode, count); // warm-up
+    for (let i = 0; i < 3; i++) for (const mode of ['gateway', 'naive']) await fanoutRound(child, receivers, ++seq, mode, count); // warm-up
     for (let i = 0; i < rounds; i++) {
       for (const mode of i % 2 === 0 ? ['gateway', 'naive'] : ['naive', 'gateway']) {
-        samples[mode]!.push(await fanoutRound(child, receipts, mode, count));
+        samples[mode]!.push(await fanoutRound(child, receivers, ++seq, mode, count));
         await new Promise((r) => setTimeout(r, 50));
       }
     }
@@ -95,7 +89,7 @@ async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
     const rate = (mode: string) => percentile(samples[mode]!.map((r) => r.rate), 50);
     const cpu = (mode: string) => percentile(samples[mode]!.map((r) => r.cpuPerMessageUs), 50);
     ctx.log(`gateway p50 ${percentile(all('gateway'), 50).toFixed(2)} ms p99 ${percentile(all('gateway'), 99).toFixed(2)} ms; naive p99 ${percentile(all('naive'), 99).toFixed(2)} ms`);
-    const notes = `${count} clients, ${rounds} rounds, ≈200-byte frame; load generator in this process, server in a child`;
+    const notes = `${count} clients (minimal WebSocket clients in ${RECEIVER_PROCESSES} load processes), ${rounds} rounds, ≈200-byte frame; server in a child`;
     return [
       { name: 'fan-out p50 latency', value: percentile(all('gateway'), 50), unit: 'ms', reference: { name: 'ws.send per socket', value: percentile(all('naive'), 50) }, notes },
       { name: 'fan-out p99 latency', value: percentile(all('gateway'), 99), unit: 'ms', reference: { name: 'ws.send per socket', value: percentile(all('naive'), 99) }, target: { op: '<=', value: 50, of: 'value' } },
@@ -109,8 +103,7 @@ async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
       },
     ];
   } finally {
-    sockets.forEach((ws) => ws.terminate());
-    await child.stop();
+    await Promise.all([...receivers, child].map((c) => c.stop()));
   }
 }
 

@@ -1,15 +1,16 @@
 /**
  * Bench load generator in its own process: scripted players (join, ready, a
  * key change every `inputEveryMs` like a human on a keyboard) and spectators
- * that timestamp every game.state frame, all on a minimal WebSocket client
- * (lightClient) that never parses JSON.
+ * that timestamp every game.state frame, all on minimal WebSocket clients
+ * (light-client.ts) that never parse JSON.
  * IPC: {type:'players', url, matches:[{id,a,b}], inputEveryMs} → {type:'players', open}
  *      {type:'spectators', url, matchId, count} → {type:'spectators', open}
  *      {type:'readers', url: 'tcp://host:port', count} → {type:'readers', open} (plain TCP, for raw-writer.ts)
  *      {type:'reset'}; {type:'stats', expectedMs} → {type:'stats', frames, histogram}; {type:'close'}.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import net, { type Socket } from 'node:net';
+import { clientFrame, lightClient } from './light-client.ts';
 import { announceReady, JITTER_BUCKET_MS, onStop } from './protocol.ts';
 
 const sockets: Socket[] = [];
@@ -25,7 +26,8 @@ async function players(url: string, matches: { id: string; a: string; b: string 
   const seats: { socket: Socket; matchId: string; seq: number }[] = [];
   const seatsOf = matches.flatMap((m) => [{ token: m.a, matchId: m.id }, { token: m.b, matchId: m.id }]);
   await inBatches(seatsOf, 50, async ({ token, matchId }) => {
-    const socket = await lightClient(url, token, [{ type: 'game.join', matchId }, { type: 'game.ready', matchId }], null);
+    const socket = await lightClient(url, token, [{ type: 'game.join', matchId }, { type: 'game.ready', matchId }]);
+    sockets.push(socket);
     seats.push({ socket, matchId, seq: 0 });
   });
   // Key changes spread over the interval, not all in one burst.
@@ -42,66 +44,15 @@ async function players(url: string, matches: { id: string; a: string; b: string 
   return seats.length;
 }
 
-/** A client frame (masked, as RFC 6455 requires of clients) of one text or control message. */
-function clientFrame(opcode: number, payload: Buffer): Buffer {
-  const mask = randomBytes(4);
-  const header = payload.length < 126 ? Buffer.from([0x80 | opcode, 0x80 | payload.length]) : Buffer.from([0x80 | opcode, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-  const body = Buffer.from(payload);
-  for (let i = 0; i < body.length; i++) body[i]! ^= mask[i & 3]!;
-  return Buffer.concat([header, mask, body]);
-}
-
-/**
- * A minimal WebSocket client: the upgrade by hand, `first` sent once it is
- * open, then the server's frames walked in place (no message objects, no
- * copies), each game.state timestamped into `times` and pings answered. A
- * `ws` client spends about as much CPU per frame as the server's write; 2,000
- * of them on this 2-core machine would measure the load generator, not the server.
- */
-function lightClient(url: string, token: string, first: object[], times: number[] | null): Promise<Socket> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), hostname);
-    sockets.push(socket);
-    let pending: Buffer | null = null;
-    let upgraded = false;
-    socket.on('error', reject); // after the open, a no-op that keeps errors from crashing the process
-    socket.write(`GET /api/v1/ws HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer ${token}\r\n\r\n`);
-    socket.on('data', (chunk: Buffer) => {
-      let buf = pending ? Buffer.concat([pending, chunk]) : chunk;
-      pending = null;
-      if (!upgraded) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return void (pending = buf);
-        if (!buf.subarray(0, 12).toString().includes(' 101')) return reject(new Error(`upgrade refused: ${buf.subarray(0, 40).toString()}`));
-        upgraded = true;
-        buf = buf.subarray(end + 4);
-        for (const message of first) socket.write(clientFrame(0x1, Buffer.from(JSON.stringify(message))));
-        resolve(socket);
-      }
-      let at = 0;
-      while (buf.length - at >= 2) {
-        const opcode = buf[at]! & 0x0f;
-        const short = buf[at + 1]! & 0x7f;
-        const headerBytes = short < 126 ? 2 : short === 126 ? 4 : 10;
-        if (buf.length - at < headerBytes) break;
-        const length = short < 126 ? short : short === 126 ? buf.readUInt16BE(at + 2) : Number(buf.readBigUInt64BE(at + 2));
-        if (buf.length - at < headerBytes + length) break;
-        const payload = at + headerBytes;
-        if (times && opcode === 0x1 && length > statePrefix.length && buf.compare(statePrefix, 0, statePrefix.length, payload, payload + statePrefix.length) === 0) times.push(performance.now());
-        else if (opcode === 0x9) socket.write(clientFrame(0xa, buf.subarray(payload, payload + length)));
-        at = payload + length;
-      }
-      if (at < buf.length) pending = buf.subarray(at);
-    });
-  });
-}
-
 async function spectators(url: string, matchId: string, count: number): Promise<number> {
   await inBatches(Array.from({ length: count }, () => randomUUID()), 100, async (token) => {
     const times: number[] = [];
-    arrivals.set(await lightClient(url, token, [{ type: 'spectate.start', matchId }], times), times);
+    const onText = (payload: Buffer) => {
+      if (payload.length > statePrefix.length && payload.compare(statePrefix, 0, statePrefix.length, 0, statePrefix.length) === 0) times.push(performance.now());
+    };
+    const socket = await lightClient(url, token, [{ type: 'spectate.start', matchId }], onText);
+    sockets.push(socket);
+    arrivals.set(socket, times);
   });
   return count;
 }
