@@ -3,9 +3,10 @@
  * every replay stream, driven by ONE drift-correcting 60 Hz loop (ticker.ts).
  * Each loop tick applies the held keys, steps the engines, and sends state to
  * players (every tick by default) and spectators (30 Hz by default, in groups
- * that take turns: spectators.ts) through the transport. Nothing here waits on I/O: lifecycle changes and ends are
- * handed to hooks, and the end's database transaction runs after the match
- * has left the loop; `game.end` goes out when it has committed.
+ * that take turns: spectators.ts) through the transport. Nothing here waits
+ * on I/O: lifecycle changes and ends are handed to hooks, and the end's
+ * database transaction runs after the match has left the loop; `game.end`
+ * goes out when it has committed.
  */
 import type { GameView } from '../contract/game.ts';
 import { TICK_RATE } from '../contract/game.ts';

@@ -1,9 +1,10 @@
 /**
  * Follows the accounts layer's revocations so that sockets end with their
  * credentials: a revoked session (logout, refresh-token reuse) or personal
- * access token closes its sockets, and a user whose every credential ended (ban, deletion, logout
- * everywhere, password reset) loses all of theirs, on every instance (the
- * gateway sends both over the bus). Profile changes keep sockets open.
+ * access token closes its sockets, and a user whose every credential ended
+ * (ban, deletion, logout everywhere, password reset) loses all of theirs, on
+ * every instance (the gateway sends both over the bus). Profile changes keep
+ * sockets open.
  */
 import { AppError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
