@@ -22,17 +22,8 @@ export async function insertUsers(db: Knex, prefix: string, n: number): Promise<
   return users;
 }
 
-/** mulberry32: a small deterministic generator for reproducible random data. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded generator (mulberry32), for reproducible random test data. */
+export { random as seeded } from '../../cli/commands/simulate/plan.ts';
 
 export interface ImportInput {
   left: string;

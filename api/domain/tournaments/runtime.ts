@@ -3,26 +3,13 @@
  * listener that turns tournament game ends into results (registered with the
  * games layer's onMatchEnded), and the scheduler.
  */
-import type { Knex } from 'knex';
-import type { Clock } from '../../core/clock.ts';
-import type { TournamentConfig } from '../../core/config.ts';
-import type { Logger } from '../../core/logger.ts';
-import type { TournamentMetrics } from '../../core/tournament-metrics.ts';
-import { onMatchEnded, type GamesDeps } from '../games/deps.ts';
-import type { TournamentDeps, TournamentNotify } from './deps.ts';
+import { onMatchEnded } from '../games/deps.ts';
+import type { TournamentDeps } from './deps.ts';
 import { createScheduler, type TournamentScheduler } from './scheduler.ts';
 import { applyGameEnd } from './steps.ts';
 
-export interface TournamentsOptions {
-  db: Knex;
-  clock: Clock;
-  logger: Logger;
-  auditLogger: Logger;
-  config: TournamentConfig;
-  games: GamesDeps;
-  notify: TournamentNotify;
-  metrics: TournamentMetrics;
-}
+/** What the composition root passes: the dependencies, without the runtime's own lifecycle flag. */
+export type TournamentsOptions = Omit<TournamentDeps, 'lifecycle'>;
 
 export interface Tournaments {
   deps: TournamentDeps;
