@@ -17,7 +17,11 @@ import { version } from './core/version.ts';
 import { authenticateBearer } from './domain/accounts/authenticate.ts';
 import { ensureBootstrapAdmin } from './domain/accounts/bootstrap.ts';
 import { createChatDeps } from './domain/chat/deps.ts';
-import { closeAccountsDeps, createAccountsDeps, type AccountsDeps } from './domain/accounts/deps.ts';
+import {
+  closeAccountsDeps,
+  createAccountsDeps,
+  type AccountsDeps,
+} from './domain/accounts/deps.ts';
 import { notify } from './domain/notifications/service.ts';
 import { createSocialDeps, type SocialDeps } from './domain/social/deps.ts';
 import { createApp } from './http/app.ts';
@@ -99,20 +103,40 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const engine = engineOf(config);
   const jwtSecret = ensureSecret(config.dataDir, 'jwt-secret', config.jwtSecret);
   const clock = options.clock ?? systemClock;
-  const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax });
+  const db = createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+  });
   try {
     const metrics = createMetrics({ version, db });
-    const logging = await createLogging({ config, metrics, version, destination: options.logDestination });
+    const logging = await createLogging({
+      config,
+      metrics,
+      version,
+      destination: options.logDestination,
+    });
     const { logger, logs } = logging;
     if (engine === 'pglite' || options.migrate) {
       const [, applied] = (await db.migrate.latest()) as [number, string[]];
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     }
     const accounts = await createAccountsDeps({
-      db, logger: logs.app, auditLogger: logs.audit, clock, auth: config.auth, dataDir: config.dataDir, jwtSecret, redisUrl: config.redisUrl, metrics: metrics.auth,
+      db,
+      logger: logs.app,
+      auditLogger: logs.audit,
+      clock,
+      auth: config.auth,
+      dataDir: config.dataDir,
+      jwtSecret,
+      redisUrl: config.redisUrl,
+      metrics: metrics.auth,
     });
     // Test runs keep their output clean; the password is still in PONG_DATA_DIR/initial-admin-password.
-    await ensureBootstrapAdmin(accounts, options.stderr ?? (config.nodeEnv === 'test' ? { write: () => true } : process.stderr));
+    await ensureBootstrapAdmin(
+      accounts,
+      options.stderr ?? (config.nodeEnv === 'test' ? { write: () => true } : process.stderr),
+    );
     const realtime = await startRealtime({
       config,
       logger,
@@ -121,38 +145,95 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         options.authenticateToken ??
         (async (token) => {
           const { user, sessionId, tokenId } = await authenticateBearer(accounts, token);
-          return { userId: user.id, role: user.role, sessionId: sessionId ?? patSessionId(tokenId!) };
+          return {
+            userId: user.id,
+            role: user.role,
+            sessionId: sessionId ?? patSessionId(tokenId!),
+          };
         }),
       validateOutgoing: options.validateResponses,
     });
     const social = await createSocialDeps({
-      db, clock, logger: logs.app, auditLogger: logs.audit, push: realtime.gateway,
+      db,
+      clock,
+      logger: logs.app,
+      auditLogger: logs.audit,
+      push: realtime.gateway,
       redis: config.redisUrl ? { url: config.redisUrl, prefix: config.redisPrefix } : undefined,
     });
     followPresence(realtime.gateway, social.presence);
     const chat = createChatDeps({
-      db, clock, logger: logs.app, auditLogger: logs.audit, config: config.chat, counters: accounts.counters, delivery: realtime.gateway,
+      db,
+      clock,
+      logger: logs.app,
+      auditLogger: logs.audit,
+      config: config.chat,
+      counters: accounts.counters,
+      delivery: realtime.gateway,
       isOnline: social.presence.isOnline,
-      notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
+      notify: async (userId, type, payload) =>
+        void (await notify(social.notifications, userId, type, payload)),
     });
     registerChatRealtime(realtime.gateway, chat);
     const games = await startGames({
-      db, config, clock, logger: logs.game, auditLogger: logs.audit, gateway: realtime.gateway, wsMetrics: metrics.ws, gameMetrics: metrics.game,
-      notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
+      db,
+      config,
+      clock,
+      logger: logs.game,
+      auditLogger: logs.audit,
+      gateway: realtime.gateway,
+      wsMetrics: metrics.ws,
+      gameMetrics: metrics.game,
+      notify: async (userId, type, payload) =>
+        void (await notify(social.notifications, userId, type, payload)),
       setInGame: (userId, matchId) => social.presence.setInGame(userId, matchId),
     });
     const stats = createStatsDeps({
-      db, clock, logger: logs.app, auditLogger: logs.audit,
-      notify: async (userId, payload) => void (await notify(social.notifications, userId, 'system', payload)),
+      db,
+      clock,
+      logger: logs.app,
+      auditLogger: logs.audit,
+      notify: async (userId, payload) =>
+        void (await notify(social.notifications, userId, 'system', payload)),
       sendMail: config.auth.smtpUrl ? (mail) => accounts.mailer.send(mail) : undefined,
     });
     const tournaments = startTournaments({
-      db, clock, logger: logs.game, auditLogger: logs.audit, config: config.tournaments, games: games.deps, metrics: metrics.tournaments,
-      notify: async (userId, type, payload) => void (await notify(social.notifications, userId, type, payload)),
+      db,
+      clock,
+      logger: logs.game,
+      auditLogger: logs.audit,
+      config: config.tournaments,
+      games: games.deps,
+      metrics: metrics.tournaments,
+      notify: async (userId, type, payload) =>
+        void (await notify(social.notifications, userId, type, payload)),
     });
-    const matchmaking = startMatchmaking({ db, clock, logger: logs.game, config: config.matchmaking, gateway: realtime.gateway, games: games.deps, metrics: withQueueWaits(metrics.matchmaking, stats) });
+    const matchmaking = startMatchmaking({
+      db,
+      clock,
+      logger: logs.game,
+      config: config.matchmaking,
+      gateway: realtime.gateway,
+      games: games.deps,
+      metrics: withQueueWaits(metrics.matchmaking, stats),
+    });
     const app = createApp({
-      config, db, logger, logs, metrics, version, engine, clock, accounts, chat, social, notifications: social.notifications, games: games.deps, matchmaking: matchmaking.deps, stats, tournaments: tournaments.deps,
+      config,
+      db,
+      logger,
+      logs,
+      metrics,
+      version,
+      engine,
+      clock,
+      accounts,
+      chat,
+      social,
+      notifications: social.notifications,
+      games: games.deps,
+      matchmaking: matchmaking.deps,
+      stats,
+      tournaments: tournaments.deps,
       authenticate: createAuthenticate(accounts),
       validateResponses: options.validateResponses,
     });

@@ -23,7 +23,11 @@ export interface ApiResult<E extends Endpoint> {
 
 type CallArgs<E extends Endpoint> = Partial<RequestOf<E>>;
 
-function buildUrl(baseUrl: string, endpoint: Endpoint, request: Partial<RequestOf<Endpoint>>): string {
+function buildUrl(
+  baseUrl: string,
+  endpoint: Endpoint,
+  request: Partial<RequestOf<Endpoint>>,
+): string {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const path = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
@@ -45,7 +49,9 @@ async function decodeError(response: Response): Promise<AppError> {
     return new AppError(code, message, details, requestId ? { 'x-request-id': requestId } : {});
   } catch {
     const code = response.status >= 500 ? 'UNAVAILABLE' : 'INTERNAL';
-    return new AppError(code, `The API answered ${response.status} without an error envelope`, { body: text.slice(0, 200) });
+    return new AppError(code, `The API answered ${response.status} without an error envelope`, {
+      body: text.slice(0, 200),
+    });
   }
 }
 
@@ -57,10 +63,16 @@ export class ApiClient {
   }
 
   /** Calls an endpoint by id; resolves with the enveloped result or throws AppError. */
-  async call<K extends EndpointId>(id: K, request: CallArgs<Endpoints[K]> = {}): Promise<ApiResult<Endpoints[K]>> {
+  async call<K extends EndpointId>(
+    id: K,
+    request: CallArgs<Endpoints[K]> = {},
+  ): Promise<ApiResult<Endpoints[K]>> {
     const endpoint: Endpoint = endpoints[id];
     const url = buildUrl(this.options.baseUrl, endpoint, request as Partial<RequestOf<Endpoint>>);
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.options.userAgent ?? 'pongctl' };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.options.userAgent ?? 'pongctl',
+    };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     let body: string | undefined;
     if (request.body !== undefined) {
@@ -69,20 +81,38 @@ export class ApiClient {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method: endpoint.method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      response = await fetch(url, {
+        method: endpoint.method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
     } catch (err) {
       const reason = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      throw new AppError('UNAVAILABLE', `Cannot reach the API at ${this.options.baseUrl} (${reason})`);
+      throw new AppError(
+        'UNAVAILABLE',
+        `Cannot reach the API at ${this.options.baseUrl} (${reason})`,
+      );
     }
     if (!response.ok) throw await decodeError(response);
     const requestId = response.headers.get('x-request-id');
     if (endpoint.raw) {
       const text = await response.text();
-      const data = endpoint.raw.contentType.startsWith('application/json') ? JSON.parse(text) : text;
+      const data = endpoint.raw.contentType.startsWith('application/json')
+        ? JSON.parse(text)
+        : text;
       return { data, meta: {} as MetaOf<Endpoints[K]>, status: response.status, requestId };
     }
-    const json = (await response.json()) as { data: ResponseOf<Endpoints[K]>; meta?: MetaOf<Endpoints[K]> };
-    return { data: json.data, meta: json.meta ?? ({} as MetaOf<Endpoints[K]>), status: response.status, requestId };
+    const json = (await response.json()) as {
+      data: ResponseOf<Endpoints[K]>;
+      meta?: MetaOf<Endpoints[K]>;
+    };
+    return {
+      data: json.data,
+      meta: json.meta ?? ({} as MetaOf<Endpoints[K]>),
+      status: response.status,
+      requestId,
+    };
   }
 }
 

@@ -18,7 +18,9 @@ const get = (name: string): string => `process.getBuiltinModule(${JSON.stringify
  * checks this list against commander's source, so an upgrade that imports
  * something new fails a test rather than the CLI).
  */
-export const commanderBuiltins: Readonly<Record<string, { default?: true; named?: readonly string[] }>> = {
+export const commanderBuiltins: Readonly<
+  Record<string, { default?: true; named?: readonly string[] }>
+> = {
   'node:child_process': { default: true },
   'node:events': { named: ['EventEmitter'] },
   'node:fs': { default: true },
@@ -34,8 +36,14 @@ export function shimSource(specifier: string): string {
   // child_process (net, dgram, streams) is only needed to run executable subcommands, which pongctl has none of.
   const lazy = specifier === 'node:child_process';
   const lines = [lazy ? `const load = () => ${get(specifier)};` : `const m = ${get(specifier)};`];
-  if (spec.default) lines.push(lazy ? 'export default new Proxy({}, { get: (_, key) => load()[key] });' : 'export default m;');
-  if (spec.named?.length) lines.push(`export const { ${spec.named.join(', ')} } = ${lazy ? 'load()' : 'm'};`);
+  if (spec.default)
+    lines.push(
+      lazy
+        ? 'export default new Proxy({}, { get: (_, key) => load()[key] });'
+        : 'export default m;',
+    );
+  if (spec.named?.length)
+    lines.push(`export const { ${spec.named.join(', ')} } = ${lazy ? 'load()' : 'm'};`);
   return lines.join('\n');
 }
 
@@ -47,11 +55,14 @@ const resolve: ResolveHookSync = (specifier, context, next) => {
 };
 
 const load: LoadHookSync = (url, context, next) => {
-  if (url.startsWith(scheme)) return { format: 'module', source: shimSource(url.slice(scheme.length)), shortCircuit: true };
+  if (url.startsWith(scheme))
+    return { format: 'module', source: shimSource(url.slice(scheme.length)), shortCircuit: true };
   return next(url, context);
 };
 
 /** Installs the hooks; a Node without `module.registerHooks` simply takes the slower path. */
-export function installCommanderShims(registerHooks: ((options: RegisterHooksOptions) => unknown) | undefined): void {
+export function installCommanderShims(
+  registerHooks: ((options: RegisterHooksOptions) => unknown) | undefined,
+): void {
   registerHooks?.({ resolve, load });
 }

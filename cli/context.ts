@@ -45,7 +45,10 @@ function serviceConnection(
   const username = flags.user ?? env[`${prefix}_USER`] ?? profile?.username;
   return {
     url: (flags.url ?? env[`${prefix}_URL`] ?? profile?.url)?.replace(/\/+$/, ''),
-    apiKey: username && !env[`${prefix}_API_KEY`] ? undefined : env[`${prefix}_API_KEY`] || profile?.apiKey,
+    apiKey:
+      username && !env[`${prefix}_API_KEY`]
+        ? undefined
+        : env[`${prefix}_API_KEY`] || profile?.apiKey,
     username,
     password: env[`${prefix}_PASSWORD`],
     caFile: flags.ca ?? env[`${prefix}_CA`] ?? profile?.ca,
@@ -95,8 +98,24 @@ export function resolveContext(opts: GlobalOptions, proc: ProcessLike): CliConte
   });
   const apiUrl = (opts.api ?? env.PONGCTL_API ?? profile.api ?? defaultApi).replace(/\/+$/, '');
   const token = env.PONGCTL_TOKEN || profile.accessToken;
-  const elasticsearch = serviceConnection({ url: opts.esUrl, user: opts.esUser, ca: opts.esCa, passwordStdin: opts.esPasswordStdin }, env, { prefix: 'PONGCTL_ES', profile: profile.elasticsearch });
-  const ownKibana = serviceConnection({ url: opts.kibanaUrl, user: opts.kibanaUser, ca: opts.kibanaCa, passwordStdin: opts.kibanaPasswordStdin }, env, { prefix: 'PONGCTL_KIBANA', profile: profile.kibana });
-  const kibana = ownKibana.apiKey || ownKibana.username ? ownKibana : { ...elasticsearch, url: ownKibana.url, caFile: ownKibana.caFile ?? elasticsearch.caFile };
+  const elasticsearch = serviceConnection(
+    { url: opts.esUrl, user: opts.esUser, ca: opts.esCa, passwordStdin: opts.esPasswordStdin },
+    env,
+    { prefix: 'PONGCTL_ES', profile: profile.elasticsearch },
+  );
+  const ownKibana = serviceConnection(
+    {
+      url: opts.kibanaUrl,
+      user: opts.kibanaUser,
+      ca: opts.kibanaCa,
+      passwordStdin: opts.kibanaPasswordStdin,
+    },
+    env,
+    { prefix: 'PONGCTL_KIBANA', profile: profile.kibana },
+  );
+  const kibana =
+    ownKibana.apiKey || ownKibana.username
+      ? ownKibana
+      : { ...elasticsearch, url: ownKibana.url, caFile: ownKibana.caFile ?? elasticsearch.caFile };
   return { io, env, configFile, profileName, profile, apiUrl, token, elasticsearch, kibana };
 }

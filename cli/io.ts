@@ -31,10 +31,18 @@ export interface Column<Row> {
 /** RFC 4180 text: a header row, then one row per item; fields with commas, quotes or line breaks are quoted. */
 export function toCsv<Row>(rows: Row[], columns: Column<Row>[]): string {
   const field = (value: unknown): string => {
-    const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const text =
+      value === null || value === undefined
+        ? ''
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  const lines = [columns.map((c) => field(c.header)), ...rows.map((row) => columns.map((c) => field(c.value(row))))];
+  const lines = [
+    columns.map((c) => field(c.header)),
+    ...rows.map((row) => columns.map((c) => field(c.value(row)))),
+  ];
   return lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
 }
 
@@ -98,13 +106,19 @@ export class Io {
     const rows = Array.isArray(data) ? data : [data];
     if (format === 'csv') return this.options.stdout.write(toCsv(rows, columns)) as void;
     const { renderTable } = await import('./render/table.ts');
-    this.out(renderTable(rows, columns, { color: this.options.color, width: this.options.stdout.columns }));
+    this.out(
+      renderTable(rows, columns, { color: this.options.color, width: this.options.stdout.columns }),
+    );
   }
 
   /** Prints key/value pairs: a two-column table, or the object itself for json/yaml. */
   async printRecord(record: Record<string, unknown>): Promise<void> {
     const rows = Object.entries(record).map(([key, value]) => ({ key, value }));
-    if (this.format === 'csv') return this.print(rows, [{ header: 'key', value: (r) => r.key }, { header: 'value', value: (r) => r.value }]);
+    if (this.format === 'csv')
+      return this.print(rows, [
+        { header: 'key', value: (r) => r.key },
+        { header: 'value', value: (r) => r.value },
+      ]);
     if (this.format !== 'table') return this.print(record, []);
     const { renderKeyValue } = await import('./render/table.ts');
     this.out(renderKeyValue(rows, { color: this.options.color }));

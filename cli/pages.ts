@@ -4,7 +4,10 @@ export interface Page<Row> {
   meta: { nextCursor: string | null };
 }
 
-export async function collect<Row>(fetchPage: (cursor: string | undefined) => Promise<Page<Row>>, all: boolean): Promise<Row[]> {
+export async function collect<Row>(
+  fetchPage: (cursor: string | undefined) => Promise<Page<Row>>,
+  all: boolean,
+): Promise<Row[]> {
   const rows: Row[] = [];
   let cursor: string | undefined;
   do {

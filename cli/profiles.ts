@@ -29,7 +29,9 @@ export const profileSchema = z.strictObject({
 
 export type Profile = z.infer<typeof profileSchema>;
 
-const profileName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'profile names are 1-64 letters, digits, _ or -');
+const profileName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'profile names are 1-64 letters, digits, _ or -');
 
 const fileSchema = z.strictObject({
   currentProfile: profileName,
@@ -58,7 +60,8 @@ export function readProfiles(file: string): ProfileFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { currentProfile: 'default', profiles: {} };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { currentProfile: 'default', profiles: {} };
     throw err;
   }
   let json: unknown;
@@ -69,7 +72,9 @@ export function readProfiles(file: string): ProfileFile {
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
     throw new AppError('CONFIG', `${file} is not a valid pongctl config`, problems);
   }
   return parsed.data;

@@ -23,8 +23,12 @@ export async function updateProfile(ctx: CliContext, patch: Partial<Profile>): P
   const { readProfiles, writeProfiles } = await import('./profiles.ts');
   const file = readProfiles(ctx.configFile);
   const next = { ...file.profiles[ctx.profileName], ...patch };
-  for (const key of Object.keys(next) as (keyof Profile)[]) if (next[key] === undefined) delete next[key];
-  writeProfiles(ctx.configFile, { ...file, profiles: { ...file.profiles, [ctx.profileName]: next } });
+  for (const key of Object.keys(next) as (keyof Profile)[])
+    if (next[key] === undefined) delete next[key];
+  writeProfiles(ctx.configFile, {
+    ...file,
+    profiles: { ...file.profiles, [ctx.profileName]: next },
+  });
   ctx.profile = next;
   return next;
 }
@@ -40,7 +44,11 @@ export function saveSession(ctx: CliContext, tokens: SessionTokens): Promise<Pro
 }
 
 export function clearSession(ctx: CliContext): Promise<Profile> {
-  return updateProfile(ctx, { accessToken: undefined, refreshToken: undefined, accessTokenExpiresAt: undefined });
+  return updateProfile(ctx, {
+    accessToken: undefined,
+    refreshToken: undefined,
+    accessTokenExpiresAt: undefined,
+  });
 }
 
 const fromEnv = (ctx: CliContext) => Boolean(ctx.env.PONGCTL_TOKEN);
@@ -48,9 +56,12 @@ const fromEnv = (ctx: CliContext) => Boolean(ctx.env.PONGCTL_TOKEN);
 async function refresh(ctx: CliContext): Promise<string> {
   const { ApiClient } = await import('./client.ts');
   const refreshToken = ctx.profile.refreshToken;
-  if (!refreshToken) throw new AppError('UNAUTHENTICATED', 'The session has expired; run `pongctl login`');
+  if (!refreshToken)
+    throw new AppError('UNAUTHENTICATED', 'The session has expired; run `pongctl login`');
   try {
-    const result = await new ApiClient({ baseUrl: ctx.apiUrl }).call('auth.refresh', { body: { refreshToken } });
+    const result = await new ApiClient({ baseUrl: ctx.apiUrl }).call('auth.refresh', {
+      body: { refreshToken },
+    });
     await saveSession(ctx, result.data);
     ctx.io.debug('access token refreshed');
     return result.data.accessToken;
@@ -69,12 +80,19 @@ function expiring(profile: Profile): boolean {
 }
 
 /** Runs `fn` with a signed-in client; on a 401 it refreshes once and retries. */
-export async function withSession<T>(ctx: CliContext, fn: (client: ApiClient) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  ctx: CliContext,
+  fn: (client: ApiClient) => Promise<T>,
+): Promise<T> {
   const { ApiClient } = await import('./client.ts');
   const make = (token: string) => new ApiClient({ baseUrl: ctx.apiUrl, token });
   if (fromEnv(ctx)) return fn(make(ctx.env.PONGCTL_TOKEN!));
   let token = ctx.profile.accessToken;
-  if (!token) throw new AppError('UNAUTHENTICATED', `Not signed in to ${ctx.apiUrl}; run \`pongctl login\` (or set PONGCTL_TOKEN)`);
+  if (!token)
+    throw new AppError(
+      'UNAUTHENTICATED',
+      `Not signed in to ${ctx.apiUrl}; run \`pongctl login\` (or set PONGCTL_TOKEN)`,
+    );
   let refreshed = false;
   if (expiring(ctx.profile) && ctx.profile.refreshToken) {
     token = await refresh(ctx);
@@ -83,7 +101,13 @@ export async function withSession<T>(ctx: CliContext, fn: (client: ApiClient) =>
   try {
     return await fn(make(token));
   } catch (err) {
-    if (refreshed || !(err instanceof AppError) || err.code !== 'UNAUTHENTICATED' || !ctx.profile.refreshToken) throw err;
+    if (
+      refreshed ||
+      !(err instanceof AppError) ||
+      err.code !== 'UNAUTHENTICATED' ||
+      !ctx.profile.refreshToken
+    )
+      throw err;
     return fn(make(await refresh(ctx)));
   }
 }

@@ -32,11 +32,17 @@ async function createUsers(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
-  await knex.raw(`alter table users add constraint users_role_check check (role in ('player', 'moderator', 'admin'))`);
-  await knex.raw(`alter table users add constraint users_status_check check (status in ('active', 'banned', 'deleted'))`);
+  await knex.raw(
+    `alter table users add constraint users_role_check check (role in ('player', 'moderator', 'admin'))`,
+  );
+  await knex.raw(
+    `alter table users add constraint users_status_check check (status in ('active', 'banned', 'deleted'))`,
+  );
   // Prefix search (`like 'ab%'`) can use these only with pattern ops.
   await knex.raw('create index users_username_prefix on users (username_key text_pattern_ops)');
-  await knex.raw('create index users_display_name_prefix on users (lower(display_name) text_pattern_ops)');
+  await knex.raw(
+    'create index users_display_name_prefix on users (lower(display_name) text_pattern_ops)',
+  );
 }
 
 async function createSessions(knex: Knex): Promise<void> {
@@ -110,7 +116,15 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['mail_outbox', 'recovery_codes', 'personal_access_tokens', 'password_resets', 'refresh_tokens', 'sessions', 'users']) {
+  for (const table of [
+    'mail_outbox',
+    'recovery_codes',
+    'personal_access_tokens',
+    'password_resets',
+    'refresh_tokens',
+    'sessions',
+    'users',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

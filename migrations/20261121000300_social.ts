@@ -15,8 +15,12 @@ async function createFriendEdges(knex: Knex): Promise<void> {
     t.primary(['user_id', 'other_id']);
     t.index(['user_id', 'state', 'updated_at', 'other_id'], 'friend_edges_list');
   });
-  await knex.raw(`alter table friend_edges add constraint friend_edges_state_check check (state in ('friend', 'invite_sent', 'invite_received'))`);
-  await knex.raw('alter table friend_edges add constraint friend_edges_not_self check (user_id <> other_id)');
+  await knex.raw(
+    `alter table friend_edges add constraint friend_edges_state_check check (state in ('friend', 'invite_sent', 'invite_received'))`,
+  );
+  await knex.raw(
+    'alter table friend_edges add constraint friend_edges_not_self check (user_id <> other_id)',
+  );
 }
 
 async function createBlocks(knex: Knex): Promise<void> {
@@ -28,7 +32,9 @@ async function createBlocks(knex: Knex): Promise<void> {
     // "Who blocked me" (the other direction of isBlockedEitherWay / blockedUserIds).
     t.index(['blocked_id']);
   });
-  await knex.raw('alter table user_blocks add constraint user_blocks_not_self check (blocker_id <> blocked_id)');
+  await knex.raw(
+    'alter table user_blocks add constraint user_blocks_not_self check (blocker_id <> blocked_id)',
+  );
 }
 
 async function createNotifications(knex: Knex): Promise<void> {
@@ -43,7 +49,9 @@ async function createNotifications(knex: Knex): Promise<void> {
     t.index(['user_id', 'id'], 'notifications_user_id');
   });
   // Unread lists and meta.unreadCount only touch unread rows.
-  await knex.raw('create index notifications_unread on notifications (user_id, id) where read_at is null');
+  await knex.raw(
+    'create index notifications_unread on notifications (user_id, id) where read_at is null',
+  );
 }
 
 export async function up(knex: Knex): Promise<void> {
@@ -59,5 +67,6 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('users', (t) => {
     t.dropColumn('last_seen_at');
   });
-  for (const table of ['notifications', 'user_blocks', 'friend_edges']) await knex.schema.dropTableIfExists(table);
+  for (const table of ['notifications', 'user_blocks', 'friend_edges'])
+    await knex.schema.dropTableIfExists(table);
 }

@@ -33,12 +33,18 @@ async function createConversations(knex: Knex): Promise<void> {
   await knex.raw(`alter table chat_conversations add constraint chat_conversations_kind_check check (
     (kind = 'direct' and user_low is not null and user_high is not null and user_low < user_high and name is null)
     or (kind = 'channel' and name is not null and name_key is not null and user_low is null and user_high is null))`);
-  await knex.raw('create index chat_conversations_implicit on chat_conversations (id) where implicit_members');
+  await knex.raw(
+    'create index chat_conversations_implicit on chat_conversations (id) where implicit_members',
+  );
 }
 
 async function createMembers(knex: Knex): Promise<void> {
   await knex.schema.createTable('chat_members', (t) => {
-    t.bigInteger('conversation_id').notNullable().references('id').inTable('chat_conversations').onDelete('CASCADE');
+    t.bigInteger('conversation_id')
+      .notNullable()
+      .references('id')
+      .inTable('chat_conversations')
+      .onDelete('CASCADE');
     t.uuid('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
     t.timestamp('joined_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     // Highest message id the user has read; 0 before the first receipt.
@@ -52,7 +58,11 @@ async function createMembers(knex: Knex): Promise<void> {
 async function createMessages(knex: Knex): Promise<void> {
   await knex.schema.createTable('chat_messages', (t) => {
     t.bigIncrements('id').primary();
-    t.bigInteger('conversation_id').notNullable().references('id').inTable('chat_conversations').onDelete('CASCADE');
+    t.bigInteger('conversation_id')
+      .notNullable()
+      .references('id')
+      .inTable('chat_conversations')
+      .onDelete('CASCADE');
     t.uuid('sender_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
     // Emptied when the message is deleted: the tombstone keeps only who, where and when.
     t.text('body').notNullable();
@@ -62,16 +72,25 @@ async function createMessages(knex: Knex): Promise<void> {
   });
   await knex.raw('create index chat_messages_history on chat_messages (conversation_id, id desc)');
   // Purge walks one sender's live messages in id batches.
-  await knex.raw('create index chat_messages_sender on chat_messages (sender_id, id) where deleted_at is null');
+  await knex.raw(
+    'create index chat_messages_sender on chat_messages (sender_id, id) where deleted_at is null',
+  );
 }
 
 export async function up(knex: Knex): Promise<void> {
   await createConversations(knex);
   await createMembers(knex);
   await createMessages(knex);
-  await knex('chat_conversations').insert({ kind: 'channel', name: 'world', name_key: 'world', is_public: true, implicit_members: true });
+  await knex('chat_conversations').insert({
+    kind: 'channel',
+    name: 'world',
+    name_key: 'world',
+    is_public: true,
+    implicit_members: true,
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['chat_messages', 'chat_members', 'chat_conversations']) await knex.schema.dropTableIfExists(table);
+  for (const table of ['chat_messages', 'chat_members', 'chat_conversations'])
+    await knex.schema.dropTableIfExists(table);
 }

@@ -42,11 +42,21 @@ async function createMatches(knex: Knex): Promise<void> {
     t.timestamp('ended_at', { useTz: true });
     t.index(['state', 'created_at', 'id'], 'matches_state_created');
   });
-  await knex.raw(`alter table matches add constraint matches_kind_check check (kind in ('direct', 'matchmaking', 'tournament', 'bot'))`);
-  await knex.raw(`alter table matches add constraint matches_visibility_check check (visibility in ('public', 'private'))`);
-  await knex.raw(`alter table matches add constraint matches_state_check check (state in ('pending', 'ready', 'countdown', 'playing', 'finished', 'aborted', 'forfeited'))`);
-  await knex.raw(`alter table matches add constraint matches_winner_check check (winner_side is null or winner_side in (0, 1))`);
-  await knex.raw(`create index matches_public_live on matches (created_at desc, id desc) where visibility = 'public' and state in ${liveStates}`);
+  await knex.raw(
+    `alter table matches add constraint matches_kind_check check (kind in ('direct', 'matchmaking', 'tournament', 'bot'))`,
+  );
+  await knex.raw(
+    `alter table matches add constraint matches_visibility_check check (visibility in ('public', 'private'))`,
+  );
+  await knex.raw(
+    `alter table matches add constraint matches_state_check check (state in ('pending', 'ready', 'countdown', 'playing', 'finished', 'aborted', 'forfeited'))`,
+  );
+  await knex.raw(
+    `alter table matches add constraint matches_winner_check check (winner_side is null or winner_side in (0, 1))`,
+  );
+  await knex.raw(
+    `create index matches_public_live on matches (created_at desc, id desc) where visibility = 'public' and state in ${liveStates}`,
+  );
 }
 
 async function createPlayers(knex: Knex): Promise<void> {
@@ -65,9 +75,15 @@ async function createPlayers(knex: Knex): Promise<void> {
     t.timestamp('ended_at', { useTz: true });
     t.primary(['match_id', 'side']);
   });
-  await knex.raw('alter table match_players add constraint match_players_side_check check (side in (0, 1))');
-  await knex.raw(`alter table match_players add constraint match_players_who_check check ((user_id is null) <> (bot_level is null) or (user_id is null and bot_level is null))`);
-  await knex.raw('create index match_players_history on match_players (user_id, ended_at desc, match_id desc)');
+  await knex.raw(
+    'alter table match_players add constraint match_players_side_check check (side in (0, 1))',
+  );
+  await knex.raw(
+    `alter table match_players add constraint match_players_who_check check ((user_id is null) <> (bot_level is null) or (user_id is null and bot_level is null))`,
+  );
+  await knex.raw(
+    'create index match_players_history on match_players (user_id, ended_at desc, match_id desc)',
+  );
 }
 
 async function createResults(knex: Knex): Promise<void> {
@@ -120,7 +136,14 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['rating_history', 'ratings', 'match_input_logs', 'match_timeline', 'match_players', 'matches']) {
+  for (const table of [
+    'rating_history',
+    'ratings',
+    'match_input_logs',
+    'match_timeline',
+    'match_players',
+    'matches',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

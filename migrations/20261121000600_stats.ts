@@ -173,26 +173,71 @@ begin
   return null;
 end $$`;
 
-const functions = ['stats_lock', 'stats_mark_active', 'stats_active_counted', 'stats_add_wins', 'stats_wins_counted', 'stats_ratings_changed', 'stats_player_ended', 'stats_match_changed', 'stats_user_registered'];
+const functions = [
+  'stats_lock',
+  'stats_mark_active',
+  'stats_active_counted',
+  'stats_add_wins',
+  'stats_wins_counted',
+  'stats_ratings_changed',
+  'stats_player_ended',
+  'stats_match_changed',
+  'stats_user_registered',
+];
 
 async function createFunctions(knex: Knex): Promise<void> {
-  for (const sql of [lockFn, markActiveFn, activeCountedFn, addWinsFn, winsCountedFn, ratingsChangedFn, playerEndedFn, matchChangedFn, userRegisteredFn]) await knex.raw(sql);
+  for (const sql of [
+    lockFn,
+    markActiveFn,
+    activeCountedFn,
+    addWinsFn,
+    winsCountedFn,
+    ratingsChangedFn,
+    playerEndedFn,
+    matchChangedFn,
+    userRegisteredFn,
+  ])
+    await knex.raw(sql);
 }
 
 async function createTriggers(knex: Knex): Promise<void> {
-  await knex.raw('create trigger stats_active_counted after insert or delete on stats_active for each row execute function stats_active_counted()');
-  await knex.raw('create trigger stats_wins_counted after insert or update or delete on leaderboard_wins for each row execute function stats_wins_counted()');
-  await knex.raw('create trigger stats_ratings_changed after insert or update or delete on ratings for each row execute function stats_ratings_changed()');
-  await knex.raw('create trigger stats_player_ended_insert after insert on match_players for each row when (NEW.ended_at is not null and NEW.user_id is not null) execute function stats_player_ended()');
-  await knex.raw('create trigger stats_player_ended_update after update of ended_at on match_players for each row when (OLD.ended_at is null and NEW.ended_at is not null and NEW.user_id is not null) execute function stats_player_ended()');
-  await knex.raw('create trigger stats_match_changed after insert or update of state on matches for each row execute function stats_match_changed()');
+  await knex.raw(
+    'create trigger stats_active_counted after insert or delete on stats_active for each row execute function stats_active_counted()',
+  );
+  await knex.raw(
+    'create trigger stats_wins_counted after insert or update or delete on leaderboard_wins for each row execute function stats_wins_counted()',
+  );
+  await knex.raw(
+    'create trigger stats_ratings_changed after insert or update or delete on ratings for each row execute function stats_ratings_changed()',
+  );
+  await knex.raw(
+    'create trigger stats_player_ended_insert after insert on match_players for each row when (NEW.ended_at is not null and NEW.user_id is not null) execute function stats_player_ended()',
+  );
+  await knex.raw(
+    'create trigger stats_player_ended_update after update of ended_at on match_players for each row when (OLD.ended_at is null and NEW.ended_at is not null and NEW.user_id is not null) execute function stats_player_ended()',
+  );
+  await knex.raw(
+    'create trigger stats_match_changed after insert or update of state on matches for each row execute function stats_match_changed()',
+  );
   // Registrations that existed before this migration are counted once, here.
-  await knex.raw(`insert into stats_platform_daily (day, registrations) select ${utcDay('created_at')}, count(*) from users group by 1`);
-  await knex.raw('create trigger stats_user_registered after insert or update of created_at or delete on users for each row execute function stats_user_registered()');
+  await knex.raw(
+    `insert into stats_platform_daily (day, registrations) select ${utcDay('created_at')}, count(*) from users group by 1`,
+  );
+  await knex.raw(
+    'create trigger stats_user_registered after insert or update of created_at or delete on users for each row execute function stats_user_registered()',
+  );
 }
 
 async function dropFunctions(knex: Knex): Promise<void> {
-  for (const [trigger, table] of [['stats_user_registered', 'users'], ['stats_match_changed', 'matches'], ['stats_player_ended_update', 'match_players'], ['stats_player_ended_insert', 'match_players'], ['stats_ratings_changed', 'ratings'], ['stats_wins_counted', 'leaderboard_wins'], ['stats_active_counted', 'stats_active']]) {
+  for (const [trigger, table] of [
+    ['stats_user_registered', 'users'],
+    ['stats_match_changed', 'matches'],
+    ['stats_player_ended_update', 'match_players'],
+    ['stats_player_ended_insert', 'match_players'],
+    ['stats_ratings_changed', 'ratings'],
+    ['stats_wins_counted', 'leaderboard_wins'],
+    ['stats_active_counted', 'stats_active'],
+  ]) {
     await knex.raw(`drop trigger if exists ${trigger} on ${table}`);
   }
   for (const fn of functions) await knex.raw(`drop function if exists ${fn} cascade`);
@@ -244,7 +289,9 @@ async function createLeaderboards(knex: Knex): Promise<void> {
     t.integer('bucket').primary();
     t.integer('players').notNullable().defaultTo(0);
   });
-  await knex.raw('create index ratings_board on ratings (rating desc, user_id) where matches >= 10');
+  await knex.raw(
+    'create index ratings_board on ratings (rating desc, user_id) where matches >= 10',
+  );
   await knex.schema.createTable('leaderboard_wins', (t) => {
     t.text('period').notNullable();
     t.date('period_start').notNullable();
@@ -252,7 +299,9 @@ async function createLeaderboards(knex: Knex): Promise<void> {
     t.integer('wins').notNullable();
     t.primary(['period', 'period_start', 'user_id']);
   });
-  await knex.raw('create index leaderboard_wins_board on leaderboard_wins (period, period_start, wins desc, user_id)');
+  await knex.raw(
+    'create index leaderboard_wins_board on leaderboard_wins (period, period_start, wins desc, user_id)',
+  );
   await knex.schema.createTable('leaderboard_wins_counts', (t) => {
     t.text('period').notNullable();
     t.date('period_start').notNullable();
@@ -267,10 +316,22 @@ async function createUserStats(knex: Knex): Promise<void> {
     t.uuid('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
     t.smallint('scope').notNullable();
     t.date('day').notNullable();
-    for (const c of ['matches', 'wins', 'losses', 'draws', 'points_for', 'points_against', 'timed', 'rallies_counted', 'longest_rally']) t.integer(c).notNullable().defaultTo(0);
+    for (const c of [
+      'matches',
+      'wins',
+      'losses',
+      'draws',
+      'points_for',
+      'points_against',
+      'timed',
+      'rallies_counted',
+      'longest_rally',
+    ])
+      t.integer(c).notNullable().defaultTo(0);
     t.float('duration_sum').notNullable().defaultTo(0);
     t.float('rally_sum').notNullable().defaultTo(0);
-    for (const c of ['win_prefix', 'win_suffix', 'win_best', 'loss_prefix', 'loss_suffix']) t.integer(c).notNullable().defaultTo(0);
+    for (const c of ['win_prefix', 'win_suffix', 'win_best', 'loss_prefix', 'loss_suffix'])
+      t.integer(c).notNullable().defaultTo(0);
     t.primary(['user_id', 'scope', 'day']);
   });
   // Covering: a year of one player's days is an index-only scan instead of ~365 scattered heap pages.
@@ -280,17 +341,21 @@ async function createUserStats(knex: Knex): Promise<void> {
     t.uuid('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
     t.smallint('scope').notNullable();
     t.uuid('opponent_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
-    for (const c of ['matches', 'wins', 'losses', 'draws', 'points_for', 'points_against']) t.integer(c).notNullable().defaultTo(0);
+    for (const c of ['matches', 'wins', 'losses', 'draws', 'points_for', 'points_against'])
+      t.integer(c).notNullable().defaultTo(0);
     t.timestamp('last_at', { useTz: true }).notNullable();
     t.primary(['user_id', 'scope', 'opponent_id']);
   });
-  await knex.raw('create index stats_user_opponents_most on stats_user_opponents (user_id, scope, matches desc, opponent_id)');
+  await knex.raw(
+    'create index stats_user_opponents_most on stats_user_opponents (user_id, scope, matches desc, opponent_id)',
+  );
 }
 
 async function createPlatformStats(knex: Knex): Promise<void> {
   await knex.schema.createTable('stats_platform_daily', (t) => {
     t.date('day').primary();
-    for (const c of ['registrations', 'matches', 'timed', 'peak_players']) t.integer(c).notNullable().defaultTo(0);
+    for (const c of ['registrations', 'matches', 'timed', 'peak_players'])
+      t.integer(c).notNullable().defaultTo(0);
     t.float('duration_sum').notNullable().defaultTo(0);
   });
   await knex.schema.createTable('stats_active', (t) => {
@@ -365,7 +430,21 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumn('queue_wait_ms');
   });
   await knex.raw('drop index if exists ratings_board');
-  for (const table of ['digest_log', 'digest_settings', 'events', 'stats_live', 'stats_queue_waits', 'stats_active_counts', 'stats_active', 'stats_platform_daily', 'stats_user_opponents', 'stats_user_daily', 'leaderboard_wins_counts', 'leaderboard_wins', 'rating_buckets']) {
+  for (const table of [
+    'digest_log',
+    'digest_settings',
+    'events',
+    'stats_live',
+    'stats_queue_waits',
+    'stats_active_counts',
+    'stats_active',
+    'stats_platform_daily',
+    'stats_user_opponents',
+    'stats_user_daily',
+    'leaderboard_wins_counts',
+    'leaderboard_wins',
+    'rating_buckets',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -34,15 +34,27 @@ async function createTournaments(knex: Knex): Promise<void> {
     t.index(['state', 'created_at', 'id'], 'tournaments_state_created');
     t.index(['created_at', 'id'], 'tournaments_created');
   });
-  await knex.raw(`alter table tournaments add constraint tournaments_capacity_check check (capacity between 4 and 64)`);
-  await knex.raw(`alter table tournaments add constraint tournaments_format_check check (format in ('single_elimination', 'round_robin'))`);
-  await knex.raw(`alter table tournaments add constraint tournaments_state_check check (state in ('registration', 'running', 'paused', 'finished', 'cancelled'))`);
-  await knex.raw(`create index tournaments_due on tournaments (starts_at) where state = 'registration' and starts_at is not null`);
+  await knex.raw(
+    `alter table tournaments add constraint tournaments_capacity_check check (capacity between 4 and 64)`,
+  );
+  await knex.raw(
+    `alter table tournaments add constraint tournaments_format_check check (format in ('single_elimination', 'round_robin'))`,
+  );
+  await knex.raw(
+    `alter table tournaments add constraint tournaments_state_check check (state in ('registration', 'running', 'paused', 'finished', 'cancelled'))`,
+  );
+  await knex.raw(
+    `create index tournaments_due on tournaments (starts_at) where state = 'registration' and starts_at is not null`,
+  );
 }
 
 async function createPlayers(knex: Knex): Promise<void> {
   await knex.schema.createTable('tournament_players', (t) => {
-    t.uuid('tournament_id').notNullable().references('id').inTable('tournaments').onDelete('CASCADE');
+    t.uuid('tournament_id')
+      .notNullable()
+      .references('id')
+      .inTable('tournaments')
+      .onDelete('CASCADE');
     t.uuid('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
     t.text('alias').notNullable();
     t.text('alias_key').notNullable();
@@ -56,25 +68,37 @@ async function createPlayers(knex: Knex): Promise<void> {
     t.unique(['tournament_id', 'alias_key'], { indexName: 'tournament_players_alias' });
     t.index(['user_id'], 'tournament_players_user');
   });
-  await knex.raw(`alter table tournament_players add constraint tournament_players_status_check check (status in ('active', 'eliminated', 'forfeited'))`);
+  await knex.raw(
+    `alter table tournament_players add constraint tournament_players_status_check check (status in ('active', 'eliminated', 'forfeited'))`,
+  );
 }
 
 async function createRounds(knex: Knex): Promise<void> {
   await knex.schema.createTable('tournament_rounds', (t) => {
-    t.uuid('tournament_id').notNullable().references('id').inTable('tournaments').onDelete('CASCADE');
+    t.uuid('tournament_id')
+      .notNullable()
+      .references('id')
+      .inTable('tournaments')
+      .onDelete('CASCADE');
     t.integer('number').notNullable();
     t.text('state').notNullable().defaultTo('pending');
     t.timestamp('started_at', { useTz: true });
     t.timestamp('finished_at', { useTz: true });
     t.primary(['tournament_id', 'number']);
   });
-  await knex.raw(`alter table tournament_rounds add constraint tournament_rounds_state_check check (state in ('pending', 'running', 'finished'))`);
+  await knex.raw(
+    `alter table tournament_rounds add constraint tournament_rounds_state_check check (state in ('pending', 'running', 'finished'))`,
+  );
 }
 
 async function createMatches(knex: Knex): Promise<void> {
   await knex.schema.createTable('tournament_matches', (t) => {
     t.uuid('id').primary();
-    t.uuid('tournament_id').notNullable().references('id').inTable('tournaments').onDelete('CASCADE');
+    t.uuid('tournament_id')
+      .notNullable()
+      .references('id')
+      .inTable('tournaments')
+      .onDelete('CASCADE');
     t.integer('round').notNullable();
     // Bracket slot within the round (single elimination) or table position (round robin).
     t.integer('position').notNullable();
@@ -97,14 +121,24 @@ async function createMatches(knex: Knex): Promise<void> {
     t.unique(['tournament_id', 'round', 'position'], { indexName: 'tournament_matches_slot' });
     t.unique(['game_id'], { indexName: 'tournament_matches_game' });
   });
-  await knex.raw(`alter table tournament_matches add constraint tournament_matches_state_check check (state in ('waiting', 'scheduled', 'ready', 'finished', 'cancelled'))`);
-  await knex.raw(`alter table tournament_matches add constraint tournament_matches_forfeit_check check (forfeit is null or forfeit in ('a', 'b', 'both'))`);
-  await knex.raw(`create index tournament_matches_open on tournament_matches (scheduled_at) where state in ('scheduled', 'ready')`);
+  await knex.raw(
+    `alter table tournament_matches add constraint tournament_matches_state_check check (state in ('waiting', 'scheduled', 'ready', 'finished', 'cancelled'))`,
+  );
+  await knex.raw(
+    `alter table tournament_matches add constraint tournament_matches_forfeit_check check (forfeit is null or forfeit in ('a', 'b', 'both'))`,
+  );
+  await knex.raw(
+    `create index tournament_matches_open on tournament_matches (scheduled_at) where state in ('scheduled', 'ready')`,
+  );
 }
 
 async function createStandings(knex: Knex): Promise<void> {
   await knex.schema.createTable('tournament_standings', (t) => {
-    t.uuid('tournament_id').notNullable().references('id').inTable('tournaments').onDelete('CASCADE');
+    t.uuid('tournament_id')
+      .notNullable()
+      .references('id')
+      .inTable('tournaments')
+      .onDelete('CASCADE');
     t.uuid('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
     t.integer('played').notNullable().defaultTo(0);
     t.integer('wins').notNullable().defaultTo(0);
@@ -130,7 +164,13 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['tournament_standings', 'tournament_matches', 'tournament_rounds', 'tournament_players', 'tournaments']) {
+  for (const table of [
+    'tournament_standings',
+    'tournament_matches',
+    'tournament_rounds',
+    'tournament_players',
+    'tournaments',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

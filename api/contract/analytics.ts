@@ -8,8 +8,22 @@ import { defineEndpoints } from './endpoint.ts';
 
 /** The event names clients may send; anything else is refused (400). */
 export const ANALYTICS_EVENT_NAMES = [
-  'app_open', 'app_close', 'screen_view', 'button_click', 'queue_join', 'queue_leave', 'match_join', 'match_leave',
-  'spectate_start', 'spectate_stop', 'chat_open', 'tournament_view', 'leaderboard_view', 'stats_view', 'settings_change', 'error_shown',
+  'app_open',
+  'app_close',
+  'screen_view',
+  'button_click',
+  'queue_join',
+  'queue_leave',
+  'match_join',
+  'match_leave',
+  'spectate_start',
+  'spectate_stop',
+  'chat_open',
+  'tournament_view',
+  'leaderboard_view',
+  'stats_view',
+  'settings_change',
+  'error_shown',
 ] as const;
 export const analyticsEventNameSchema = z.enum(ANALYTICS_EVENT_NAMES);
 
@@ -23,27 +37,46 @@ export const EVENTS_BATCHES_PER_MINUTE = 30;
 export const EVENTS_MAX_AGE_MS = 7 * 24 * 3600_000;
 export const EVENTS_MAX_SKEW_MS = 5 * 60_000;
 
-const propertyKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be snake_case, at most 40 characters');
+const propertyKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be snake_case, at most 40 characters');
 export const analyticsEventSchema = z.strictObject({
   name: analyticsEventNameSchema,
-  properties: z.record(propertyKey, z.union([z.string().max(512), z.number().finite(), z.boolean(), z.null()])).default({}),
+  properties: z
+    .record(propertyKey, z.union([z.string().max(512), z.number().finite(), z.boolean(), z.null()]))
+    .default({}),
   timestamp: z.iso.datetime({ offset: true }),
 });
 
 export const analyticsEndpoints = defineEndpoints({
   'events.create': {
-    id: 'events.create', method: 'POST', path: '/api/v1/events', auth: 'user', tags: ['analytics'], status: 202,
+    id: 'events.create',
+    method: 'POST',
+    path: '/api/v1/events',
+    auth: 'user',
+    tags: ['analytics'],
+    status: 202,
     summary: `Record up to ${EVENTS_MAX_BATCH} analytics events (names from the documented list)`,
     body: z.strictObject({ events: z.array(analyticsEventSchema).min(1) }),
     response: z.strictObject({ accepted: z.number().int() }),
   },
   'admin.analyticsActivity': {
-    id: 'admin.analyticsActivity', method: 'GET', path: '/api/v1/admin/analytics/activity', auth: 'admin', tags: ['admin', 'analytics'],
+    id: 'admin.analyticsActivity',
+    method: 'GET',
+    path: '/api/v1/admin/analytics/activity',
+    auth: 'admin',
+    tags: ['admin', 'analytics'],
     summary: 'Events per UTC day and name over the last `days` days',
-    query: z.strictObject({ days: z.coerce.number().int().min(1).max(365).default(30), event: analyticsEventNameSchema.optional() }),
+    query: z.strictObject({
+      days: z.coerce.number().int().min(1).max(365).default(30),
+      event: analyticsEventNameSchema.optional(),
+    }),
     response: z.strictObject({
-      from: z.string(), to: z.string(),
-      daily: z.array(z.strictObject({ day: z.string(), event: z.string(), count: z.number().int() })),
+      from: z.string(),
+      to: z.string(),
+      daily: z.array(
+        z.strictObject({ day: z.string(), event: z.string(), count: z.number().int() }),
+      ),
       totals: z.array(z.strictObject({ event: z.string(), count: z.number().int() })),
     }),
   },

@@ -11,7 +11,11 @@ type Json = Record<string, unknown>;
 const channel = 'gateway';
 
 function payload(schema: z.ZodType): Json {
-  const json = z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Json;
+  const json = z.toJSONSchema(schema, {
+    target: 'draft-7',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Json;
   delete json.$schema;
   return json;
 }
@@ -55,7 +59,10 @@ Close codes:
 ${closeCodeTable()}`;
 
 /** Builds the whole document; pure, so the caller can cache it. */
-export function buildAsyncApi(table: Record<string, MessageSpec>, info: { version: string; title?: string }): Json {
+export function buildAsyncApi(
+  table: Record<string, MessageSpec>,
+  info: { version: string; title?: string },
+): Json {
   const specs = Object.values(table);
   const componentMessages: Json = {};
   const channelMessages: Json = {};
@@ -63,7 +70,8 @@ export function buildAsyncApi(table: Record<string, MessageSpec>, info: { versio
   for (const spec of specs) {
     componentMessages[spec.type] = message(spec);
     channelMessages[spec.type] = { $ref: `#/components/messages/${spec.type}` };
-    operations[`${spec.direction === 'client' ? 'receive' : 'send'}.${spec.type}`] = operation(spec);
+    operations[`${spec.direction === 'client' ? 'receive' : 'send'}.${spec.type}`] =
+      operation(spec);
   }
   return {
     asyncapi: '3.0.0',
@@ -74,7 +82,10 @@ export function buildAsyncApi(table: Record<string, MessageSpec>, info: { versio
         host: 'localhost:3000',
         protocol: 'ws',
         description: 'The API server itself; use wss behind TLS',
-        security: [{ $ref: '#/components/securitySchemes/bearer' }, { $ref: '#/components/securitySchemes/accessToken' }],
+        security: [
+          { $ref: '#/components/securitySchemes/bearer' },
+          { $ref: '#/components/securitySchemes/accessToken' },
+        ],
       },
     },
     channels: {
@@ -86,7 +97,15 @@ export function buildAsyncApi(table: Record<string, MessageSpec>, info: { versio
         bindings: {
           ws: {
             method: 'GET',
-            query: { type: 'object', properties: { access_token: { type: 'string', description: 'For clients that cannot set headers' } } },
+            query: {
+              type: 'object',
+              properties: {
+                access_token: {
+                  type: 'string',
+                  description: 'For clients that cannot set headers',
+                },
+              },
+            },
             bindingVersion: '0.1.0',
           },
         },

@@ -15,13 +15,19 @@ export const auditEntrySchema = z.strictObject({
 
 export const auditEndpoints = defineEndpoints({
   'admin.auditList': {
-    id: 'admin.auditList', method: 'GET', path: '/api/v1/admin/audit', auth: 'admin', summary: 'Audit log with filters, newest first', tags: ['admin'],
+    id: 'admin.auditList',
+    method: 'GET',
+    path: '/api/v1/admin/audit',
+    auth: 'admin',
+    summary: 'Audit log with filters, newest first',
+    tags: ['admin'],
     query: z.strictObject({
       actor: z.string().trim().min(1).max(64).optional(),
       action: z.string().trim().min(1).max(64).optional(),
       since: z.iso.datetime({ offset: true }).optional(),
       ...pageQuery,
     }),
-    response: z.array(auditEntrySchema), meta: listMetaSchema,
+    response: z.array(auditEntrySchema),
+    meta: listMetaSchema,
   },
 });

@@ -25,12 +25,19 @@ export const messageBodySchema = z
 
 export const channelNameSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{1,31}$/, 'must be 2-32 lowercase letters, digits, _ or -, starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{1,31}$/,
+    'must be 2-32 lowercase letters, digits, _ or -, starting with a letter or digit',
+  );
 
 const timestamp = z.string().describe('ISO 8601');
 
 /** Who wrote a message or is typing. */
-export const chatUserSchema = z.strictObject({ id: z.string(), username: z.string(), displayName: z.string() });
+export const chatUserSchema = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+});
 
 /** One message; a deleted one is a tombstone: `deleted: true`, `body: null`. */
 export const chatMessageSchema = z.strictObject({
@@ -74,55 +81,146 @@ const channelParams = z.strictObject({ name: z.string().min(1).max(64) });
 
 export const chatEndpoints = defineEndpoints({
   'chat.conversationsList': {
-    id: 'chat.conversationsList', method: 'GET', path: '/api/v1/conversations', auth: 'user', summary: 'Your conversations, newest activity first, each with its last message and unread count', tags: ['chat'],
-    query: z.strictObject(pageQuery), response: z.array(conversationSchema), meta: listMetaSchema,
+    id: 'chat.conversationsList',
+    method: 'GET',
+    path: '/api/v1/conversations',
+    auth: 'user',
+    summary:
+      'Your conversations, newest activity first, each with its last message and unread count',
+    tags: ['chat'],
+    query: z.strictObject(pageQuery),
+    response: z.array(conversationSchema),
+    meta: listMetaSchema,
   },
   'chat.conversationsGet': {
-    id: 'chat.conversationsGet', method: 'GET', path: '/api/v1/conversations/{id}', auth: 'user', summary: 'One conversation you are in', tags: ['chat'],
-    params: conversationParams, response: conversationSchema,
+    id: 'chat.conversationsGet',
+    method: 'GET',
+    path: '/api/v1/conversations/{id}',
+    auth: 'user',
+    summary: 'One conversation you are in',
+    tags: ['chat'],
+    params: conversationParams,
+    response: conversationSchema,
   },
   'chat.directOpen': {
-    id: 'chat.directOpen', method: 'POST', path: '/api/v1/conversations/direct', auth: 'user', summary: 'Get or create the direct conversation with a user (refused when either blocks the other)', tags: ['chat'],
-    body: z.strictObject({ username: z.string().min(1).max(64) }), response: conversationSchema,
+    id: 'chat.directOpen',
+    method: 'POST',
+    path: '/api/v1/conversations/direct',
+    auth: 'user',
+    summary:
+      'Get or create the direct conversation with a user (refused when either blocks the other)',
+    tags: ['chat'],
+    body: z.strictObject({ username: z.string().min(1).max(64) }),
+    response: conversationSchema,
   },
   'chat.messagesList': {
-    id: 'chat.messagesList', method: 'GET', path: '/api/v1/conversations/{id}/messages', auth: 'user', summary: 'History, newest first: pass meta.nextCursor as `before` for the next older page', tags: ['chat'],
+    id: 'chat.messagesList',
+    method: 'GET',
+    path: '/api/v1/conversations/{id}/messages',
+    auth: 'user',
+    summary: 'History, newest first: pass meta.nextCursor as `before` for the next older page',
+    tags: ['chat'],
     params: conversationParams,
-    query: z.strictObject({ before: chatIdSchema.optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }),
-    response: z.array(chatMessageSchema), meta: listMetaSchema,
+    query: z.strictObject({
+      before: chatIdSchema.optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+    }),
+    response: z.array(chatMessageSchema),
+    meta: listMetaSchema,
   },
   'chat.messagesSend': {
-    id: 'chat.messagesSend', method: 'POST', path: '/api/v1/conversations/{id}/messages', auth: 'user', summary: 'Send a message (1-2000 characters after trimming; rate limited per user)', tags: ['chat'], status: 201,
-    params: conversationParams, body: z.strictObject({ body: messageBodySchema }), response: chatMessageSchema,
+    id: 'chat.messagesSend',
+    method: 'POST',
+    path: '/api/v1/conversations/{id}/messages',
+    auth: 'user',
+    summary: 'Send a message (1-2000 characters after trimming; rate limited per user)',
+    tags: ['chat'],
+    status: 201,
+    params: conversationParams,
+    body: z.strictObject({ body: messageBodySchema }),
+    response: chatMessageSchema,
   },
   'chat.markRead': {
-    id: 'chat.markRead', method: 'POST', path: '/api/v1/conversations/{id}/read', auth: 'user', summary: 'Move your read position forward to a message (never back); the other side of a direct conversation gets chat.read', tags: ['chat'],
-    params: conversationParams, body: z.strictObject({ messageId: chatIdSchema }),
-    response: z.strictObject({ conversationId: chatIdSchema, lastReadMessageId: chatIdSchema, unreadCount: z.number().int().min(0) }),
+    id: 'chat.markRead',
+    method: 'POST',
+    path: '/api/v1/conversations/{id}/read',
+    auth: 'user',
+    summary:
+      'Move your read position forward to a message (never back); the other side of a direct conversation gets chat.read',
+    tags: ['chat'],
+    params: conversationParams,
+    body: z.strictObject({ messageId: chatIdSchema }),
+    response: z.strictObject({
+      conversationId: chatIdSchema,
+      lastReadMessageId: chatIdSchema,
+      unreadCount: z.number().int().min(0),
+    }),
   },
   'chat.messagesDelete': {
-    id: 'chat.messagesDelete', method: 'DELETE', path: '/api/v1/messages/{id}', auth: 'user', summary: 'Delete a message (your own; moderators any): a tombstone stays in history', tags: ['chat'],
-    params: conversationParams, response: chatMessageSchema,
+    id: 'chat.messagesDelete',
+    method: 'DELETE',
+    path: '/api/v1/messages/{id}',
+    auth: 'user',
+    summary: 'Delete a message (your own; moderators any): a tombstone stays in history',
+    tags: ['chat'],
+    params: conversationParams,
+    response: chatMessageSchema,
   },
   'chat.channelsList': {
-    id: 'chat.channelsList', method: 'GET', path: '/api/v1/channels', auth: 'user', summary: 'Public channels by name', tags: ['chat'],
-    query: z.strictObject(pageQuery), response: z.array(channelSchema), meta: listMetaSchema,
+    id: 'chat.channelsList',
+    method: 'GET',
+    path: '/api/v1/channels',
+    auth: 'user',
+    summary: 'Public channels by name',
+    tags: ['chat'],
+    query: z.strictObject(pageQuery),
+    response: z.array(channelSchema),
+    meta: listMetaSchema,
   },
   'chat.channelsCreate': {
-    id: 'chat.channelsCreate', method: 'POST', path: '/api/v1/channels', auth: 'moderator', summary: 'Create a public channel (moderators); the creator joins it', tags: ['chat'], status: 201,
-    body: z.strictObject({ name: channelNameSchema }), response: channelSchema,
+    id: 'chat.channelsCreate',
+    method: 'POST',
+    path: '/api/v1/channels',
+    auth: 'moderator',
+    summary: 'Create a public channel (moderators); the creator joins it',
+    tags: ['chat'],
+    status: 201,
+    body: z.strictObject({ name: channelNameSchema }),
+    response: channelSchema,
   },
   'chat.channelsJoin': {
-    id: 'chat.channelsJoin', method: 'POST', path: '/api/v1/channels/{name}/join', auth: 'user', summary: 'Join a public channel (idempotent)', tags: ['chat'],
-    params: channelParams, response: channelSchema,
+    id: 'chat.channelsJoin',
+    method: 'POST',
+    path: '/api/v1/channels/{name}/join',
+    auth: 'user',
+    summary: 'Join a public channel (idempotent)',
+    tags: ['chat'],
+    params: channelParams,
+    response: channelSchema,
   },
   'chat.channelsLeave': {
-    id: 'chat.channelsLeave', method: 'POST', path: '/api/v1/channels/{name}/leave', auth: 'user', summary: 'Leave a channel (idempotent; world cannot be left)', tags: ['chat'],
-    params: channelParams, response: channelSchema,
+    id: 'chat.channelsLeave',
+    method: 'POST',
+    path: '/api/v1/channels/{name}/leave',
+    auth: 'user',
+    summary: 'Leave a channel (idempotent; world cannot be left)',
+    tags: ['chat'],
+    params: channelParams,
+    response: channelSchema,
   },
   'admin.chatPurge': {
-    id: 'admin.chatPurge', method: 'DELETE', path: '/api/v1/admin/users/{username}/messages', auth: 'moderator', summary: 'Delete every message one user wrote (tombstones, in batches; audited)', tags: ['admin', 'chat'],
-    params: usernameParams, response: z.strictObject({ username: z.string(), purged: z.number().int().min(0), batches: z.number().int().min(0) }),
+    id: 'admin.chatPurge',
+    method: 'DELETE',
+    path: '/api/v1/admin/users/{username}/messages',
+    auth: 'moderator',
+    summary: 'Delete every message one user wrote (tombstones, in batches; audited)',
+    tags: ['admin', 'chat'],
+    params: usernameParams,
+    response: z.strictObject({
+      username: z.string(),
+      purged: z.number().int().min(0),
+      batches: z.number().int().min(0),
+    }),
   },
 });
 
@@ -131,35 +229,67 @@ const conversationId = chatIdSchema;
 /** The chat messages of the WebSocket protocol. */
 export const chatMessages = defineMessages({
   'chat.send': {
-    type: 'chat.send', direction: 'client', summary: 'Send a message (same rules as POST /conversations/{id}/messages); answered by chat.sent or error with the same id',
+    type: 'chat.send',
+    direction: 'client',
+    summary:
+      'Send a message (same rules as POST /conversations/{id}/messages); answered by chat.sent or error with the same id',
     schema: messageSchema('chat.send', { conversationId, body: messageBodySchema }),
   },
   'chat.setTyping': {
-    type: 'chat.setTyping', direction: 'client', summary: 'You are typing in a conversation: the other members get chat.typing (at most one per 2 s per conversation; never stored)',
+    type: 'chat.setTyping',
+    direction: 'client',
+    summary:
+      'You are typing in a conversation: the other members get chat.typing (at most one per 2 s per conversation; never stored)',
     schema: messageSchema('chat.setTyping', { conversationId }),
   },
   'chat.markRead': {
-    type: 'chat.markRead', direction: 'client', summary: 'Move your read position (same as POST /conversations/{id}/read); answered by chat.read with the same id',
+    type: 'chat.markRead',
+    direction: 'client',
+    summary:
+      'Move your read position (same as POST /conversations/{id}/read); answered by chat.read with the same id',
     schema: messageSchema('chat.markRead', { conversationId, messageId: chatIdSchema }),
   },
   'chat.sent': {
-    type: 'chat.sent', direction: 'server', summary: 'The stored message, in answer to chat.send (the chat.message fan-out reaches this socket too)',
+    type: 'chat.sent',
+    direction: 'server',
+    summary:
+      'The stored message, in answer to chat.send (the chat.message fan-out reaches this socket too)',
     schema: messageSchema('chat.sent', { message: chatMessageSchema }),
   },
   'chat.message': {
-    type: 'chat.message', direction: 'server', summary: 'A new message, to every socket of every member (world: every socket)',
+    type: 'chat.message',
+    direction: 'server',
+    summary: 'A new message, to every socket of every member (world: every socket)',
     schema: messageSchema('chat.message', { message: chatMessageSchema }),
   },
   'chat.typing': {
-    type: 'chat.typing', direction: 'server', droppable: true, summary: 'Someone is typing in a conversation (droppable under backpressure)',
+    type: 'chat.typing',
+    direction: 'server',
+    droppable: true,
+    summary: 'Someone is typing in a conversation (droppable under backpressure)',
     schema: messageSchema('chat.typing', { conversationId, user: chatUserSchema }),
   },
   'chat.read': {
-    type: 'chat.read', direction: 'server', summary: 'A read receipt: to the reader’s sockets and, in a direct conversation, to the other user',
-    schema: messageSchema('chat.read', { conversationId, userId: z.string(), username: z.string(), messageId: chatIdSchema, readAt: timestamp }),
+    type: 'chat.read',
+    direction: 'server',
+    summary:
+      'A read receipt: to the reader’s sockets and, in a direct conversation, to the other user',
+    schema: messageSchema('chat.read', {
+      conversationId,
+      userId: z.string(),
+      username: z.string(),
+      messageId: chatIdSchema,
+      readAt: timestamp,
+    }),
   },
   'chat.deleted': {
-    type: 'chat.deleted', direction: 'server', summary: 'Messages became tombstones (deleted by their sender, a moderator, or a purge)',
-    schema: messageSchema('chat.deleted', { conversationId, messageIds: z.array(chatIdSchema).min(1), deletedBy: z.enum(['sender', 'moderator']) }),
+    type: 'chat.deleted',
+    direction: 'server',
+    summary: 'Messages became tombstones (deleted by their sender, a moderator, or a purge)',
+    schema: messageSchema('chat.deleted', {
+      conversationId,
+      messageIds: z.array(chatIdSchema).min(1),
+      deletedBy: z.enum(['sender', 'moderator']),
+    }),
   },
 });

@@ -36,7 +36,8 @@ export interface Endpoint {
 /** Identity function that keeps the literal types of an endpoint table. */
 export function defineEndpoints<const T extends Record<string, Endpoint>>(table: T): T {
   for (const [key, endpoint] of Object.entries(table)) {
-    if (key !== endpoint.id) throw new Error(`endpoint key ${key} differs from its id ${endpoint.id}`);
+    if (key !== endpoint.id)
+      throw new Error(`endpoint key ${key} differs from its id ${endpoint.id}`);
   }
   return table;
 }
@@ -52,4 +53,6 @@ export interface RequestOf<E extends Endpoint> {
 
 /** What a caller gets back in `data`. */
 export type ResponseOf<E extends Endpoint> = z.infer<E['response']>;
-export type MetaOf<E extends Endpoint> = E['meta'] extends z.ZodType ? z.infer<E['meta']> : Record<string, never>;
+export type MetaOf<E extends Endpoint> = E['meta'] extends z.ZodType
+  ? z.infer<E['meta']>
+  : Record<string, never>;

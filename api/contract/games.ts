@@ -11,7 +11,15 @@ import { botLevelSchema, gameSettingsSchema, gameViewSchema, matchOutcomeValues 
 import { listMetaSchema, pageQuery, usernameParams } from './users.ts';
 
 export const matchKindValues = ['direct', 'matchmaking', 'tournament', 'bot'] as const;
-export const matchStateValues = ['pending', 'ready', 'countdown', 'playing', 'finished', 'aborted', 'forfeited'] as const;
+export const matchStateValues = [
+  'pending',
+  'ready',
+  'countdown',
+  'playing',
+  'finished',
+  'aborted',
+  'forfeited',
+] as const;
 export const visibilitySchema = z.enum(['public', 'private']);
 
 const timestamp = z.string().describe('ISO 8601');
@@ -58,7 +66,14 @@ export const matchSchema = z.strictObject({
   inviteExpiresAt: timestamp.nullable(),
   /** Finished, forfeited or aborted after play began (GET /matches/{id} only). */
   stats: matchStatsSchema.optional(),
-  timeline: z.array(z.strictObject({ tick: z.number().int().nonnegative(), score: z.tuple([z.number().int(), z.number().int()]) })).optional(),
+  timeline: z
+    .array(
+      z.strictObject({
+        tick: z.number().int().nonnegative(),
+        score: z.tuple([z.number().int(), z.number().int()]),
+      }),
+    )
+    .optional(),
 });
 export type MatchView = z.infer<typeof matchSchema>;
 
@@ -69,7 +84,9 @@ export const createMatchBodySchema = z
     settings: gameSettingsSchema.optional(),
     visibility: visibilitySchema.default('public'),
   })
-  .refine((b) => (b.opponent === undefined) !== (b.bot === undefined), { message: 'give either opponent or bot' });
+  .refine((b) => (b.opponent === undefined) !== (b.bot === undefined), {
+    message: 'give either opponent or bot',
+  });
 
 export const replaySchema = z.strictObject({
   matchId: z.uuid(),
@@ -90,7 +107,15 @@ export const liveMatchStateSchema = z.strictObject({
   paused: z.boolean(),
   deadlineInMs: z.number().int().nonnegative().nullable(),
   view: gameViewSchema,
-  seats: z.array(z.strictObject({ username: z.string(), bot: botLevelSchema.nullable(), connected: z.boolean(), ready: z.boolean(), lastSeq: z.number().int().nonnegative() })),
+  seats: z.array(
+    z.strictObject({
+      username: z.string(),
+      bot: botLevelSchema.nullable(),
+      connected: z.boolean(),
+      ready: z.boolean(),
+      lastSeq: z.number().int().nonnegative(),
+    }),
+  ),
   spectators: z.number().int().nonnegative(),
 });
 
@@ -110,64 +135,144 @@ export const chatInviteResponseSchema = z.strictObject({
 
 export const gameEndpoints = defineEndpoints({
   'games.create': {
-    id: 'games.create', method: 'POST', path: '/api/v1/matches', auth: 'user', status: 201, tags: ['games'],
-    summary: 'Invite a user (a game_invite notification; the invite expires) or start a match against the bot (ready at once)',
-    body: createMatchBodySchema, response: matchSchema,
+    id: 'games.create',
+    method: 'POST',
+    path: '/api/v1/matches',
+    auth: 'user',
+    status: 201,
+    tags: ['games'],
+    summary:
+      'Invite a user (a game_invite notification; the invite expires) or start a match against the bot (ready at once)',
+    body: createMatchBodySchema,
+    response: matchSchema,
   },
   'games.accept': {
-    id: 'games.accept', method: 'POST', path: '/api/v1/matches/{id}/accept', auth: 'user', tags: ['games'],
-    summary: 'Accept an invite: the match becomes ready; join it over the WebSocket', params: idParams, response: matchSchema,
+    id: 'games.accept',
+    method: 'POST',
+    path: '/api/v1/matches/{id}/accept',
+    auth: 'user',
+    tags: ['games'],
+    summary: 'Accept an invite: the match becomes ready; join it over the WebSocket',
+    params: idParams,
+    response: matchSchema,
   },
   'games.decline': {
-    id: 'games.decline', method: 'POST', path: '/api/v1/matches/{id}/decline', auth: 'user', tags: ['games'],
-    summary: 'Decline an invite (or withdraw your own)', params: idParams, response: matchSchema,
+    id: 'games.decline',
+    method: 'POST',
+    path: '/api/v1/matches/{id}/decline',
+    auth: 'user',
+    tags: ['games'],
+    summary: 'Decline an invite (or withdraw your own)',
+    params: idParams,
+    response: matchSchema,
   },
   'games.rematch': {
-    id: 'games.rematch', method: 'POST', path: '/api/v1/matches/{id}/rematch', auth: 'user', status: 201, tags: ['games'],
-    summary: 'Offer the same opponent a new match with the same settings after an ended one', params: idParams, response: matchSchema,
+    id: 'games.rematch',
+    method: 'POST',
+    path: '/api/v1/matches/{id}/rematch',
+    auth: 'user',
+    status: 201,
+    tags: ['games'],
+    summary: 'Offer the same opponent a new match with the same settings after an ended one',
+    params: idParams,
+    response: matchSchema,
   },
   'games.chatInvite': {
-    id: 'games.chatInvite', method: 'POST', path: '/api/v1/conversations/{id}/invite', auth: 'user', status: 201, tags: ['games', 'chat'],
-    summary: 'Invite the other member of a direct conversation to a match: the invite is posted as a chat message (starting [game-invite:<matchId>]) that they accept',
+    id: 'games.chatInvite',
+    method: 'POST',
+    path: '/api/v1/conversations/{id}/invite',
+    auth: 'user',
+    status: 201,
+    tags: ['games', 'chat'],
+    summary:
+      'Invite the other member of a direct conversation to a match: the invite is posted as a chat message (starting [game-invite:<matchId>]) that they accept',
     params: z.strictObject({ id: chatIdSchema }),
-    body: z.strictObject({ settings: gameSettingsSchema.optional(), visibility: visibilitySchema.default('public') }),
+    body: z.strictObject({
+      settings: gameSettingsSchema.optional(),
+      visibility: visibilitySchema.default('public'),
+    }),
     response: chatInviteResponseSchema,
   },
   'games.list': {
-    id: 'games.list', method: 'GET', path: '/api/v1/matches', auth: 'user', tags: ['games'],
+    id: 'games.list',
+    method: 'GET',
+    path: '/api/v1/matches',
+    auth: 'user',
+    tags: ['games'],
     summary: 'Public matches: live ones (to watch) or recently ended ones, newest first',
     query: z.strictObject({ state: z.enum(['live', 'ended']).default('live'), ...pageQuery }),
-    response: z.array(matchSchema), meta: listMetaSchema,
+    response: z.array(matchSchema),
+    meta: listMetaSchema,
   },
   'games.get': {
-    id: 'games.get', method: 'GET', path: '/api/v1/matches/{id}', auth: 'user', tags: ['games'],
-    summary: 'One match, with statistics and the score timeline once it has ended; private matches only for their players',
-    params: idParams, response: matchSchema,
+    id: 'games.get',
+    method: 'GET',
+    path: '/api/v1/matches/{id}',
+    auth: 'user',
+    tags: ['games'],
+    summary:
+      'One match, with statistics and the score timeline once it has ended; private matches only for their players',
+    params: idParams,
+    response: matchSchema,
   },
   'games.history': {
-    id: 'games.history', method: 'GET', path: '/api/v1/users/{username}/matches', auth: 'user', tags: ['games'],
+    id: 'games.history',
+    method: 'GET',
+    path: '/api/v1/users/{username}/matches',
+    auth: 'user',
+    tags: ['games'],
     summary: "A user's ended matches, newest first; private ones only for their players",
-    params: usernameParams, query: z.strictObject(pageQuery), response: z.array(matchSchema), meta: listMetaSchema,
+    params: usernameParams,
+    query: z.strictObject(pageQuery),
+    response: z.array(matchSchema),
+    meta: listMetaSchema,
   },
   'games.replay': {
-    id: 'games.replay', method: 'GET', path: '/api/v1/matches/{id}/replay', auth: 'user', tags: ['games'],
-    summary: 'Settings, seed and input log of an ended match: re-simulating them gives the same match bit for bit',
-    params: idParams, response: replaySchema,
+    id: 'games.replay',
+    method: 'GET',
+    path: '/api/v1/matches/{id}/replay',
+    auth: 'user',
+    tags: ['games'],
+    summary:
+      'Settings, seed and input log of an ended match: re-simulating them gives the same match bit for bit',
+    params: idParams,
+    response: replaySchema,
   },
   'admin.matchesList': {
-    id: 'admin.matchesList', method: 'GET', path: '/api/v1/admin/matches', auth: 'admin', tags: ['admin', 'games'],
-    summary: 'Every match (private ones too), newest first, optionally by state (live = ready, countdown or playing)',
-    query: z.strictObject({ state: z.enum([...matchStateValues, 'live']).optional(), ...pageQuery }),
-    response: z.array(matchSchema), meta: listMetaSchema,
+    id: 'admin.matchesList',
+    method: 'GET',
+    path: '/api/v1/admin/matches',
+    auth: 'admin',
+    tags: ['admin', 'games'],
+    summary:
+      'Every match (private ones too), newest first, optionally by state (live = ready, countdown or playing)',
+    query: z.strictObject({
+      state: z.enum([...matchStateValues, 'live']).optional(),
+      ...pageQuery,
+    }),
+    response: z.array(matchSchema),
+    meta: listMetaSchema,
   },
   'admin.matchState': {
-    id: 'admin.matchState', method: 'GET', path: '/api/v1/admin/matches/{id}/state', auth: 'admin', tags: ['admin', 'games'],
-    summary: 'Live state of a match held by this server: seats, connections, deadline, the current view',
-    params: idParams, response: liveMatchStateSchema,
+    id: 'admin.matchState',
+    method: 'GET',
+    path: '/api/v1/admin/matches/{id}/state',
+    auth: 'admin',
+    tags: ['admin', 'games'],
+    summary:
+      'Live state of a match held by this server: seats, connections, deadline, the current view',
+    params: idParams,
+    response: liveMatchStateSchema,
   },
   'admin.matchAbort': {
-    id: 'admin.matchAbort', method: 'POST', path: '/api/v1/admin/matches/{id}/abort', auth: 'admin', tags: ['admin', 'games'],
+    id: 'admin.matchAbort',
+    method: 'POST',
+    path: '/api/v1/admin/matches/{id}/abort',
+    auth: 'admin',
+    tags: ['admin', 'games'],
     summary: 'Abort a match that has not ended (audited); no result, no rating change',
-    params: idParams, body: z.strictObject({ reason: z.string().trim().min(1).max(200) }), response: matchSchema,
+    params: idParams,
+    body: z.strictObject({ reason: z.string().trim().min(1).max(200) }),
+    response: matchSchema,
   },
 });

@@ -27,32 +27,60 @@ export type QueueStatus = z.infer<typeof queueStatusSchema>;
 
 export const queueStatsSchema = z.strictObject({
   queueSize: z.number().int().nonnegative(),
-  byMode: z.strictObject({ ranked: z.number().int().nonnegative(), casual: z.number().int().nonnegative() }),
+  byMode: z.strictObject({
+    ranked: z.number().int().nonnegative(),
+    casual: z.number().int().nonnegative(),
+  }),
   /** Seconds the longest-waiting ticket has waited (0 when the queue is empty). */
   oldestWaitSec: z.number().int().nonnegative(),
   /** Matches the matcher has started since this server started. */
   matchesMade: z.number().int().nonnegative(),
   /** The rating window rule: ±base, widening by `widenBy` every `widenEverySec`. */
-  window: z.strictObject({ base: z.number().int(), widenBy: z.number().int(), widenEverySec: z.number() }),
+  window: z.strictObject({
+    base: z.number().int(),
+    widenBy: z.number().int(),
+    widenEverySec: z.number(),
+  }),
 });
 export type QueueStats = z.infer<typeof queueStatsSchema>;
 
 export const matchmakingEndpoints = defineEndpoints({
   'matchmaking.join': {
-    id: 'matchmaking.join', method: 'POST', path: '/api/v1/matchmaking/queue', auth: 'user', tags: ['matchmaking'],
-    summary: 'Enter the matchmaking queue (needs an open WebSocket, where queue.matched arrives); joining again in the same mode keeps your place, another mode restarts the wait',
-    body: z.strictObject({ mode: queueModeSchema }), response: queueStatusSchema,
+    id: 'matchmaking.join',
+    method: 'POST',
+    path: '/api/v1/matchmaking/queue',
+    auth: 'user',
+    tags: ['matchmaking'],
+    summary:
+      'Enter the matchmaking queue (needs an open WebSocket, where queue.matched arrives); joining again in the same mode keeps your place, another mode restarts the wait',
+    body: z.strictObject({ mode: queueModeSchema }),
+    response: queueStatusSchema,
   },
   'matchmaking.leave': {
-    id: 'matchmaking.leave', method: 'DELETE', path: '/api/v1/matchmaking/queue', auth: 'user', tags: ['matchmaking'],
-    summary: 'Leave the matchmaking queue (idempotent)', response: queueStatusSchema,
+    id: 'matchmaking.leave',
+    method: 'DELETE',
+    path: '/api/v1/matchmaking/queue',
+    auth: 'user',
+    tags: ['matchmaking'],
+    summary: 'Leave the matchmaking queue (idempotent)',
+    response: queueStatusSchema,
   },
   'matchmaking.status': {
-    id: 'matchmaking.status', method: 'GET', path: '/api/v1/matchmaking/queue', auth: 'user', tags: ['matchmaking'],
-    summary: 'Your place in the queue: mode, time waited, current rating window', response: queueStatusSchema,
+    id: 'matchmaking.status',
+    method: 'GET',
+    path: '/api/v1/matchmaking/queue',
+    auth: 'user',
+    tags: ['matchmaking'],
+    summary: 'Your place in the queue: mode, time waited, current rating window',
+    response: queueStatusSchema,
   },
   'matchmaking.stats': {
-    id: 'matchmaking.stats', method: 'GET', path: '/api/v1/matchmaking/stats', auth: 'user', tags: ['matchmaking'],
-    summary: 'Queue size (per mode), the oldest wait, and matches made by this server', response: queueStatsSchema,
+    id: 'matchmaking.stats',
+    method: 'GET',
+    path: '/api/v1/matchmaking/stats',
+    auth: 'user',
+    tags: ['matchmaking'],
+    summary: 'Queue size (per mode), the oldest wait, and matches made by this server',
+    response: queueStatsSchema,
   },
 });

@@ -41,7 +41,10 @@ function union(direction: 'client' | 'server') {
   const schemas = Object.values(messages as Record<string, MessageSpec>)
     .filter((spec) => spec.direction === direction)
     .map((spec) => spec.schema);
-  return z.discriminatedUnion('type', schemas as [MessageSpec['schema'], ...MessageSpec['schema'][]]);
+  return z.discriminatedUnion(
+    'type',
+    schemas as [MessageSpec['schema'], ...MessageSpec['schema'][]],
+  );
 }
 
 /** Everything a client may send, discriminated by `type`. */

@@ -15,9 +15,13 @@ export interface MetricSpec {
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 /** A 60 Hz tick has 16.7 ms; these resolve the sub-millisecond work and the late tail. */
-const tickBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.0167, 0.033, 0.1] as const;
+const tickBuckets = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.0167, 0.033, 0.1,
+] as const;
 const waitBuckets = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600] as const;
-const queryBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] as const;
+const queryBuckets = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+] as const;
 
 export const metrics = {
   httpRequestsTotal: {
@@ -34,7 +38,12 @@ export const metrics = {
     buckets: latencyBuckets,
   },
   // WebSocket gateway (issue 4). `type` is a message type of the contract, `code` a close code.
-  wsConnections: { name: 'ws_connections', type: 'gauge', help: 'Open WebSocket connections', labels: [] },
+  wsConnections: {
+    name: 'ws_connections',
+    type: 'gauge',
+    help: 'Open WebSocket connections',
+    labels: [],
+  },
   wsMessagesTotal: {
     name: 'ws_messages_total',
     type: 'counter',
@@ -47,9 +56,19 @@ export const metrics = {
     help: 'Droppable frames skipped because the socket buffer was full, by message type',
     labels: ['type'],
   },
-  wsClosesTotal: { name: 'ws_closes_total', type: 'counter', help: 'WebSocket connections closed, by close code', labels: ['code'] },
+  wsClosesTotal: {
+    name: 'ws_closes_total',
+    type: 'counter',
+    help: 'WebSocket connections closed, by close code',
+    labels: ['code'],
+  },
   // Game (issue 5).
-  gameMatchesActive: { name: 'game_matches_active', type: 'gauge', help: 'Matches currently running on this instance', labels: [] },
+  gameMatchesActive: {
+    name: 'game_matches_active',
+    type: 'gauge',
+    help: 'Matches currently running on this instance',
+    labels: [],
+  },
   gameTickDuration: {
     name: 'game_tick_duration_seconds',
     type: 'histogram',
@@ -64,7 +83,12 @@ export const metrics = {
     labels: [],
     buckets: tickBuckets,
   },
-  gameSpectators: { name: 'game_spectators', type: 'gauge', help: 'Spectator sockets watching matches on this instance', labels: [] },
+  gameSpectators: {
+    name: 'game_spectators',
+    type: 'gauge',
+    help: 'Spectator sockets watching matches on this instance',
+    labels: [],
+  },
   gameMatchesFinishedTotal: {
     name: 'game_matches_finished_total',
     type: 'counter',
@@ -72,7 +96,12 @@ export const metrics = {
     labels: ['kind', 'outcome'],
   },
   // Matchmaking (issue 5).
-  matchmakingQueueSize: { name: 'matchmaking_queue_size', type: 'gauge', help: 'Tickets waiting in the matchmaking queue', labels: [] },
+  matchmakingQueueSize: {
+    name: 'matchmaking_queue_size',
+    type: 'gauge',
+    help: 'Tickets waiting in the matchmaking queue',
+    labels: [],
+  },
   matchmakingWait: {
     name: 'matchmaking_wait_seconds',
     type: 'histogram',
@@ -87,14 +116,24 @@ export const metrics = {
     labels: [],
   },
   // Tournaments (issue 6). No tournament ids in labels: ages are the maximum over all tournaments.
-  tournamentsActive: { name: 'tournaments_active', type: 'gauge', help: 'Tournaments by state (registration|running|paused)', labels: ['state'] },
+  tournamentsActive: {
+    name: 'tournaments_active',
+    type: 'gauge',
+    help: 'Tournaments by state (registration|running|paused)',
+    labels: ['state'],
+  },
   tournamentRoundsCompletedTotal: {
     name: 'tournament_rounds_completed_total',
     type: 'counter',
     help: 'Tournament rounds completed, by format',
     labels: ['format'],
   },
-  tournamentForfeitsTotal: { name: 'tournament_forfeits_total', type: 'counter', help: 'Tournament matches decided by forfeit', labels: [] },
+  tournamentForfeitsTotal: {
+    name: 'tournament_forfeits_total',
+    type: 'counter',
+    help: 'Tournament matches decided by forfeit',
+    labels: [],
+  },
   tournamentOldestRoundAge: {
     name: 'tournament_oldest_round_age_seconds',
     type: 'gauge',
@@ -102,10 +141,30 @@ export const metrics = {
     labels: [],
   },
   // Database (api/core/db-metrics.ts). `operation` is a repo operation name from knex queryContext, never SQL.
-  dbPoolMax: { name: 'db_pool_max', type: 'gauge', help: 'Largest number of connections the pool may open', labels: [] },
-  dbPoolUsed: { name: 'db_pool_used', type: 'gauge', help: 'Pool connections checked out by queries', labels: [] },
-  dbPoolIdle: { name: 'db_pool_idle', type: 'gauge', help: 'Pool connections open and idle', labels: [] },
-  dbPoolWaiting: { name: 'db_pool_waiting', type: 'gauge', help: 'Queries waiting for a pool connection', labels: [] },
+  dbPoolMax: {
+    name: 'db_pool_max',
+    type: 'gauge',
+    help: 'Largest number of connections the pool may open',
+    labels: [],
+  },
+  dbPoolUsed: {
+    name: 'db_pool_used',
+    type: 'gauge',
+    help: 'Pool connections checked out by queries',
+    labels: [],
+  },
+  dbPoolIdle: {
+    name: 'db_pool_idle',
+    type: 'gauge',
+    help: 'Pool connections open and idle',
+    labels: [],
+  },
+  dbPoolWaiting: {
+    name: 'db_pool_waiting',
+    type: 'gauge',
+    help: 'Queries waiting for a pool connection',
+    labels: [],
+  },
   dbQueryDuration: {
     name: 'db_query_duration_seconds',
     type: 'histogram',
@@ -113,18 +172,43 @@ export const metrics = {
     labels: ['operation'],
     buckets: queryBuckets,
   },
-  dbQueriesTotal: { name: 'db_queries_total', type: 'counter', help: 'Database queries run, by repo operation', labels: ['operation'] },
-  dbQueryErrorsTotal: { name: 'db_query_errors_total', type: 'counter', help: 'Database queries that failed, by repo operation', labels: ['operation'] },
+  dbQueriesTotal: {
+    name: 'db_queries_total',
+    type: 'counter',
+    help: 'Database queries run, by repo operation',
+    labels: ['operation'],
+  },
+  dbQueryErrorsTotal: {
+    name: 'db_query_errors_total',
+    type: 'counter',
+    help: 'Database queries that failed, by repo operation',
+    labels: ['operation'],
+  },
   // Log shipping to Elasticsearch (issue 8).
-  logShippingShippedTotal: { name: 'log_shipping_shipped_total', type: 'counter', help: 'Log entries delivered to Elasticsearch', labels: [] },
+  logShippingShippedTotal: {
+    name: 'log_shipping_shipped_total',
+    type: 'counter',
+    help: 'Log entries delivered to Elasticsearch',
+    labels: [],
+  },
   logShippingDroppedTotal: {
     name: 'log_shipping_dropped_total',
     type: 'counter',
     help: 'Log entries dropped because the buffer was full or Elasticsearch refused them',
     labels: [],
   },
-  logShippingErrorsTotal: { name: 'log_shipping_errors_total', type: 'counter', help: 'Failed bulk requests to Elasticsearch', labels: [] },
-  logShippingQueue: { name: 'log_shipping_queue', type: 'gauge', help: 'Log entries buffered and not yet shipped', labels: [] },
+  logShippingErrorsTotal: {
+    name: 'log_shipping_errors_total',
+    type: 'counter',
+    help: 'Failed bulk requests to Elasticsearch',
+    labels: [],
+  },
+  logShippingQueue: {
+    name: 'log_shipping_queue',
+    type: 'gauge',
+    help: 'Log entries buffered and not yet shipped',
+    labels: [],
+  },
   // Accounts (issue 3). Label values come from the allow-lists below, never user data.
   authLoginsTotal: {
     name: 'auth_logins_total',
@@ -132,14 +216,24 @@ export const metrics = {
     help: 'Sign-in attempts, by result (success|failure|mfa_required|rate_limited|banned)',
     labels: ['result'],
   },
-  authLockoutsTotal: { name: 'auth_lockouts_total', type: 'counter', help: 'Times an account or IP reached the failed-login limit', labels: [] },
+  authLockoutsTotal: {
+    name: 'auth_lockouts_total',
+    type: 'counter',
+    help: 'Times an account or IP reached the failed-login limit',
+    labels: [],
+  },
   auth2faVerificationsTotal: {
     name: 'auth_2fa_verifications_total',
     type: 'counter',
     help: '2FA code checks, by result (success|failure)',
     labels: ['result'],
   },
-  mailSentTotal: { name: 'mail_sent_total', type: 'counter', help: 'Account mails, by transport (smtp|outbox) and result (ok|error)', labels: ['transport', 'result'] },
+  mailSentTotal: {
+    name: 'mail_sent_total',
+    type: 'counter',
+    help: 'Account mails, by transport (smtp|outbox) and result (ok|error)',
+    labels: ['transport', 'result'],
+  },
   buildInfo: {
     name: 'pongctl_build_info',
     type: 'gauge',
@@ -150,7 +244,9 @@ export const metrics = {
 
 /** The names a metric adds to the exposition: histograms add _bucket, _sum and _count. */
 export function seriesNames(spec: MetricSpec): string[] {
-  return spec.type === 'histogram' ? [spec.name, `${spec.name}_bucket`, `${spec.name}_sum`, `${spec.name}_count`] : [spec.name];
+  return spec.type === 'histogram'
+    ? [spec.name, `${spec.name}_bucket`, `${spec.name}_sum`, `${spec.name}_count`]
+    : [spec.name];
 }
 
 /** Every series name of the contract, for linting alert rules and dashboards. */
@@ -163,7 +259,13 @@ export const gameMatchKinds = ['ranked', 'casual', 'bot', 'tournament'] as const
 export const gameMatchOutcomes = ['completed', 'forfeit', 'abandoned', 'cancelled'] as const;
 
 /** Allowed label values of the account metrics. */
-export const loginResults = ['success', 'failure', 'mfa_required', 'rate_limited', 'banned'] as const;
+export const loginResults = [
+  'success',
+  'failure',
+  'mfa_required',
+  'rate_limited',
+  'banned',
+] as const;
 export const twoFactorResults = ['success', 'failure'] as const;
 export const mailTransports = ['smtp', 'outbox'] as const;
 export const mailResults = ['ok', 'error'] as const;

@@ -8,7 +8,14 @@ import { defineEndpoints } from './endpoint.ts';
 import { defineMessages, messageSchema } from './realtime.ts';
 
 /** Every notification type; later areas add theirs here (game_invite, tournament_match_ready). */
-export const notificationTypeSchema = z.enum(['friend_request', 'friend_accept', 'message', 'system', 'game_invite', 'tournament_match_ready']);
+export const notificationTypeSchema = z.enum([
+  'friend_request',
+  'friend_accept',
+  'message',
+  'system',
+  'game_invite',
+  'tournament_match_ready',
+]);
 export type NotificationType = z.infer<typeof notificationTypeSchema>;
 
 export const notificationSchema = z.strictObject({
@@ -25,9 +32,17 @@ const idSchema = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a notification 
 
 export const notificationEndpoints = defineEndpoints({
   'notifications.list': {
-    id: 'notifications.list', method: 'GET', path: '/api/v1/notifications', auth: 'user', summary: 'Your notifications, newest first; meta.unreadCount', tags: ['notifications'],
+    id: 'notifications.list',
+    method: 'GET',
+    path: '/api/v1/notifications',
+    auth: 'user',
+    summary: 'Your notifications, newest first; meta.unreadCount',
+    tags: ['notifications'],
     query: z.strictObject({
-      unread: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+      unread: z
+        .enum(['true', 'false'])
+        .optional()
+        .transform((v) => v === 'true'),
       limit: z.coerce.number().int().min(1).max(100).default(20),
       cursor: z.string().max(512).optional(),
     }),
@@ -35,15 +50,35 @@ export const notificationEndpoints = defineEndpoints({
     meta: z.strictObject({ nextCursor: z.string().nullable(), unreadCount: z.number().int() }),
   },
   'notifications.read': {
-    id: 'notifications.read', method: 'POST', path: '/api/v1/notifications/read', auth: 'user', summary: 'Mark some ({ids}) or all ({all: true}) as read', tags: ['notifications'],
-    body: z.union([z.strictObject({ ids: z.array(idSchema).min(1).max(500) }), z.strictObject({ all: z.literal(true) })]),
+    id: 'notifications.read',
+    method: 'POST',
+    path: '/api/v1/notifications/read',
+    auth: 'user',
+    summary: 'Mark some ({ids}) or all ({all: true}) as read',
+    tags: ['notifications'],
+    body: z.union([
+      z.strictObject({ ids: z.array(idSchema).min(1).max(500) }),
+      z.strictObject({ all: z.literal(true) }),
+    ]),
     response: z.strictObject({ updated: z.number().int(), unreadCount: z.number().int() }),
   },
   'admin.notificationsBroadcast': {
-    id: 'admin.notificationsBroadcast', method: 'POST', path: '/api/v1/admin/notifications/broadcast', auth: 'admin', tags: ['admin'],
-    summary: 'A system notification to every user, written in batches and pushed to open sockets; audited',
-    body: z.strictObject({ title: z.string().trim().min(1).max(120), body: z.string().trim().min(1).max(2000) }),
-    response: z.strictObject({ broadcastId: z.string(), recipients: z.number().int(), batches: z.number().int() }),
+    id: 'admin.notificationsBroadcast',
+    method: 'POST',
+    path: '/api/v1/admin/notifications/broadcast',
+    auth: 'admin',
+    tags: ['admin'],
+    summary:
+      'A system notification to every user, written in batches and pushed to open sockets; audited',
+    body: z.strictObject({
+      title: z.string().trim().min(1).max(120),
+      body: z.string().trim().min(1).max(2000),
+    }),
+    response: z.strictObject({
+      broadcastId: z.string(),
+      recipients: z.number().int(),
+      batches: z.number().int(),
+    }),
   },
 });
 

@@ -8,7 +8,8 @@ export const realtimeEndpoints = defineEndpoints({
     method: 'GET',
     path: '/api/v1/asyncapi.json',
     auth: 'public',
-    summary: 'AsyncAPI 3.0 document of the WebSocket protocol at /api/v1/ws (messages, close codes)',
+    summary:
+      'AsyncAPI 3.0 document of the WebSocket protocol at /api/v1/ws (messages, close codes)',
     tags: ['system'],
     response: z.record(z.string(), z.unknown()),
     raw: { contentType: 'application/json; charset=utf-8' },

@@ -17,7 +17,10 @@ export const messageIdSchema = z.string().min(1).max(64);
 export type MessageDirection = 'client' | 'server';
 
 /** A message schema: a strict object whose `type` is a literal. */
-export type MessageSchema = z.ZodObject<{ type: z.ZodLiteral<string> } & z.ZodRawShape, z.core.$strict>;
+export type MessageSchema = z.ZodObject<
+  { type: z.ZodLiteral<string> } & z.ZodRawShape,
+  z.core.$strict
+>;
 
 export interface MessageSpec {
   readonly type: string;
@@ -44,8 +47,10 @@ export function defineMessages<const T extends Record<string, MessageSpec>>(tabl
   for (const [key, spec] of Object.entries(table)) {
     if (key !== spec.type) throw new Error(`message key ${key} differs from its type ${spec.type}`);
     const literal = spec.schema.shape.type.value;
-    if (literal !== spec.type) throw new Error(`message ${key} has a schema for type ${String(literal)}`);
-    if (spec.droppable && spec.direction !== 'server') throw new Error(`message ${key}: only server messages can be droppable`);
+    if (literal !== spec.type)
+      throw new Error(`message ${key} has a schema for type ${String(literal)}`);
+    if (spec.droppable && spec.direction !== 'server')
+      throw new Error(`message ${key}: only server messages can be droppable`);
   }
   return table;
 }
@@ -82,13 +87,15 @@ export const gatewayMessages = defineMessages({
   error: {
     type: 'error',
     direction: 'server',
-    summary: 'A message was refused (invalid JSON, unknown type, schema or domain error); the connection stays open',
+    summary:
+      'A message was refused (invalid JSON, unknown type, schema or domain error); the connection stays open',
     schema: errorMessageSchema,
   },
   ping: {
     type: 'ping',
     direction: 'client',
-    summary: 'Application-level ping for clients that cannot see protocol pings (browsers); answered by pong',
+    summary:
+      'Application-level ping for clients that cannot see protocol pings (browsers); answered by pong',
     schema: messageSchema('ping', {}),
   },
   pong: {
@@ -111,15 +118,54 @@ const wsClose = (error: ErrorCode): number => errorTable[error].wsClose;
 /** Every close code the gateway uses, and what a client should do about it. */
 export const closeCodes: readonly CloseCode[] = [
   { code: 1000, meaning: 'Normal closure' },
-  { code: 1001, meaning: 'The server is shutting down (or the client left): reconnect, possibly to another instance' },
+  {
+    code: 1001,
+    meaning:
+      'The server is shutting down (or the client left): reconnect, possibly to another instance',
+  },
   { code: 1005, meaning: 'The client closed without giving a code' },
-  { code: 1006, meaning: 'No close frame: the peer vanished or stopped answering pings and was terminated' },
-  { code: wsClose('PAYLOAD_TOO_LARGE'), error: 'PAYLOAD_TOO_LARGE', meaning: 'A message exceeded the size limit (hello.limits.maxMessageBytes)' },
-  { code: wsClose('INTERNAL'), error: 'INTERNAL', meaning: 'Unexpected server error (CONFIG and INTERNAL): reconnect with backoff' },
-  { code: wsClose('UNAVAILABLE'), error: 'UNAVAILABLE', meaning: 'Try again later: the socket fell too far behind on reading, or a dependency is down' },
-  { code: wsClose('VALIDATION'), error: 'VALIDATION', meaning: 'Protocol violation that cannot be answered with an error message: a binary frame' },
-  { code: wsClose('UNAUTHENTICATED'), error: 'UNAUTHENTICATED', meaning: 'The session was revoked (logout, password change, admin action): sign in again' },
-  { code: wsClose('FORBIDDEN'), error: 'FORBIDDEN', meaning: 'The account may no longer connect (banned or disabled)' },
-  { code: wsClose('CONFLICT'), error: 'CONFLICT', meaning: 'Too many sockets for this user: this, the oldest, was replaced by a newer one' },
-  { code: wsClose('RATE_LIMITED'), error: 'RATE_LIMITED', meaning: 'Too many messages: the per-connection token bucket ran dry' },
+  {
+    code: 1006,
+    meaning: 'No close frame: the peer vanished or stopped answering pings and was terminated',
+  },
+  {
+    code: wsClose('PAYLOAD_TOO_LARGE'),
+    error: 'PAYLOAD_TOO_LARGE',
+    meaning: 'A message exceeded the size limit (hello.limits.maxMessageBytes)',
+  },
+  {
+    code: wsClose('INTERNAL'),
+    error: 'INTERNAL',
+    meaning: 'Unexpected server error (CONFIG and INTERNAL): reconnect with backoff',
+  },
+  {
+    code: wsClose('UNAVAILABLE'),
+    error: 'UNAVAILABLE',
+    meaning: 'Try again later: the socket fell too far behind on reading, or a dependency is down',
+  },
+  {
+    code: wsClose('VALIDATION'),
+    error: 'VALIDATION',
+    meaning: 'Protocol violation that cannot be answered with an error message: a binary frame',
+  },
+  {
+    code: wsClose('UNAUTHENTICATED'),
+    error: 'UNAUTHENTICATED',
+    meaning: 'The session was revoked (logout, password change, admin action): sign in again',
+  },
+  {
+    code: wsClose('FORBIDDEN'),
+    error: 'FORBIDDEN',
+    meaning: 'The account may no longer connect (banned or disabled)',
+  },
+  {
+    code: wsClose('CONFLICT'),
+    error: 'CONFLICT',
+    meaning: 'Too many sockets for this user: this, the oldest, was replaced by a newer one',
+  },
+  {
+    code: wsClose('RATE_LIMITED'),
+    error: 'RATE_LIMITED',
+    meaning: 'Too many messages: the per-connection token bucket ran dry',
+  },
 ];

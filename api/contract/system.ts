@@ -9,7 +9,10 @@ export const healthSchema = z.strictObject({
 export const readinessSchema = z.strictObject({
   status: z.literal('ok'),
   checks: z.strictObject({
-    database: z.strictObject({ status: z.enum(['ok', 'unavailable']), latencyMs: z.number().nonnegative() }),
+    database: z.strictObject({
+      status: z.enum(['ok', 'unavailable']),
+      latencyMs: z.number().nonnegative(),
+    }),
   }),
   version: z.string(),
   engine: z.enum(['postgres', 'pglite']),

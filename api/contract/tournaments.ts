@@ -10,8 +10,20 @@ import { gameSettingsSchema } from './game.ts';
 import { listMetaSchema, pageQuery } from './users.ts';
 
 export const tournamentFormatValues = ['single_elimination', 'round_robin'] as const;
-export const tournamentStateValues = ['registration', 'running', 'paused', 'finished', 'cancelled'] as const;
-export const tournamentMatchStateValues = ['waiting', 'scheduled', 'ready', 'finished', 'cancelled'] as const;
+export const tournamentStateValues = [
+  'registration',
+  'running',
+  'paused',
+  'finished',
+  'cancelled',
+] as const;
+export const tournamentMatchStateValues = [
+  'waiting',
+  'scheduled',
+  'ready',
+  'finished',
+  'cancelled',
+] as const;
 
 const timestamp = z.string().describe('ISO 8601');
 
@@ -23,7 +35,11 @@ export const aliasSchema = z
   .max(20, 'must be 1-20 characters')
   .regex(/^[\p{L}\p{N}_.\- ]+$/u, 'may use letters, digits, spaces, _ . -');
 
-export const tournamentNameSchema = z.string().trim().min(1, 'must be 1-60 characters').max(60, 'must be 1-60 characters');
+export const tournamentNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must be 1-60 characters')
+  .max(60, 'must be 1-60 characters');
 
 const entrantSchema = z.strictObject({
   username: z.string().nullable(),
@@ -127,71 +143,146 @@ export const createTournamentBodySchema = z
     registrationClosesAt: z.iso.datetime({ offset: true }).optional(),
     startsAt: z.iso.datetime({ offset: true }).optional(),
   })
-  .refine((b) => !b.registrationClosesAt || !b.startsAt || Date.parse(b.registrationClosesAt) <= Date.parse(b.startsAt), {
-    message: 'registrationClosesAt must not be after startsAt',
-    path: ['registrationClosesAt'],
-  });
+  .refine(
+    (b) =>
+      !b.registrationClosesAt ||
+      !b.startsAt ||
+      Date.parse(b.registrationClosesAt) <= Date.parse(b.startsAt),
+    {
+      message: 'registrationClosesAt must not be after startsAt',
+      path: ['registrationClosesAt'],
+    },
+  );
 
 const idParams = z.strictObject({ id: z.uuid() });
 const tags = ['tournaments'];
 
 export const tournamentEndpoints = defineEndpoints({
   'tournaments.create': {
-    id: 'tournaments.create', method: 'POST', path: '/api/v1/tournaments', auth: 'user', status: 201, tags,
-    summary: 'Create a tournament (any player); it opens for registration and starts at startsAt or when its creator starts it',
-    body: createTournamentBodySchema, response: tournamentSchema,
+    id: 'tournaments.create',
+    method: 'POST',
+    path: '/api/v1/tournaments',
+    auth: 'user',
+    status: 201,
+    tags,
+    summary:
+      'Create a tournament (any player); it opens for registration and starts at startsAt or when its creator starts it',
+    body: createTournamentBodySchema,
+    response: tournamentSchema,
   },
   'tournaments.list': {
-    id: 'tournaments.list', method: 'GET', path: '/api/v1/tournaments', auth: 'user', tags,
+    id: 'tournaments.list',
+    method: 'GET',
+    path: '/api/v1/tournaments',
+    auth: 'user',
+    tags,
     summary: 'Tournaments, newest first, optionally by state',
     query: z.strictObject({ state: z.enum(tournamentStateValues).optional(), ...pageQuery }),
-    response: z.array(tournamentSummarySchema), meta: listMetaSchema,
+    response: z.array(tournamentSummarySchema),
+    meta: listMetaSchema,
   },
   'tournaments.get': {
-    id: 'tournaments.get', method: 'GET', path: '/api/v1/tournaments/{id}', auth: 'user', tags,
-    summary: 'One tournament: players, the bracket or table by round, the current round and standings',
-    params: idParams, response: tournamentSchema,
+    id: 'tournaments.get',
+    method: 'GET',
+    path: '/api/v1/tournaments/{id}',
+    auth: 'user',
+    tags,
+    summary:
+      'One tournament: players, the bracket or table by round, the current round and standings',
+    params: idParams,
+    response: tournamentSchema,
   },
   'tournaments.register': {
-    id: 'tournaments.register', method: 'POST', path: '/api/v1/tournaments/{id}/register', auth: 'user', status: 201, tags,
-    summary: 'Register for a tournament under an alias unique within it, while registration is open and there is room',
-    params: idParams, body: z.strictObject({ alias: aliasSchema }), response: tournamentPlayerSchema,
+    id: 'tournaments.register',
+    method: 'POST',
+    path: '/api/v1/tournaments/{id}/register',
+    auth: 'user',
+    status: 201,
+    tags,
+    summary:
+      'Register for a tournament under an alias unique within it, while registration is open and there is room',
+    params: idParams,
+    body: z.strictObject({ alias: aliasSchema }),
+    response: tournamentPlayerSchema,
   },
   'tournaments.unregister': {
-    id: 'tournaments.unregister', method: 'DELETE', path: '/api/v1/tournaments/{id}/register', auth: 'user', tags,
+    id: 'tournaments.unregister',
+    method: 'DELETE',
+    path: '/api/v1/tournaments/{id}/register',
+    auth: 'user',
+    tags,
     summary: 'Withdraw your registration before the start',
-    params: idParams, response: z.strictObject({ withdrawn: z.literal(true) }),
+    params: idParams,
+    response: z.strictObject({ withdrawn: z.literal(true) }),
   },
   'tournaments.start': {
-    id: 'tournaments.start', method: 'POST', path: '/api/v1/tournaments/{id}/start', auth: 'user', tags,
-    summary: 'Start now (creator or admin; audited): seed by rating, draw the bracket or schedule, create the first round',
-    params: idParams, response: tournamentSchema,
+    id: 'tournaments.start',
+    method: 'POST',
+    path: '/api/v1/tournaments/{id}/start',
+    auth: 'user',
+    tags,
+    summary:
+      'Start now (creator or admin; audited): seed by rating, draw the bracket or schedule, create the first round',
+    params: idParams,
+    response: tournamentSchema,
   },
   'tournaments.pause': {
-    id: 'tournaments.pause', method: 'POST', path: '/api/v1/tournaments/{id}/pause', auth: 'user', tags,
-    summary: 'Pause (creator or admin; audited): games in progress finish, no new ones start, join timeouts stop',
-    params: idParams, response: tournamentSchema,
+    id: 'tournaments.pause',
+    method: 'POST',
+    path: '/api/v1/tournaments/{id}/pause',
+    auth: 'user',
+    tags,
+    summary:
+      'Pause (creator or admin; audited): games in progress finish, no new ones start, join timeouts stop',
+    params: idParams,
+    response: tournamentSchema,
   },
   'tournaments.resume': {
-    id: 'tournaments.resume', method: 'POST', path: '/api/v1/tournaments/{id}/resume', auth: 'user', tags,
-    summary: 'Resume a paused tournament (creator or admin; audited); waiting players get a fresh join window',
-    params: idParams, response: tournamentSchema,
+    id: 'tournaments.resume',
+    method: 'POST',
+    path: '/api/v1/tournaments/{id}/resume',
+    auth: 'user',
+    tags,
+    summary:
+      'Resume a paused tournament (creator or admin; audited); waiting players get a fresh join window',
+    params: idParams,
+    response: tournamentSchema,
   },
   'tournaments.cancel': {
-    id: 'tournaments.cancel', method: 'POST', path: '/api/v1/tournaments/{id}/cancel', auth: 'user', tags,
-    summary: 'Cancel (creator or admin; audited): games in progress are aborted and everyone registered is told',
-    params: idParams, response: tournamentSchema,
+    id: 'tournaments.cancel',
+    method: 'POST',
+    path: '/api/v1/tournaments/{id}/cancel',
+    auth: 'user',
+    tags,
+    summary:
+      'Cancel (creator or admin; audited): games in progress are aborted and everyone registered is told',
+    params: idParams,
+    response: tournamentSchema,
   },
   'tournaments.kick': {
-    id: 'tournaments.kick', method: 'DELETE', path: '/api/v1/tournaments/{id}/players/{username}', auth: 'user', tags,
-    summary: 'Remove a player (creator or admin; audited): before the start the registration goes, after it the player forfeits',
-    params: z.strictObject({ id: z.uuid(), username: z.string().min(1).max(64) }), response: tournamentSchema,
+    id: 'tournaments.kick',
+    method: 'DELETE',
+    path: '/api/v1/tournaments/{id}/players/{username}',
+    auth: 'user',
+    tags,
+    summary:
+      'Remove a player (creator or admin; audited): before the start the registration goes, after it the player forfeits',
+    params: z.strictObject({ id: z.uuid(), username: z.string().min(1).max(64) }),
+    response: tournamentSchema,
   },
   'tournaments.result': {
-    id: 'tournaments.result', method: 'POST', path: '/api/v1/tournaments/{id}/matches/{matchId}/result', auth: 'user', tags,
-    summary: 'Decide an open match (creator or admin; audited): the winner by username or alias advances; a game in progress is aborted',
+    id: 'tournaments.result',
+    method: 'POST',
+    path: '/api/v1/tournaments/{id}/matches/{matchId}/result',
+    auth: 'user',
+    tags,
+    summary:
+      'Decide an open match (creator or admin; audited): the winner by username or alias advances; a game in progress is aborted',
     params: z.strictObject({ id: z.uuid(), matchId: z.uuid() }),
-    body: z.strictObject({ winner: z.string().trim().min(1).max(64), reason: z.string().trim().min(1).max(200) }),
+    body: z.strictObject({
+      winner: z.string().trim().min(1).max(64),
+      reason: z.string().trim().min(1).max(200),
+    }),
     response: tournamentSchema,
   },
 });

@@ -44,13 +44,17 @@ export function createDb(options: DbOptions): Db {
   if (engineOf(options) === 'postgres') {
     return knexFactory({
       client: 'pg',
-      connection: { connectionString: options.databaseUrl, types: pgTypes } as Knex.PgConnectionConfig,
+      connection: {
+        connectionString: options.databaseUrl,
+        types: pgTypes,
+      } as Knex.PgConnectionConfig,
       pool: { min: 0, max: options.poolMax ?? 10 },
       acquireConnectionTimeout: 10_000,
       migrations,
     });
   }
-  const target = options.databaseUrl === 'memory://' ? 'memory://' : path.resolve(options.dataDir, 'pglite');
+  const target =
+    options.databaseUrl === 'memory://' ? 'memory://' : path.resolve(options.dataDir, 'pglite');
   if (target !== 'memory://') mkdirSync(target, { recursive: true });
   let proxy: PgliteProxy | undefined;
   return knexFactory({

@@ -74,7 +74,10 @@ export function toAppError(err: unknown): AppError {
     const mapped = fromDatabaseError(err as PgLikeError);
     if (mapped) return mapped;
     const message = (err as { message?: unknown }).message;
-    if (typeof message === 'string' && /database (is )?closed|pool is destroyed|Unable to acquire a connection/i.test(message)) {
+    if (
+      typeof message === 'string' &&
+      /database (is )?closed|pool is destroyed|Unable to acquire a connection/i.test(message)
+    ) {
       return new AppError('UNAVAILABLE', 'The database is not reachable');
     }
   }

@@ -45,12 +45,21 @@ export class RequestHistogram {
   }
 
   /** Registers `<histogram>` and a counter that shares the same counts. */
-  register(registry: Registry, names: { histogram: string; histogramHelp: string; counter: string; counterHelp: string }): void {
+  register(
+    registry: Registry,
+    names: { histogram: string; histogramHelp: string; counter: string; counterHelp: string },
+  ): void {
     registry.registerMetric({
       name: names.histogram,
       help: names.histogramHelp,
       type: 'histogram',
-      get: async () => ({ name: names.histogram, help: names.histogramHelp, type: 'histogram', aggregator: 'sum', values: this.#histogramValues(names.histogram) }),
+      get: async () => ({
+        name: names.histogram,
+        help: names.histogramHelp,
+        type: 'histogram',
+        aggregator: 'sum',
+        values: this.#histogramValues(names.histogram),
+      }),
       reset: () => this.#series.clear(),
     } as never);
     registry.registerMetric({
@@ -71,8 +80,18 @@ export class RequestHistogram {
   #histogramValues(name: string): CollectedValue[] {
     const out: CollectedValue[] = [];
     for (const s of this.#series.values()) {
-      this.#bounds.forEach((le, i) => out.push({ labels: { ...s.labels, le }, value: s.buckets[i]!, metricName: `${name}_bucket` }));
-      out.push({ labels: { ...s.labels, le: '+Inf' }, value: s.count, metricName: `${name}_bucket` });
+      this.#bounds.forEach((le, i) =>
+        out.push({
+          labels: { ...s.labels, le },
+          value: s.buckets[i]!,
+          metricName: `${name}_bucket`,
+        }),
+      );
+      out.push({
+        labels: { ...s.labels, le: '+Inf' },
+        value: s.count,
+        metricName: `${name}_bucket`,
+      });
       out.push({ labels: s.labels, value: s.sum, metricName: `${name}_sum` });
       out.push({ labels: s.labels, value: s.count, metricName: `${name}_count` });
     }

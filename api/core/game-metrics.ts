@@ -32,16 +32,28 @@ export function matchKindLabel(spec: MatchLabels): (typeof gameMatchKinds)[numbe
   return spec.ranked ? 'ranked' : 'casual';
 }
 
-export function matchOutcomeLabel(decision: EndLabels, started: boolean): (typeof gameMatchOutcomes)[number] {
+export function matchOutcomeLabel(
+  decision: EndLabels,
+  started: boolean,
+): (typeof gameMatchOutcomes)[number] {
   if (decision.outcome === 'finished') return 'completed';
   if (decision.outcome === 'forfeited') return 'forfeit';
   return !started && cancelReasons.has(decision.reason) ? 'cancelled' : 'abandoned';
 }
 
 export function createGameMetrics(registry: Registry): RunnerMetrics {
-  const active = new Gauge({ name: spec.gameMatchesActive.name, help: spec.gameMatchesActive.help, registers: [registry] });
-  const spectators = new Gauge({ name: spec.gameSpectators.name, help: spec.gameSpectators.help, registers: [registry] });
-  const histogram = (m: { name: string; help: string; buckets: readonly number[] }) => new Histogram({ name: m.name, help: m.help, buckets: [...m.buckets], registers: [registry] });
+  const active = new Gauge({
+    name: spec.gameMatchesActive.name,
+    help: spec.gameMatchesActive.help,
+    registers: [registry],
+  });
+  const spectators = new Gauge({
+    name: spec.gameSpectators.name,
+    help: spec.gameSpectators.help,
+    registers: [registry],
+  });
+  const histogram = (m: { name: string; help: string; buckets: readonly number[] }) =>
+    new Histogram({ name: m.name, help: m.help, buckets: [...m.buckets], registers: [registry] });
   const duration = histogram(spec.gameTickDuration);
   const lateness = histogram(spec.gameTickLateness);
   const finished = new Counter({
@@ -51,7 +63,8 @@ export function createGameMetrics(registry: Registry): RunnerMetrics {
     registers: [registry],
   });
   // Every allowed series exists from the start, so rate() sees the first increment.
-  for (const kind of gameMatchKinds) for (const outcome of gameMatchOutcomes) finished.inc({ kind, outcome }, 0);
+  for (const kind of gameMatchKinds)
+    for (const outcome of gameMatchOutcomes) finished.inc({ kind, outcome }, 0);
   return {
     tick(durationSec, latenessSec) {
       duration.observe(durationSec);

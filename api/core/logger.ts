@@ -135,7 +135,11 @@ function ownedByStream(object: Record<string, unknown>): Record<string, unknown>
  * keeps byte counts instead, so a line costs one UTF-8 encode. Same bytes, same
  * order, same asynchronous batching; pino's exit hook still flushes it.
  */
-export function stdoutDestination(): DestinationStream & { flush(cb?: (err?: Error) => void): void; flushSync(): void; end(): void } {
+export function stdoutDestination(): DestinationStream & {
+  flush(cb?: (err?: Error) => void): void;
+  flushSync(): void;
+  end(): void;
+} {
   const sonic = pino.destination({ dest: 1, sync: false, contentMode: 'buffer' });
   return {
     write: (line: string) => {

@@ -5,7 +5,13 @@
  */
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
-import { createLogger, stdoutDestination, streamLoggers, type Logger, type StreamLoggers } from './logger.ts';
+import {
+  createLogger,
+  stdoutDestination,
+  streamLoggers,
+  type Logger,
+  type StreamLoggers,
+} from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface Logging {

@@ -15,9 +15,22 @@ export interface MatchmakingMetrics {
 }
 
 export function createMatchmakingMetrics(registry: Registry): MatchmakingMetrics {
-  const size = new Gauge({ name: spec.matchmakingQueueSize.name, help: spec.matchmakingQueueSize.help, registers: [registry] });
-  const oldest = new Gauge({ name: spec.matchmakingOldestTicketAge.name, help: spec.matchmakingOldestTicketAge.help, registers: [registry] });
-  const wait = new Histogram({ name: spec.matchmakingWait.name, help: spec.matchmakingWait.help, buckets: [...spec.matchmakingWait.buckets], registers: [registry] });
+  const size = new Gauge({
+    name: spec.matchmakingQueueSize.name,
+    help: spec.matchmakingQueueSize.help,
+    registers: [registry],
+  });
+  const oldest = new Gauge({
+    name: spec.matchmakingOldestTicketAge.name,
+    help: spec.matchmakingOldestTicketAge.help,
+    registers: [registry],
+  });
+  const wait = new Histogram({
+    name: spec.matchmakingWait.name,
+    help: spec.matchmakingWait.help,
+    buckets: [...spec.matchmakingWait.buckets],
+    registers: [registry],
+  });
   return {
     queue(queueSize, oldestAgeSec) {
       size.set(queueSize);

@@ -4,7 +4,13 @@
  * and passed down; nothing registers globally.
  */
 import { Registry, collectDefaultMetrics, Counter, Gauge } from 'prom-client';
-import { loginResults, mailResults, mailTransports, metrics as spec, twoFactorResults } from '../contract/metrics.ts';
+import {
+  loginResults,
+  mailResults,
+  mailTransports,
+  metrics as spec,
+  twoFactorResults,
+} from '../contract/metrics.ts';
 import type { Knex } from 'knex';
 import { instrumentDb } from './db-metrics.ts';
 import { RequestHistogram } from './fast-histogram.ts';
@@ -18,7 +24,12 @@ export interface Metrics {
   /** Records one answered request; route is the template, never the raw path. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** Counters of the optional log shipper (api/core/log-shipper.ts). */
-  logShipping: { shipped(count: number): void; dropped(count: number): void; error(): void; queue(size: number): void };
+  logShipping: {
+    shipped(count: number): void;
+    dropped(count: number): void;
+    error(): void;
+    queue(size: number): void;
+  };
   /** Account counters (api/domain/accounts). */
   auth: AuthMetrics;
   /** WebSocket gateway metrics (api/core/ws-metrics.ts). */
@@ -48,7 +59,8 @@ function authMetrics(registry: Registry): AuthMetrics {
   // Every allowed series exists from the start, so rate() sees the first increment.
   for (const result of loginResults) logins.inc({ result }, 0);
   for (const result of twoFactorResults) twoFactor.inc({ result }, 0);
-  for (const transport of mailTransports) for (const result of mailResults) mail.inc({ transport, result }, 0);
+  for (const transport of mailTransports)
+    for (const result of mailResults) mail.inc({ transport, result }, 0);
   return {
     login: (result) => logins.inc({ result }),
     lockout: () => lockouts.inc(),
@@ -58,11 +70,16 @@ function authMetrics(registry: Registry): AuthMetrics {
 }
 
 function logShippingMetrics(registry: Registry): Metrics['logShipping'] {
-  const counter = (m: { name: string; help: string }) => new Counter({ name: m.name, help: m.help, registers: [registry] });
+  const counter = (m: { name: string; help: string }) =>
+    new Counter({ name: m.name, help: m.help, registers: [registry] });
   const shipped = counter(spec.logShippingShippedTotal);
   const dropped = counter(spec.logShippingDroppedTotal);
   const errors = counter(spec.logShippingErrorsTotal);
-  const queue = new Gauge({ name: spec.logShippingQueue.name, help: spec.logShippingQueue.help, registers: [registry] });
+  const queue = new Gauge({
+    name: spec.logShippingQueue.name,
+    help: spec.logShippingQueue.help,
+    registers: [registry],
+  });
   return {
     shipped: (count) => shipped.inc(count),
     dropped: (count) => dropped.inc(count),
@@ -75,10 +92,18 @@ function logShippingMetrics(registry: Registry): Metrics['logShipping'] {
 export function createMetrics(info: { version: string; db?: Knex }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const build = new Gauge({ name: spec.buildInfo.name, help: spec.buildInfo.help, labelNames: [...spec.buildInfo.labels], registers: [registry] });
+  const build = new Gauge({
+    name: spec.buildInfo.name,
+    help: spec.buildInfo.help,
+    labelNames: [...spec.buildInfo.labels],
+    registers: [registry],
+  });
   build.set({ version: info.version, node_version: process.versions.node }, 1);
 
-  const requests = new RequestHistogram(spec.httpRequestDuration.labels, spec.httpRequestDuration.buckets);
+  const requests = new RequestHistogram(
+    spec.httpRequestDuration.labels,
+    spec.httpRequestDuration.buckets,
+  );
   requests.register(registry, {
     histogram: spec.httpRequestDuration.name,
     histogramHelp: spec.httpRequestDuration.help,

@@ -36,17 +36,22 @@ export class PgliteProxy {
   #closed = false;
 
   constructor(dataDir: string) {
-    this.#worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), { workerData: { dataDir } });
+    this.#worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
+      workerData: { dataDir },
+    });
     this.waitReady = new Promise((resolve, reject) => {
       this.#pending.set(0, { resolve: () => resolve(), reject });
     });
-    this.#worker.on('message', (msg: { id: number; result?: unknown; error?: Record<string, unknown> }) => {
-      const pending = this.#pending.get(msg.id);
-      if (!pending) return;
-      this.#pending.delete(msg.id);
-      if (msg.error) pending.reject(rebuildError(msg.error));
-      else pending.resolve(msg.result);
-    });
+    this.#worker.on(
+      'message',
+      (msg: { id: number; result?: unknown; error?: Record<string, unknown> }) => {
+        const pending = this.#pending.get(msg.id);
+        if (!pending) return;
+        this.#pending.delete(msg.id);
+        if (msg.error) pending.reject(rebuildError(msg.error));
+        else pending.resolve(msg.result);
+      },
+    );
     this.#worker.on('error', (err) => this.#failAll(err));
     this.#worker.on('exit', () => this.#failAll(new Error('database closed')));
   }

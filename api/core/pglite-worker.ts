@@ -14,7 +14,17 @@ interface QueryRequest {
   options?: Record<string, unknown>;
 }
 
-const errorFields = ['code', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'severity', 'position'] as const;
+const errorFields = [
+  'code',
+  'detail',
+  'hint',
+  'constraint',
+  'table',
+  'column',
+  'schema',
+  'severity',
+  'position',
+] as const;
 
 function serializeError(err: unknown): Record<string, unknown> {
   const e = (err ?? {}) as Record<string, unknown>;
@@ -44,7 +54,11 @@ async function main(): Promise<void> {
       return;
     }
     db.query(req.sql ?? '', req.params, req.options).then(
-      (res) => port.postMessage({ id: req.id, result: { rows: res.rows, fields: res.fields, affectedRows: res.affectedRows ?? 0 } }),
+      (res) =>
+        port.postMessage({
+          id: req.id,
+          result: { rows: res.rows, fields: res.fields, affectedRows: res.affectedRows ?? 0 },
+        }),
       (err: unknown) => port.postMessage({ id: req.id, error: serializeError(err) }),
     );
   });

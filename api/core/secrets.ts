@@ -7,7 +7,11 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Returns the configured secret, or the one stored in `dataDir/name`, generating it once. */
-export function ensureSecret(dataDir: string, name: string, configured: string | undefined): string {
+export function ensureSecret(
+  dataDir: string,
+  name: string,
+  configured: string | undefined,
+): string {
   if (configured) return configured;
   const file = path.join(dataDir, name);
   try {

@@ -17,15 +17,28 @@ export interface TournamentMetrics {
 }
 
 export function createTournamentMetrics(registry: Registry): TournamentMetrics {
-  const active = new Gauge({ name: spec.tournamentsActive.name, help: spec.tournamentsActive.help, labelNames: [...spec.tournamentsActive.labels], registers: [registry] });
+  const active = new Gauge({
+    name: spec.tournamentsActive.name,
+    help: spec.tournamentsActive.help,
+    labelNames: [...spec.tournamentsActive.labels],
+    registers: [registry],
+  });
   const rounds = new Counter({
     name: spec.tournamentRoundsCompletedTotal.name,
     help: spec.tournamentRoundsCompletedTotal.help,
     labelNames: [...spec.tournamentRoundsCompletedTotal.labels],
     registers: [registry],
   });
-  const forfeits = new Counter({ name: spec.tournamentForfeitsTotal.name, help: spec.tournamentForfeitsTotal.help, registers: [registry] });
-  const oldest = new Gauge({ name: spec.tournamentOldestRoundAge.name, help: spec.tournamentOldestRoundAge.help, registers: [registry] });
+  const forfeits = new Counter({
+    name: spec.tournamentForfeitsTotal.name,
+    help: spec.tournamentForfeitsTotal.help,
+    registers: [registry],
+  });
+  const oldest = new Gauge({
+    name: spec.tournamentOldestRoundAge.name,
+    help: spec.tournamentOldestRoundAge.help,
+    registers: [registry],
+  });
   // Every allowed series exists from the start, so rate() sees the first increment.
   for (const state of tournamentGaugeStates) active.set({ state }, 0);
   for (const format of tournamentFormats) rounds.inc({ format }, 0);

@@ -23,7 +23,11 @@ export const invalidMessageType = 'other';
 export function createWsMetrics(registry: Registry): WsMetrics {
   const allowedCodes = new Set(closeCodes.map((c) => String(c.code)));
   const typeLabel = (type: string): string => (messageTypes.has(type) ? type : invalidMessageType);
-  const connections = new Gauge({ name: spec.wsConnections.name, help: spec.wsConnections.help, registers: [registry] });
+  const connections = new Gauge({
+    name: spec.wsConnections.name,
+    help: spec.wsConnections.help,
+    registers: [registry],
+  });
   const messages = new Counter({
     name: spec.wsMessagesTotal.name,
     help: spec.wsMessagesTotal.help,
@@ -36,7 +40,12 @@ export function createWsMetrics(registry: Registry): WsMetrics {
     labelNames: [...spec.wsDroppedFramesTotal.labels],
     registers: [registry],
   });
-  const closes = new Counter({ name: spec.wsClosesTotal.name, help: spec.wsClosesTotal.help, labelNames: [...spec.wsClosesTotal.labels], registers: [registry] });
+  const closes = new Counter({
+    name: spec.wsClosesTotal.name,
+    help: spec.wsClosesTotal.help,
+    labelNames: [...spec.wsClosesTotal.labels],
+    registers: [registry],
+  });
   return {
     opened: () => connections.inc(),
     closed(code) {
@@ -44,7 +53,8 @@ export function createWsMetrics(registry: Registry): WsMetrics {
       const label = String(code);
       closes.inc({ code: allowedCodes.has(label) ? label : 'other' });
     },
-    messages: (direction, type, count = 1) => messages.inc({ direction, type: typeLabel(type) }, count),
+    messages: (direction, type, count = 1) =>
+      messages.inc({ direction, type: typeLabel(type) }, count),
     dropped: (type, count = 1) => dropped.inc({ type: typeLabel(type) }, count),
   };
 }

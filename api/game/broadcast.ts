@@ -21,7 +21,7 @@ export interface GameTransport {
 export interface Audience {
   players: boolean;
   /** The spectators to send to: all of them, this tick's group, or none. */
-  spectators: Iterable<Peer> & { readonly size: number } | null;
+  spectators: (Iterable<Peer> & { readonly size: number }) | null;
 }
 
 /**
@@ -30,8 +30,14 @@ export interface Audience {
  * players are serialised once per match. This runs for every match on every tick.
  */
 export function viewJson(view: GameView, cached: { id: string; players: string }): string {
-  const { ball, paddles: [l, r], score, field } = view;
-  let text = `{"matchId":${cached.id},"tick":${view.tick},"phase":"${view.phase}","field":{"width":${field.width},"height":${field.height}},` +
+  const {
+    ball,
+    paddles: [l, r],
+    score,
+    field,
+  } = view;
+  let text =
+    `{"matchId":${cached.id},"tick":${view.tick},"phase":"${view.phase}","field":{"width":${field.width},"height":${field.height}},` +
     `"ball":{"x":${ball.x},"y":${ball.y},"size":${ball.size},"speed":${ball.speed}},` +
     `"paddles":[{"x":${l.x},"y":${l.y},"width":${l.width},"height":${l.height}},{"x":${r.x},"y":${r.y},"width":${r.width},"height":${r.height}}],` +
     `"score":[${score[0]},${score[1]}],"players":${cached.players},"spectators":${view.spectators}`;
@@ -41,7 +47,12 @@ export function viewJson(view: GameView, cached: { id: string; players: string }
 }
 
 /** Sends one view: to each joined player with its lastSeq, and to the spectators. */
-export function sendState(transport: GameTransport, match: LiveMatch, view: GameView, audience: Audience): void {
+export function sendState(
+  transport: GameTransport,
+  match: LiveMatch,
+  view: GameView,
+  audience: Audience,
+): void {
   const json = viewJson(view, match.json);
   if (audience.players) {
     const open = json.slice(0, -1);
@@ -52,7 +63,10 @@ export function sendState(transport: GameTransport, match: LiveMatch, view: Game
     }
   }
   if (audience.spectators && audience.spectators.size > 0) {
-    transport.write(audience.spectators, transport.prepare(`{"type":"game.state","state":${json}}`, 'game.state', true));
+    transport.write(
+      audience.spectators,
+      transport.prepare(`{"type":"game.state","state":${json}}`, 'game.state', true),
+    );
   }
 }
 
@@ -71,24 +85,54 @@ export function sendEvents(transport: GameTransport, match: LiveMatch): void {
   if (peers.length === 0) return;
   const id = JSON.stringify(match.spec.id);
   for (const event of match.events) {
-    transport.write(peers, transport.prepare(`{"type":"game.event","matchId":${id},"event":${JSON.stringify(event)}}`, 'game.event', false));
+    transport.write(
+      peers,
+      transport.prepare(
+        `{"type":"game.event","matchId":${id},"event":${JSON.stringify(event)}}`,
+        'game.event',
+        false,
+      ),
+    );
   }
 }
 
 /** One message (not a state) to some peers. */
-export function sendMessage(transport: GameTransport, peers: Iterable<Peer>, message: { type: string; [field: string]: unknown }): void {
+export function sendMessage(
+  transport: GameTransport,
+  peers: Iterable<Peer>,
+  message: { type: string; [field: string]: unknown },
+): void {
   transport.write(peers, transport.prepare(JSON.stringify(message), message.type, false));
 }
 
 /** `game.end` after the result was stored: each player with its own rating change, spectators without. */
-export function sendEnd(transport: GameTransport, match: LiveMatch, end: { result: MatchResult; changes: [number | null, number | null]; peers: Peer[] }): void {
+export function sendEnd(
+  transport: GameTransport,
+  match: LiveMatch,
+  end: { result: MatchResult; changes: [number | null, number | null]; peers: Peer[] },
+): void {
   const { outcome, reason, winnerSide } = end.result.decision;
-  const base = { type: 'game.end', matchId: match.spec.id, outcome: outcome as Outcome, reason, winner: winnerSide === null ? null : match.seats[winnerSide].username, score: end.result.score };
+  const base = {
+    type: 'game.end',
+    matchId: match.spec.id,
+    outcome: outcome as Outcome,
+    reason,
+    winner: winnerSide === null ? null : match.seats[winnerSide].username,
+    score: end.result.score,
+  };
   match.seats.forEach((seat, side) => {
     if (seat.peer === null) return;
     const change = end.changes[side];
-    sendMessage(transport, [seat.peer], change === null || change === undefined ? base : { ...base, ratingChange: change });
+    sendMessage(
+      transport,
+      [seat.peer],
+      change === null || change === undefined ? base : { ...base, ratingChange: change },
+    );
   });
   const seatPeers = new Set(match.seats.map((s) => s.peer));
-  sendMessage(transport, end.peers.filter((p) => !seatPeers.has(p)), base);
+  sendMessage(
+    transport,
+    end.peers.filter((p) => !seatPeers.has(p)),
+    base,
+  );
 }

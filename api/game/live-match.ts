@@ -100,9 +100,21 @@ export interface EndDecision {
 }
 
 function seatOf(spec: SeatSpec, side: Side, match: { settings: GameSettings; seed: number }): Seat {
-  const common = { peer: null, ready: false, dir: 0 as Direction, seq: 0, appliedSeq: 0, inputs: 0 };
+  const common = {
+    peer: null,
+    ready: false,
+    dir: 0 as Direction,
+    seq: 0,
+    appliedSeq: 0,
+    inputs: 0,
+  };
   if ('bot' in spec) {
-    const bot = createBot({ side, level: spec.bot, settings: match.settings, seed: match.seed + side });
+    const bot = createBot({
+      side,
+      level: spec.bot,
+      settings: match.settings,
+      seed: match.seed + side,
+    });
     return { ...common, userId: null, username: 'bot', botLevel: spec.bot, bot, ready: true };
   }
   return { ...common, userId: spec.userId, username: spec.username, botLevel: null, bot: null };
@@ -111,7 +123,9 @@ function seatOf(spec: SeatSpec, side: Side, match: { settings: GameSettings; see
 /** `spectatorPhases`: how many spectator groups take turns (spectators.ts). */
 export function createLiveMatch(spec: MatchSpec, deadline: number, spectatorPhases = 1): LiveMatch {
   const seats: [Seat, Seat] = [seatOf(spec.players[0], 0, spec), seatOf(spec.players[1], 1, spec)];
-  const players = seats.map((s) => (s.botLevel ? { username: s.username, bot: s.botLevel } : { username: s.username })) as GameView['players'];
+  const players = seats.map((s) =>
+    s.botLevel ? { username: s.username, bot: s.botLevel } : { username: s.username },
+  ) as GameView['players'];
   return {
     spec,
     state: spec.state,
@@ -143,7 +157,8 @@ export function absentSeats(match: LiveMatch): Seat[] {
 
 /** The contract's view of the match at this moment (without lastSeq, which is per player). */
 export function viewOf(match: LiveMatch, now: number): GameView {
-  const countdown = match.deadline === null ? undefined : Math.max(0, Math.ceil((match.deadline - now) / 1000));
+  const countdown =
+    match.deadline === null ? undefined : Math.max(0, Math.ceil((match.deadline - now) / 1000));
   let phase: GameView['phase'] | undefined;
   if (match.state === 'pending' || match.state === 'ready') phase = 'waiting';
   else if (match.paused) phase = 'paused';
@@ -163,7 +178,13 @@ export interface MatchInspection {
   paused: boolean;
   deadlineInMs: number | null;
   view: GameView;
-  seats: { username: string; bot: BotLevel | null; connected: boolean; ready: boolean; lastSeq: number }[];
+  seats: {
+    username: string;
+    bot: BotLevel | null;
+    connected: boolean;
+    ready: boolean;
+    lastSeq: number;
+  }[];
   spectators: number;
 }
 
@@ -173,7 +194,13 @@ export function inspectMatch(match: LiveMatch, now: number): MatchInspection {
     paused: match.paused,
     deadlineInMs: match.deadline === null ? null : Math.max(0, Math.round(match.deadline - now)),
     view: viewOf(match, now),
-    seats: match.seats.map((s) => ({ username: s.username, bot: s.botLevel, connected: s.bot !== null || s.peer !== null, ready: s.ready, lastSeq: s.appliedSeq })),
+    seats: match.seats.map((s) => ({
+      username: s.username,
+      bot: s.botLevel,
+      connected: s.bot !== null || s.peer !== null,
+      ready: s.ready,
+      lastSeq: s.appliedSeq,
+    })),
     spectators: match.spectators.size,
   };
 }

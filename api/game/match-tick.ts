@@ -24,7 +24,8 @@ export interface Timing {
  * (a short countdown runs before play), `end` the match must leave
  * the loop (`match.ending` says how).
  */
-export type TickResult = 'idle' | 'stepped' | 'countdown' | 'playing' | 'paused' | 'resumed' | 'end';
+export type TickResult =
+  'idle' | 'stepped' | 'countdown' | 'playing' | 'paused' | 'resumed' | 'end';
 
 function end(match: LiveMatch, decision: EndDecision): TickResult {
   match.ending = decision;
@@ -36,7 +37,9 @@ const present = (s: Seat): boolean => s.bot !== null || (s.peer !== null && s.re
 export function tickMatch(match: LiveMatch, now: number, timing: Timing): TickResult {
   switch (match.state) {
     case 'pending':
-      return match.deadline !== null && now >= match.deadline ? end(match, { outcome: 'aborted', reason: 'invite_expired', winnerSide: null }) : 'idle';
+      return match.deadline !== null && now >= match.deadline
+        ? end(match, { outcome: 'aborted', reason: 'invite_expired', winnerSide: null })
+        : 'idle';
     case 'ready':
       return tickReady(match, now, timing);
     case 'countdown':
@@ -55,7 +58,8 @@ function tickReady(match: LiveMatch, now: number, timing: Timing): TickResult {
   }
   if (match.deadline === null || now < match.deadline) return 'idle';
   // Nobody showed up: no result. One did: the no-show forfeits.
-  if (!present(a) && !present(b)) return end(match, { outcome: 'aborted', reason: 'not_ready', winnerSide: null });
+  if (!present(a) && !present(b))
+    return end(match, { outcome: 'aborted', reason: 'not_ready', winnerSide: null });
   return end(match, { outcome: 'forfeited', reason: 'no_show', winnerSide: present(a) ? 0 : 1 });
 }
 
@@ -84,8 +88,13 @@ function tickPlaying(match: LiveMatch, now: number, timing: Timing): TickResult 
       return 'resumed';
     }
     if (match.deadline === null || now < match.deadline) return 'idle';
-    if (away.length === 2) return end(match, { outcome: 'aborted', reason: 'abandoned', winnerSide: null });
-    return end(match, { outcome: 'forfeited', reason: 'disconnect', winnerSide: away[0] === match.seats[0] ? 1 : 0 });
+    if (away.length === 2)
+      return end(match, { outcome: 'aborted', reason: 'abandoned', winnerSide: null });
+    return end(match, {
+      outcome: 'forfeited',
+      reason: 'disconnect',
+      winnerSide: away[0] === match.seats[0] ? 1 : 0,
+    });
   }
   if (away.length > 0) {
     match.paused = true;
@@ -98,7 +107,12 @@ function tickPlaying(match: LiveMatch, now: number, timing: Timing): TickResult 
   }
   stepEngine(match);
   const engine = match.engine;
-  if (engine.phase === 'ended') return end(match, { outcome: 'finished', reason: engine.endReason ?? 'points', winnerSide: engine.winner });
+  if (engine.phase === 'ended')
+    return end(match, {
+      outcome: 'finished',
+      reason: engine.endReason ?? 'points',
+      winnerSide: engine.winner,
+    });
   return 'stepped';
 }
 

@@ -20,7 +20,12 @@ export interface ReplaySource {
   log: InputLog;
   players: GameView['players'];
   /** The stored end, repeated in the final `game.end`. */
-  end: { outcome: 'finished' | 'aborted' | 'forfeited'; reason: string | null; winner: string | null; score: [number, number] };
+  end: {
+    outcome: 'finished' | 'aborted' | 'forfeited';
+    reason: string | null;
+    winner: string | null;
+    score: [number, number];
+  };
 }
 
 export interface ReplaySession {
@@ -34,7 +39,11 @@ export interface ReplaySession {
   owed: number;
 }
 
-export function createReplaySession(peer: Peer, source: ReplaySource, speed: number): ReplaySession {
+export function createReplaySession(
+  peer: Peer,
+  source: ReplaySource,
+  speed: number,
+): ReplaySession {
   return {
     peer,
     source,
@@ -47,7 +56,11 @@ export function createReplaySession(peer: Peer, source: ReplaySource, speed: num
 }
 
 /** Advances one loop tick; true when the replay is over (the end has been sent). */
-export function tickReplay(session: ReplaySession, transport: GameTransport, sendState: boolean): boolean {
+export function tickReplay(
+  session: ReplaySession,
+  transport: GameTransport,
+  sendState: boolean,
+): boolean {
   const { engine, events, peer, source } = session;
   session.owed += session.speed;
   let done = false;
@@ -62,16 +75,41 @@ export function tickReplay(session: ReplaySession, transport: GameTransport, sen
     events.length = 0;
     advance(engine, inputs, events);
     for (const event of events) {
-      transport.write([peer], transport.prepare(`{"type":"game.event","matchId":${id},"event":${JSON.stringify(event)}}`, 'game.event', false));
+      transport.write(
+        [peer],
+        transport.prepare(
+          `{"type":"game.event","matchId":${id},"event":${JSON.stringify(event)}}`,
+          'game.event',
+          false,
+        ),
+      );
     }
   }
   if (engine.phase === 'ended' || session.cursor.tick >= source.log.ticks) done = true;
   if (sendState || done) {
-    const view = toGameView(engine, { matchId: source.matchId, players: source.players, spectators: 0 });
-    transport.write([peer], transport.prepare(`{"type":"game.state","state":${JSON.stringify(view)}}`, 'game.state', !done));
+    const view = toGameView(engine, {
+      matchId: source.matchId,
+      players: source.players,
+      spectators: 0,
+    });
+    transport.write(
+      [peer],
+      transport.prepare(
+        `{"type":"game.state","state":${JSON.stringify(view)}}`,
+        'game.state',
+        !done,
+      ),
+    );
   }
   if (done) {
-    const message = { type: 'game.end', matchId: source.matchId, outcome: source.end.outcome, winner: source.end.winner, score: source.end.score, ...(source.end.reason ? { reason: source.end.reason } : {}) };
+    const message = {
+      type: 'game.end',
+      matchId: source.matchId,
+      outcome: source.end.outcome,
+      winner: source.end.winner,
+      score: source.end.score,
+      ...(source.end.reason ? { reason: source.end.reason } : {}),
+    };
     transport.write([peer], transport.prepare(JSON.stringify(message), 'game.end', false));
   }
   return done;

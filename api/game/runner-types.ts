@@ -22,7 +22,6 @@ export interface RunnerConfig extends Timing {
   maxInputsPerTick: number;
 }
 
-
 /** Everything the end's transaction stores. `stats` and `inputLog` are null when the match never started. */
 export interface MatchResult {
   spec: MatchSpec;

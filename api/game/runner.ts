@@ -13,15 +13,36 @@ import { TICK_RATE } from '../contract/game.ts';
 import { AppError } from '../core/errors.ts';
 import { everyone, sendEnd, sendEvents, sendState } from './broadcast.ts';
 import { encodeInputLog } from './input-log.ts';
-import { createLiveMatch, inspectMatch, seatOfUser, viewOf, type EndDecision, type LiveMatch, type MatchInspection, type MatchSpec, type Peer } from './live-match.ts';
+import {
+  createLiveMatch,
+  inspectMatch,
+  seatOfUser,
+  viewOf,
+  type EndDecision,
+  type LiveMatch,
+  type MatchInspection,
+  type MatchSpec,
+  type Peer,
+} from './live-match.ts';
 import type { InputMessage, MatchResult, RunnerOptions } from './runner-types.ts';
 import { tickMatch } from './match-tick.ts';
 import { summarizeStats } from './match-stats.ts';
-import { createReplaySession, tickReplay, type ReplaySession, type ReplaySource } from './replay-session.ts';
+import {
+  createReplaySession,
+  tickReplay,
+  type ReplaySession,
+  type ReplaySource,
+} from './replay-session.ts';
 import { spectatorPhases } from './spectators.ts';
 import { createTicker, sendsOnTick, type Ticker } from './ticker.ts';
 
-export type { InputMessage, MatchResult, RunnerConfig, RunnerHooks, RunnerOptions } from './runner-types.ts';
+export type {
+  InputMessage,
+  MatchResult,
+  RunnerConfig,
+  RunnerHooks,
+  RunnerOptions,
+} from './runner-types.ts';
 
 const notHere = () => new AppError('NOT_FOUND', 'No live match with this id on this server');
 
@@ -45,7 +66,11 @@ export class Runner {
       periodMs: 1000 / TICK_RATE,
       scheduler: options.scheduler,
       onTick: ({ n, lateMs }) => this.#onTick(n, lateMs),
-      onSkip: (count) => options.logger.warn({ 'game.skipped_ticks': count }, 'match loop fell behind and skipped ticks'),
+      onSkip: (count) =>
+        options.logger.warn(
+          { 'game.skipped_ticks': count },
+          'match loop fell behind and skipped ticks',
+        ),
     });
   }
 
@@ -67,7 +92,11 @@ export class Runner {
     if (this.#matches.has(spec.id)) throw new AppError('CONFLICT', 'The match is already running');
     const now = this.#options.scheduler.now();
     const { inviteTtlMs, readyTimeoutMs } = this.#options.config;
-    const match = createLiveMatch(spec, now + (spec.state === 'pending' ? inviteTtlMs : readyTimeoutMs), this.#spectatorPhases);
+    const match = createLiveMatch(
+      spec,
+      now + (spec.state === 'pending' ? inviteTtlMs : readyTimeoutMs),
+      this.#spectatorPhases,
+    );
     if (spec.state === 'ready') this.#claimUsers(match);
     this.#matches.set(spec.id, match);
     this.#ensureRunning();
@@ -76,7 +105,8 @@ export class Runner {
   /** The invited player accepted: pending → ready. */
   accept(matchId: string): void {
     const match = this.#matches.get(matchId);
-    if (!match || match.state !== 'pending') throw new AppError('CONFLICT', 'The invite is no longer open');
+    if (!match || match.state !== 'pending')
+      throw new AppError('CONFLICT', 'The invite is no longer open');
     this.#claimUsers(match);
     match.state = 'ready';
     match.deadline = this.#options.scheduler.now() + this.#options.config.readyTimeoutMs;
@@ -89,7 +119,8 @@ export class Runner {
     if (!match) throw notHere();
     const seat = seatOfUser(match, peer.userId);
     if (!seat) throw new AppError('FORBIDDEN', 'You do not play in this match');
-    if (match.state === 'pending') throw new AppError('CONFLICT', 'The invite has not been accepted yet');
+    if (match.state === 'pending')
+      throw new AppError('CONFLICT', 'The invite has not been accepted yet');
     if (seat.peer !== peer) {
       // A new socket restarts its input sequence.
       seat.peer = peer;
@@ -105,16 +136,19 @@ export class Runner {
 
   ready(peer: Peer, matchId: string): void {
     const { match, seat } = this.#playerSeat(peer, matchId);
-    if (match.state !== 'ready') throw new AppError('CONFLICT', `The match is ${match.state}, not waiting for players`);
+    if (match.state !== 'ready')
+      throw new AppError('CONFLICT', `The match is ${match.state}, not waiting for players`);
     seat.ready = true;
   }
 
   /** A key change. Stale sequence numbers are ignored (false); the last input before a tick counts. */
   input(peer: Peer, message: InputMessage): boolean {
     const { match, seat } = this.#playerSeat(peer, message.matchId);
-    if (match.state !== 'playing' && match.state !== 'countdown') throw new AppError('CONFLICT', 'The match is not running');
+    if (match.state !== 'playing' && match.state !== 'countdown')
+      throw new AppError('CONFLICT', 'The match is not running');
     if (message.seq <= seat.seq) return false;
-    if (seat.inputs >= this.#options.config.maxInputsPerTick) throw new AppError('RATE_LIMITED', 'Too many inputs in one tick');
+    if (seat.inputs >= this.#options.config.maxInputsPerTick)
+      throw new AppError('RATE_LIMITED', 'Too many inputs in one tick');
     seat.inputs += 1;
     seat.seq = message.seq;
     seat.dir = message.dir;
@@ -127,8 +161,13 @@ export class Runner {
     if (!match) throw notHere();
     const seat = seatOfUser(match, peer.userId);
     if (!seat) throw new AppError('FORBIDDEN', 'You do not play in this match');
-    if (match.state !== 'playing') return this.end(matchId, { outcome: 'aborted', reason: 'left', winnerSide: null });
-    return this.end(matchId, { outcome: 'forfeited', reason: 'left', winnerSide: seat === match.seats[0] ? 1 : 0 });
+    if (match.state !== 'playing')
+      return this.end(matchId, { outcome: 'aborted', reason: 'left', winnerSide: null });
+    return this.end(matchId, {
+      outcome: 'forfeited',
+      reason: 'left',
+      winnerSide: seat === match.seats[0] ? 1 : 0,
+    });
   }
 
   /** Ends a match from outside the loop (decline, admin abort, leave); resolves when its result is stored. */
@@ -143,7 +182,8 @@ export class Runner {
   spectate(peer: Peer, matchId: string): GameView {
     const match = this.#matches.get(matchId);
     if (!match || match.state === 'pending') throw notHere();
-    if (match.spec.visibility === 'private') throw new AppError('FORBIDDEN', 'Private matches cannot be watched');
+    if (match.spec.visibility === 'private')
+      throw new AppError('FORBIDDEN', 'Private matches cannot be watched');
     this.#unwatch(peer);
     this.stopReplay(peer);
     match.spectators.add(peer);
@@ -205,7 +245,8 @@ export class Runner {
     if (!match) throw notHere();
     const seat = seatOfUser(match, peer.userId);
     if (!seat) throw new AppError('FORBIDDEN', 'You do not play in this match');
-    if (seat.peer !== peer) throw new AppError('CONFLICT', 'Join the match (game.join) from this connection first');
+    if (seat.peer !== peer)
+      throw new AppError('CONFLICT', 'Join the match (game.join) from this connection first');
     return { match, seat };
   }
 
@@ -213,7 +254,8 @@ export class Runner {
     for (const seat of match.seats) {
       if (seat.userId === null) continue;
       const other = this.#byUser.get(seat.userId);
-      if (other && other !== match) throw new AppError('CONFLICT', `${seat.username} is already in a match`);
+      if (other && other !== match)
+        throw new AppError('CONFLICT', `${seat.username} is already in a match`);
     }
     for (const seat of match.seats) if (seat.userId !== null) this.#byUser.set(seat.userId, match);
   }
@@ -251,20 +293,34 @@ export class Runner {
     if (this.#matches.size === 0 && this.#replays.size === 0) this.#ticker.stop();
   }
 
-  #tickOne(match: LiveMatch, t: { n: number; now: number; toPlayers: boolean; toSpectators: boolean }): void {
+  #tickOne(
+    match: LiveMatch,
+    t: { n: number; now: number; toPlayers: boolean; toSpectators: boolean },
+  ): void {
     const { transport, hooks, config } = this.#options;
     for (const seat of match.seats) seat.inputs = 0;
     const result = tickMatch(match, t.now, config);
     if (result === 'stepped') {
       sendEvents(transport, match);
       const { spectators } = match;
-      const watching = spectators.staggered ? spectators.due(t.n) : t.toSpectators ? spectators : null;
-      if (t.toPlayers || watching) sendState(transport, match, viewOf(match, t.now), { players: t.toPlayers, spectators: watching });
+      const watching = spectators.staggered
+        ? spectators.due(t.n)
+        : t.toSpectators
+          ? spectators
+          : null;
+      if (t.toPlayers || watching)
+        sendState(transport, match, viewOf(match, t.now), {
+          players: t.toPlayers,
+          spectators: watching,
+        });
       return;
     }
     if (result === 'end') {
       sendEvents(transport, match);
-      sendState(transport, match, viewOf(match, t.now), { players: true, spectators: match.spectators });
+      sendState(transport, match, viewOf(match, t.now), {
+        players: true,
+        spectators: match.spectators,
+      });
       void this.#finish(match);
       return;
     }
@@ -273,7 +329,10 @@ export class Runner {
     // Waiting, countdown and pause: the countdown digits at the spectator rate, waiting rooms once a second.
     const waiting = match.state === 'pending' || match.state === 'ready';
     if (changed || (waiting ? t.n % TICK_RATE === 0 : t.toSpectators)) {
-      sendState(transport, match, viewOf(match, t.now), { players: true, spectators: match.spectators });
+      sendState(transport, match, viewOf(match, t.now), {
+        players: true,
+        spectators: match.spectators,
+      });
     }
   }
 
@@ -283,7 +342,9 @@ export class Runner {
     const { spec } = match;
     if (this.#matches.get(spec.id) !== match) return Promise.resolve();
     this.#matches.delete(spec.id);
-    for (const seat of match.seats) if (seat.userId !== null && this.#byUser.get(seat.userId) === match) this.#byUser.delete(seat.userId);
+    for (const seat of match.seats)
+      if (seat.userId !== null && this.#byUser.get(seat.userId) === match)
+        this.#byUser.delete(seat.userId);
     const peers = everyone(match);
     for (const peer of match.spectators) this.#watching.delete(peer.id);
     this.#options.metrics?.finished(spec, decision, match.started);
@@ -307,7 +368,10 @@ export class Runner {
       const extra = await this.#options.hooks.onEnd(result);
       if (extra?.ratingChanges) changes = extra.ratingChanges;
     } catch (err) {
-      this.#options.logger.error({ err, 'game.match.id': result.spec.id }, 'storing a match result failed');
+      this.#options.logger.error(
+        { err, 'game.match.id': result.spec.id },
+        'storing a match result failed',
+      );
     }
     sendEnd(this.#options.transport, match, { result, changes, peers });
     this.#options.transport.flush?.();

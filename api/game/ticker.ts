@@ -69,7 +69,8 @@ export function createTicker(options: TickerOptions): Ticker {
 
   const arm = (): void => {
     const wait = start + n * periodMs - scheduler.now();
-    if (wait > TIMER_LEAD_MS + EARLY_MS) handle = scheduler.timeout(wake, Math.floor(wait - TIMER_LEAD_MS));
+    if (wait > TIMER_LEAD_MS + EARLY_MS)
+      handle = scheduler.timeout(wake, Math.floor(wait - TIMER_LEAD_MS));
     else handle = scheduler.immediate(wake);
   };
 

@@ -13,18 +13,30 @@ const bearer = /^Bearer\s+(\S{16,4096})\s*$/i;
 
 function tokenOf(ctx: Koa.Context): string {
   const header = ctx.get('authorization');
-  if (header === '') throw new AppError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token>');
+  if (header === '')
+    throw new AppError(
+      'UNAUTHENTICATED',
+      'Authentication required: send Authorization: Bearer <token>',
+    );
   const match = bearer.exec(header);
-  if (!match) throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"');
+  if (!match)
+    throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"');
   return match[1]!;
 }
 
-export function createAuthenticate(deps: Pick<AccountsDeps, 'credentials' | 'clock'>): Authenticate {
+export function createAuthenticate(
+  deps: Pick<AccountsDeps, 'credentials' | 'clock'>,
+): Authenticate {
   return async (ctx, requirement) => {
     const principal = await authenticateBearer(deps, tokenOf(ctx));
     const { user } = principal;
     assertRole(user.role, requirement);
-    const actor: Actor = { kind: 'user', id: user.id, role: user.role, username: user.username_key };
+    const actor: Actor = {
+      kind: 'user',
+      id: user.id,
+      role: user.role,
+      username: user.username_key,
+    };
     if (principal.sessionId) actor.sessionId = principal.sessionId;
     if (principal.tokenId) actor.tokenId = principal.tokenId;
     return actor;

@@ -31,7 +31,10 @@ export type Actor =
   | { kind: 'system' };
 
 /** Turns a request's credentials into an actor allowed to meet `requirement`, or throws AppError. */
-export type Authenticate = (ctx: Koa.Context, requirement: Exclude<AuthRequirement, 'public'>) => Promise<Actor>;
+export type Authenticate = (
+  ctx: Koa.Context,
+  requirement: Exclude<AuthRequirement, 'public'>,
+) => Promise<Actor>;
 
 export interface AppDeps {
   config: Config;

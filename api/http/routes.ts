@@ -18,7 +18,12 @@ export interface HandlerInput<E extends Endpoint> extends RequestOf<E> {
 
 /** Raw endpoints may hand back pre-serialised text or bytes, with their own type, headers and status (304). */
 export type HandlerResult<E extends Endpoint> = E['raw'] extends object
-  ? { raw: ResponseOf<E> | string | Buffer; contentType?: string; headers?: Record<string, string>; status?: number }
+  ? {
+      raw: ResponseOf<E> | string | Buffer;
+      contentType?: string;
+      headers?: Record<string, string>;
+      status?: number;
+    }
   : { data: ResponseOf<E>; meta?: MetaOf<E>; status?: number };
 
 export type Handler<E extends Endpoint> = (input: HandlerInput<E>) => Promise<HandlerResult<E>>;
@@ -28,19 +33,30 @@ export type HandlersFor<T extends Record<string, Endpoint>> = { [K in keyof T]: 
 function parsePart(schema: z.ZodType, value: unknown, location: string): unknown {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = zodIssues(result.error).map((i) => ({ ...i, path: i.path ? `${location}.${i.path}` : location }));
+  const details = zodIssues(result.error).map((i) => ({
+    ...i,
+    path: i.path ? `${location}.${i.path}` : location,
+  }));
   throw new AppError('VALIDATION', `Invalid request ${location}`, details);
 }
 
 function rejectUnexpectedQuery(ctx: AppContext): void {
   if (ctx.querystring !== '') {
     throw new AppError('VALIDATION', 'This endpoint takes no query parameters', [
-      { path: 'query', message: `Unrecognized keys: ${Object.keys(ctx.query).join(', ')}`, code: 'unrecognized_keys' },
+      {
+        path: 'query',
+        message: `Unrecognized keys: ${Object.keys(ctx.query).join(', ')}`,
+        code: 'unrecognized_keys',
+      },
     ]);
   }
 }
 
-async function authenticate(deps: AppDeps, ctx: AppContext, endpoint: Endpoint): Promise<Actor | undefined> {
+async function authenticate(
+  deps: AppDeps,
+  ctx: AppContext,
+  endpoint: Endpoint,
+): Promise<Actor | undefined> {
   if (endpoint.auth === 'public') return undefined;
   if (!deps.authenticate) throw new AppError('UNAUTHENTICATED', 'Authentication required');
   const actor = await deps.authenticate(ctx, endpoint.auth);
@@ -48,9 +64,15 @@ async function authenticate(deps: AppDeps, ctx: AppContext, endpoint: Endpoint):
   return actor;
 }
 
-function respond(ctx: AppContext, endpoint: Endpoint, result: Record<string, unknown>, validate: boolean): void {
+function respond(
+  ctx: AppContext,
+  endpoint: Endpoint,
+  result: Record<string, unknown>,
+  validate: boolean,
+): void {
   if (endpoint.raw) {
-    for (const [name, value] of Object.entries((result.headers ?? {}) as Record<string, string>)) ctx.set(name, value);
+    for (const [name, value] of Object.entries((result.headers ?? {}) as Record<string, string>))
+      ctx.set(name, value);
     ctx.type = (result.contentType as string | undefined) ?? endpoint.raw.contentType;
     if (result.status === 304) {
       ctx.status = 304;
@@ -64,7 +86,8 @@ function respond(ctx: AppContext, endpoint: Endpoint, result: Record<string, unk
   const meta = result.meta ?? {};
   if (validate) {
     const checked = endpoint.response.safeParse(data);
-    if (!checked.success) throw new Error(`response of ${endpoint.id} breaks its contract: ${checked.error.message}`);
+    if (!checked.success)
+      throw new Error(`response of ${endpoint.id} breaks its contract: ${checked.error.message}`);
   }
   ctx.status = (result.status as number | undefined) ?? endpoint.status ?? 200;
   ctx.body = { data, meta };
@@ -108,13 +131,22 @@ export function bindRoutes(
  * method are in the map, so the answer is the same; anything else (parameters,
  * HEAD, trailing slash, other letter case, 404/405) goes to @koa/router.
  */
-export function routerMiddleware(router: Router<RequestState>): ReturnType<Router<RequestState>['routes']> {
+export function routerMiddleware(
+  router: Router<RequestState>,
+): ReturnType<Router<RequestState>['routes']> {
   const routes = router.routes();
   const exact = new Map<string, (typeof router.stack)[number]['stack'][number]>();
   for (const layer of router.stack) {
     const [only] = layer.stack;
     const path = layer.path;
-    if (layer.paramNames.length > 0 || layer.stack.length !== 1 || !only || typeof path !== 'string' || !/^[\w/.-]+$/.test(path)) continue;
+    if (
+      layer.paramNames.length > 0 ||
+      layer.stack.length !== 1 ||
+      !only ||
+      typeof path !== 'string' ||
+      !/^[\w/.-]+$/.test(path)
+    )
+      continue;
     for (const method of layer.methods) {
       const chosen = router.match(path, method).pathAndMethod.find((l) => l.methods.length > 0);
       if (chosen === layer && method !== 'HEAD') exact.set(`${method} ${path}`, only);
@@ -136,7 +168,12 @@ export function notFoundOrNotAllowed(router: Router<RequestState>) {
     const methods = new Set(match.path.flatMap((layer) => layer.methods));
     if (methods.size > 0) {
       const allow = [...methods].join(', ');
-      throw new AppError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`, { allow: [...methods] }, { Allow: allow });
+      throw new AppError(
+        'METHOD_NOT_ALLOWED',
+        `${ctx.method} is not allowed on ${ctx.path}`,
+        { allow: [...methods] },
+        { Allow: allow },
+      );
     }
     throw new AppError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
   };

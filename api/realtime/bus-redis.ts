@@ -20,15 +20,24 @@ export interface RedisBusOptions {
 }
 
 function connect(url: string, name: string, logger: Logger): Redis {
-  const client = new Redis(url, { lazyConnect: true, connectionName: name, maxRetriesPerRequest: 2 });
-  client.on('error', (err: Error) => logger.warn({ err, 'bus.connection': name }, 'redis bus connection error'));
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectionName: name,
+    maxRetriesPerRequest: 2,
+  });
+  client.on('error', (err: Error) =>
+    logger.warn({ err, 'bus.connection': name }, 'redis bus connection error'),
+  );
   return client;
 }
 
 async function ready(client: Redis, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('UNAVAILABLE', `Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new AppError('UNAVAILABLE', `Redis did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([client.connect(), timeout]);
@@ -45,11 +54,16 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   // Concurrent first subscribers of a topic all wait for the one SUBSCRIBE.
   const confirmed = new Map<string, Promise<unknown>>();
   try {
-    await Promise.all([ready(publisher, options.connectTimeoutMs ?? 5_000), ready(subscriber, options.connectTimeoutMs ?? 5_000)]);
+    await Promise.all([
+      ready(publisher, options.connectTimeoutMs ?? 5_000),
+      ready(subscriber, options.connectTimeoutMs ?? 5_000),
+    ]);
   } catch (err) {
     publisher.disconnect();
     subscriber.disconnect();
-    throw err instanceof AppError ? err : new AppError('UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`);
+    throw err instanceof AppError
+      ? err
+      : new AppError('UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`);
   }
   subscriber.on('message', (channel: string, data: string) => {
     const topic = channel.slice(prefix.length);

@@ -18,7 +18,12 @@ export interface Bus {
 }
 
 /** Calls each listener with its own copy; one failing listener does not starve the others. */
-export function dispatchToListeners(listeners: Iterable<BusListener>, data: string, logger: Logger, topic: string): void {
+export function dispatchToListeners(
+  listeners: Iterable<BusListener>,
+  data: string,
+  logger: Logger,
+  topic: string,
+): void {
   for (const listener of listeners) {
     try {
       listener(JSON.parse(data));

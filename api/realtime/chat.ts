@@ -17,14 +17,20 @@ function actorOf(conn: Connection): Actor {
 export function registerChatRealtime(gateway: Gateway, deps: ChatDeps): void {
   gateway.onConnect((conn) => gateway.join(conn, everyoneChannel));
   gateway.handle('chat.send', async ({ conn, message, reply }) => {
-    const stored = await sendMessage(deps, actorOf(conn), { conversationId: message.conversationId, body: message.body });
+    const stored = await sendMessage(deps, actorOf(conn), {
+      conversationId: message.conversationId,
+      body: message.body,
+    });
     reply({ type: 'chat.sent', message: stored });
   });
   gateway.handle('chat.setTyping', async ({ conn, message }) => {
     await typing(deps, actorOf(conn), { conversationId: message.conversationId });
   });
   gateway.handle('chat.markRead', async ({ conn, message, reply }) => {
-    const { receipt } = await markReadWithReceipt(deps, actorOf(conn), { conversationId: message.conversationId, messageId: message.messageId });
+    const { receipt } = await markReadWithReceipt(deps, actorOf(conn), {
+      conversationId: message.conversationId,
+      messageId: message.messageId,
+    });
     reply(receipt);
   });
 }

@@ -42,7 +42,13 @@ export class Connection {
   #tokens: number;
   #refilledAt: number;
 
-  constructor(options: { id: string; identity: SocketIdentity; socket: WebSocket; limits: BucketLimits; now: number }) {
+  constructor(options: {
+    id: string;
+    identity: SocketIdentity;
+    socket: WebSocket;
+    limits: BucketLimits;
+    now: number;
+  }) {
     this.id = options.id;
     this.userId = options.identity.userId;
     this.role = options.identity.role;

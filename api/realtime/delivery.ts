@@ -20,7 +20,12 @@ const frameFields = { type: z.string().min(1), droppable: z.boolean(), payload: 
 /** A server message on its way to sockets on any instance; `payload` is the serialised message. */
 export const deliverEventSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('users'), users: z.array(z.string()).min(1), ...frameFields }),
-  z.strictObject({ kind: z.literal('channel'), channel: z.string().min(1), exclude: z.array(z.string()).optional(), ...frameFields }),
+  z.strictObject({
+    kind: z.literal('channel'),
+    channel: z.string().min(1),
+    exclude: z.array(z.string()).optional(),
+    ...frameFields,
+  }),
 ]);
 export type DeliverEvent = z.infer<typeof deliverEventSchema>;
 
@@ -48,7 +53,11 @@ export type SendOutcome = 'sent' | 'dropped' | 'refused';
  * Writes one frame to one socket unless backpressure says otherwise. Metrics
  * are left to the caller so a fan-out records one increment, not one per socket.
  */
-export function writeWithBackpressure(conn: Connection, frame: PreparedFrame, limits: DeliveryLimits): SendOutcome {
+export function writeWithBackpressure(
+  conn: Connection,
+  frame: PreparedFrame,
+  limits: DeliveryLimits,
+): SendOutcome {
   const buffered = conn.socket.bufferedAmount;
   if (buffered > limits.backpressureBytes) {
     if (frame.droppable) return 'dropped';
@@ -62,7 +71,11 @@ export function writeWithBackpressure(conn: Connection, frame: PreparedFrame, li
 }
 
 /** Sends one frame to a set of sockets and records the metrics once. */
-export function sendToAll(targets: Iterable<Connection>, frame: PreparedFrame, deps: { limits: DeliveryLimits; metrics: WsMetrics; exclude?: ReadonlySet<string> }): number {
+export function sendToAll(
+  targets: Iterable<Connection>,
+  frame: PreparedFrame,
+  deps: { limits: DeliveryLimits; metrics: WsMetrics; exclude?: ReadonlySet<string> },
+): number {
   let sent = 0;
   let dropped = 0;
   for (const conn of targets) {
@@ -77,8 +90,13 @@ export function sendToAll(targets: Iterable<Connection>, frame: PreparedFrame, d
 }
 
 /** Delivers a bus event to the matching sockets of this instance. */
-export function deliverLocally(event: DeliverEvent, targets: Iterable<Connection>, deps: { limits: DeliveryLimits; metrics: WsMetrics }): number {
+export function deliverLocally(
+  event: DeliverEvent,
+  targets: Iterable<Connection>,
+  deps: { limits: DeliveryLimits; metrics: WsMetrics },
+): number {
   const frame = prepareFrame(event.payload, event.type, event.droppable);
-  const exclude = event.kind === 'channel' && event.exclude?.length ? new Set(event.exclude) : undefined;
+  const exclude =
+    event.kind === 'channel' && event.exclude?.length ? new Set(event.exclude) : undefined;
   return sendToAll(targets, frame, { ...deps, exclude });
 }

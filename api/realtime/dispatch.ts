@@ -18,7 +18,9 @@ export interface MessageContext<T extends ClientMessageType> {
   reply(message: ServerMessage): boolean;
 }
 
-export type MessageHandler<T extends ClientMessageType> = (ctx: MessageContext<T>) => void | Promise<void>;
+export type MessageHandler<T extends ClientMessageType> = (
+  ctx: MessageContext<T>,
+) => void | Promise<void>;
 
 interface Route {
   spec: MessageSpec;
@@ -52,9 +54,13 @@ export class Dispatcher {
   /** Registers the handler of a client message type of the contract; one handler per type. */
   handle<T extends ClientMessageType>(type: T, handler: MessageHandler<T>): void {
     const spec = this.#table[type];
-    if (!spec || spec.direction !== 'client') throw new Error(`${type} is not a client message of the contract`);
+    if (!spec || spec.direction !== 'client')
+      throw new Error(`${type} is not a client message of the contract`);
     if (this.#routes.has(type)) throw new Error(`a handler for ${type} is already registered`);
-    this.#routes.set(type, { spec, handler: handler as unknown as MessageHandler<ClientMessageType> });
+    this.#routes.set(type, {
+      spec,
+      handler: handler as unknown as MessageHandler<ClientMessageType>,
+    });
   }
 
   /** Entry point for every frame a socket receives. */
@@ -62,7 +68,9 @@ export class Dispatcher {
     conn.alive = true;
     if (isBinary) {
       this.#deps.metrics.messages('in', 'other');
-      return conn.closeWith(new AppError('VALIDATION', 'Binary frames are not accepted; send JSON text'));
+      return conn.closeWith(
+        new AppError('VALIDATION', 'Binary frames are not accepted; send JSON text'),
+      );
     }
     if (!conn.take(this.#deps.limits, this.#deps.now())) {
       this.#deps.metrics.messages('in', 'other');
@@ -73,11 +81,19 @@ export class Dispatcher {
       raw = JSON.parse(data.toString('utf8'));
     } catch {
       this.#deps.metrics.messages('in', 'other');
-      return this.#error(conn, new AppError('VALIDATION', 'The message is not valid JSON'), undefined);
+      return this.#error(
+        conn,
+        new AppError('VALIDATION', 'The message is not valid JSON'),
+        undefined,
+      );
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       this.#deps.metrics.messages('in', 'other');
-      return this.#error(conn, new AppError('VALIDATION', 'A message is a JSON object with a "type"'), undefined);
+      return this.#error(
+        conn,
+        new AppError('VALIDATION', 'A message is a JSON object with a "type"'),
+        undefined,
+      );
     }
     this.#route(conn, raw as Record<string, unknown>);
   }
@@ -88,17 +104,34 @@ export class Dispatcher {
     const route = typeof type === 'string' ? this.#routes.get(type) : undefined;
     this.#deps.metrics.messages('in', route ? (type as string) : 'other');
     if (!route) {
-      const problem = typeof type === 'string' ? 'Unknown message type' : 'The message has no "type"';
-      return this.#error(conn, new AppError('VALIDATION', problem, [{ path: 'type', message: problem, code: 'invalid_value' }]), id);
+      const problem =
+        typeof type === 'string' ? 'Unknown message type' : 'The message has no "type"';
+      return this.#error(
+        conn,
+        new AppError('VALIDATION', problem, [
+          { path: 'type', message: problem, code: 'invalid_value' },
+        ]),
+        id,
+      );
     }
     const parsed = route.spec.schema.safeParse(raw);
     if (!parsed.success) {
-      return this.#error(conn, new AppError('VALIDATION', `Invalid ${route.spec.type} message`, zodIssues(parsed.error)), id);
+      return this.#error(
+        conn,
+        new AppError('VALIDATION', `Invalid ${route.spec.type} message`, zodIssues(parsed.error)),
+        id,
+      );
     }
-    const reply = (message: ServerMessage): boolean => this.#deps.send(conn, id === undefined ? message : { ...message, id });
+    const reply = (message: ServerMessage): boolean =>
+      this.#deps.send(conn, id === undefined ? message : { ...message, id });
     try {
-      const result = route.handler({ conn, message: parsed.data as MessageOf<ClientMessageType>, reply });
-      if (result instanceof Promise) result.catch((err: unknown) => this.#failed(conn, err, id, route.spec.type));
+      const result = route.handler({
+        conn,
+        message: parsed.data as MessageOf<ClientMessageType>,
+        reply,
+      });
+      if (result instanceof Promise)
+        result.catch((err: unknown) => this.#failed(conn, err, id, route.spec.type));
     } catch (err) {
       this.#failed(conn, err, id, route.spec.type);
     }
@@ -106,7 +139,8 @@ export class Dispatcher {
 
   #failed(conn: Connection, err: unknown, id: string | undefined, type: string): void {
     const error = toAppError(err);
-    if (error.code === 'INTERNAL') this.#deps.logger.error({ err, 'ws.message.type': type }, 'websocket handler failed');
+    if (error.code === 'INTERNAL')
+      this.#deps.logger.error({ err, 'ws.message.type': type }, 'websocket handler failed');
     this.#error(conn, error, id);
   }
 

@@ -12,7 +12,12 @@ import { AppError } from '../core/errors.ts';
 import type { RunnerMetrics } from '../core/game-metrics.ts';
 import type { Logger } from '../core/logger.ts';
 import type { WsMetrics } from '../core/ws-metrics.ts';
-import { createGamesDeps, type GameNotify, type GamesDeps, type SetInGame } from '../domain/games/deps.ts';
+import {
+  createGamesDeps,
+  type GameNotify,
+  type GamesDeps,
+  type SetInGame,
+} from '../domain/games/deps.ts';
 import { getReplay } from '../domain/games/read.ts';
 import { decodeInputLog } from '../game/input-log.ts';
 import type { ReplaySource } from '../game/replay-session.ts';
@@ -55,15 +60,27 @@ function actorOf(conn: Connection): Actor {
 export async function startGames(options: GamesOptions): Promise<Games> {
   const { config, gateway } = options;
   const deps = createGamesDeps(
-    { db: options.db, clock: options.clock, logger: options.logger, auditLogger: options.auditLogger, config: config.game, notify: options.notify, setInGame: options.setInGame },
-    (hooks) => new Runner({
-      config: config.game,
-      scheduler: options.scheduler ?? systemScheduler,
-      transport: gatewayTransport({ backpressureBytes: config.ws.backpressureBytes }, options.wsMetrics),
-      hooks,
+    {
+      db: options.db,
+      clock: options.clock,
       logger: options.logger,
-      metrics: options.gameMetrics,
-    }),
+      auditLogger: options.auditLogger,
+      config: config.game,
+      notify: options.notify,
+      setInGame: options.setInGame,
+    },
+    (hooks) =>
+      new Runner({
+        config: config.game,
+        scheduler: options.scheduler ?? systemScheduler,
+        transport: gatewayTransport(
+          { backpressureBytes: config.ws.backpressureBytes },
+          options.wsMetrics,
+        ),
+        hooks,
+        logger: options.logger,
+        metrics: options.gameMetrics,
+      }),
     runnerHooks,
   );
   await abortLeftovers(deps, config);
@@ -83,14 +100,42 @@ async function abortLeftovers(deps: GamesDeps, config: Config): Promise<void> {
   const stale = await repo.staleMatches(deps.db);
   const now = new Date(deps.clock.now());
   for (const { id } of stale) {
-    await repo.endMatch(deps.db, id, { state: 'aborted', reason: 'server_restart', winner_side: null, left_score: 0, right_score: 0, ticks: 0, duration_sec: null, longest_rally: null, average_rally: null, max_ball_speed: null, ended_at: now }, [{ points: 0, hits: 0 }, { points: 0, hits: 0 }]);
+    await repo.endMatch(
+      deps.db,
+      id,
+      {
+        state: 'aborted',
+        reason: 'server_restart',
+        winner_side: null,
+        left_score: 0,
+        right_score: 0,
+        ticks: 0,
+        duration_sec: null,
+        longest_rally: null,
+        average_rally: null,
+        max_ball_speed: null,
+        ended_at: now,
+      },
+      [
+        { points: 0, hits: 0 },
+        { points: 0, hits: 0 },
+      ],
+    );
   }
-  if (stale.length > 0) deps.logger.warn({ 'game.matches': stale.length }, 'matches left live by a previous run were aborted');
+  if (stale.length > 0)
+    deps.logger.warn(
+      { 'game.matches': stale.length },
+      'matches left live by a previous run were aborted',
+    );
 }
 
 function registerGameMessages(gateway: Gateway, deps: GamesDeps): void {
   const { runner } = deps;
-  gateway.handle('game.join', ({ conn, message, reply }) => void reply({ type: 'game.state', state: runner.join(conn, message.matchId) }));
+  gateway.handle(
+    'game.join',
+    ({ conn, message, reply }) =>
+      void reply({ type: 'game.state', state: runner.join(conn, message.matchId) }),
+  );
   gateway.handle('game.ready', ({ conn, message }) => runner.ready(conn, message.matchId));
   gateway.handle('game.input', ({ conn, message }) => void runner.input(conn, message));
   gateway.handle('game.leave', async ({ conn, message }) => runner.leave(conn, message.matchId));
@@ -99,7 +144,8 @@ function registerGameMessages(gateway: Gateway, deps: GamesDeps): void {
     if (message.username !== undefined) {
       const user = await repo.findUserByName(deps.db, message.username);
       matchId = user ? runner.matchOf(user.id)?.spec.id : undefined;
-      if (matchId === undefined) throw new AppError('NOT_FOUND', `${message.username} is not playing a match here`);
+      if (matchId === undefined)
+        throw new AppError('NOT_FOUND', `${message.username} is not playing a match here`);
     }
     reply({ type: 'game.state', state: runner.spectate(conn, matchId!) });
   });
@@ -114,14 +160,20 @@ function registerGameMessages(gateway: Gateway, deps: GamesDeps): void {
 }
 
 /** A stored match in the form the runner streams (replay.start); same visibility rules as GET /matches/{id}/replay. */
-async function replaySource(deps: GamesDeps, actor: Actor, input: { id: string }): Promise<ReplaySource> {
+async function replaySource(
+  deps: GamesDeps,
+  actor: Actor,
+  input: { id: string },
+): Promise<ReplaySource> {
   const data = await getReplay(deps, actor, input);
   return {
     matchId: data.matchId,
     settings: data.settings,
     seed: data.seed,
     log: decodeInputLog(data.inputLog),
-    players: data.players.map((p) => (p.bot ? { username: 'bot', bot: p.bot } : { username: p.username ?? 'deleted' })) as ReplaySource['players'],
+    players: data.players.map((p) =>
+      p.bot ? { username: 'bot', bot: p.bot } : { username: p.username ?? 'deleted' },
+    ) as ReplaySource['players'],
     end: { outcome: data.outcome, reason: data.reason, winner: data.winner, score: data.score },
   };
 }

@@ -17,7 +17,16 @@ import type { Logger } from '../core/logger.ts';
 import type { WsMetrics } from '../core/ws-metrics.ts';
 import type { Bus } from './bus.ts';
 import { Connection, type SocketIdentity } from './connection.ts';
-import { controlEventSchema, controlTopic, deliverEventSchema, deliverLocally, deliverTopic, sendToAll, type ControlEvent, type DeliverEvent } from './delivery.ts';
+import {
+  controlEventSchema,
+  controlTopic,
+  deliverEventSchema,
+  deliverLocally,
+  deliverTopic,
+  sendToAll,
+  type ControlEvent,
+  type DeliverEvent,
+} from './delivery.ts';
 import { Dispatcher, type MessageHandler } from './dispatch.ts';
 import { prepareFrame, type PreparedFrame } from './frame.ts';
 import { startHeartbeat } from './heartbeat.ts';
@@ -59,7 +68,11 @@ export interface Gateway {
   /** Sends to one socket of this instance; false when it was dropped (backpressure) or the socket is closed. */
   send(conn: Connection, message: ServerMessage, options?: SendOptions): boolean;
   /** Sends to every socket of these users, on every instance. */
-  sendToUsers(userIds: readonly string[], message: ServerMessage, options?: SendOptions): Promise<void>;
+  sendToUsers(
+    userIds: readonly string[],
+    message: ServerMessage,
+    options?: SendOptions,
+  ): Promise<void>;
   /** Sends to every socket that joined `channel`, on every instance. */
   broadcast(channel: string, message: ServerMessage, options?: BroadcastOptions): Promise<void>;
   join(conn: Connection, channel: string): void;
@@ -100,17 +113,33 @@ class GatewayImpl implements Gateway {
     this.#registry = new ConnectionRegistry(deps.config.maxSocketsPerUser);
     const limits = { ratePerSecond: deps.config.ratePerSecond, burst: deps.config.burst };
     const send = (conn: Connection, message: ServerMessage): boolean => this.send(conn, message);
-    this.#dispatcher = new Dispatcher(this.#table, { logger: deps.logger, metrics: deps.metrics, limits, send, now: () => performance.now() });
+    this.#dispatcher = new Dispatcher(this.#table, {
+      logger: deps.logger,
+      metrics: deps.metrics,
+      limits,
+      send,
+      now: () => performance.now(),
+    });
     // No compression: it would cost CPU and memory per socket and defeat prepared frames (frame.ts).
-    this.#wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: deps.config.maxMessageBytes });
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: deps.config.maxMessageBytes,
+    });
   }
 
   async start(): Promise<this> {
     const { bus, logger } = this.#deps;
     this.#cleanup.push(await bus.subscribe(deliverTopic, (event) => this.#onDeliver(event)));
     this.#cleanup.push(await bus.subscribe(controlTopic, (event) => this.#onControl(event)));
-    this.handle('ping', ({ reply }) => void reply({ type: 'pong', serverTime: new Date().toISOString() }));
-    this.#cleanup.push(startHeartbeat(() => this.#registry.all(), this.#deps.config.pingIntervalMs));
+    this.handle(
+      'ping',
+      ({ reply }) => void reply({ type: 'pong', serverTime: new Date().toISOString() }),
+    );
+    this.#cleanup.push(
+      startHeartbeat(() => this.#registry.all(), this.#deps.config.pingIntervalMs),
+    );
     logger.debug({ 'bus.kind': bus.kind }, 'websocket gateway ready');
     return this;
   }
@@ -123,12 +152,24 @@ class GatewayImpl implements Gateway {
     return sendToAll([conn], this.#prepare(message, options), this.#sendDeps()) === 1;
   }
 
-  async sendToUsers(userIds: readonly string[], message: ServerMessage, options?: SendOptions): Promise<void> {
+  async sendToUsers(
+    userIds: readonly string[],
+    message: ServerMessage,
+    options?: SendOptions,
+  ): Promise<void> {
     if (userIds.length === 0) return;
-    await this.#publish({ kind: 'users', users: [...new Set(userIds)], ...this.#payload(message, options) });
+    await this.#publish({
+      kind: 'users',
+      users: [...new Set(userIds)],
+      ...this.#payload(message, options),
+    });
   }
 
-  async broadcast(channel: string, message: ServerMessage, options: BroadcastOptions = {}): Promise<void> {
+  async broadcast(
+    channel: string,
+    message: ServerMessage,
+    options: BroadcastOptions = {},
+  ): Promise<void> {
     const event: DeliverEvent = { kind: 'channel', channel, ...this.#payload(message, options) };
     if (options.excludeUserIds?.length) event.exclude = [...options.excludeUserIds];
     await this.#publish(event);
@@ -151,7 +192,12 @@ class GatewayImpl implements Gateway {
   }
 
   async revoke(sessionId: string): Promise<void> {
-    const event: ControlEvent = { kind: 'close', sessionId, code: 'UNAUTHENTICATED', reason: 'The session was revoked' };
+    const event: ControlEvent = {
+      kind: 'close',
+      sessionId,
+      code: 'UNAUTHENTICATED',
+      reason: 'The session was revoked',
+    };
     await this.#deps.bus.publish(controlTopic, event);
   }
 
@@ -180,7 +226,9 @@ class GatewayImpl implements Gateway {
     if (this.#closing) return;
     this.#closing = true;
     const open = [...this.#registry.all()];
-    const closed = open.map((conn) => new Promise<void>((resolve) => conn.socket.once('close', () => resolve())));
+    const closed = open.map(
+      (conn) => new Promise<void>((resolve) => conn.socket.once('close', () => resolve())),
+    );
     for (const conn of open) conn.closeWithCode(1001, 'Server shutting down');
     const timer = setTimeout(() => open.forEach((conn) => conn.terminate()), timeoutMs);
     await Promise.all(closed);
@@ -191,11 +239,22 @@ class GatewayImpl implements Gateway {
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== websocketPath) return refuseUpgrade(socket, new AppError('NOT_FOUND', `No WebSocket endpoint at ${url.pathname}`));
-    if (this.#closing) return refuseUpgrade(socket, new AppError('UNAVAILABLE', 'The server is shutting down', undefined, { 'Retry-After': '1' }));
+    if (url.pathname !== websocketPath)
+      return refuseUpgrade(
+        socket,
+        new AppError('NOT_FOUND', `No WebSocket endpoint at ${url.pathname}`),
+      );
+    if (this.#closing)
+      return refuseUpgrade(
+        socket,
+        new AppError('UNAVAILABLE', 'The server is shutting down', undefined, {
+          'Retry-After': '1',
+        }),
+      );
     const token = tokenOf(req, url);
     const authenticate = this.#deps.authenticateToken;
-    if (!token || !authenticate) return refuseUpgrade(socket, new AppError('UNAUTHENTICATED', 'An access token is required'));
+    if (!token || !authenticate)
+      return refuseUpgrade(socket, new AppError('UNAUTHENTICATED', 'An access token is required'));
     let identity: SocketIdentity;
     try {
       identity = await authenticate(token);
@@ -203,26 +262,41 @@ class GatewayImpl implements Gateway {
       return refuseUpgrade(socket, toAppError(err));
     }
     if (socket.destroyed) return;
-    if (this.#closing) return refuseUpgrade(socket, new AppError('UNAVAILABLE', 'The server is shutting down'));
+    if (this.#closing)
+      return refuseUpgrade(socket, new AppError('UNAVAILABLE', 'The server is shutting down'));
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, identity));
   }
 
   #accept(ws: WebSocket, identity: SocketIdentity): void {
     const { config, metrics } = this.#deps;
-    const conn = new Connection({ id: randomUUID(), identity, socket: ws, limits: config, now: performance.now() });
+    const conn = new Connection({
+      id: randomUUID(),
+      identity,
+      socket: ws,
+      limits: config,
+      now: performance.now(),
+    });
     metrics.opened();
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.#dispatcher.onFrame(conn, data, isBinary));
+    ws.on('message', (data: Buffer, isBinary: boolean) =>
+      this.#dispatcher.onFrame(conn, data, isBinary),
+    );
     ws.on('pong', () => (conn.alive = true));
     ws.on('error', (err: Error & { code?: string }) => this.#onSocketError(conn, err));
     ws.once('close', (code: number) => this.#onClose(conn, code));
-    for (const old of this.#registry.add(conn)) old.closeWith(new AppError('CONFLICT', 'Replaced by a newer connection of the same user'));
+    for (const old of this.#registry.add(conn))
+      old.closeWith(new AppError('CONFLICT', 'Replaced by a newer connection of the same user'));
     this.send(conn, {
       type: 'hello',
       connectionId: conn.id,
       userId: conn.userId,
       sessionId: conn.sessionId,
       serverTime: new Date().toISOString(),
-      limits: { maxMessageBytes: config.maxMessageBytes, messagesPerSecond: config.ratePerSecond, burst: config.burst, pingIntervalMs: config.pingIntervalMs },
+      limits: {
+        maxMessageBytes: config.maxMessageBytes,
+        messagesPerSecond: config.ratePerSecond,
+        burst: config.burst,
+        pingIntervalMs: config.pingIntervalMs,
+      },
     });
     this.#notify(this.#connectListeners, (listener) => listener(conn));
   }
@@ -253,29 +327,55 @@ class GatewayImpl implements Gateway {
 
   #onDeliver(raw: unknown): void {
     const parsed = deliverEventSchema.safeParse(raw);
-    if (!parsed.success) return this.#deps.logger.warn({ issues: parsed.error.issues.length }, 'malformed bus delivery event ignored');
+    if (!parsed.success)
+      return this.#deps.logger.warn(
+        { issues: parsed.error.issues.length },
+        'malformed bus delivery event ignored',
+      );
     const event = parsed.data;
-    const targets = event.kind === 'users' ? event.users.flatMap((id) => this.#registry.ofUser(id)) : this.#registry.ofChannel(event.channel);
+    const targets =
+      event.kind === 'users'
+        ? event.users.flatMap((id) => this.#registry.ofUser(id))
+        : this.#registry.ofChannel(event.channel);
     deliverLocally(event, targets, this.#sendDeps());
   }
 
   #onControl(raw: unknown): void {
     const parsed = controlEventSchema.safeParse(raw);
-    if (!parsed.success) return this.#deps.logger.warn({ issues: parsed.error.issues.length }, 'malformed bus control event ignored');
+    if (!parsed.success)
+      return this.#deps.logger.warn(
+        { issues: parsed.error.issues.length },
+        'malformed bus control event ignored',
+      );
     const { sessionId, userId, code, reason } = parsed.data;
-    const targets = sessionId ? this.#registry.ofSession(sessionId) : userId ? [...this.#registry.ofUser(userId)] : [];
+    const targets = sessionId
+      ? this.#registry.ofSession(sessionId)
+      : userId
+        ? [...this.#registry.ofUser(userId)]
+        : [];
     for (const conn of targets) conn.closeWith(new AppError(code, reason));
   }
 
   #sendDeps() {
-    return { limits: { backpressureBytes: this.#deps.config.backpressureBytes }, metrics: this.#deps.metrics };
+    return {
+      limits: { backpressureBytes: this.#deps.config.backpressureBytes },
+      metrics: this.#deps.metrics,
+    };
   }
 
-  #payload(message: ServerMessage, options?: SendOptions): { type: string; droppable: boolean; payload: string } {
+  #payload(
+    message: ServerMessage,
+    options?: SendOptions,
+  ): { type: string; droppable: boolean; payload: string } {
     const spec = this.#table[message.type];
-    if (!spec || spec.direction !== 'server') throw new Error(`${message.type} is not a server message of the contract`);
+    if (!spec || spec.direction !== 'server')
+      throw new Error(`${message.type} is not a server message of the contract`);
     if (this.#deps.validateOutgoing) spec.schema.parse(message);
-    return { type: message.type, droppable: options?.droppable ?? spec.droppable ?? false, payload: JSON.stringify(message) };
+    return {
+      type: message.type,
+      droppable: options?.droppable ?? spec.droppable ?? false,
+      payload: JSON.stringify(message),
+    };
   }
 
   #prepare(message: ServerMessage, options?: SendOptions): PreparedFrame {

@@ -5,7 +5,10 @@
  */
 import type { Connection } from './connection.ts';
 
-export function startHeartbeat(connections: () => Iterable<Connection>, intervalMs: number): () => void {
+export function startHeartbeat(
+  connections: () => Iterable<Connection>,
+  intervalMs: number,
+): () => void {
   const timer = setInterval(() => {
     for (const conn of [...connections()]) {
       if (!conn.alive) {

@@ -59,7 +59,10 @@ export function startMatchmaking(options: MatchmakingOptions): Matchmaking {
     const status = await joinQueue(deps, actorOf(conn), { mode: message.mode });
     reply({ type: 'queue.status', ...status });
   });
-  gateway.handle('queue.leave', ({ conn, reply }) => void reply({ type: 'queue.status', ...leaveQueue(deps, actorOf(conn)) }));
+  gateway.handle(
+    'queue.leave',
+    ({ conn, reply }) => void reply({ type: 'queue.status', ...leaveQueue(deps, actorOf(conn)) }),
+  );
   // The registry has already forgotten the closed socket when listeners run.
   gateway.onDisconnect((conn) => {
     if (gateway.socketsOf(conn.userId).length === 0) dropTicket(deps, conn.userId, 'disconnected');

@@ -7,7 +7,10 @@
 import type { Presence } from '../domain/social/presence.ts';
 import type { Gateway } from './gateway.ts';
 
-export function followPresence(gateway: Pick<Gateway, 'onConnect' | 'onDisconnect'>, presence: Pick<Presence, 'connected' | 'disconnected'>): void {
+export function followPresence(
+  gateway: Pick<Gateway, 'onConnect' | 'onDisconnect'>,
+  presence: Pick<Presence, 'connected' | 'disconnected'>,
+): void {
   gateway.onConnect((conn) => void presence.connected(conn.userId));
   gateway.onDisconnect((conn) => void presence.disconnected(conn.userId));
 }

@@ -14,12 +14,20 @@ import type { Gateway } from './gateway.ts';
 /** The gateway session of a socket opened with a personal access token (it has no sign-in session). */
 export const patSessionId = (tokenId: string): string => `pat:${tokenId}`;
 
-export function followRevocations(credentials: Pick<Credentials, 'onRevoke'>, gateway: Pick<Gateway, 'revoke' | 'disconnectUser'>, logger: Logger): () => void {
+export function followRevocations(
+  credentials: Pick<Credentials, 'onRevoke'>,
+  gateway: Pick<Gateway, 'revoke' | 'disconnectUser'>,
+  logger: Logger,
+): () => void {
   const stop = credentials.onRevoke((event) => {
     let closing: Promise<void> | undefined;
     if (event.kind === 'session') closing = gateway.revoke(event.id);
     else if (event.kind === 'token') closing = gateway.revoke(patSessionId(event.id));
-    else if (event.revoked) closing = gateway.disconnectUser(event.id, new AppError('UNAUTHENTICATED', 'Signed out everywhere; sign in again'));
+    else if (event.revoked)
+      closing = gateway.disconnectUser(
+        event.id,
+        new AppError('UNAUTHENTICATED', 'Signed out everywhere; sign in again'),
+      );
     closing?.catch((err: unknown) => logger.error({ err }, 'could not close revoked sockets'));
   });
   return () => void stop();

@@ -27,7 +27,9 @@ export interface RealtimeOptions {
 
 export async function startRealtime(options: RealtimeOptions): Promise<Realtime> {
   const { config, logger } = options;
-  const bus = config.redisUrl ? await createRedisBus({ url: config.redisUrl, prefix: config.redisPrefix, logger }) : createMemoryBus(logger);
+  const bus = config.redisUrl
+    ? await createRedisBus({ url: config.redisUrl, prefix: config.redisPrefix, logger })
+    : createMemoryBus(logger);
   try {
     const gateway = await createGateway({
       config: config.ws,

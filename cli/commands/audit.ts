@@ -10,7 +10,15 @@ interface AuditOptions {
   all?: boolean;
 }
 
-type Entry = { id: string; actor: string; action: string; target: string | null; requestId: string | null; details: Record<string, unknown>; createdAt: string };
+type Entry = {
+  id: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  createdAt: string;
+};
 
 export function registerAudit(program: Command, run: Runner): void {
   const audit = program.command('audit').description('the admin audit log (admin)');
@@ -29,7 +37,19 @@ export function registerAudit(program: Command, run: Runner): void {
         const { parseSince } = await import('../duration.ts');
         const since = o.since ? parseSince(o.since) : undefined;
         const rows = await withSession(ctx, (client) =>
-          collect((cursor) => client.call('admin.auditList', { query: { actor: o.actor, action: o.action, since, limit: pageSize(o.limit, 50), cursor } }), Boolean(o.all)),
+          collect(
+            (cursor) =>
+              client.call('admin.auditList', {
+                query: {
+                  actor: o.actor,
+                  action: o.action,
+                  since,
+                  limit: pageSize(o.limit, 50),
+                  cursor,
+                },
+              }),
+            Boolean(o.all),
+          ),
         );
         await ctx.io.print<Entry>(rows, [
           { header: 'TIME', value: (e) => e.createdAt },

@@ -3,23 +3,38 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import type { Runner } from '../runner.ts';
 
-async function purge(ctx: CliContext, username: string, o: { yes?: boolean }): Promise<number | void> {
+async function purge(
+  ctx: CliContext,
+  username: string,
+  o: { yes?: boolean },
+): Promise<number | void> {
   if (!o.yes) {
     ctx.io.requireInteractive('purging needs --yes');
     const { confirm } = await import('@inquirer/prompts');
-    if (!(await confirm({ message: `Delete every message ${username} wrote? This cannot be undone.`, default: false }))) {
+    if (
+      !(await confirm({
+        message: `Delete every message ${username} wrote? This cannot be undone.`,
+        default: false,
+      }))
+    ) {
       ctx.io.info('aborted');
       return 1;
     }
   }
   const { withSession } = await import('../session.ts');
-  const result = await withSession(ctx, (client) => client.call('admin.chatPurge', { params: { username } }));
+  const result = await withSession(ctx, (client) =>
+    client.call('admin.chatPurge', { params: { username } }),
+  );
   if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
-  ctx.io.success(`purged ${result.data.purged} messages of ${result.data.username} in ${result.data.batches} batches`);
+  ctx.io.success(
+    `purged ${result.data.purged} messages of ${result.data.username} in ${result.data.batches} batches`,
+  );
 }
 
 export function registerChat(program: Command, run: Runner): void {
-  const chat = program.command('chat').description('chat moderation: purge a user’s messages, follow a channel live');
+  const chat = program
+    .command('chat')
+    .description('chat moderation: purge a user’s messages, follow a channel live');
   chat
     .command('purge <user>')
     .description('delete every message a user wrote (moderator; needs --yes when not interactive)')
@@ -27,7 +42,9 @@ export function registerChat(program: Command, run: Runner): void {
     .action(run((ctx, u: string, o: { yes?: boolean }) => purge(ctx, u, o)));
   chat
     .command('tail')
-    .description('follow a channel live over the WebSocket ("time user: body" lines; -o json: one JSON object per line); Ctrl-C stops')
+    .description(
+      'follow a channel live over the WebSocket ("time user: body" lines; -o json: one JSON object per line); Ctrl-C stops',
+    )
     .option('--channel <name>', 'channel to follow', 'world')
     .action(
       run(async (ctx, o: { channel: string }) => {

@@ -39,7 +39,10 @@ export function registerConfig(program: Command, run: Runner): void {
         const { profiles, file } = await load(ctx);
         if (!(profiles.settableKeys as readonly string[]).includes(key)) {
           const { AppError } = await import('../../api/contract/errors.ts');
-          throw new AppError('VALIDATION', `unknown key ${key}; settable keys: ${profiles.settableKeys.join(', ')}`);
+          throw new AppError(
+            'VALIDATION',
+            `unknown key ${key}; settable keys: ${profiles.settableKeys.join(', ')}`,
+          );
         }
         const next = { ...file.profiles[ctx.profileName], [key]: value };
         const parsed = profiles.profileSchema.safeParse(next);
@@ -47,7 +50,10 @@ export function registerConfig(program: Command, run: Runner): void {
           const { AppError } = await import('../../api/contract/errors.ts');
           throw new AppError('VALIDATION', `invalid ${key}: ${parsed.error.issues[0]?.message}`);
         }
-        profiles.writeProfiles(ctx.configFile, { ...file, profiles: { ...file.profiles, [ctx.profileName]: parsed.data } });
+        profiles.writeProfiles(ctx.configFile, {
+          ...file,
+          profiles: { ...file.profiles, [ctx.profileName]: parsed.data },
+        });
         ctx.io.success(`${key} set in profile ${ctx.profileName}`);
       }),
     );
@@ -59,7 +65,12 @@ export function registerConfig(program: Command, run: Runner): void {
       run(async (ctx) => {
         const { file } = await load(ctx);
         const rows = Object.entries(file.profiles).flatMap(([name, profile]) =>
-          Object.entries(profile).map(([key, value]) => ({ profile: name, active: name === ctx.profileName, key, value: mask(key, value) })),
+          Object.entries(profile).map(([key, value]) => ({
+            profile: name,
+            active: name === ctx.profileName,
+            key,
+            value: mask(key, value),
+          })),
         );
         await ctx.io.print(rows, [
           { header: 'PROFILE', value: (r) => (r.active ? `${r.profile} *` : r.profile) },

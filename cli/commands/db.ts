@@ -17,11 +17,17 @@ async function withDb<T>(ctx: CliContext, fn: (db: Db) => Promise<T>): Promise<T
 }
 
 function names(list: unknown[]): string[] {
-  return list.map((m) => (typeof m === 'string' ? m : ((m as { file?: string; name?: string }).file ?? (m as { name: string }).name)));
+  return list.map((m) =>
+    typeof m === 'string'
+      ? m
+      : ((m as { file?: string; name?: string }).file ?? (m as { name: string }).name),
+  );
 }
 
 export function registerDb(program: Command, run: Runner): void {
-  const db = program.command('db').description('manage the database schema (DATABASE_URL, or the embedded database)');
+  const db = program
+    .command('db')
+    .description('manage the database schema (DATABASE_URL, or the embedded database)');
 
   db.command('migrate')
     .description('apply all pending migrations')
@@ -29,7 +35,9 @@ export function registerDb(program: Command, run: Runner): void {
       run(async (ctx) => {
         const [, applied] = (await withDb(ctx, (k) => k.migrate.latest())) as [number, string[]];
         if (ctx.io.format !== 'table') return ctx.io.print({ applied }, []);
-        ctx.io.success(applied.length ? `applied ${applied.length} migration(s)` : 'already up to date');
+        ctx.io.success(
+          applied.length ? `applied ${applied.length} migration(s)` : 'already up to date',
+        );
         for (const name of applied) ctx.io.out(name);
       }),
     );
@@ -39,9 +47,13 @@ export function registerDb(program: Command, run: Runner): void {
     .option('--all', 'undo every migration')
     .action(
       run(async (ctx, options: { all?: boolean }) => {
-        const [, reverted] = (await withDb(ctx, (k) => k.migrate.rollback(undefined, Boolean(options.all)))) as [number, string[]];
+        const [, reverted] = (await withDb(ctx, (k) =>
+          k.migrate.rollback(undefined, Boolean(options.all)),
+        )) as [number, string[]];
         if (ctx.io.format !== 'table') return ctx.io.print({ reverted }, []);
-        ctx.io.success(reverted.length ? `rolled back ${reverted.length} migration(s)` : 'nothing to roll back');
+        ctx.io.success(
+          reverted.length ? `rolled back ${reverted.length} migration(s)` : 'nothing to roll back',
+        );
         for (const name of reverted) ctx.io.out(name);
       }),
     );
@@ -50,7 +62,10 @@ export function registerDb(program: Command, run: Runner): void {
     .description('list migrations and whether each is applied')
     .action(
       run(async (ctx) => {
-        const [done, pending] = (await withDb(ctx, (k) => k.migrate.list())) as [unknown[], unknown[]];
+        const [done, pending] = (await withDb(ctx, (k) => k.migrate.list())) as [
+          unknown[],
+          unknown[],
+        ];
         const rows = [
           ...names(done).map((name) => ({ name, state: 'applied' })),
           ...names(pending).map((name) => ({ name, state: 'pending' })),

@@ -27,13 +27,23 @@ const botLevels = ['easy', 'normal', 'hard'];
 
 async function opponentOf(o: PlayOptions): Promise<Opponent> {
   const { AppError } = await import('../../api/contract/errors.ts');
-  const chosen = [o.bot !== undefined, Boolean(o.ranked), Boolean(o.casual), o.invite !== undefined].filter(Boolean).length;
-  if (chosen > 1) throw new AppError('VALIDATION', 'choose one of --bot, --ranked, --casual, --invite');
+  const chosen = [
+    o.bot !== undefined,
+    Boolean(o.ranked),
+    Boolean(o.casual),
+    o.invite !== undefined,
+  ].filter(Boolean).length;
+  if (chosen > 1)
+    throw new AppError('VALIDATION', 'choose one of --bot, --ranked, --casual, --invite');
   if (o.ranked) return { kind: 'queue', mode: 'ranked' };
   if (o.casual) return { kind: 'queue', mode: 'casual' };
   if (o.invite !== undefined) return { kind: 'invite', username: o.invite };
   const level = o.bot ?? 'normal';
-  if (!botLevels.includes(level)) throw new AppError('VALIDATION', `--bot must be one of ${botLevels.join(', ')} (got "${level}")`);
+  if (!botLevels.includes(level))
+    throw new AppError(
+      'VALIDATION',
+      `--bot must be one of ${botLevels.join(', ')} (got "${level}")`,
+    );
   return { kind: 'bot', level: level as BotLevel };
 }
 
@@ -70,7 +80,11 @@ async function keyboard(socket: GameSocket, matchId: string) {
   };
 }
 
-async function playMatch(ctx: CliContext, screen: Screen, s: { socket: GameSocket; me: string; opponent: Opponent }): Promise<WatchResult | null> {
+async function playMatch(
+  ctx: CliContext,
+  screen: Screen,
+  s: { socket: GameSocket; me: string; opponent: Opponent },
+): Promise<WatchResult | null> {
   const { findMatch } = await import('./game/lobby.ts');
   const matchId = await findMatch({ ctx, screen, socket: s.socket }, s.opponent);
   if (matchId === null) return null;
@@ -82,8 +96,14 @@ async function playMatch(ctx: CliContext, screen: Screen, s: { socket: GameSocke
   const { watch } = await import('./game/watch.ts');
   try {
     const result = await watch({
-      screen, socket: s.socket, first, fps: 60,
-      status: (v) => (v.phase === 'play' || v.phase === 'serve' ? `you: ${side} · W/S or ↑/↓ · q forfeits` : undefined),
+      screen,
+      socket: s.socket,
+      first,
+      fps: 60,
+      status: (v) =>
+        v.phase === 'play' || v.phase === 'serve'
+          ? `you: ${side} · W/S or ↑/↓ · q forfeits`
+          : undefined,
       onKeys: (k, now) => keys.press(k, now),
       onFrame: (now) => keys.flush(now),
     });
@@ -102,7 +122,9 @@ export async function play(ctx: CliContext, o: PlayOptions): Promise<number> {
   const { openGameSocket } = await import('./game/socket.ts');
   const { socket, username } = await openGameSocket(ctx);
   try {
-    const result = await withScreen(io, (screen) => playMatch(ctx, screen, { socket, me: username, opponent }));
+    const result = await withScreen(io, (screen) =>
+      playMatch(ctx, screen, { socket, me: username, opponent }),
+    );
     const { describeEnd } = await import('./game/watch.ts');
     if (result === null) ctx.io.info('cancelled');
     else if (result.kind === 'end') ctx.io.info(describeEnd(result.end, result.last, username));
@@ -116,11 +138,16 @@ export async function play(ctx: CliContext, o: PlayOptions): Promise<number> {
 export function registerPlay(program: Command, run: Runner): void {
   program
     .command('play')
-    .description('play Pong in the terminal: against the bot (default: --bot normal), from the matchmaking queue, or a user you invite')
+    .description(
+      'play Pong in the terminal: against the bot (default: --bot normal), from the matchmaking queue, or a user you invite',
+    )
     .option('--bot <level>', 'play the bot: easy, normal or hard')
     .option('--ranked', 'find an opponent in the ranked queue (ratings change)')
     .option('--casual', 'find an opponent in the casual queue')
     .option('--invite <user>', 'invite a user and play once they accept')
-    .addHelpText('after', `\n${describeInputModel()}\nNeeds a terminal (exit 2 otherwise). Leaving a match that has started forfeits it.`)
+    .addHelpText(
+      'after',
+      `\n${describeInputModel()}\nNeeds a terminal (exit 2 otherwise). Leaving a match that has started forfeits it.`,
+    )
     .action(run((ctx, o: PlayOptions) => play(ctx, o)));
 }

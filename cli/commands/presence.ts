@@ -34,9 +34,12 @@ export function registerPresence(program: Command, run: Runner): void {
           }
           return { counts: first.data.counts, users, more: cursor !== null };
         });
-        if (ctx.io.format !== 'table') return ctx.io.print({ counts: result.counts, users: result.users }, []);
+        if (ctx.io.format !== 'table')
+          return ctx.io.print({ counts: result.counts, users: result.users }, []);
         const { online, inGame, sockets } = result.counts;
-        ctx.io.info(`${online} online (${inGame} in a game), ${sockets} sockets${result.more ? ' — more with --all' : ''}`);
+        ctx.io.info(
+          `${online} online (${inGame} in a game), ${sockets} sockets${result.more ? ' — more with --all' : ''}`,
+        );
         await ctx.io.print<Online>(result.users, [
           { header: 'USER', value: (u) => u.username },
           { header: 'STATUS', value: (u) => u.status },

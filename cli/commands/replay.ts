@@ -7,7 +7,11 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import type { Runner } from '../runner.ts';
 
-export async function replay(ctx: CliContext, matchId: string, o: { speed: string }): Promise<number> {
+export async function replay(
+  ctx: CliContext,
+  matchId: string,
+  o: { speed: string },
+): Promise<number> {
   const { requireTerminal, withScreen } = await import('../render/screen.ts');
   const io = { stdin: process.stdin, stdout: process.stdout };
   requireTerminal(io, 'pongctl replay');
@@ -26,12 +30,21 @@ export async function replay(ctx: CliContext, matchId: string, o: { speed: strin
       let off: () => void = () => undefined;
       const refused = new Promise<never>((_, reject) => {
         off = socket.on((m) => {
-          if (m.type === 'error' && m.id === 'replay') reject(new AppError(m.code as 'NOT_FOUND', String(m.message)));
+          if (m.type === 'error' && m.id === 'replay')
+            reject(new AppError(m.code as 'NOT_FOUND', String(m.message)));
         });
       });
       socket.send({ type: 'replay.start', matchId, speed, id: 'replay' });
       try {
-        return await Promise.race([watch({ screen, socket, fps: 30, status: (v) => (v.phase === 'ended' ? 'replay over' : `replay ×${speed}`) }), refused]);
+        return await Promise.race([
+          watch({
+            screen,
+            socket,
+            fps: 30,
+            status: (v) => (v.phase === 'ended' ? 'replay over' : `replay ×${speed}`),
+          }),
+          refused,
+        ]);
       } finally {
         off();
       }
@@ -46,7 +59,9 @@ export async function replay(ctx: CliContext, matchId: string, o: { speed: strin
 export function registerReplay(program: Command, run: Runner): void {
   program
     .command('replay <matchId>')
-    .description('watch an ended match in the terminal, re-simulated by the server from its input log; q quits')
+    .description(
+      'watch an ended match in the terminal, re-simulated by the server from its input log; q quits',
+    )
     .option('--speed <factor>', 'playback speed, 0.25 to 8', '1')
     .addHelpText('after', '\nNeeds a terminal (exit 2 otherwise).')
     .action(run((ctx, matchId: string, o: { speed: string }) => replay(ctx, matchId, o)));

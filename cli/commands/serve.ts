@@ -14,12 +14,19 @@ export function registerServe(program: Command, run: Runner): void {
     .description('run the API server (embedded database unless DATABASE_URL is set)')
     .option('--port <port>', 'port to listen on (env PORT, default 3000)')
     .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
-    .option('--migrate', 'apply pending migrations to PostgreSQL first (the embedded database always migrates)')
+    .option(
+      '--migrate',
+      'apply pending migrations to PostgreSQL first (the embedded database always migrates)',
+    )
     .action(
       run(async (ctx, options: ServeOptions) => {
         const { loadConfig } = await import('../../api/core/config.ts');
         const { startServer } = await import('../../api/server.ts');
-        const config = loadConfig({ ...ctx.env, PORT: options.port ?? ctx.env.PORT, HOST: options.host ?? ctx.env.HOST });
+        const config = loadConfig({
+          ...ctx.env,
+          PORT: options.port ?? ctx.env.PORT,
+          HOST: options.host ?? ctx.env.HOST,
+        });
         const server = await startServer({ config, migrate: options.migrate });
         ctx.io.info(`pongctl API listening on ${server.url}`);
         await new Promise<void>((resolve) => {

@@ -18,8 +18,11 @@ interface SpectateOptions {
 async function pickMatch(ctx: CliContext): Promise<string> {
   const { withSession } = await import('../session.ts');
   const { AppError } = await import('../../api/contract/errors.ts');
-  const live = await withSession(ctx, (client) => client.call('games.list', { query: { state: 'live', limit: 50 } }));
-  if (live.data.length === 0) throw new AppError('NOT_FOUND', 'No live public match to watch right now');
+  const live = await withSession(ctx, (client) =>
+    client.call('games.list', { query: { state: 'live', limit: 50 } }),
+  );
+  if (live.data.length === 0)
+    throw new AppError('NOT_FOUND', 'No live public match to watch right now');
   ctx.io.requireInteractive('give a match id or --user');
   const { select } = await import('@inquirer/prompts');
   return select({
@@ -31,19 +34,27 @@ async function pickMatch(ctx: CliContext): Promise<string> {
   });
 }
 
-export async function spectate(ctx: CliContext, matchId: string | undefined, o: SpectateOptions): Promise<number> {
+export async function spectate(
+  ctx: CliContext,
+  matchId: string | undefined,
+  o: SpectateOptions,
+): Promise<number> {
   const { requireTerminal, withScreen } = await import('../render/screen.ts');
   const io = { stdin: process.stdin, stdout: process.stdout };
   requireTerminal(io, 'pongctl spectate');
   const { AppError } = await import('../../api/contract/errors.ts');
-  if (matchId !== undefined && o.user !== undefined) throw new AppError('VALIDATION', 'give either a match id or --user, not both');
-  const target = o.user !== undefined ? { username: o.user } : { matchId: matchId ?? (await pickMatch(ctx)) };
+  if (matchId !== undefined && o.user !== undefined)
+    throw new AppError('VALIDATION', 'give either a match id or --user, not both');
+  const target =
+    o.user !== undefined ? { username: o.user } : { matchId: matchId ?? (await pickMatch(ctx)) };
   const { openGameSocket } = await import('./game/socket.ts');
   const { socket } = await openGameSocket(ctx);
   try {
     const reply = await socket.request({ type: 'spectate.start', ...target });
     const { watch, describeEnd } = await import('./game/watch.ts');
-    const result = await withScreen(io, (screen) => watch({ screen, socket, first: reply.state as GameView, fps: 30 }));
+    const result = await withScreen(io, (screen) =>
+      watch({ screen, socket, first: reply.state as GameView, fps: 30 }),
+    );
     if (result.kind === 'end') ctx.io.info(describeEnd(result.end, result.last));
     return 0;
   } finally {
@@ -54,8 +65,15 @@ export async function spectate(ctx: CliContext, matchId: string | undefined, o: 
 export function registerSpectate(program: Command, run: Runner): void {
   program
     .command('spectate [matchId]')
-    .description('watch a live match full-screen in the terminal (no argument: choose from the live matches); q quits')
+    .description(
+      'watch a live match full-screen in the terminal (no argument: choose from the live matches); q quits',
+    )
     .option('--user <name>', 'watch the match this user is playing')
-    .addHelpText('after', '\nNeeds a terminal (exit 2 otherwise). The field follows terminal resizes; q or Ctrl-C quits and restores the terminal.')
-    .action(run((ctx, matchId: string | undefined, o: SpectateOptions) => spectate(ctx, matchId, o)));
+    .addHelpText(
+      'after',
+      '\nNeeds a terminal (exit 2 otherwise). The field follows terminal resizes; q or Ctrl-C quits and restores the terminal.',
+    )
+    .action(
+      run((ctx, matchId: string | undefined, o: SpectateOptions) => spectate(ctx, matchId, o)),
+    );
 }

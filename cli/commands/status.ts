@@ -14,8 +14,14 @@ export function registerStatus(program: Command, run: Runner): void {
         const ready = await client.call('system.readyz');
         const latencyMs = Math.round(performance.now() - started);
         const openapi = await client.call('system.openapi');
-        const doc = openapi.data as { info?: { version?: string }; paths?: Record<string, Record<string, unknown>> };
-        const operations = Object.values(doc.paths ?? {}).reduce((n, methods) => n + Object.keys(methods).length, 0);
+        const doc = openapi.data as {
+          info?: { version?: string };
+          paths?: Record<string, Record<string, unknown>>;
+        };
+        const operations = Object.values(doc.paths ?? {}).reduce(
+          (n, methods) => n + Object.keys(methods).length,
+          0,
+        );
         await ctx.io.printRecord({
           api: ctx.apiUrl,
           status: ready.data.status,

@@ -2,7 +2,14 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.ts';
 
-type Token = { id: string; name: string; prefix: string; createdAt: string; expiresAt: string | null; lastUsedAt: string | null };
+type Token = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+};
 
 export function registerTokens(program: Command, run: Runner): void {
   const tokens = program.command('tokens').description('personal access tokens for scripts and CI');
@@ -14,9 +21,13 @@ export function registerTokens(program: Command, run: Runner): void {
       run(async (ctx, name: string, o: { expiresInDays?: string }) => {
         const { withSession } = await import('../session.ts');
         const expiresInDays = o.expiresInDays === undefined ? undefined : Number(o.expiresInDays);
-        const result = await withSession(ctx, (client) => client.call('me.tokensCreate', { body: { name, expiresInDays } }));
+        const result = await withSession(ctx, (client) =>
+          client.call('me.tokensCreate', { body: { name, expiresInDays } }),
+        );
         if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
-        ctx.io.info(`Token ${name} created${result.data.expiresAt ? `, expires ${result.data.expiresAt}` : ''}. Store it now: it is not shown again.`);
+        ctx.io.info(
+          `Token ${name} created${result.data.expiresAt ? `, expires ${result.data.expiresAt}` : ''}. Store it now: it is not shown again.`,
+        );
         ctx.io.out(result.data.token);
       }),
     );
@@ -27,7 +38,12 @@ export function registerTokens(program: Command, run: Runner): void {
       run(async (ctx) => {
         const { withSession } = await import('../session.ts');
         const { collect } = await import('../pages.ts');
-        const rows = await withSession(ctx, (client) => collect((cursor) => client.call('me.tokensList', { query: { limit: 100, cursor } }), true));
+        const rows = await withSession(ctx, (client) =>
+          collect(
+            (cursor) => client.call('me.tokensList', { query: { limit: 100, cursor } }),
+            true,
+          ),
+        );
         await ctx.io.print<Token>(rows, [
           { header: 'ID', value: (t) => t.id },
           { header: 'NAME', value: (t) => t.name },

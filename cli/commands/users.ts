@@ -3,12 +3,24 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import type { Runner } from '../runner.ts';
 
-type Row = { username: string; role: string; status: string; displayName: string; email: string | null; createdAt: string; bannedUntil: string | null };
+type Row = {
+  username: string;
+  role: string;
+  status: string;
+  displayName: string;
+  email: string | null;
+  createdAt: string;
+  bannedUntil: string | null;
+};
 
 const columns = [
   { header: 'USERNAME', value: (u: Row) => u.username },
   { header: 'ROLE', value: (u: Row) => u.role },
-  { header: 'STATUS', value: (u: Row) => (u.status === 'banned' && u.bannedUntil ? `banned until ${u.bannedUntil}` : u.status) },
+  {
+    header: 'STATUS',
+    value: (u: Row) =>
+      u.status === 'banned' && u.bannedUntil ? `banned until ${u.bannedUntil}` : u.status,
+  },
   { header: 'DISPLAY NAME', value: (u: Row) => u.displayName },
   { header: 'EMAIL', value: (u: Row) => u.email ?? '' },
   { header: 'CREATED', value: (u: Row) => u.createdAt.slice(0, 10) },
@@ -38,8 +50,16 @@ interface ListOptions {
 async function list(ctx: CliContext, o: ListOptions): Promise<void> {
   const { collect, pageSize } = await import('../pages.ts');
   const role = o.role === undefined ? undefined : await checkRole(o.role);
-  const rows = await (await session())(ctx, (client) =>
-    collect((cursor) => client.call('admin.usersList', { query: { q: o.query, role, status: o.status, limit: pageSize(o.limit), cursor } }), Boolean(o.all)),
+  const rows = await (
+    await session()
+  )(ctx, (client) =>
+    collect(
+      (cursor) =>
+        client.call('admin.usersList', {
+          query: { q: o.query, role, status: o.status, limit: pageSize(o.limit), cursor },
+        }),
+      Boolean(o.all),
+    ),
   );
   await ctx.io.print(rows, columns);
 }
@@ -54,7 +74,9 @@ interface CreateOptions {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Fills missing fields with an inquirer wizard on a terminal; otherwise they must be flags. */
@@ -67,14 +89,19 @@ async function createInput(ctx: CliContext, o: CreateOptions) {
     username ??= await prompts.input({ message: 'Username' });
     email ??= await prompts.input({ message: 'Email' });
     role ??= await prompts.select({ message: 'Role', choices: roles.map((value) => ({ value })) });
-    if (!o.passwordStdin) password = (await prompts.password({ message: 'Password (empty: send a reset link)', mask: '*' })) || undefined;
+    if (!o.passwordStdin)
+      password =
+        (await prompts.password({ message: 'Password (empty: send a reset link)', mask: '*' })) ||
+        undefined;
   }
   return { username, email, role: await checkRole(role ?? 'player'), password };
 }
 
 async function create(ctx: CliContext, o: CreateOptions): Promise<void> {
   const body = await createInput(ctx, o);
-  const result = await (await session())(ctx, (client) => client.call('admin.usersCreate', { body }));
+  const result = await (
+    await session()
+  )(ctx, (client) => client.call('admin.usersCreate', { body }));
   if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
   ctx.io.success(`created ${result.data.user.username} (${result.data.user.role})`);
   if (result.data.resetLink) {
@@ -93,33 +120,56 @@ async function ban(ctx: CliContext, username: string, o: BanOptions): Promise<vo
   const { parseDate, parseDuration } = await import('../duration.ts');
   const { AppError } = await import('../../api/contract/errors.ts');
   if (o.until && o.for) throw new AppError('VALIDATION', 'use --until or --for, not both');
-  const until = o.for ? new Date(Date.now() + parseDuration(o.for, '--for')).toISOString() : o.until ? parseDate(o.until, '--until') : undefined;
-  const result = await (await session())(ctx, (client) => client.call('admin.usersBan', { params: { username }, body: { reason: o.reason, until } }));
+  const until = o.for
+    ? new Date(Date.now() + parseDuration(o.for, '--for')).toISOString()
+    : o.until
+      ? parseDate(o.until, '--until')
+      : undefined;
+  const result = await (
+    await session()
+  )(ctx, (client) =>
+    client.call('admin.usersBan', { params: { username }, body: { reason: o.reason, until } }),
+  );
   if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
   ctx.io.success(`banned ${result.data.username}${until ? ` until ${until}` : ' indefinitely'}`);
 }
 
-async function remove(ctx: CliContext, username: string, o: { yes?: boolean }): Promise<number | void> {
+async function remove(
+  ctx: CliContext,
+  username: string,
+  o: { yes?: boolean },
+): Promise<number | void> {
   if (!o.yes) {
     ctx.io.requireInteractive('deleting needs --yes');
     const { confirm } = await import('@inquirer/prompts');
-    if (!(await confirm({ message: `Delete ${username}? Personal data is erased for good.`, default: false }))) {
+    if (
+      !(await confirm({
+        message: `Delete ${username}? Personal data is erased for good.`,
+        default: false,
+      }))
+    ) {
       ctx.io.info('aborted');
       return 1;
     }
   }
-  const result = await (await session())(ctx, (client) => client.call('admin.usersDelete', { params: { username } }));
+  const result = await (
+    await session()
+  )(ctx, (client) => client.call('admin.usersDelete', { params: { username } }));
   if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
   ctx.io.success(`deleted ${username} (now ${result.data.username})`);
 }
 
 async function show(ctx: CliContext, username: string): Promise<void> {
-  const result = await (await session())(ctx, (client) => client.call('admin.usersGet', { params: { username } }));
+  const result = await (
+    await session()
+  )(ctx, (client) => client.call('admin.usersGet', { params: { username } }));
   await ctx.io.printRecord(result.data);
 }
 
 export function registerUsers(program: Command, run: Runner): void {
-  const users = program.command('users').description('manage users (moderator: list, show, ban, unban; admin: everything)');
+  const users = program
+    .command('users')
+    .description('manage users (moderator: list, show, ban, unban; admin: everything)');
   users
     .command('list')
     .description('list users')
@@ -129,14 +179,20 @@ export function registerUsers(program: Command, run: Runner): void {
     .option('--limit <n>', 'page size (1-100)', '20')
     .option('--all', 'follow every page')
     .action(run((ctx, o: ListOptions) => list(ctx, o)));
-  users.command('show <user>').description("show one user as staff see it").action(run((ctx, u: string) => show(ctx, u)));
+  users
+    .command('show <user>')
+    .description('show one user as staff see it')
+    .action(run((ctx, u: string) => show(ctx, u)));
   users
     .command('create')
     .description('create a user (a wizard on a terminal; flags otherwise)')
     .option('--username <name>', 'username')
     .option('--email <address>', 'email address')
     .option('--role <role>', 'player, moderator or admin', undefined)
-    .option('--password-stdin', 'read the password from stdin (without one, a reset link is issued)')
+    .option(
+      '--password-stdin',
+      'read the password from stdin (without one, a reset link is issued)',
+    )
     .action(run((ctx, o: CreateOptions) => create(ctx, o)));
   users
     .command('set-role <user> <role>')
@@ -144,7 +200,9 @@ export function registerUsers(program: Command, run: Runner): void {
     .action(
       run(async (ctx, username: string, role: string) => {
         const body = { role: await checkRole(role) };
-        const result = await (await session())(ctx, (client) => client.call('admin.usersUpdate', { params: { username }, body }));
+        const result = await (
+          await session()
+        )(ctx, (client) => client.call('admin.usersUpdate', { params: { username }, body }));
         if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
         ctx.io.success(`${result.data.username} is now ${result.data.role}`);
       }),
@@ -161,7 +219,9 @@ export function registerUsers(program: Command, run: Runner): void {
     .description('lift a ban')
     .action(
       run(async (ctx, username: string) => {
-        const result = await (await session())(ctx, (client) => client.call('admin.usersUnban', { params: { username } }));
+        const result = await (
+          await session()
+        )(ctx, (client) => client.call('admin.usersUnban', { params: { username } }));
         if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
         ctx.io.success(`unbanned ${result.data.username}`);
       }),
@@ -171,7 +231,9 @@ export function registerUsers(program: Command, run: Runner): void {
     .description('issue a password-reset link to pass on')
     .action(
       run(async (ctx, username: string) => {
-        const result = await (await session())(ctx, (client) => client.call('admin.usersPasswordReset', { params: { username } }));
+        const result = await (
+          await session()
+        )(ctx, (client) => client.call('admin.usersPasswordReset', { params: { username } }));
         if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
         ctx.io.info(`Reset link for ${username}, valid until ${result.data.expiresAt}:`);
         ctx.io.out(result.data.resetLink);

@@ -17,7 +17,12 @@ export function registerVersion(program: Command, run: Runner): void {
         } catch (err) {
           ctx.io.debug(`API not reachable: ${(err as Error).message}`);
         }
-        await ctx.io.printRecord({ pongctl: pkg.version, node: process.versions.node, api: api ?? 'unreachable', apiUrl: ctx.apiUrl });
+        await ctx.io.printRecord({
+          pongctl: pkg.version,
+          node: process.versions.node,
+          api: api ?? 'unreachable',
+          apiUrl: ctx.apiUrl,
+        });
       }),
     );
 }

@@ -17,6 +17,15 @@ declare module 'asciichart' {
   export const magenta: string;
   export const cyan: string;
   export const reset: string;
-  const asciichart: { plot: typeof plot; blue: string; green: string; red: string; yellow: string; magenta: string; cyan: string; reset: string };
+  const asciichart: {
+    plot: typeof plot;
+    blue: string;
+    green: string;
+    red: string;
+    yellow: string;
+    magenta: string;
+    cyan: string;
+    reset: string;
+  };
   export default asciichart;
 }

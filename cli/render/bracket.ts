@@ -16,12 +16,18 @@ export interface BracketOptions {
 type Entrant = TournamentMatchView['a'];
 type Style = 'win' | 'lose' | 'plain';
 
-const paint = (color: boolean, style: Style, text: string) => (!color || style === 'plain' ? text : style === 'win' ? `\u001b[1m${text}\u001b[0m` : `\u001b[2m${text}\u001b[0m`);
+const paint = (color: boolean, style: Style, text: string) =>
+  !color || style === 'plain'
+    ? text
+    : style === 'win'
+      ? `\u001b[1m${text}\u001b[0m`
+      : `\u001b[2m${text}\u001b[0m`;
 
 function mark(m: TournamentMatchView, side: 'a' | 'b'): string {
   if (m.forfeit === side || m.forfeit === 'both') return 'ff';
   if (m.score) return String(side === 'a' ? m.score[0] : m.score[1]);
-  if (m.state === 'finished' && m.reason?.startsWith('override')) return m.winner && m[side]?.username === m.winner ? 'W' : 'L';
+  if (m.state === 'finished' && m.reason?.startsWith('override'))
+    return m.winner && m[side]?.username === m.winner ? 'W' : 'L';
   return '';
 }
 
@@ -56,7 +62,9 @@ function slotRows(rounds: number): number[][] {
   const rows = [Array.from({ length: 2 ** rounds }, (_, j) => 2 * j)];
   for (let r = 1; r <= rounds; r++) {
     const prev = rows[r - 1]!;
-    rows.push(Array.from({ length: prev.length / 2 }, (_, j) => (prev[2 * j]! + prev[2 * j + 1]!) / 2));
+    rows.push(
+      Array.from({ length: prev.length / 2 }, (_, j) => (prev[2 * j]! + prev[2 * j + 1]!) / 2),
+    );
   }
   return rows;
 }
@@ -84,8 +92,16 @@ export function renderBracketTree(view: TournamentView, options: BracketOptions)
     for (const m of round.matches) {
       const [ya, yb] = [rows[r]![2 * m.position]!, rows[r]![2 * m.position + 1]!];
       const mid = rows[r + 1]![m.position]!;
-      for (const [side, y] of [['a', ya], ['b', yb]] as const) {
-        put(grid, y, x, cell(m[side], w, { mark: mark(m, side), bye: side === 'b' && m.reason === 'bye' }));
+      for (const [side, y] of [
+        ['a', ya],
+        ['b', yb],
+      ] as const) {
+        put(
+          grid,
+          y,
+          x,
+          cell(m[side], w, { mark: mark(m, side), bye: side === 'b' && m.reason === 'bye' }),
+        );
         styles.push({ y, x, len: cellWidth, style: styleOf(m, m[side]) });
       }
       put(grid, ya, x + cellWidth, ' ─┐');
@@ -95,53 +111,105 @@ export function renderBracketTree(view: TournamentView, options: BracketOptions)
     }
   }
   const final = view.rounds.at(-1)!.matches[0];
-  const champion = final?.state === 'finished' ? [final.a, final.b].find((e) => e?.username === final.winner) ?? null : null;
+  const champion =
+    final?.state === 'finished'
+      ? ([final.a, final.b].find((e) => e?.username === final.winner) ?? null)
+      : null;
   const mid = rows[rounds]![0]!;
   put(grid, mid, rounds * colWidth, champion ? `★ ${champion.alias}` : '…');
-  if (champion) styles.push({ y: mid, x: rounds * colWidth, len: champion.alias.length + 2, style: 'win' });
-  const header = view.rounds.map((r) => r.name.slice(0, colWidth - 1).padEnd(colWidth)).join('') + 'Champion';
+  if (champion)
+    styles.push({ y: mid, x: rounds * colWidth, len: champion.alias.length + 2, style: 'win' });
+  const header =
+    view.rounds.map((r) => r.name.slice(0, colWidth - 1).padEnd(colWidth)).join('') + 'Champion';
   const lines = grid.map((chars, y) => {
     if (!options.color) return chars.join('').trimEnd();
     const mine = styles.filter((s) => s.y === y).sort((p, q) => q.x - p.x);
     let line = chars.join('');
-    for (const s of mine) line = line.slice(0, s.x) + paint(true, s.style, line.slice(s.x, s.x + s.len)) + line.slice(s.x + s.len);
+    for (const s of mine)
+      line =
+        line.slice(0, s.x) +
+        paint(true, s.style, line.slice(s.x, s.x + s.len)) +
+        line.slice(s.x + s.len);
     return line.trimEnd();
   });
   return [paint(options.color, 'win', header), ...lines].join('\n');
 }
 
 function matchLine(m: TournamentMatchView, color: boolean): string {
-  const name = (e: Entrant, side: 'a' | 'b') => paint(color, styleOf(m, e), e ? `${e.alias}${e.seed ? ` (${e.seed})` : ''}` : side === 'b' && m.reason === 'bye' ? '(bye)' : '…');
+  const name = (e: Entrant, side: 'a' | 'b') =>
+    paint(
+      color,
+      styleOf(m, e),
+      e
+        ? `${e.alias}${e.seed ? ` (${e.seed})` : ''}`
+        : side === 'b' && m.reason === 'bye'
+          ? '(bye)'
+          : '…',
+    );
   if (m.reason === 'bye') return `${name(m.a, 'a')} — bye`;
   const middle = m.score ? `${m.score[0]}–${m.score[1]}` : 'vs';
-  const forfeit = m.forfeit ? ` (forfeit: ${m.forfeit === 'both' ? 'both' : m[m.forfeit]?.alias})` : '';
-  const state = m.state === 'finished' ? (m.reason?.startsWith('override') ? ` [${m.reason}]` : forfeit) : ` [${m.state}]`;
+  const forfeit = m.forfeit
+    ? ` (forfeit: ${m.forfeit === 'both' ? 'both' : m[m.forfeit]?.alias})`
+    : '';
+  const state =
+    m.state === 'finished'
+      ? m.reason?.startsWith('override')
+        ? ` [${m.reason}]`
+        : forfeit
+      : ` [${m.state}]`;
   return `${name(m.a, 'a')} ${middle} ${name(m.b, 'b')}${state}`;
 }
 
 /** Round by round, one line per match: for narrow terminals and round robins. */
 export function renderRoundsList(view: TournamentView, options: BracketOptions): string {
   return view.rounds
-    .map((r) => [`${r.name}${r.state === 'running' ? ' (current)' : ''}`, ...r.matches.map((m) => `  ${matchLine(m, options.color)}`)].join('\n'))
+    .map((r) =>
+      [
+        `${r.name}${r.state === 'running' ? ' (current)' : ''}`,
+        ...r.matches.map((m) => `  ${matchLine(m, options.color)}`),
+      ].join('\n'),
+    )
     .join('\n');
 }
 
 /** The round-robin table: rank, player, played, won, drawn, lost, points, scored and conceded. */
 export function renderStandings(view: TournamentView, options: BracketOptions): string {
-  const rows = view.standings.map((s) => [String(s.rank), s.alias, s.username ?? '', String(s.played), String(s.wins), String(s.draws), String(s.losses), String(s.points), `${s.pointsFor}:${s.pointsAgainst}`]);
+  const rows = view.standings.map((s) => [
+    String(s.rank),
+    s.alias,
+    s.username ?? '',
+    String(s.played),
+    String(s.wins),
+    String(s.draws),
+    String(s.losses),
+    String(s.points),
+    `${s.pointsFor}:${s.pointsAgainst}`,
+  ]);
   const head = ['#', 'PLAYER', 'USER', 'P', 'W', 'D', 'L', 'PTS', 'POINTS'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const numeric = new Set([0, 3, 4, 5, 6, 7]);
-  const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [paint(options.color, 'win', line(head)), ...rows.map((r, i) => (i === 0 && view.state === 'finished' ? paint(options.color, 'win', line(r)) : line(r)))].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    paint(options.color, 'win', line(head)),
+    ...rows.map((r, i) =>
+      i === 0 && view.state === 'finished' ? paint(options.color, 'win', line(r)) : line(r),
+    ),
+  ].join('\n');
 }
 
 /** What `pongctl tournaments show` prints under the summary. */
 export function renderTournament(view: TournamentView, options: BracketOptions): string {
   if (view.rounds.length === 0) {
     const names = view.entrants.map((e) => `${e.alias} (${e.username ?? 'gone'})`);
-    return names.length === 0 ? 'No players registered yet.' : `Registered (${names.length}/${view.capacity}):\n${names.map((n) => `  ${n}`).join('\n')}`;
+    return names.length === 0
+      ? 'No players registered yet.'
+      : `Registered (${names.length}/${view.capacity}):\n${names.map((n) => `  ${n}`).join('\n')}`;
   }
-  if (view.format === 'round_robin') return `${renderStandings(view, options)}\n\n${renderRoundsList(view, options)}`;
+  if (view.format === 'round_robin')
+    return `${renderStandings(view, options)}\n\n${renderRoundsList(view, options)}`;
   return renderBracketTree(view, options) ?? renderRoundsList(view, options);
 }

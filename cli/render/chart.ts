@@ -44,7 +44,8 @@ export function fitValues(values: readonly number[], columns: number): number[] 
 }
 
 function formatter(min: number, max: number): { format: (v: number) => string; width: number } {
-  const decimals = max - min >= 20 || Number.isInteger(max - min) && max - min >= 5 ? 0 : max - min >= 2 ? 1 : 2;
+  const decimals =
+    max - min >= 20 || (Number.isInteger(max - min) && max - min >= 5) ? 0 : max - min >= 2 ? 1 : 2;
   const raw = (v: number) => v.toFixed(decimals);
   const width = Math.max(raw(min).length, raw(max).length);
   return { format: (v) => raw(v).padStart(width), width };
@@ -59,13 +60,21 @@ function xAxis(labels: readonly string[], indent: number, columns: number): stri
     for (let i = 0; i < text.length; i++) row[start + i] = text[i]!;
   };
   place(labels[0]!, indent + 1);
-  if (labels.length > 2 && columns > labels[0]!.length * 3 + 6) place(labels[Math.floor(labels.length / 2)]!, indent + 1 + Math.floor(columns / 2) - Math.floor(labels[0]!.length / 2));
+  if (labels.length > 2 && columns > labels[0]!.length * 3 + 6)
+    place(
+      labels[Math.floor(labels.length / 2)]!,
+      indent + 1 + Math.floor(columns / 2) - Math.floor(labels[0]!.length / 2),
+    );
   if (labels.length > 1) place(labels.at(-1)!, row.length - labels.at(-1)!.length);
   return [line, row.join('').trimEnd()];
 }
 
 function legend(series: readonly ChartSeries[], color: boolean): string {
-  return series.map((s, i) => `${color ? `${palette[i % palette.length]}──${asciichart.reset}` : '──'} ${s.name}`).join('   ');
+  return series
+    .map(
+      (s, i) => `${color ? `${palette[i % palette.length]}──${asciichart.reset}` : '──'} ${s.name}`,
+    )
+    .join('   ');
 }
 
 /**
@@ -74,7 +83,10 @@ function legend(series: readonly ChartSeries[], color: boolean): string {
  * each gets its own chart.
  */
 export function renderChart(series: readonly ChartSeries[], options: ChartOptions): string {
-  if (!options.color && series.length > 1) return series.map((s) => renderChart([s], { ...options, title: `${options.title}: ${s.name}` })).join('\n\n');
+  if (!options.color && series.length > 1)
+    return series
+      .map((s) => renderChart([s], { ...options, title: `${options.title}: ${s.name}` }))
+      .join('\n\n');
   const all = series.flatMap((s) => [...s.values]);
   if (all.length === 0) return `${options.title}\n(no data)`;
   const [min, max] = [Math.min(...all), Math.max(...all)];
@@ -90,9 +102,15 @@ export function renderChart(series: readonly ChartSeries[], options: ChartOption
     min,
     max: max === min ? min + 1 : max,
   });
-  const lines = [`${options.title} (${options.yLabel})`, ...plot.split('\n').map((l) => l.trimEnd())];
+  const lines = [
+    `${options.title} (${options.yLabel})`,
+    ...plot.split('\n').map((l) => l.trimEnd()),
+  ];
   const indent = labelWidth + OFFSET - 2;
-  lines.push(...xAxis(options.xLabels, indent, columns), `${' '.repeat(indent + 1)}${options.xLabel}`, legend(series, options.color));
+  lines.push(
+    ...xAxis(options.xLabels, indent, columns),
+    `${' '.repeat(indent + 1)}${options.xLabel}`,
+    legend(series, options.color),
+  );
   return lines.join('\n');
 }
-

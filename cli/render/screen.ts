@@ -46,7 +46,8 @@ export class Screen {
     this.#write(`${ESC}2J`);
     this.#resizeListeners.forEach((l) => l());
   };
-  readonly #onSignal = (signal: NodeJS.Signals) => [...this.#quitListeners].forEach((l) => l(signal));
+  readonly #onSignal = (signal: NodeJS.Signals) =>
+    [...this.#quitListeners].forEach((l) => l(signal));
   readonly #onExit = () => this.#restore(true);
   #previous: string[] = [];
   #open = false;
@@ -127,7 +128,10 @@ export class Screen {
 }
 
 /** Runs `body` on an open screen and restores the terminal however it ends. */
-export async function withScreen<T>(io: ScreenIo, body: (screen: Screen) => Promise<T>): Promise<T> {
+export async function withScreen<T>(
+  io: ScreenIo,
+  body: (screen: Screen) => Promise<T>,
+): Promise<T> {
   const screen = new Screen(io).open();
   try {
     return await body(screen);

@@ -10,23 +10,50 @@ function cell(value: unknown): string {
 }
 
 const borderless = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-  right: '', 'right-mid': '', middle: '  ',
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
 };
 
-export function renderTable<Row>(rows: Row[], columns: Column<Row>[], options: { color: boolean; width?: number }): string {
+export function renderTable<Row>(
+  rows: Row[],
+  columns: Column<Row>[],
+  options: { color: boolean; width?: number },
+): string {
   const table = new Table({
     head: columns.map((c) => c.header),
     chars: borderless,
-    style: { head: options.color ? ['bold'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    style: {
+      head: options.color ? ['bold'] : [],
+      border: [],
+      'padding-left': 0,
+      'padding-right': 0,
+    },
   });
   for (const row of rows) table.push(columns.map((c) => cell(c.value(row))));
-  return table.toString().split('\n').map((line) => line.trimEnd()).join('\n');
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 }
 
-export function renderKeyValue(rows: { key: string; value: unknown }[], options: { color: boolean }): string {
+export function renderKeyValue(
+  rows: { key: string; value: unknown }[],
+  options: { color: boolean },
+): string {
   const width = Math.max(0, ...rows.map((r) => r.key.length));
   return rows
     .map(({ key, value }) => {

@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import { AppError } from '../../api/contract/errors.ts';
 
-const matcherSchema = z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().optional() });
+const matcherSchema = z.object({
+  name: z.string(),
+  value: z.string(),
+  isRegex: z.boolean(),
+  isEqual: z.boolean().optional(),
+});
 
 const silenceSchema = z.object({
   id: z.string(),
@@ -21,7 +26,11 @@ const silenceSchema = z.object({
 const alertSchema = z.object({
   labels: z.record(z.string(), z.string()),
   annotations: z.record(z.string(), z.string()),
-  status: z.object({ state: z.string(), silencedBy: z.array(z.string()), inhibitedBy: z.array(z.string()) }),
+  status: z.object({
+    state: z.string(),
+    silencedBy: z.array(z.string()),
+    inhibitedBy: z.array(z.string()),
+  }),
 });
 
 export type Silence = z.infer<typeof silenceSchema>;
@@ -43,13 +52,18 @@ async function call(url: string, init?: RequestInit): Promise<Response> {
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   } catch (err) {
-    throw new AppError('UNAVAILABLE', `cannot reach ${new URL(url).origin}: ${(err as Error).message}`);
+    throw new AppError(
+      'UNAVAILABLE',
+      `cannot reach ${new URL(url).origin}: ${(err as Error).message}`,
+    );
   }
   if (res.ok) return res;
   const reason = (await res.text()).trim().replace(/^"(.*)"$/, '$1');
   // Alertmanager 0.25 answers an unknown silence id with 500 "silence not found"; newer ones with 404.
-  if (res.status === 404 || /not found/i.test(reason)) throw new AppError('NOT_FOUND', `Alertmanager: ${reason || 'not found'}`);
-  if (res.status === 400 || res.status === 422) throw new AppError('VALIDATION', `Alertmanager refused the request: ${reason}`);
+  if (res.status === 404 || /not found/i.test(reason))
+    throw new AppError('NOT_FOUND', `Alertmanager: ${reason || 'not found'}`);
+  if (res.status === 400 || res.status === 422)
+    throw new AppError('VALIDATION', `Alertmanager refused the request: ${reason}`);
   throw new AppError('UNAVAILABLE', `${url} answered ${res.status}: ${reason}`);
 }
 
@@ -59,9 +73,23 @@ export function alertmanagerClient(baseUrl: string) {
     async silences(): Promise<Silence[]> {
       return z.array(silenceSchema).parse(await (await call(`${base}/silences`)).json());
     },
-    async createSilence(input: { matchers: Matcher[]; startsAt: Date; endsAt: Date; createdBy: string; comment: string }): Promise<string> {
-      const body = { ...input, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString() };
-      const res = await call(`${base}/silences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    async createSilence(input: {
+      matchers: Matcher[];
+      startsAt: Date;
+      endsAt: Date;
+      createdBy: string;
+      comment: string;
+    }): Promise<string> {
+      const body = {
+        ...input,
+        startsAt: input.startsAt.toISOString(),
+        endsAt: input.endsAt.toISOString(),
+      };
+      const res = await call(`${base}/silences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return z.object({ silenceID: z.string() }).parse(await res.json()).silenceID;
     },
     async expireSilence(id: string): Promise<void> {
@@ -71,8 +99,18 @@ export function alertmanagerClient(baseUrl: string) {
       return z.array(alertSchema).parse(await (await call(`${base}/alerts`)).json());
     },
     /** Posts alerts as Prometheus does (used by tests and by `alerts silence` checks). */
-    async postAlerts(alerts: { labels: Record<string, string>; annotations?: Record<string, string>; startsAt?: string }[]): Promise<void> {
-      await call(`${base}/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    async postAlerts(
+      alerts: {
+        labels: Record<string, string>;
+        annotations?: Record<string, string>;
+        startsAt?: string;
+      }[],
+    ): Promise<void> {
+      await call(`${base}/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts),
+      });
     },
   };
 }

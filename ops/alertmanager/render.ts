@@ -12,7 +12,10 @@ export const alertmanagerEnv = z.object({
   ALERTMANAGER_SLACK_API_URL: z.url().optional(),
   ALERTMANAGER_SLACK_CHANNEL: z.string().min(1).default('#alerts'),
   ALERTMANAGER_EMAIL_TO: z.string().min(3).optional(),
-  ALERTMANAGER_SMTP_SMARTHOST: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  ALERTMANAGER_SMTP_SMARTHOST: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+    .optional(),
   ALERTMANAGER_SMTP_FROM: z.string().min(3).optional(),
   ALERTMANAGER_SMTP_USERNAME: z.string().optional(),
   ALERTMANAGER_SMTP_PASSWORD: z.string().optional(),
@@ -34,7 +37,18 @@ function integration(kind: 'webhook' | 'slack' | 'email', env: Env): [string, un
     return ['webhook_configs', [{ url: env.ALERTMANAGER_WEBHOOK_URL, send_resolved: true }]];
   }
   if (kind === 'slack' && env.ALERTMANAGER_SLACK_API_URL) {
-    return ['slack_configs', [{ api_url: env.ALERTMANAGER_SLACK_API_URL, channel: env.ALERTMANAGER_SLACK_CHANNEL, send_resolved: true, title: '{{ .CommonAnnotations.summary }}', text: '{{ .CommonAnnotations.description }}' }]];
+    return [
+      'slack_configs',
+      [
+        {
+          api_url: env.ALERTMANAGER_SLACK_API_URL,
+          channel: env.ALERTMANAGER_SLACK_CHANNEL,
+          send_resolved: true,
+          title: '{{ .CommonAnnotations.summary }}',
+          text: '{{ .CommonAnnotations.description }}',
+        },
+      ],
+    ];
   }
   if (kind === 'email' && env.ALERTMANAGER_EMAIL_TO) {
     return ['email_configs', [{ to: env.ALERTMANAGER_EMAIL_TO, send_resolved: true }]];
@@ -43,31 +57,56 @@ function integration(kind: 'webhook' | 'slack' | 'email', env: Env): [string, un
 }
 
 function checkEnv(raw: Record<string, string | undefined>): Env {
-  const cleaned = Object.fromEntries(Object.entries(raw).filter(([k, v]) => k.startsWith('ALERTMANAGER_') && v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(raw).filter(
+      ([k, v]) => k.startsWith('ALERTMANAGER_') && v !== undefined && v !== '',
+    ),
+  );
   const parsed = alertmanagerEnv.safeParse(cleaned);
   if (!parsed.success) {
-    throw new AppError('CONFIG', 'Invalid Alertmanager settings', parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message })));
+    throw new AppError(
+      'CONFIG',
+      'Invalid Alertmanager settings',
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message })),
+    );
   }
   const env = parsed.data;
-  if (env.ALERTMANAGER_EMAIL_TO && (!env.ALERTMANAGER_SMTP_SMARTHOST || !env.ALERTMANAGER_SMTP_FROM)) {
+  if (
+    env.ALERTMANAGER_EMAIL_TO &&
+    (!env.ALERTMANAGER_SMTP_SMARTHOST || !env.ALERTMANAGER_SMTP_FROM)
+  ) {
     throw new AppError('CONFIG', 'Invalid Alertmanager settings', [
-      { variable: 'ALERTMANAGER_SMTP_SMARTHOST', message: 'ALERTMANAGER_EMAIL_TO needs ALERTMANAGER_SMTP_SMARTHOST and ALERTMANAGER_SMTP_FROM' },
+      {
+        variable: 'ALERTMANAGER_SMTP_SMARTHOST',
+        message:
+          'ALERTMANAGER_EMAIL_TO needs ALERTMANAGER_SMTP_SMARTHOST and ALERTMANAGER_SMTP_FROM',
+      },
     ]);
   }
   return env;
 }
 
 /** The committed routing plus integrations from `env`; the result holds secrets, write it mode 0600. */
-export function renderAlertmanagerConfig(committedYaml: string, rawEnv: Record<string, string | undefined>): string {
+export function renderAlertmanagerConfig(
+  committedYaml: string,
+  rawEnv: Record<string, string | undefined>,
+): string {
   const env = checkEnv(rawEnv);
-  const config = parse(committedYaml) as { global?: Record<string, unknown>; receivers: Receiver[] };
+  const config = parse(committedYaml) as {
+    global?: Record<string, unknown>;
+    receivers: Receiver[];
+  };
   if (env.ALERTMANAGER_EMAIL_TO) {
     config.global = {
       ...config.global,
       smtp_smarthost: env.ALERTMANAGER_SMTP_SMARTHOST,
       smtp_from: env.ALERTMANAGER_SMTP_FROM,
-      ...(env.ALERTMANAGER_SMTP_USERNAME ? { smtp_auth_username: env.ALERTMANAGER_SMTP_USERNAME } : {}),
-      ...(env.ALERTMANAGER_SMTP_PASSWORD ? { smtp_auth_password: env.ALERTMANAGER_SMTP_PASSWORD } : {}),
+      ...(env.ALERTMANAGER_SMTP_USERNAME
+        ? { smtp_auth_username: env.ALERTMANAGER_SMTP_USERNAME }
+        : {}),
+      ...(env.ALERTMANAGER_SMTP_PASSWORD
+        ? { smtp_auth_password: env.ALERTMANAGER_SMTP_PASSWORD }
+        : {}),
     };
   }
   config.receivers = config.receivers.map((receiver) => {

@@ -24,11 +24,22 @@ export function loadRouteCases(file: string): RouteCase[] {
   return routesFileSchema.parse(parse(readFileSync(file, 'utf8'))).cases;
 }
 
-export async function runRouteTests(amtool: string, configFile: string, cases: readonly RouteCase[]): Promise<RouteResult[]> {
+export async function runRouteTests(
+  amtool: string,
+  configFile: string,
+  cases: readonly RouteCase[],
+): Promise<RouteResult[]> {
   const results: RouteResult[] = [];
   for (const c of cases) {
     const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`);
-    const args = ['config', 'routes', 'test', `--config.file=${configFile}`, `--verify.receivers=${c.receivers.join(',')}`, ...labels];
+    const args = [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${configFile}`,
+      `--verify.receivers=${c.receivers.join(',')}`,
+      ...labels,
+    ];
     const run = await runTool(amtool, args);
     results.push({ ...c, ok: run.code === 0, output: `${run.stdout}${run.stderr}`.trim() });
   }

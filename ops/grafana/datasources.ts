@@ -47,7 +47,15 @@ export function dataSources(get: Lookup): DataSourceSpec[] {
   const esKey = get('elasticsearchApiKey');
   const pgPassword = get('postgresPassword');
   return [
-    { uid: ds.prometheus.uid, name: 'Prometheus', type: ds.prometheus.type, access: 'proxy', url: get('prometheusUrl'), isDefault: true, jsonData: { httpMethod: 'POST', timeInterval: '15s' } },
+    {
+      uid: ds.prometheus.uid,
+      name: 'Prometheus',
+      type: ds.prometheus.type,
+      access: 'proxy',
+      url: get('prometheusUrl'),
+      isDefault: true,
+      jsonData: { httpMethod: 'POST', timeInterval: '15s' },
+    },
     {
       uid: ds.postgres.uid,
       name: 'PostgreSQL (reporting)',
@@ -56,7 +64,13 @@ export function dataSources(get: Lookup): DataSourceSpec[] {
       url: get('postgresHost'),
       isDefault: false,
       user: 'grafana_reader',
-      jsonData: { database: get('postgresDatabase'), sslmode: 'disable', postgresVersion: 1700, timescaledb: false, maxOpenConns: 5 },
+      jsonData: {
+        database: get('postgresDatabase'),
+        sslmode: 'disable',
+        postgresVersion: 1700,
+        timescaledb: false,
+        maxOpenConns: 5,
+      },
       ...(pgPassword ? { secureJsonData: { password: pgPassword } } : {}),
     },
     {
@@ -66,7 +80,13 @@ export function dataSources(get: Lookup): DataSourceSpec[] {
       access: 'proxy',
       url: get('elasticsearchUrl'),
       isDefault: false,
-      jsonData: { index: 'logs-pong*', timeField: '@timestamp', logMessageField: 'message', logLevelField: 'log.level', ...(esKey ? { httpHeaderName1: 'Authorization' } : {}) },
+      jsonData: {
+        index: 'logs-pong*',
+        timeField: '@timestamp',
+        logMessageField: 'message',
+        logLevelField: 'log.level',
+        ...(esKey ? { httpHeaderName1: 'Authorization' } : {}),
+      },
       ...(esKey ? { secureJsonData: { httpHeaderValue1: `ApiKey ${esKey}` } } : {}),
     },
   ];

@@ -28,7 +28,10 @@ export async function schemaValidator(): Promise<(dashboard: unknown) => string[
   // The schema uses format date-time only on snapshot metadata, which we never write.
   const ajv = new Ajv({ allErrors: true, strict: false, formats: { 'date-time': true } });
   const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
-  return (dashboard) => (validate(dashboard) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim()));
+  return (dashboard) =>
+    validate(dashboard)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
 }
 
 function overlaps(a: Json, b: Json): boolean {
@@ -38,26 +41,43 @@ function overlaps(a: Json, b: Json): boolean {
 function checkSql(sql: string): string[] {
   const problems: string[] = [];
   for (const match of sql.matchAll(/\b(?:from|join)\s+([A-Za-z_][\w.]*)/gi)) {
-    if (!match[1]!.startsWith('reporting.')) problems.push(`SQL reads ${match[1]}: grafana_reader may read reporting.* views only`);
+    if (!match[1]!.startsWith('reporting.'))
+      problems.push(`SQL reads ${match[1]}: grafana_reader may read reporting.* views only`);
   }
-  if (/\b(insert|update|delete|drop|alter|create|grant|truncate)\b/i.test(sql)) problems.push('SQL must only read');
+  if (/\b(insert|update|delete|drop|alter|create|grant|truncate)\b/i.test(sql))
+    problems.push('SQL must only read');
   return problems;
 }
 
-function checkTarget(target: Json, panelDs: Json, known: ReturnType<typeof knownMetrics>): string[] {
+function checkTarget(
+  target: Json,
+  panelDs: Json,
+  known: ReturnType<typeof knownMetrics>,
+): string[] {
   const problems: string[] = [];
   if (!target.refId) problems.push('a target has no refId');
-  if (target.datasource && target.datasource.uid !== panelDs?.uid) problems.push(`target ${target.refId} uses another data source than its panel`);
+  if (target.datasource && target.datasource.uid !== panelDs?.uid)
+    problems.push(`target ${target.refId} uses another data source than its panel`);
   if (typeof target.expr === 'string') {
     const parts = promqlParts(target.expr);
-    for (const metric of parts.metrics) if (!known.has(metric)) problems.push(`metric ${metric} is not in the metric contract or the known exporter metrics`);
-    for (const label of parts.groupingLabels) if (personalLabelPattern.test(label)) problems.push(`grouping by ${label} could carry personal data`);
+    for (const metric of parts.metrics)
+      if (!known.has(metric))
+        problems.push(
+          `metric ${metric} is not in the metric contract or the known exporter metrics`,
+        );
+    for (const label of parts.groupingLabels)
+      if (personalLabelPattern.test(label))
+        problems.push(`grouping by ${label} could carry personal data`);
   }
   if (typeof target.rawSql === 'string') problems.push(...checkSql(target.rawSql));
   return problems;
 }
 
-function checkPanels(d: Json, sources: Map<string, string>, known: ReturnType<typeof knownMetrics>): DashboardProblem[] {
+function checkPanels(
+  d: Json,
+  sources: Map<string, string>,
+  known: ReturnType<typeof knownMetrics>,
+): DashboardProblem[] {
   const problems: DashboardProblem[] = [];
   const ids = new Set<number>();
   const placed: Json[] = [];
@@ -66,22 +86,29 @@ function checkPanels(d: Json, sources: Map<string, string>, known: ReturnType<ty
     if (ids.has(p.id)) add(`panel id ${p.id} is used twice`);
     ids.add(p.id);
     const g = p.gridPos ?? {};
-    if (!(g.w > 0 && g.x >= 0 && g.x + g.w <= 24 && g.h > 0 && g.y >= 0)) add('gridPos must stay within the 24 columns');
+    if (!(g.w > 0 && g.x >= 0 && g.x + g.w <= 24 && g.h > 0 && g.y >= 0))
+      add('gridPos must stay within the 24 columns');
     if (placed.some((q) => overlaps(q, g))) add('panel overlaps another panel');
     placed.push(g);
     if (p.type === 'row') continue;
     const dsRef = p.datasource as Json | undefined;
-    if (!dsRef || sources.get(dsRef.uid) !== dsRef.type) add(`data source ${dsRef?.uid ?? '(none)'} of type ${dsRef?.type ?? '?'} is not defined`);
+    if (!dsRef || sources.get(dsRef.uid) !== dsRef.type)
+      add(`data source ${dsRef?.uid ?? '(none)'} of type ${dsRef?.type ?? '?'} is not defined`);
     const refIds = ((p.targets ?? []) as Json[]).map((t) => t.refId);
     if (new Set(refIds).size !== refIds.length) add('refIds must be unique within a panel');
     if (refIds.length === 0) add('panel has no queries');
-    for (const t of (p.targets ?? []) as Json[]) for (const message of checkTarget(t, dsRef ?? {}, known)) add(message);
+    for (const t of (p.targets ?? []) as Json[])
+      for (const message of checkTarget(t, dsRef ?? {}, known)) add(message);
   }
   return problems;
 }
 
 /** Schema and semantic problems of a set of dashboards; empty means they pass. */
-export async function lintDashboards(dashboards: Map<string, Json>, dataSources: DataSourceSpec[], rulesDir: string): Promise<DashboardProblem[]> {
+export async function lintDashboards(
+  dashboards: Map<string, Json>,
+  dataSources: DataSourceSpec[],
+  rulesDir: string,
+): Promise<DashboardProblem[]> {
   const validate = await schemaValidator();
   const sources = new Map(dataSources.map((s) => [s.uid, s.type]));
   const known = knownMetrics(recordedNames(loadRuleFiles(rulesDir)));
@@ -90,13 +117,17 @@ export async function lintDashboards(dashboards: Map<string, Json>, dataSources:
   for (const [uid, d] of dashboards) {
     for (const message of validate(d)) problems.push({ uid, message: `schema: ${message}` });
     if (d.uid !== uid) problems.push({ uid, message: `uid ${d.uid} does not match its file` });
-    if (!/^[A-Za-z0-9_-]{1,40}$/.test(uid)) problems.push({ uid, message: 'uid must be 1-40 characters of [A-Za-z0-9_-]' });
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(uid))
+      problems.push({ uid, message: 'uid must be 1-40 characters of [A-Za-z0-9_-]' });
     const other = titles.get(d.title);
     if (other) problems.push({ uid, message: `title "${d.title}" is also used by ${other}` });
     titles.set(d.title, uid);
     for (const v of (d.templating?.list ?? []) as Json[]) {
-      if (v.datasource && sources.get(v.datasource.uid) !== v.datasource.type) problems.push({ uid, message: `variable ${v.name} uses an undefined data source` });
-      if (typeof v.query === 'string' && v.datasource?.uid === 'pongctl-postgres') for (const m of checkSql(v.query)) problems.push({ uid, message: `variable ${v.name}: ${m}` });
+      if (v.datasource && sources.get(v.datasource.uid) !== v.datasource.type)
+        problems.push({ uid, message: `variable ${v.name} uses an undefined data source` });
+      if (typeof v.query === 'string' && v.datasource?.uid === 'pongctl-postgres')
+        for (const m of checkSql(v.query))
+          problems.push({ uid, message: `variable ${v.name}: ${m}` });
     }
     problems.push(...checkPanels(d, sources, known));
   }

@@ -61,22 +61,67 @@ function datasourceOf(query: Query): DataSourceRef {
 function target(query: Query, refId: string): Json {
   const datasource = datasourceOf(query);
   if ('prom' in query) {
-    return { refId, datasource, expr: query.prom, legendFormat: query.legend ?? '__auto', range: !query.instant, instant: Boolean(query.instant), editorMode: 'code' };
+    return {
+      refId,
+      datasource,
+      expr: query.prom,
+      legendFormat: query.legend ?? '__auto',
+      range: !query.instant,
+      instant: Boolean(query.instant),
+      editorMode: 'code',
+    };
   }
-  if ('sql' in query) return { refId, datasource, rawSql: query.sql, format: query.format ?? 'table', rawQuery: true, editorMode: 'code' };
-  return { refId, datasource, query: query.lucene, metrics: [{ id: '1', type: 'logs' }], bucketAggs: [], timeField: '@timestamp' };
+  if ('sql' in query)
+    return {
+      refId,
+      datasource,
+      rawSql: query.sql,
+      format: query.format ?? 'table',
+      rawQuery: true,
+      editorMode: 'code',
+    };
+  return {
+    refId,
+    datasource,
+    query: query.lucene,
+    metrics: [{ id: '1', type: 'logs' }],
+    bucketAggs: [],
+    timeField: '@timestamp',
+  };
 }
 
 function panelOptions(spec: PanelSpec): Json {
-  if (spec.type === 'logs') return { showTime: true, wrapLogMessage: true, sortOrder: 'Descending', enableLogDetails: true };
-  if (spec.type === 'timeseries') return { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } };
-  if (spec.type === 'stat') return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area' };
+  if (spec.type === 'logs')
+    return {
+      showTime: true,
+      wrapLogMessage: true,
+      sortOrder: 'Descending',
+      enableLogDetails: true,
+    };
+  if (spec.type === 'timeseries')
+    return {
+      legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+      tooltip: { mode: 'multi', sort: 'desc' },
+    };
+  if (spec.type === 'stat')
+    return {
+      reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+      colorMode: 'value',
+      graphMode: 'area',
+    };
   return {};
 }
 
 function panel(spec: PanelSpec, id: number, gridPos: Json): Json {
   const refIds = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  const custom = spec.type === 'timeseries' ? { fillOpacity: 10, lineWidth: 1, stacking: { mode: spec.stack ? 'normal' : 'none', group: 'A' } } : undefined;
+  const custom =
+    spec.type === 'timeseries'
+      ? {
+          fillOpacity: 10,
+          lineWidth: 1,
+          stacking: { mode: spec.stack ? 'normal' : 'none', group: 'A' },
+        }
+      : undefined;
   return {
     id,
     type: spec.type,
@@ -85,7 +130,10 @@ function panel(spec: PanelSpec, id: number, gridPos: Json): Json {
     datasource: datasourceOf(spec.queries[0]!),
     gridPos,
     targets: spec.queries.map((q, i) => target(q, refIds[i]!)),
-    fieldConfig: { defaults: { ...(spec.unit ? { unit: spec.unit } : {}), ...(custom ? { custom } : {}) }, overrides: [] },
+    fieldConfig: {
+      defaults: { ...(spec.unit ? { unit: spec.unit } : {}), ...(custom ? { custom } : {}) },
+      overrides: [],
+    },
     options: panelOptions(spec),
   };
 }
@@ -116,7 +164,14 @@ export function dashboard(spec: DashboardSpec): Json {
   for (const item of spec.items) {
     if ('row' in item) {
       y += rowHeight;
-      panels.push({ type: 'row', id: id++, title: item.row, collapsed: false, panels: [], gridPos: { h: 1, w: 24, x: 0, y } });
+      panels.push({
+        type: 'row',
+        id: id++,
+        title: item.row,
+        collapsed: false,
+        panels: [],
+        gridPos: { h: 1, w: 24, x: 0, y },
+      });
       y += 1;
       x = 0;
       rowHeight = 0;
@@ -150,7 +205,15 @@ export function dashboard(spec: DashboardSpec): Json {
     templating: { list: (spec.variables ?? []).map(variable) },
     annotations: {
       list: [
-        { builtIn: 1, datasource: { type: 'grafana', uid: '-- Grafana --' }, enable: true, hide: true, iconColor: 'rgba(0, 211, 255, 1)', name: 'Annotations & Alerts', type: 'dashboard' },
+        {
+          builtIn: 1,
+          datasource: { type: 'grafana', uid: '-- Grafana --' },
+          enable: true,
+          hide: true,
+          iconColor: 'rgba(0, 211, 255, 1)',
+          name: 'Annotations & Alerts',
+          type: 'dashboard',
+        },
       ],
     },
   };

@@ -39,7 +39,8 @@ function provisioningDashboards(): string {
 /** Relative path (under ops/grafana) → file text. */
 export function renderFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [uid, dashboard] of renderDashboards()) files.set(`dashboards/${uid}.json`, dashboardJson(dashboard));
+  for (const [uid, dashboard] of renderDashboards())
+    files.set(`dashboards/${uid}.json`, dashboardJson(dashboard));
   files.set('provisioning/datasources/pongctl.yaml', provisioningDataSources());
   files.set('provisioning/dashboards/pongctl.yaml', provisioningDashboards());
   return files;

@@ -6,8 +6,19 @@ export function gitCommit(env: Record<string, string | undefined>): string {
   if (env.PONGCTL_GIT_COMMIT) return env.PONGCTL_GIT_COMMIT;
   try {
     const cwd = fileURLToPath(new URL('.', import.meta.url));
-    const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../grafana', '../prometheus'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--', '../grafana', '../prometheus'],
+      { cwd, stdio: ['ignore', 'pipe', 'ignore'] },
+    )
+      .toString()
+      .trim();
     return dirty ? `${sha}+dirty` : sha;
   } catch {
     return 'unknown';

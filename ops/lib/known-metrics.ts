@@ -29,7 +29,13 @@ export const postgresExporterMetrics = [
 ] as const;
 
 /** Series Prometheus adds to every target, and the ones it keeps for alerts. */
-export const prometheusBuiltins = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'ALERTS', 'ALERTS_FOR_STATE'] as const;
+export const prometheusBuiltins = [
+  'up',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'ALERTS',
+  'ALERTS_FOR_STATE',
+] as const;
 
 /** Self-metrics of Prometheus and Alertmanager, too many to list one by one. */
 export const selfMetricPrefixes = ['prometheus_', 'alertmanager_'] as const;
@@ -40,7 +46,12 @@ export interface KnownMetrics {
 
 /** The known set, extended with the recording rules the rule files define. */
 export function knownMetrics(recorded: Iterable<string> = []): KnownMetrics {
-  const exact = new Set<string>([...contractSeriesNames(), ...postgresExporterMetrics, ...prometheusBuiltins, ...recorded]);
+  const exact = new Set<string>([
+    ...contractSeriesNames(),
+    ...postgresExporterMetrics,
+    ...prometheusBuiltins,
+    ...recorded,
+  ]);
   const prefixes = [...defaultMetricPrefixes, ...selfMetricPrefixes];
   return { has: (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p)) };
 }

@@ -10,7 +10,8 @@ function lcsTable(a: string[], b: string[]): Uint32Array[] {
   for (let i = 0; i <= a.length; i++) rows.push(new Uint32Array(b.length + 1));
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      rows[i]![j] = a[i] === b[j] ? rows[i + 1]![j + 1]! + 1 : Math.max(rows[i + 1]![j]!, rows[i]![j + 1]!);
+      rows[i]![j] =
+        a[i] === b[j] ? rows[i + 1]![j + 1]! + 1 : Math.max(rows[i + 1]![j]!, rows[i]![j + 1]!);
     }
   }
   return rows;
@@ -24,7 +25,12 @@ export function diffLines(before: string, after: string): DiffLine[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
   const midA = a.slice(head, a.length - tail);
   const midB = b.slice(head, b.length - tail);
   const table = lcsTable(midA, midB);
@@ -52,7 +58,12 @@ export function unifiedDiff(before: string, after: string, context = 3): string[
   const keep = new Array<boolean>(lines.length).fill(false);
   lines.forEach((line, index) => {
     if (line.op === ' ') return;
-    for (let k = Math.max(0, index - context); k <= Math.min(lines.length - 1, index + context); k++) keep[k] = true;
+    for (
+      let k = Math.max(0, index - context);
+      k <= Math.min(lines.length - 1, index + context);
+      k++
+    )
+      keep[k] = true;
   });
   const out: string[] = [];
   let skipping = false;

@@ -27,7 +27,12 @@ export interface PlanOptions<T> {
 }
 
 /** Compares desired and live objects of one kind, keyed by id. */
-export function planChanges<T>(kind: string, desired: Map<string, T>, live: Map<string, T>, options: PlanOptions<T> = {}): Change<T>[] {
+export function planChanges<T>(
+  kind: string,
+  desired: Map<string, T>,
+  live: Map<string, T>,
+  options: PlanOptions<T> = {},
+): Change<T>[] {
   const normalize = options.normalize ?? ((o: T) => o);
   const changes: Change<T>[] = [];
   for (const [id, want] of [...desired].sort(([a], [b]) => a.localeCompare(b))) {
@@ -39,12 +44,25 @@ export function planChanges<T>(kind: string, desired: Map<string, T>, live: Map<
     }
     const before = canonicalJson(normalize(have));
     const diff = before === after ? [] : unifiedDiff(before, after);
-    changes.push({ kind, id, action: diff.length ? 'update' : 'unchanged', desired: want, live: have, diff });
+    changes.push({
+      kind,
+      id,
+      action: diff.length ? 'update' : 'unchanged',
+      desired: want,
+      live: have,
+      diff,
+    });
   }
   if (options.prune) {
     for (const [id, have] of [...live].sort(([a], [b]) => a.localeCompare(b))) {
       if (desired.has(id)) continue;
-      changes.push({ kind, id, action: 'delete', live: have, diff: unifiedDiff(canonicalJson(normalize(have)), '') });
+      changes.push({
+        kind,
+        id,
+        action: 'delete',
+        live: have,
+        diff: unifiedDiff(canonicalJson(normalize(have)), ''),
+      });
     }
   }
   return changes;
@@ -54,21 +72,36 @@ export function hasDifferences(changes: readonly Change[]): boolean {
   return changes.some((c) => c.action !== 'unchanged');
 }
 
-const symbols: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', unchanged: '=' };
+const symbols: Record<ChangeAction, string> = {
+  create: '+',
+  update: '~',
+  delete: '-',
+  unchanged: '=',
+};
 
 /** Human-readable plan: one header per changed object followed by its diff. */
-export function renderPlan(changes: readonly Change[], options: { color: boolean; showUnchanged?: boolean }): string {
-  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+export function renderPlan(
+  changes: readonly Change[],
+  options: { color: boolean; showUnchanged?: boolean },
+): string {
+  const paint = (code: number, text: string) =>
+    options.color ? `\u001b[${code}m${text}\u001b[0m` : text;
   const lines: string[] = [];
   for (const change of changes) {
     if (change.action === 'unchanged' && !options.showUnchanged) continue;
-    lines.push(paint(1, `${symbols[change.action]} ${change.kind} ${change.id} (${change.action})`));
+    lines.push(
+      paint(1, `${symbols[change.action]} ${change.kind} ${change.id} (${change.action})`),
+    );
     for (const line of change.diff) {
-      lines.push(line.startsWith('+') ? paint(32, line) : line.startsWith('-') ? paint(31, line) : line);
+      lines.push(
+        line.startsWith('+') ? paint(32, line) : line.startsWith('-') ? paint(31, line) : line,
+      );
     }
   }
   const counts = summarize(changes);
-  lines.push(`${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged`);
+  lines.push(
+    `${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged`,
+  );
   return lines.join('\n');
 }
 
@@ -98,7 +131,11 @@ export interface ApplyResult {
 }
 
 /** Applies a plan in order; unchanged objects are not touched. Stops at the first failure. */
-export async function applyChanges<T>(changes: readonly Change<T>[], handlers: ApplyHandlers<T>, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
+export async function applyChanges<T>(
+  changes: readonly Change<T>[],
+  handlers: ApplyHandlers<T>,
+  options: { dryRun?: boolean } = {},
+): Promise<ApplyResult> {
   const result: ApplyResult = { applied: [], unchanged: 0 };
   for (const change of changes) {
     if (change.action === 'unchanged') {

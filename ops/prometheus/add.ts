@@ -40,11 +40,14 @@ export function ruleFor(alert: NewAlert): Record<string, unknown> {
 }
 
 function appendRule(file: string, alert: NewAlert): void {
-  const doc = existsSync(file) ? parseDocument(readFileSync(file, 'utf8')) : parseDocument('groups: []\n');
+  const doc = existsSync(file)
+    ? parseDocument(readFileSync(file, 'utf8'))
+    : parseDocument('groups: []\n');
   const groups = doc.get('groups') as YAMLSeq<YAMLMap>;
   for (const g of groups.items) {
     for (const r of (g.get('rules') as YAMLSeq<YAMLMap>).items) {
-      if (r.get('alert') === alert.name) throw new AppError('CONFLICT', `${alert.name} already exists in ${path.basename(file)}`);
+      if (r.get('alert') === alert.name)
+        throw new AppError('CONFLICT', `${alert.name} already exists in ${path.basename(file)}`);
     }
   }
   let group = groups.items.find((g) => g.get('name') === alert.group);

@@ -34,11 +34,20 @@ export function readLiveRuleFiles(dir: string): Map<string, RuleFileState> {
 }
 
 export function desiredRuleFiles(rulesDir: string): Map<string, RuleFileState> {
-  return new Map(loadRuleFiles(rulesDir).map((f: LoadedRuleFile) => [f.name, { text: f.text, content: f.content }]));
+  return new Map(
+    loadRuleFiles(rulesDir).map((f: LoadedRuleFile) => [
+      f.name,
+      { text: f.text, content: f.content },
+    ]),
+  );
 }
 
 /** Files compare by parsed content, so formatting alone is not a difference. */
-export function planRuleFiles(desired: Map<string, RuleFileState>, live: Map<string, RuleFileState>, prune: boolean): Change<RuleFileState>[] {
+export function planRuleFiles(
+  desired: Map<string, RuleFileState>,
+  live: Map<string, RuleFileState>,
+  prune: boolean,
+): Change<RuleFileState>[] {
   return planChanges('rule-file', desired, live, { normalize: (f) => f.content, prune });
 }
 
@@ -48,9 +57,20 @@ export function expectedGroups(desired: Map<string, RuleFileState>): Map<string,
   for (const [file, state] of desired) {
     const content = state.content as LoadedRuleFile['content'];
     for (const group of content.groups) {
-      out.set(`${file}#${group.name}`, group.rules.map((r) => (isAlert(r)
-        ? { name: r.alert, type: 'alerting', for: r.for ?? '0s', labels: r.labels ?? {}, annotations: r.annotations ?? {} }
-        : { name: r.record, type: 'recording', labels: r.labels ?? {} })));
+      out.set(
+        `${file}#${group.name}`,
+        group.rules.map((r) =>
+          isAlert(r)
+            ? {
+                name: r.alert,
+                type: 'alerting',
+                for: r.for ?? '0s',
+                labels: r.labels ?? {},
+                annotations: r.annotations ?? {},
+              }
+            : { name: r.record, type: 'recording', labels: r.labels ?? {} },
+        ),
+      );
     }
   }
   return out;
@@ -59,7 +79,9 @@ export function expectedGroups(desired: Map<string, RuleFileState>): Map<string,
 function seconds(duration: string): number {
   let total = 0;
   for (const [, n, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    total += Number(n) * { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 }[unit as 's'];
+    total +=
+      Number(n) *
+      { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 }[unit as 's'];
   }
   return total;
 }
@@ -68,9 +90,20 @@ function seconds(duration: string): number {
 export function loadedGroups(groups: LiveGroup[]): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const g of groups) {
-    out.set(`${path.basename(g.file)}#${g.name}`, g.rules.map((r) => (r.type === 'alerting'
-      ? { name: r.name, type: 'alerting', for: r.duration ?? 0, labels: r.labels ?? {}, annotations: r.annotations ?? {} }
-      : { name: r.name, type: 'recording', labels: r.labels ?? {} })));
+    out.set(
+      `${path.basename(g.file)}#${g.name}`,
+      g.rules.map((r) =>
+        r.type === 'alerting'
+          ? {
+              name: r.name,
+              type: 'alerting',
+              for: r.duration ?? 0,
+              labels: r.labels ?? {},
+              annotations: r.annotations ?? {},
+            }
+          : { name: r.name, type: 'recording', labels: r.labels ?? {} },
+      ),
+    );
   }
   return out;
 }
@@ -79,7 +112,12 @@ export function loadedGroups(groups: LiveGroup[]): Map<string, unknown> {
 export function planLoaded(desired: Map<string, RuleFileState>, live: LiveGroup[]): Change[] {
   const want = expectedGroups(desired);
   for (const [key, rules] of want) {
-    want.set(key, (rules as { for?: string }[]).map((r) => ('for' in r ? { ...r, for: seconds(r.for ?? '0s') } : r)));
+    want.set(
+      key,
+      (rules as { for?: string }[]).map((r) =>
+        'for' in r ? { ...r, for: seconds(r.for ?? '0s') } : r,
+      ),
+    );
   }
   return planChanges('loaded-group', want, loadedGroups(live), { prune: true });
 }
@@ -98,7 +136,11 @@ export function applyRuleFileChange(dir: string, change: Change<RuleFileState>):
 }
 
 /** Polls /api/v1/rules until Prometheus reports exactly the desired groups. */
-export async function waitUntilLoaded(client: PrometheusClient, desired: Map<string, RuleFileState>, timeoutMs = 15_000): Promise<void> {
+export async function waitUntilLoaded(
+  client: PrometheusClient,
+  desired: Map<string, RuleFileState>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let pending: Change[] = [];
   while (Date.now() < deadline) {
@@ -106,5 +148,9 @@ export async function waitUntilLoaded(client: PrometheusClient, desired: Map<str
     if (pending.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new AppError('UNAVAILABLE', 'Prometheus did not load the applied rules', pending.map((c) => `${c.action} ${c.id}`));
+  throw new AppError(
+    'UNAVAILABLE',
+    'Prometheus did not load the applied rules',
+    pending.map((c) => `${c.action} ${c.id}`),
+  );
 }

@@ -32,7 +32,10 @@ export function testFileNames(testsDir: string): string[] {
 }
 
 /** promtool check rules (lint fatal) on every file, then the policy. */
-export async function lintAlerts(paths: MonitoringPaths, envPath: string | undefined): Promise<LintReport> {
+export async function lintAlerts(
+  paths: MonitoringPaths,
+  envPath: string | undefined,
+): Promise<LintReport> {
   const promtool = requireTool('promtool', envPath);
   const files = ruleFileNames(paths.rulesDir).map((f) => path.join(paths.rulesDir, f));
   const check = await runTool(promtool, ['check', 'rules', '--lint=all', '--lint-fatal', ...files]);
@@ -67,14 +70,26 @@ export const sampleAlertmanagerEnv = {
 };
 
 /** promtool unit tests, amtool check-config on the committed and a fully rendered config, routing tests. */
-export async function testAlerts(paths: MonitoringPaths, envPath: string | undefined): Promise<TestReport> {
+export async function testAlerts(
+  paths: MonitoringPaths,
+  envPath: string | undefined,
+): Promise<TestReport> {
   const promtool = requireTool('promtool', envPath);
   const amtool = requireTool('amtool', envPath);
-  const tests = await runTool(promtool, ['test', 'rules', ...testFileNames(paths.testsDir)], { cwd: paths.testsDir });
+  const tests = await runTool(promtool, ['test', 'rules', ...testFileNames(paths.testsDir)], {
+    cwd: paths.testsDir,
+  });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-am-'));
   try {
     const rendered = path.join(dir, 'alertmanager.yml');
-    writeFileSync(rendered, renderAlertmanagerConfig(readFileSync(paths.alertmanagerConfig, 'utf8'), sampleAlertmanagerEnv), { mode: 0o600 });
+    writeFileSync(
+      rendered,
+      renderAlertmanagerConfig(
+        readFileSync(paths.alertmanagerConfig, 'utf8'),
+        sampleAlertmanagerEnv,
+      ),
+      { mode: 0o600 },
+    );
     const amtoolCheck = await runTool(amtool, ['check-config', paths.alertmanagerConfig, rendered]);
     const routes = await runRouteTests(amtool, rendered, loadRouteCases(paths.alertmanagerRoutes));
     const ok = tests.code === 0 && amtoolCheck.code === 0 && routes.every((r) => r.ok);

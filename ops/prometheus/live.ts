@@ -22,7 +22,11 @@ const liveRuleSchema = z.object({
 
 const rulesReply = z.object({
   status: z.literal('success'),
-  data: z.object({ groups: z.array(z.object({ name: z.string(), file: z.string(), rules: z.array(liveRuleSchema) })) }),
+  data: z.object({
+    groups: z.array(
+      z.object({ name: z.string(), file: z.string(), rules: z.array(liveRuleSchema) }),
+    ),
+  }),
 });
 
 const liveAlertSchema = z.object({
@@ -33,7 +37,10 @@ const liveAlertSchema = z.object({
   value: z.string(),
 });
 
-const alertsReply = z.object({ status: z.literal('success'), data: z.object({ alerts: z.array(liveAlertSchema) }) });
+const alertsReply = z.object({
+  status: z.literal('success'),
+  data: z.object({ alerts: z.array(liveAlertSchema) }),
+});
 
 export type LiveRule = z.infer<typeof liveRuleSchema>;
 export type LiveGroup = z.infer<typeof rulesReply>['data']['groups'][number];
@@ -43,7 +50,10 @@ async function request(url: string, init?: RequestInit): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   } catch (err) {
-    throw new AppError('UNAVAILABLE', `cannot reach ${new URL(url).origin}: ${(err as Error).message}`);
+    throw new AppError(
+      'UNAVAILABLE',
+      `cannot reach ${new URL(url).origin}: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -51,7 +61,8 @@ async function getJson<T>(url: string, schema: z.ZodType<T>): Promise<T> {
   const res = await request(url);
   if (!res.ok) throw new AppError('UNAVAILABLE', `${url} answered ${res.status}`);
   const parsed = schema.safeParse(await res.json());
-  if (!parsed.success) throw new AppError('INTERNAL', `unexpected reply from ${url}`, parsed.error.issues);
+  if (!parsed.success)
+    throw new AppError('INTERNAL', `unexpected reply from ${url}`, parsed.error.issues);
   return parsed.data;
 }
 
@@ -67,8 +78,16 @@ export function prometheusClient(baseUrl: string) {
     /** POST /-/reload (needs --web.enable-lifecycle); a config error comes back as a 500 with the reason. */
     async reload(): Promise<void> {
       const res = await request(`${base}/-/reload`, { method: 'POST' });
-      if (res.status === 403 || res.status === 404) throw new AppError('UNAVAILABLE', 'Prometheus refuses /-/reload: start it with --web.enable-lifecycle');
-      if (!res.ok) throw new AppError('VALIDATION', `Prometheus could not reload: ${(await res.text()).trim()}`);
+      if (res.status === 403 || res.status === 404)
+        throw new AppError(
+          'UNAVAILABLE',
+          'Prometheus refuses /-/reload: start it with --web.enable-lifecycle',
+        );
+      if (!res.ok)
+        throw new AppError(
+          'VALIDATION',
+          `Prometheus could not reload: ${(await res.text()).trim()}`,
+        );
     },
   };
 }

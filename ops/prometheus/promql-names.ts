@@ -6,9 +6,33 @@
  */
 
 const keywords = new Set([
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan', 'atan2',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
+  'atan2',
   // aggregations written with the clause before the parentheses: `sum by (x) (...)`
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
 ]);
 
 /** Grafana's template variables and macros are not metrics. */
@@ -27,10 +51,17 @@ export function promqlParts(input: string): PromqlParts {
   expr = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
   expr = expr.replace(/#[^\n]*/g, '');
   const groupingLabels: string[] = [];
-  expr = expr.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g, (_m, _kw: string, list: string) => {
-    for (const label of list.split(',').map((s) => s.trim()).filter(Boolean)) groupingLabels.push(label);
-    return ' ';
-  });
+  expr = expr.replace(
+    /\b(by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g,
+    (_m, _kw: string, list: string) => {
+      for (const label of list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        groupingLabels.push(label);
+      return ' ';
+    },
+  );
   expr = expr.replace(/\{[^}]*\}/g, ' ').replace(/\[[^\]]*\]/g, ' ');
   const metrics = new Set<string>();
   const identifier = /([A-Za-z_:][A-Za-z0-9_:]*)(\s*\()?/g;

@@ -42,7 +42,10 @@ export function findTool(tool: Tool, envPath: string | undefined): string | unde
 export function requireTool(tool: Tool, envPath: string | undefined): string {
   const found = findTool(tool, envPath);
   if (!found) {
-    throw new AppError('UNAVAILABLE', `${tool} is not installed (apt-get install ${packages[tool]}, or put it on PATH)`);
+    throw new AppError(
+      'UNAVAILABLE',
+      `${tool} is not installed (apt-get install ${packages[tool]}, or put it on PATH)`,
+    );
   }
   return found;
 }
@@ -53,7 +56,11 @@ export interface ToolResult {
   stderr: string;
 }
 
-export function runTool(binary: string, args: string[], options: { cwd?: string } = {}): Promise<ToolResult> {
+export function runTool(
+  binary: string,
+  args: string[],
+  options: { cwd?: string } = {},
+): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -62,7 +62,10 @@ export function isAlert(rule: AlertRule | RecordingRule): rule is AlertRule {
 export function parseRuleFile(name: string, text: string): RuleFile {
   const parsed = ruleFileSchema.safeParse(parse(text) ?? {});
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ path: `${name}: ${i.path.join('.')}`, message: i.message }));
+    const details = parsed.error.issues.map((i) => ({
+      path: `${name}: ${i.path.join('.')}`,
+      message: i.message,
+    }));
     throw new AppError('VALIDATION', `${name} is not a valid Prometheus rule file`, details);
   }
   return parsed.data;
@@ -84,10 +87,14 @@ export function loadRuleFiles(dir: string): LoadedRuleFile[] {
 
 export function flattenAlerts(files: readonly LoadedRuleFile[]): FlatAlert[] {
   return files.flatMap((f) =>
-    f.content.groups.flatMap((g) => g.rules.filter(isAlert).map((rule) => ({ ...rule, file: f.name, group: g.name }))),
+    f.content.groups.flatMap((g) =>
+      g.rules.filter(isAlert).map((rule) => ({ ...rule, file: f.name, group: g.name })),
+    ),
   );
 }
 
 export function recordedNames(files: readonly LoadedRuleFile[]): string[] {
-  return files.flatMap((f) => f.content.groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
+  return files.flatMap((f) =>
+    f.content.groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))),
+  );
 }

@@ -21,7 +21,8 @@ export function definedNames(text: string): Set<string> {
   const names = new Set<string>();
   for (const line of text.split('\n')) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (m && m[2]!.trim() !== '' && m[2]!.trim() !== '""' && m[2]!.trim() !== "''") names.add(m[1]!);
+    if (m && m[2]!.trim() !== '' && m[2]!.trim() !== '""' && m[2]!.trim() !== "''")
+      names.add(m[1]!);
   }
   return names;
 }
@@ -33,7 +34,11 @@ export interface InitResult {
 }
 
 /** The new .env text: existing content, with empty or missing secrets filled in (or all regenerated with `force`). */
-export function fillSecrets(existing: string, table: readonly SecretSpec[], options: { force?: boolean } = {}): InitResult {
+export function fillSecrets(
+  existing: string,
+  table: readonly SecretSpec[],
+  options: { force?: boolean } = {},
+): InitResult {
   const defined = definedNames(existing);
   const added: string[] = [];
   const kept: string[] = [];

@@ -40,19 +40,41 @@ async function auth(ctx: BenchContext): Promise<BenchResult[]> {
   const durationSec = ctx.pick(8, 3);
   const api = await startApiChild({
     databaseUrl: ctx.databaseUrl,
-    env: { PONG_ADMIN_PASSWORD: password, AUTH_RATE_LIMIT_PER_MINUTE: '100000000', AUTH_LOGIN_MAX_FAILURES: '100000000' },
+    env: {
+      PONG_ADMIN_PASSWORD: password,
+      AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
+      AUTH_LOGIN_MAX_FAILURES: '100000000',
+    },
     ...(ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {}),
   });
   try {
     const token = await adminToken(api.url);
-    const me = () => runLoad({ url: `${api.url}/api/v1/me`, connections: defaultConnections, durationSec, headers: { authorization: `Bearer ${token}` } });
-    const health = () => runLoad({ url: `${api.url}/healthz`, connections: defaultConnections, durationSec });
-    await runLoad({ url: `${api.url}/api/v1/me`, connections: defaultConnections, durationSec: ctx.pick(3, 1), headers: { authorization: `Bearer ${token}` } });
-    await runLoad({ url: `${api.url}/healthz`, connections: defaultConnections, durationSec: ctx.pick(3, 1) });
+    const me = () =>
+      runLoad({
+        url: `${api.url}/api/v1/me`,
+        connections: defaultConnections,
+        durationSec,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const health = () =>
+      runLoad({ url: `${api.url}/healthz`, connections: defaultConnections, durationSec });
+    await runLoad({
+      url: `${api.url}/api/v1/me`,
+      connections: defaultConnections,
+      durationSec: ctx.pick(3, 1),
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await runLoad({
+      url: `${api.url}/healthz`,
+      connections: defaultConnections,
+      durationSec: ctx.pick(3, 1),
+    });
     const runs = await alternate(rounds, me, health);
     const meRps = median(runs.a.map((r) => r.requestsPerSec));
     const healthRps = median(runs.b.map((r) => r.requestsPerSec));
-    ctx.log(`/me ${runs.a.map((r) => Math.round(r.requestsPerSec)).join(' ')} · /healthz ${runs.b.map((r) => Math.round(r.requestsPerSec)).join(' ')}`);
+    ctx.log(
+      `/me ${runs.a.map((r) => Math.round(r.requestsPerSec)).join(' ')} · /healthz ${runs.b.map((r) => Math.round(r.requestsPerSec)).join(' ')}`,
+    );
     const logins = await runLoad({
       url: `${api.url}/api/v1/auth/login`,
       method: 'POST',

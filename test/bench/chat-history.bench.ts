@@ -30,10 +30,19 @@ interface Seed {
   conversationId: string;
 }
 
-async function call(base: string, method: string, pathname: string, options: { token?: string; body?: unknown } = {}): Promise<any> {
+async function call(
+  base: string,
+  method: string,
+  pathname: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<any> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const res = await fetch(base + pathname, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const res = await fetch(base + pathname, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const body = (await res.json()) as { data: any };
   if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${JSON.stringify(body)}`);
   return body.data;
@@ -44,11 +53,25 @@ async function seedUsers(base: string): Promise<Seed> {
   const tag = Date.now().toString(36);
   const users = [];
   for (const name of [`hb${tag}a`, `hb${tag}b`]) {
-    users.push(await call(base, 'POST', '/api/v1/auth/register', { body: { username: name, email: `${name}@bench.test`, password: `bench-${name}-Pass!` } }));
+    users.push(
+      await call(base, 'POST', '/api/v1/auth/register', {
+        body: { username: name, email: `${name}@bench.test`, password: `bench-${name}-Pass!` },
+      }),
+    );
   }
-  const [a, b] = users as [{ accessToken: string; user: { id: string; username: string } }, { user: { id: string; username: string } }];
-  const conversation = await call(base, 'POST', '/api/v1/conversations/direct', { token: a.accessToken, body: { username: b.user.username } });
-  return { token: a.accessToken, senders: [a.user.id, b.user.id], conversationId: conversation.id as string };
+  const [a, b] = users as [
+    { accessToken: string; user: { id: string; username: string } },
+    { user: { id: string; username: string } },
+  ];
+  const conversation = await call(base, 'POST', '/api/v1/conversations/direct', {
+    token: a.accessToken,
+    body: { username: b.user.username },
+  });
+  return {
+    token: a.accessToken,
+    senders: [a.user.id, b.user.id],
+    conversationId: conversation.id as string,
+  };
 }
 
 interface Loaded {
@@ -68,18 +91,36 @@ async function bulkLoad(db: Db, seed: Seed): Promise<Loaded> {
     [Number(seed.conversationId), a, b, depth, depth],
   );
   await db.raw('analyze chat_messages');
-  const row = (await db('chat_messages').where({ conversation_id: Number(seed.conversationId) }).min({ oldest: 'id' }).max({ newest: 'id' }).first()) as { oldest: number; newest: number };
-  return { oldest: Number(row.oldest), newest: Number(row.newest), seconds: (performance.now() - started) / 1000 };
+  const row = (await db('chat_messages')
+    .where({ conversation_id: Number(seed.conversationId) })
+    .min({ oldest: 'id' })
+    .max({ newest: 'id' })
+    .first()) as { oldest: number; newest: number };
+  return {
+    oldest: Number(row.oldest),
+    newest: Number(row.newest),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** Microseconds per history query (the service's own repo function), median of alternating rounds. */
-async function queryTimes(ctx: BenchContext, db: Db, seed: Seed, ids: Loaded): Promise<{ deepUs: number; shallowUs: number }> {
+async function queryTimes(
+  ctx: BenchContext,
+  db: Db,
+  seed: Seed,
+  ids: Loaded,
+): Promise<{ deepUs: number; shallowUs: number }> {
   const conversationId = Number(seed.conversationId);
   const batch = async (before: number): Promise<number> => {
     const n = ctx.pick(200, 50);
     const started = performance.now();
     for (let i = 0; i < n; i++) {
-      const rows = await historyPage(db, { conversationId, before, limit: pageSize + 1, hiddenSenders: [] });
+      const rows = await historyPage(db, {
+        conversationId,
+        before,
+        limit: pageSize + 1,
+        hiddenSenders: [],
+      });
       if (rows.length !== pageSize + 1) throw new Error(`history page of ${rows.length} rows`);
     }
     return ((performance.now() - started) * 1000) / n;
@@ -87,34 +128,72 @@ async function queryTimes(ctx: BenchContext, db: Db, seed: Seed, ids: Loaded): P
   const deep = ids.oldest + pageSize + 1;
   await batch(deep);
   await batch(ids.newest);
-  const runs = await alternate(ctx.pick(6, 2), () => batch(deep), () => batch(ids.newest));
+  const runs = await alternate(
+    ctx.pick(6, 2),
+    () => batch(deep),
+    () => batch(ids.newest),
+  );
   return { deepUs: median(runs.a), shallowUs: median(runs.b) };
 }
 
 /** Shared buffers one history query touches: the same at both depths when the index walk starts at the cursor. */
 async function buffersTouched(db: Db, seed: Seed, before: number): Promise<number> {
   // historyPage returns knex's builder (typed as its promise): the exact query the service runs.
-  const builder = historyPage(db, { conversationId: Number(seed.conversationId), before, limit: pageSize + 1, hiddenSenders: [] }) as unknown as Knex.QueryBuilder;
+  const builder = historyPage(db, {
+    conversationId: Number(seed.conversationId),
+    before,
+    limit: pageSize + 1,
+    hiddenSenders: [],
+  }) as unknown as Knex.QueryBuilder;
   const sql = builder.toSQL().toNative();
-  const result = (await db.raw(`explain (analyze, buffers, format json) ${sql.sql.replace(/\$(\d+)/g, '?')}`, sql.bindings as never[])) as { rows: Array<Record<string, unknown>> };
-  const plan = (Object.values(result.rows[0]!)[0] as Array<{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }>)[0]!.Plan;
+  const result = (await db.raw(
+    `explain (analyze, buffers, format json) ${sql.sql.replace(/\$(\d+)/g, '?')}`,
+    sql.bindings as never[],
+  )) as { rows: Array<Record<string, unknown>> };
+  const plan = (
+    Object.values(result.rows[0]!)[0] as Array<{
+      Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number };
+    }>
+  )[0]!.Plan;
   return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
 }
 
 /** HTTP figure: the API child under autocannon, alternating the deep and the shallow page. */
-async function httpResult(ctx: BenchContext, server: ChildServer, seed: Seed, ids: Loaded): Promise<BenchResult> {
+async function httpResult(
+  ctx: BenchContext,
+  server: ChildServer,
+  seed: Seed,
+  ids: Loaded,
+): Promise<BenchResult> {
   const base = `${server.url}/api/v1/conversations/${seed.conversationId}/messages?limit=${pageSize}&before=`;
   const load = (before: number, durationSec: number): Promise<LoadResult> =>
-    runLoad({ url: base + before, connections, durationSec, headers: { authorization: `Bearer ${seed.token}` } });
+    runLoad({
+      url: base + before,
+      connections,
+      durationSec,
+      headers: { authorization: `Bearer ${seed.token}` },
+    });
   const deep = ids.oldest + pageSize;
-  const page = await call(server.url, 'GET', `/api/v1/conversations/${seed.conversationId}/messages?limit=${pageSize}&before=${deep}`, { token: seed.token });
-  if (page.length !== pageSize) throw new Error(`the deep page has ${page.length} rows, not ${pageSize}`);
+  const page = await call(
+    server.url,
+    'GET',
+    `/api/v1/conversations/${seed.conversationId}/messages?limit=${pageSize}&before=${deep}`,
+    { token: seed.token },
+  );
+  if (page.length !== pageSize)
+    throw new Error(`the deep page has ${page.length} rows, not ${pageSize}`);
   await load(ids.newest, ctx.pick(3, 1));
   await load(deep, ctx.pick(3, 1));
-  const runs = await alternate(ctx.pick(4, 2), () => load(deep, ctx.pick(6, 2)), () => load(ids.newest, ctx.pick(6, 2)));
+  const runs = await alternate(
+    ctx.pick(4, 2),
+    () => load(deep, ctx.pick(6, 2)),
+    () => load(ids.newest, ctx.pick(6, 2)),
+  );
   const us = (rs: LoadResult[]) => 1e6 / median(rs.map((r) => r.requestsPerSec));
   const p99 = (rs: LoadResult[]) => median(rs.map((r) => r.latencyP99Ms));
-  ctx.log(`HTTP: deep ${runs.a.map((r) => Math.round(r.requestsPerSec)).join(' ')} · shallow ${runs.b.map((r) => Math.round(r.requestsPerSec)).join(' ')} req/s`);
+  ctx.log(
+    `HTTP: deep ${runs.a.map((r) => Math.round(r.requestsPerSec)).join(' ')} · shallow ${runs.b.map((r) => Math.round(r.requestsPerSec)).join(' ')} req/s`,
+  );
   return {
     name: 'PostgreSQL: GET history page at depth 1,000,000 vs depth 0 (HTTP)',
     value: us(runs.a),
@@ -126,12 +205,19 @@ async function httpResult(ctx: BenchContext, server: ChildServer, seed: Seed, id
 }
 
 /** Query figure in this process: µs per history query and the shared buffers it touches, at both depths. */
-async function sqlResult(ctx: BenchContext, engine: string, db: Db, loaded: { seed: Seed; ids: Loaded }): Promise<BenchResult> {
+async function sqlResult(
+  ctx: BenchContext,
+  engine: string,
+  db: Db,
+  loaded: { seed: Seed; ids: Loaded },
+): Promise<BenchResult> {
   const { seed, ids } = loaded;
   const times = await queryTimes(ctx, db, seed, ids);
   const deepBuffers = await buffersTouched(db, seed, ids.oldest + pageSize + 1);
   const shallowBuffers = await buffersTouched(db, seed, ids.newest);
-  ctx.log(`${engine}: ${times.deepUs.toFixed(0)} vs ${times.shallowUs.toFixed(0)} µs/query; buffers touched ${deepBuffers} vs ${shallowBuffers}`);
+  ctx.log(
+    `${engine}: ${times.deepUs.toFixed(0)} vs ${times.shallowUs.toFixed(0)} µs/query; buffers touched ${deepBuffers} vs ${shallowBuffers}`,
+  );
   return {
     name: `${engine}: history query at depth 1,000,000 vs depth 0`,
     value: times.deepUs,
@@ -145,7 +231,14 @@ async function sqlResult(ctx: BenchContext, engine: string, db: Db, loaded: { se
 function apiChild(dataDir: string, databaseUrl: string | undefined): Promise<ChildServer> {
   return startChild({
     script: path.join(import.meta.dirname, 'children', 'api-server.ts'),
-    env: { PORT: '0', HOST: '127.0.0.1', PONG_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '', NODE_ENV: 'production', ACCESS_LOG: 'false' },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PONG_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl ?? '',
+      NODE_ENV: 'production',
+      ACCESS_LOG: 'false',
+    },
     readyTimeoutMs: 180_000,
   });
 }
@@ -160,11 +253,17 @@ async function postgresRun(ctx: BenchContext, databaseUrl: string): Promise<Benc
     ctx.log(`PostgreSQL: loading ${depth.toLocaleString('en-US')} messages`);
     const ids = await bulkLoad(db, seed);
     ctx.log(`PostgreSQL: loaded in ${ids.seconds.toFixed(1)} s`);
-    return [await httpResult(ctx, server, seed, ids), await sqlResult(ctx, 'PostgreSQL', db, { seed, ids })];
+    return [
+      await httpResult(ctx, server, seed, ids),
+      await sqlResult(ctx, 'PostgreSQL', db, { seed, ids }),
+    ];
   } finally {
     await server.stop();
     // The messages and members cascade.
-    if (seed) await db('chat_conversations').where({ id: Number(seed.conversationId) }).delete();
+    if (seed)
+      await db('chat_conversations')
+        .where({ id: Number(seed.conversationId) })
+        .delete();
     await db.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   }

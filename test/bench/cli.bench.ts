@@ -7,11 +7,23 @@ import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
 import { compareStartup, type Command } from './startup.ts';
 
 async function help(ctx: BenchContext): Promise<BenchResult[]> {
-  const cli: Command = { name: 'pongctl --help', command: process.execPath, args: [path.join(ctx.root, 'bin', 'pongctl'), '--help'], cwd: ctx.root };
-  const bare: Command = { name: 'node -e 0', command: process.execPath, args: ['-e', '0'], cwd: ctx.root };
+  const cli: Command = {
+    name: 'pongctl --help',
+    command: process.execPath,
+    args: [path.join(ctx.root, 'bin', 'pongctl'), '--help'],
+    cwd: ctx.root,
+  };
+  const bare: Command = {
+    name: 'node -e 0',
+    command: process.execPath,
+    args: ['-e', '0'],
+    cwd: ctx.root,
+  };
   const runs = ctx.pick(40, 20);
   const { a, b } = compareStartup(cli, bare, { runs, warmup: ctx.pick(5, 3) });
-  ctx.log(`pongctl --help median ${a.medianMs.toFixed(1)} ms p90 ${a.p90Ms.toFixed(1)} · node -e 0 median ${b.medianMs.toFixed(1)} ms p90 ${b.p90Ms.toFixed(1)}`);
+  ctx.log(
+    `pongctl --help median ${a.medianMs.toFixed(1)} ms p90 ${a.p90Ms.toFixed(1)} · node -e 0 median ${b.medianMs.toFixed(1)} ms p90 ${b.p90Ms.toFixed(1)}`,
+  );
   return [
     {
       name: 'pongctl --help start-up vs node -e 0',

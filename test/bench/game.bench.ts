@@ -18,7 +18,11 @@ import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
 import { startChild, type ChildServer } from './server-child.ts';
 import { JITTER_BUCKET_MS } from './children/protocol.ts';
 
-function startGameChild(ctx: BenchContext, script: string, env: Record<string, string> = {}): Promise<ChildServer> {
+function startGameChild(
+  ctx: BenchContext,
+  script: string,
+  env: Record<string, string> = {},
+): Promise<ChildServer> {
   return startChild({
     script: path.join(import.meta.dirname, 'children', script),
     env,
@@ -29,7 +33,13 @@ function startGameChild(ctx: BenchContext, script: string, env: Record<string, s
 }
 
 /** Matches that last: slow ball, tall paddles, straight serves; points are rare. */
-const longSettings = { pointsToWin: 21, maxDurationSec: 3600, ballSpeed: 150, paddleHeight: 300, serve: { angle: 'straight', delayMs: 0 } };
+const longSettings = {
+  pointsToWin: 21,
+  maxDurationSec: 3600,
+  ballSpeed: 150,
+  paddleHeight: 300,
+  serve: { angle: 'straight', delayMs: 0 },
+};
 
 interface Measure {
   ticks: number;
@@ -66,9 +76,15 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
   let misses = 0;
   try {
     for (const n of steps) {
-      const { matches } = await server.request<{ matches: { id: string; a: string; b: string }[] }>({ type: 'setup', matches: n - created, settings: longSettings }, 'setup');
+      const { matches } = await server.request<{ matches: { id: string; a: string; b: string }[] }>(
+        { type: 'setup', matches: n - created, settings: longSettings },
+        'setup',
+      );
       created = n;
-      await load.request({ type: 'players', url: server.url, matches, inputEveryMs: 100 }, 'players');
+      await load.request(
+        { type: 'players', url: server.url, matches, inputEveryMs: 100 },
+        'players',
+      );
       await new Promise((r) => setTimeout(r, 2_500));
       const windowMs = ctx.pick(5_000, 3_000);
       const loadCpu0 = await load.cpuUsage();
@@ -86,30 +102,48 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
     await Promise.all([load.stop(), server.stop()]);
   }
   const floor = last ? await rawWriteFloor(ctx, 2 * last.n) : undefined;
-  return [{
-    name: 'concurrent 60 Hz matches with p99 tick lateness < 2 ms',
-    value: best?.n ?? 0,
-    unit: 'matches',
-    target: { op: '>=', value: 500, of: 'value' },
-    notes: lines.join('; '),
-  }, {
-    // Insensitive to other processes on the machine: CPU the server spent per match per second of play.
-    name: `server CPU per live match at ${last?.n ?? 0} matches`,
-    value: last ? Math.round(((last.m.cpuShare * 1000) / Math.max(1, last.m.active)) * 1000) / 1000 : 0,
-    unit: 'ms CPU/s',
-    notes: last ? `one core's worth at this cost: ${Math.floor(1000 / ((last.m.cpuShare * 1000) / Math.max(1, last.m.active)))} matches` : undefined,
-  }, {
-    name: `tick duration p99 at ${last?.n ?? 0} matches (${2 * (last?.n ?? 0)} player sockets)`,
-    value: Math.round((last?.m.durP99 ?? 0) * 100) / 100,
-    unit: 'ms',
-    ...(floor ? { reference: { name: 'plain TCP writes, same sockets', value: Math.round(floor.durP99 * 100) / 100 } } : {}),
-    notes: floor ? `the floor: one ${FRAME_BYTES}-byte write per socket per tick, nothing else, p50 ${floor.durP50.toFixed(2)} ms, ${(floor.cpuShare * 100).toFixed(0)}% CPU; a 60 Hz period is 16.7 ms` : undefined,
-  }, {
-    name: `p99 tick lateness at ${best?.n ?? 0} matches`,
-    value: Math.round((best?.m.lateP99 ?? 0) * 1000) / 1000,
-    unit: 'ms',
-    target: { op: '<=', value: 2, of: 'value' },
-  }];
+  return [
+    {
+      name: 'concurrent 60 Hz matches with p99 tick lateness < 2 ms',
+      value: best?.n ?? 0,
+      unit: 'matches',
+      target: { op: '>=', value: 500, of: 'value' },
+      notes: lines.join('; '),
+    },
+    {
+      // Insensitive to other processes on the machine: CPU the server spent per match per second of play.
+      name: `server CPU per live match at ${last?.n ?? 0} matches`,
+      value: last
+        ? Math.round(((last.m.cpuShare * 1000) / Math.max(1, last.m.active)) * 1000) / 1000
+        : 0,
+      unit: 'ms CPU/s',
+      notes: last
+        ? `one core's worth at this cost: ${Math.floor(1000 / ((last.m.cpuShare * 1000) / Math.max(1, last.m.active)))} matches`
+        : undefined,
+    },
+    {
+      name: `tick duration p99 at ${last?.n ?? 0} matches (${2 * (last?.n ?? 0)} player sockets)`,
+      value: Math.round((last?.m.durP99 ?? 0) * 100) / 100,
+      unit: 'ms',
+      ...(floor
+        ? {
+            reference: {
+              name: 'plain TCP writes, same sockets',
+              value: Math.round(floor.durP99 * 100) / 100,
+            },
+          }
+        : {}),
+      notes: floor
+        ? `the floor: one ${FRAME_BYTES}-byte write per socket per tick, nothing else, p50 ${floor.durP50.toFixed(2)} ms, ${(floor.cpuShare * 100).toFixed(0)}% CPU; a 60 Hz period is 16.7 ms`
+        : undefined,
+    },
+    {
+      name: `p99 tick lateness at ${best?.n ?? 0} matches`,
+      value: Math.round((best?.m.lateP99 ?? 0) * 1000) / 1000,
+      unit: 'ms',
+      target: { op: '<=', value: 2, of: 'value' },
+    },
+  ];
 }
 
 /** About the size of a player's game.state frame. */
@@ -120,13 +154,21 @@ const FRAME_BYTES = 400;
  * one frame per socket per 60 Hz tick), read by plain readers in another
  * process. Its tick duration is what the kernel alone charges for the sends.
  */
-async function rawWriteFloor(ctx: BenchContext, sockets: number): Promise<{ durP50: number; durP99: number; cpuShare: number }> {
+async function rawWriteFloor(
+  ctx: BenchContext,
+  sockets: number,
+): Promise<{ durP50: number; durP99: number; cpuShare: number }> {
   const writer = await startGameChild(ctx, 'raw-writer.ts');
   const readers = await startGameChild(ctx, 'game-load.ts');
   try {
     await readers.request({ type: 'readers', url: writer.url, count: sockets }, 'readers');
-    const floor = await writer.request<{ durP50: number; durP99: number; cpuShare: number }>({ type: 'measure', sockets, frameBytes: FRAME_BYTES, ms: ctx.pick(5_000, 3_000) }, 'measure');
-    ctx.log(`plain TCP floor, ${sockets} sockets: write burst p50 ${floor.durP50.toFixed(2)} / p99 ${floor.durP99.toFixed(2)} ms per tick, CPU ${(floor.cpuShare * 100).toFixed(0)}%`);
+    const floor = await writer.request<{ durP50: number; durP99: number; cpuShare: number }>(
+      { type: 'measure', sockets, frameBytes: FRAME_BYTES, ms: ctx.pick(5_000, 3_000) },
+      'measure',
+    );
+    ctx.log(
+      `plain TCP floor, ${sockets} sockets: write burst p50 ${floor.durP50.toFixed(2)} / p99 ${floor.durP99.toFixed(2)} ms per tick, CPU ${(floor.cpuShare * 100).toFixed(0)}%`,
+    );
     return floor;
   } finally {
     await readers.request({ type: 'close' }, 'close', 10_000).catch(() => undefined);
@@ -157,41 +199,76 @@ async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
   const count = ctx.pick(2_000, 1_000);
   const server = await startGameChild(ctx, 'game-server.ts', serverEnv(ctx));
   const players = await startGameChild(ctx, 'game-load.ts');
-  const watchers = await Promise.all(Array.from({ length: Math.ceil(count / SPECTATORS_PER_PROCESS) }, () => startGameChild(ctx, 'game-load.ts')));
+  const watchers = await Promise.all(
+    Array.from({ length: Math.ceil(count / SPECTATORS_PER_PROCESS) }, () =>
+      startGameChild(ctx, 'game-load.ts'),
+    ),
+  );
   try {
-    const { matches } = await server.request<{ matches: { id: string; a: string; b: string }[] }>({ type: 'setup', matches: 1, settings: longSettings }, 'setup');
-    await players.request({ type: 'players', url: server.url, matches, inputEveryMs: 100 }, 'players');
-    for (const w of watchers) await w.request({ type: 'spectators', url: server.url, matchId: matches[0]!.id, count: count / watchers.length }, 'spectators');
+    const { matches } = await server.request<{ matches: { id: string; a: string; b: string }[] }>(
+      { type: 'setup', matches: 1, settings: longSettings },
+      'setup',
+    );
+    await players.request(
+      { type: 'players', url: server.url, matches, inputEveryMs: 100 },
+      'players',
+    );
+    for (const w of watchers)
+      await w.request(
+        {
+          type: 'spectators',
+          url: server.url,
+          matchId: matches[0]!.id,
+          count: count / watchers.length,
+        },
+        'spectators',
+      );
     await new Promise((r) => setTimeout(r, 2_000));
     await Promise.all(watchers.map((w) => w.request({ type: 'reset' }, 'reset')));
     const seconds = ctx.pick(10, 5);
     const measured = server.request<Measure>({ type: 'measure', ms: seconds * 1000 }, 'measure');
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    const parts = await Promise.all(watchers.map((w) => w.request<JitterStats>({ type: 'stats', expectedMs: 1000 / 30 }, 'stats')));
+    const parts = await Promise.all(
+      watchers.map((w) =>
+        w.request<JitterStats>({ type: 'stats', expectedMs: 1000 / 30 }, 'stats'),
+      ),
+    );
     const m = await measured;
     const frames = parts.reduce((sum, part) => sum + part.frames, 0);
-    const histogram = parts[0]!.histogram.map((_, i) => parts.reduce((sum, part) => sum + part.histogram[i]!, 0));
+    const histogram = parts[0]!.histogram.map((_, i) =>
+      parts.reduce((sum, part) => sum + part.histogram[i]!, 0),
+    );
     const delivered = frames / (count * 30 * seconds);
     await Promise.all([players, ...watchers, server].map((c) => c.stop()));
     // The floor: one tick's plain TCP writes to the spectators of one turn (spectators.ts: two groups at 30 Hz).
     const floor = await rawWriteFloor(ctx, count / 2);
     const notes = `${count} sockets in ${watchers.length} load processes, ${frames} frames (${(delivered * 100).toFixed(0)}% of 30/s each), jitter p50 ${histogramPercentile(histogram, 50).toFixed(2)} / max ${histogramPercentile(histogram, 100).toFixed(1)} ms; server tick lateness p99 ${m.lateP99.toFixed(2)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%)`;
     ctx.log(notes);
-    return [{
-      name: `p99 frame interval jitter, 1 match to ${count} spectators at 30 Hz`,
-      value: Math.round(histogramPercentile(histogram, 99) * 100) / 100,
-      unit: 'ms',
-      target: { op: '<=', value: 5, of: 'value' },
-      notes,
-    }, {
-      name: `spectator tick duration p99 (${count / 2} sockets a tick)`,
-      value: Math.round(m.durP99 * 100) / 100,
-      unit: 'ms',
-      reference: { name: 'plain TCP writes, same sockets', value: Math.round(floor.durP99 * 100) / 100 },
-      notes: `the floor's p50 ${floor.durP50.toFixed(2)} ms: how much one burst of writes varies on this machine bounds the jitter`,
-    }];
+    return [
+      {
+        name: `p99 frame interval jitter, 1 match to ${count} spectators at 30 Hz`,
+        value: Math.round(histogramPercentile(histogram, 99) * 100) / 100,
+        unit: 'ms',
+        target: { op: '<=', value: 5, of: 'value' },
+        notes,
+      },
+      {
+        name: `spectator tick duration p99 (${count / 2} sockets a tick)`,
+        value: Math.round(m.durP99 * 100) / 100,
+        unit: 'ms',
+        reference: {
+          name: 'plain TCP writes, same sockets',
+          value: Math.round(floor.durP99 * 100) / 100,
+        },
+        notes: `the floor's p50 ${floor.durP50.toFixed(2)} ms: how much one burst of writes varies on this machine bounds the jitter`,
+      },
+    ];
   } finally {
-    await Promise.all([players, ...watchers].map((c) => c.request({ type: 'close' }, 'close', 10_000).catch(() => undefined)));
+    await Promise.all(
+      [players, ...watchers].map((c) =>
+        c.request({ type: 'close' }, 'close', 10_000).catch(() => undefined),
+      ),
+    );
     await Promise.all([players, ...watchers, server].map((c) => c.stop()));
   }
 }

@@ -80,7 +80,8 @@ export interface ResultRow {
 /** The ratio of a result: explicit, else value / reference.value, else null. */
 export function ratioOf(result: BenchResult): number | null {
   if (result.ratio !== undefined) return result.ratio;
-  if (result.reference && result.reference.value !== 0) return result.value / result.reference.value;
+  if (result.reference && result.reference.value !== 0)
+    return result.value / result.reference.value;
   return null;
 }
 

@@ -16,7 +16,11 @@ interface Sample extends LoadResult {
 
 async function measure(server: ChildServer, durationSec: number): Promise<Sample> {
   const before = await server.cpuUsage();
-  const load = await runLoad({ url: `${server.url}/healthz`, connections: defaultConnections, durationSec });
+  const load = await runLoad({
+    url: `${server.url}/healthz`,
+    connections: defaultConnections,
+    durationSec,
+  });
   return { ...load, cpuPerRequestUs: ((await server.cpuUsage()) - before) / load.total };
 }
 
@@ -38,11 +42,14 @@ async function healthz(ctx: BenchContext): Promise<BenchResult[]> {
     const apiRps = median(runs.a.map((r) => r.requestsPerSec));
     const bareRps = median(runs.b.map((r) => r.requestsPerSec));
     const served = runs.a.reduce((s, r) => s + r.total, 0);
-    ctx.log(`api ${runs.a.map((r) => Math.round(r.requestsPerSec)).join(' ')} · bare ${runs.b.map((r) => Math.round(r.requestsPerSec)).join(' ')}`);
+    ctx.log(
+      `api ${runs.a.map((r) => Math.round(r.requestsPerSec)).join(' ')} · bare ${runs.b.map((r) => Math.round(r.requestsPerSec)).join(' ')}`,
+    );
     await api.stop();
     // Warm-up requests logged too, so this is an upper bound of bytes per measured request.
     const logBytes = await api.stdoutBytes();
-    if (logBytes < served * 100) throw new Error(`access log looks off: ${logBytes} bytes for ${served} requests`);
+    if (logBytes < served * 100)
+      throw new Error(`access log looks off: ${logBytes} bytes for ${served} requests`);
     const p99 = (rs: Sample[]): number => median(rs.map((r) => r.latencyP99Ms));
     const cpu = (rs: Sample[]): number => median(rs.map((r) => r.cpuPerRequestUs));
     return [
@@ -59,7 +66,8 @@ async function healthz(ctx: BenchContext): Promise<BenchResult[]> {
         value: cpu(runs.a),
         unit: 'µs',
         reference: { name: 'node:http', value: cpu(runs.b) },
-        notes: 'user + system CPU of the server process per answered request (median of the same runs); no target, it explains the throughput ratio',
+        notes:
+          'user + system CPU of the server process per answered request (median of the same runs); no target, it explains the throughput ratio',
       },
     ];
   } finally {

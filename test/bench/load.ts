@@ -57,7 +57,8 @@ function assertLoopback(url: string): void {
 /** Runs one fixed-duration load and returns throughput and latency. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   assertLoopback(options.url);
-  if (!(options.durationSec > 0 && options.durationSec <= 120)) throw new Error('durationSec must be in (0, 120]');
+  if (!(options.durationSec > 0 && options.durationSec <= 120))
+    throw new Error('durationSec must be in (0, 120]');
   const autocannon = loadAutocannon();
   const result = await autocannon({
     url: options.url,
@@ -71,8 +72,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
   const elapsedSec = (result.finish.getTime() - result.start.getTime()) / 1000;
   const failed = result.errors + result.timeouts;
-  if (failed > 0) throw new Error(`load on ${options.url}: ${result.errors} errors, ${result.timeouts} timeouts`);
-  if (!options.allowNon2xx && result.non2xx > 0) throw new Error(`load on ${options.url}: ${result.non2xx} non-2xx answers`);
+  if (failed > 0)
+    throw new Error(`load on ${options.url}: ${result.errors} errors, ${result.timeouts} timeouts`);
+  if (!options.allowNon2xx && result.non2xx > 0)
+    throw new Error(`load on ${options.url}: ${result.non2xx} non-2xx answers`);
   return {
     requestsPerSec: result.requests.total / elapsedSec,
     total: result.requests.total,

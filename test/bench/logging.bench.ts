@@ -35,8 +35,16 @@ async function accessLogCost(ctx: BenchContext): Promise<BenchResult[]> {
   const rounds = ctx.pick(4, 2);
   const durationSec = ctx.pick(6, 3);
   const cpuProf = ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {};
-  const on = await startApiChild({ databaseUrl: ctx.databaseUrl, env: { ACCESS_LOG: 'true' }, ...cpuProf });
-  const off = await startApiChild({ databaseUrl: ctx.databaseUrl, env: { ACCESS_LOG: 'false' }, ...cpuProf });
+  const on = await startApiChild({
+    databaseUrl: ctx.databaseUrl,
+    env: { ACCESS_LOG: 'true' },
+    ...cpuProf,
+  });
+  const off = await startApiChild({
+    databaseUrl: ctx.databaseUrl,
+    env: { ACCESS_LOG: 'false' },
+    ...cpuProf,
+  });
   try {
     await measure(on, ctx.pick(3, 1));
     await measure(off, ctx.pick(3, 1));

@@ -28,18 +28,25 @@ function place(url: string): string {
 
 function packageOf(url: string): string {
   const p = place(url);
-  if (!url.includes('node_modules/')) return url.startsWith('node:') ? 'node:internal' : p.split('/')[0] || p;
+  if (!url.includes('node_modules/'))
+    return url.startsWith('node:') ? 'node:internal' : p.split('/')[0] || p;
   const parts = p.split('/');
   return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 
 /** `usPerSample / requests` turns a sample count into µs per request; 0 leaves the column out. */
-function top(totals: Map<string, number>, all: number, n: number, usPerRequestSample: number): string[] {
+function top(
+  totals: Map<string, number>,
+  all: number,
+  n: number,
+  usPerRequestSample: number,
+): string[] {
   return [...totals.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
     .map(([k, v]) => {
-      const perRequest = usPerRequestSample > 0 ? `${(v * usPerRequestSample).toFixed(2).padStart(7)} µs  ` : '';
+      const perRequest =
+        usPerRequestSample > 0 ? `${(v * usPerRequestSample).toFixed(2).padStart(7)} µs  ` : '';
       return `${((100 * v) / all).toFixed(1).padStart(5)}%  ${perRequest}${k}`;
     });
 }
@@ -68,7 +75,9 @@ function main(file: string, n: number, requests: number): void {
   const seconds = (profile.endTime - profile.startTime) / 1e6;
   const usPerSample = (profile.endTime - profile.startTime) / profile.samples.length;
   const perRequest = requests > 0 ? usPerSample / requests : 0;
-  console.log(`${file}: ${all} busy samples (+${idle} idle) over ${seconds.toFixed(1)} s\n\nby function (self, % of busy):`);
+  console.log(
+    `${file}: ${all} busy samples (+${idle} idle) over ${seconds.toFixed(1)} s\n\nby function (self, % of busy):`,
+  );
   if (perRequest > 0) console.log(`busy ${((all - 0) * perRequest).toFixed(1)} µs per request`);
   console.log(top(byFunction, all, n, perRequest).join('\n'));
   console.log('\nby package / file (self):');

@@ -34,7 +34,10 @@ async function openClients(url: string, count: number, inFlight: number): Promis
   let next = 0;
   const openOne = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(`${url.replace('http', 'ws')}/api/v1/ws`, { headers: { authorization: `Bearer test:bench-${i}:s-${i}` }, perMessageDeflate: false });
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/api/v1/ws`, {
+        headers: { authorization: `Bearer test:bench-${i}:s-${i}` },
+        perMessageDeflate: false,
+      });
       sockets.push(ws);
       ws.once('error', reject);
       ws.once('message', () => resolve());
@@ -57,9 +60,21 @@ interface Round {
 /** Load processes for the receivers: one process reading 1,000 frames at once would time its own backlog. */
 const RECEIVER_PROCESSES = 2;
 
-async function fanoutRound(child: ChildServer, receivers: ChildServer[], seq: number, mode: string, count: number): Promise<Round> {
+async function fanoutRound(
+  child: ChildServer,
+  receivers: ChildServer[],
+  seq: number,
+  mode: string,
+  count: number,
+): Promise<Round> {
   const cpuBefore = await child.cpuUsage();
-  const collected = receivers.map((r) => r.request<{ latencies: number[] }>({ type: 'collect', seq, count: count / receivers.length }, 'collect', 10_000));
+  const collected = receivers.map((r) =>
+    r.request<{ latencies: number[] }>(
+      { type: 'collect', seq, count: count / receivers.length },
+      'collect',
+      10_000,
+    ),
+  );
   child.send({ type: 'fanout', mode, seq, padding: 120 });
   const latenciesMs = (await Promise.all(collected)).flatMap((c) => c.latencies);
   const cpuPerMessageUs = ((await child.cpuUsage()) - cpuBefore) / count;
@@ -70,15 +85,29 @@ async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
   const count = 1_000;
   const rounds = ctx.pick(30, 6);
   const child = await startRealtimeChild(ctx, { WS_MAX_SOCKETS_PER_USER: '5' });
-  const receivers = await Promise.all(Array.from({ length: RECEIVER_PROCESSES }, () => startChild({ script: path.join(import.meta.dirname, 'children', 'fanout-load.ts'), stdout: 'ignore' })));
+  const receivers = await Promise.all(
+    Array.from({ length: RECEIVER_PROCESSES }, () =>
+      startChild({
+        script: path.join(import.meta.dirname, 'children', 'fanout-load.ts'),
+        stdout: 'ignore',
+      }),
+    ),
+  );
   let seq = 0;
   try {
-    await Promise.all(receivers.map((r, p) => {
-      const tokens = Array.from({ length: count / receivers.length }, (_, i) => `test:bench-${p}-${i}:s-${p}-${i}`);
-      return r.request({ type: 'receivers', url: child.url, tokens }, 'receivers', 120_000);
-    }));
+    await Promise.all(
+      receivers.map((r, p) => {
+        const tokens = Array.from(
+          { length: count / receivers.length },
+          (_, i) => `test:bench-${p}-${i}:s-${p}-${i}`,
+        );
+        return r.request({ type: 'receivers', url: child.url, tokens }, 'receivers', 120_000);
+      }),
+    );
     const samples: Record<string, Round[]> = { gateway: [], naive: [] };
-    for (let i = 0; i < 3; i++) for (const mode of ['gateway', 'naive']) await fanoutRound(child, receivers, ++seq, mode, count); // warm-up
+    for (let i = 0; i < 3; i++)
+      for (const mode of ['gateway', 'naive'])
+        await fanoutRound(child, receivers, ++seq, mode, count); // warm-up
     for (let i = 0; i < rounds; i++) {
       for (const mode of i % 2 === 0 ? ['gateway', 'naive'] : ['naive', 'gateway']) {
         samples[mode]!.push(await fanoutRound(child, receivers, ++seq, mode, count));
@@ -86,14 +115,41 @@ async function fanout(ctx: BenchContext): Promise<BenchResult[]> {
       }
     }
     const all = (mode: string) => samples[mode]!.flatMap((r) => r.latenciesMs);
-    const rate = (mode: string) => percentile(samples[mode]!.map((r) => r.rate), 50);
-    const cpu = (mode: string) => percentile(samples[mode]!.map((r) => r.cpuPerMessageUs), 50);
-    ctx.log(`gateway p50 ${percentile(all('gateway'), 50).toFixed(2)} ms p99 ${percentile(all('gateway'), 99).toFixed(2)} ms; naive p99 ${percentile(all('naive'), 99).toFixed(2)} ms`);
+    const rate = (mode: string) =>
+      percentile(
+        samples[mode]!.map((r) => r.rate),
+        50,
+      );
+    const cpu = (mode: string) =>
+      percentile(
+        samples[mode]!.map((r) => r.cpuPerMessageUs),
+        50,
+      );
+    ctx.log(
+      `gateway p50 ${percentile(all('gateway'), 50).toFixed(2)} ms p99 ${percentile(all('gateway'), 99).toFixed(2)} ms; naive p99 ${percentile(all('naive'), 99).toFixed(2)} ms`,
+    );
     const notes = `${count} clients (minimal WebSocket clients in ${RECEIVER_PROCESSES} load processes), ${rounds} rounds, ≈200-byte frame; server in a child`;
     return [
-      { name: 'fan-out p50 latency', value: percentile(all('gateway'), 50), unit: 'ms', reference: { name: 'ws.send per socket', value: percentile(all('naive'), 50) }, notes },
-      { name: 'fan-out p99 latency', value: percentile(all('gateway'), 99), unit: 'ms', reference: { name: 'ws.send per socket', value: percentile(all('naive'), 99) }, target: { op: '<=', value: 50, of: 'value' } },
-      { name: 'fan-out delivery rate', value: rate('gateway'), unit: 'msg/s', reference: { name: 'ws.send per socket', value: rate('naive') } },
+      {
+        name: 'fan-out p50 latency',
+        value: percentile(all('gateway'), 50),
+        unit: 'ms',
+        reference: { name: 'ws.send per socket', value: percentile(all('naive'), 50) },
+        notes,
+      },
+      {
+        name: 'fan-out p99 latency',
+        value: percentile(all('gateway'), 99),
+        unit: 'ms',
+        reference: { name: 'ws.send per socket', value: percentile(all('naive'), 99) },
+        target: { op: '<=', value: 50, of: 'value' },
+      },
+      {
+        name: 'fan-out delivery rate',
+        value: rate('gateway'),
+        unit: 'msg/s',
+        reference: { name: 'ws.send per socket', value: rate('naive') },
+      },
       {
         name: 'fan-out server CPU per message',
         value: cpu('gateway'),
@@ -122,15 +178,31 @@ async function connections(ctx: BenchContext): Promise<BenchResult[]> {
     const seconds = (performance.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 1_000));
     const after = await child.request<MemoryReply>({ type: 'memory' }, 'memory');
-    if (after.sockets !== count) throw new Error(`${after.sockets} sockets open on the server, expected ${count}`);
+    if (after.sockets !== count)
+      throw new Error(`${after.sockets} sockets open on the server, expected ${count}`);
     const kib = (bytes: number) => bytes / count / 1024;
     const rss = kib(after.usage.rss - before.usage.rss);
-    const heap = kib(after.usage.heapUsed + after.usage.external - before.usage.heapUsed - before.usage.external);
-    ctx.log(`${count} sockets in ${seconds.toFixed(2)} s; per socket rss ${rss.toFixed(1)} KiB, heap+external ${heap.toFixed(1)} KiB`);
+    const heap = kib(
+      after.usage.heapUsed + after.usage.external - before.usage.heapUsed - before.usage.external,
+    );
+    ctx.log(
+      `${count} sockets in ${seconds.toFixed(2)} s; per socket rss ${rss.toFixed(1)} KiB, heap+external ${heap.toFixed(1)} KiB`,
+    );
     sockets.forEach((ws) => ws.terminate());
     return [
-      { name: `accept ${count} sockets`, value: seconds, unit: 's', notes: `${Math.round(count / seconds)} upgrades/s incl. auth and hello, 200 handshakes in flight` },
-      { name: 'memory per idle socket (RSS)', value: rss, unit: 'KiB', target: { op: '<=', value: 20, of: 'value' }, notes: `heap+external ${heap.toFixed(1)} KiB per socket, after GC` },
+      {
+        name: `accept ${count} sockets`,
+        value: seconds,
+        unit: 's',
+        notes: `${Math.round(count / seconds)} upgrades/s incl. auth and hello, 200 handshakes in flight`,
+      },
+      {
+        name: 'memory per idle socket (RSS)',
+        value: rss,
+        unit: 'KiB',
+        target: { op: '<=', value: 20, of: 'value' },
+        notes: `heap+external ${heap.toFixed(1)} KiB per socket, after GC`,
+      },
     ];
   } finally {
     await child.stop();

@@ -35,7 +35,12 @@ function parseOptions(argv: string[]): Options {
     },
     strict: true,
   });
-  return { only: values.only, quick: values.quick, profile: values.profile, markdown: values.markdown };
+  return {
+    only: values.only,
+    quick: values.quick,
+    profile: values.profile,
+    markdown: values.markdown,
+  };
 }
 
 interface Loaded {
@@ -51,8 +56,11 @@ async function discover(): Promise<Loaded[]> {
   const loaded: Loaded[] = [];
   for (const file of files) {
     try {
-      const mod = (await import(pathToFileURL(path.join(benchDir, file)).href)) as { benchmarks?: unknown };
-      if (!Array.isArray(mod.benchmarks)) throw new Error(`${file} does not export "benchmarks: Benchmark[]"`);
+      const mod = (await import(pathToFileURL(path.join(benchDir, file)).href)) as {
+        benchmarks?: unknown;
+      };
+      if (!Array.isArray(mod.benchmarks))
+        throw new Error(`${file} does not export "benchmarks: Benchmark[]"`);
       loaded.push({ file, benchmarks: mod.benchmarks as Benchmark[] });
     } catch (error) {
       loaded.push({ file, benchmarks: [], error });
@@ -65,7 +73,11 @@ function selected(only: string[], file: string, name: string): boolean {
   return only.length === 0 || only.some((s) => file.includes(s) || name.includes(s));
 }
 
-function contextFor(benchmark: Benchmark, options: Options, profileDir: string | undefined): BenchContext {
+function contextFor(
+  benchmark: Benchmark,
+  options: Options,
+  profileDir: string | undefined,
+): BenchContext {
   return {
     quick: options.quick,
     root,
@@ -89,7 +101,10 @@ async function runOne(benchmark: Benchmark, ctx: BenchContext): Promise<ResultRo
   const seconds = (): number => Math.round((performance.now() - started) / 100) / 10;
   ctx.log('running');
   try {
-    const results = await withTimeout(benchmark.run(ctx), benchmark.timeoutMs ?? benchmarkTimeoutMs);
+    const results = await withTimeout(
+      benchmark.run(ctx),
+      benchmark.timeoutMs ?? benchmarkTimeoutMs,
+    );
     if (!Array.isArray(results) || results.length === 0) throw new Error('returned no results');
     const durationSec = seconds();
     return results.map((r) => rowOf(benchmark, r, durationSec));
@@ -106,7 +121,8 @@ async function main(): Promise<number> {
   const rows: ResultRow[] = [];
   for (const { file, benchmarks, error } of await discover()) {
     if (error !== undefined) {
-      if (selected(options.only, file, file)) rows.push(errorRow({ name: file, run: async () => [] }, error, 0));
+      if (selected(options.only, file, file))
+        rows.push(errorRow({ name: file, run: async () => [] }, error, 0));
       continue;
     }
     for (const benchmark of benchmarks.filter((b) => selected(options.only, file, b.name))) {
@@ -119,10 +135,15 @@ async function main(): Promise<number> {
   }
   const report = buildReport(rows, options.quick);
   mkdirSync(path.join(benchDir, 'results'), { recursive: true });
-  writeFileSync(path.join(benchDir, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(
+    path.join(benchDir, 'results', 'latest.json'),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
   process.stdout.write(`\n${textTable(rows)}\n\n`);
   if (options.markdown) process.stdout.write(`${markdownTable(rows)}\n\n`);
-  process.stdout.write(`${report.date} · node ${report.node} · ${report.machine.cpus} × ${report.machine.model}${options.quick ? ' · --quick' : ''}\n`);
+  process.stdout.write(
+    `${report.date} · node ${report.node} · ${report.machine.cpus} × ${report.machine.model}${options.quick ? ' · --quick' : ''}\n`,
+  );
   if (profileDir) process.stdout.write(`CPU profiles of server children: ${profileDir}\n`);
   return rows.every((r) => r.verdict === 'pass' || r.verdict === 'n/a') ? 0 : 1;
 }

@@ -49,13 +49,17 @@ export interface ChildServer {
 
 function waitReady(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`child not ready within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`child not ready within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (message: unknown): void => {
       if (!isReadyMessage(message)) return;
       cleanup();
       resolve(message.url);
     };
-    const onExit = (code: number | null): void => fail(new Error(`child exited (${code}) before ready`));
+    const onExit = (code: number | null): void =>
+      fail(new Error(`child exited (${code}) before ready`));
     function cleanup(): void {
       clearTimeout(timer);
       child.off('message', onMessage);
@@ -71,12 +75,22 @@ function waitReady(child: ChildProcess, timeoutMs: number, stderr: () => string)
   });
 }
 
-function request<T>(child: ChildProcess, message: object, replyType: string, timeoutMs: number): Promise<T> {
-  if (!child.connected) return Promise.reject(new Error(`child has exited; cannot send ${JSON.stringify(message)}`));
+function request<T>(
+  child: ChildProcess,
+  message: object,
+  replyType: string,
+  timeoutMs: number,
+): Promise<T> {
+  if (!child.connected)
+    return Promise.reject(new Error(`child has exited; cannot send ${JSON.stringify(message)}`));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
-      reject(new Error(`child did not answer ${JSON.stringify(message)} with ${replyType} within ${timeoutMs} ms`));
+      reject(
+        new Error(
+          `child did not answer ${JSON.stringify(message)} with ${replyType} within ${timeoutMs} ms`,
+        ),
+      );
     }, timeoutMs);
     const onMessage = (reply: { type?: string } | null): void => {
       if (reply?.type !== replyType) return;
@@ -123,7 +137,10 @@ function countBytes(stream: Readable): Promise<number> {
 
 /** Forks a server script and waits until it announces its URL. */
 export async function startChild(options: ChildOptions): Promise<ChildServer> {
-  const execArgv = [...(options.execArgv ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  const execArgv = [
+    ...(options.execArgv ?? []),
+    ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+  ];
   const child = fork(options.script, [], {
     execArgv,
     env: { ...process.env, ...options.env },
@@ -131,7 +148,10 @@ export async function startChild(options: ChildOptions): Promise<ChildServer> {
   });
   const bytes = child.stdout ? countBytes(child.stdout) : Promise.resolve(0);
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-8000)));
+  child.stderr?.on(
+    'data',
+    (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-8000)),
+  );
   const url = await waitReady(child, options.readyTimeoutMs ?? 60_000, () => stderr);
   let stopping: Promise<void> | undefined;
   return {
@@ -140,7 +160,8 @@ export async function startChild(options: ChildOptions): Promise<ChildServer> {
     stdoutBytes: () => bytes,
     cpuUsage: () => askCpu(child),
     send: (message) => child.send(message),
-    request: <T>(message: object, replyType: string, timeoutMs = 300_000) => request<T>(child, message, replyType, timeoutMs),
+    request: <T>(message: object, replyType: string, timeoutMs = 300_000) =>
+      request<T>(child, message, replyType, timeoutMs),
     stop: () => (stopping ??= stopChild(child)),
   };
 }

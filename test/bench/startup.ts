@@ -32,7 +32,9 @@ export function timeOnce(cmd: Command): number {
   const elapsed = performance.now() - started;
   if (result.error) throw result.error;
   if (result.status !== 0) {
-    throw new Error(`${cmd.name} exited ${result.status ?? result.signal}: ${result.stderr.toString('utf8').slice(0, 500)}`);
+    throw new Error(
+      `${cmd.name} exited ${result.status ?? result.signal}: ${result.stderr.toString('utf8').slice(0, 500)}`,
+    );
   }
   return elapsed;
 }
@@ -47,7 +49,11 @@ export interface CompareOptions {
 }
 
 /** Times `a` and `b` alternately (`runs` each, capped at 200) after `warmup` untimed runs of each. */
-export function compareStartup(a: Command, b: Command, options: CompareOptions): { a: StartupStats; b: StartupStats } {
+export function compareStartup(
+  a: Command,
+  b: Command,
+  options: CompareOptions,
+): { a: StartupStats; b: StartupStats } {
   const runs = Math.min(options.runs, 200);
   for (let i = 0; i < Math.min(options.warmup, 20); i++) {
     timeOnce(a);

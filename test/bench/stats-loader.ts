@@ -33,7 +33,11 @@ export function benchUserId(i: number): string {
  * them from their saved definitions: one sorted build per index instead of
  * millions of random inserts into trees far larger than shared_buffers.
  */
-async function withoutSecondaryIndexes(db: Knex, tables: string[], load: () => Promise<void>): Promise<void> {
+async function withoutSecondaryIndexes(
+  db: Knex,
+  tables: string[],
+  load: () => Promise<void>,
+): Promise<void> {
   const { rows } = (await db.raw(
     `select i.indexname, i.indexdef from pg_indexes i
       join pg_class c on c.relname = i.indexname and c.relnamespace = (select oid from pg_namespace where nspname = i.schemaname)
@@ -60,7 +64,8 @@ async function loadBase(db: Knex, n: LoadSizes, log: (m: string) => void): Promi
 }
 
 /** The player on each side of match row `m` (by user row number), from the row number kept in `seed`. */
-const leftOf = (n: LoadSizes) => `(case when m.seed <= ${n.heavy} then 1 else 2 + (m.seed::bigint * 7919) % (${n.users} - 1) end)`;
+const leftOf = (n: LoadSizes) =>
+  `(case when m.seed <= ${n.heavy} then 1 else 2 + (m.seed::bigint * 7919) % (${n.users} - 1) end)`;
 const rightOf = (n: LoadSizes) => `(2 + ((m.seed::bigint * 104729 + 17) % (${n.users} - 1)))`;
 
 /**
@@ -69,7 +74,9 @@ const rightOf = (n: LoadSizes) => `(2 + ((m.seed::bigint * 104729 + 17) % (${n.u
  * whether they won. Grouping by the row numbers and hashing only the grouped
  * output into uuids keeps md5 off the 10-million-row side.
  */
-const sides = (n: LoadSizes) => `(select m.ended_at, m.duration_sec, m.average_rally, m.longest_rally,
+const sides = (
+  n: LoadSizes,
+) => `(select m.ended_at, m.duration_sec, m.average_rally, m.longest_rally,
     case when s.side = 0 then ${leftOf(n)} else ${rightOf(n)} end as me,
     case when s.side = 0 then ${rightOf(n)} else ${leftOf(n)} end as them,
     case when s.side = 0 then m.left_score else m.right_score end as points_for,
@@ -90,18 +97,26 @@ async function loadMatches(db: Knex, n: LoadSizes, log: (m: string) => void): Pr
 }
 
 async function deriveBoards(db: Knex, n: LoadSizes): Promise<void> {
-  await db.raw(`insert into rating_buckets (bucket, players) select floor(rating)::int, count(*) from ratings where matches >= 10 group by 1`);
+  await db.raw(
+    `insert into rating_buckets (bucket, players) select floor(rating)::int, count(*) from ratings where matches >= 10 group by 1`,
+  );
   // In primary-key order, so the key's B-tree grows at its right edge instead of by random inserts.
-  await withoutSecondaryIndexes(db, ['leaderboard_wins'], () => db.raw(`insert into leaderboard_wins (period, period_start, user_id, wins)
+  await withoutSecondaryIndexes(db, ['leaderboard_wins'], () =>
+    db.raw(`insert into leaderboard_wins (period, period_start, user_id, wins)
     select period, start, ${uid('me')}, wins from (
       select p.period, p.start, x.me, count(*) as wins from ${sides(n)}
       cross join lateral (values ('week', date_trunc('week', x.ended_at at time zone 'UTC')::date), ('month', date_trunc('month', x.ended_at at time zone 'UTC')::date), ('all', date '1970-01-01')) p(period, start)
-      where x.won group by 1, 2, 3) w order by 1, 2, 3`));
-  await db.raw(`insert into leaderboard_wins_counts (period, period_start, wins, players) select period, period_start, wins, count(*) from leaderboard_wins group by 1, 2, 3`);
+      where x.won group by 1, 2, 3) w order by 1, 2, 3`),
+  );
+  await db.raw(
+    `insert into leaderboard_wins_counts (period, period_start, wins, players) select period, period_start, wins, count(*) from leaderboard_wins group by 1, 2, 3`,
+  );
 }
 
 async function deriveUsers(db: Knex, n: LoadSizes): Promise<void> {
-  await withoutSecondaryIndexes(db, ['stats_user_daily', 'stats_user_opponents'], () => deriveUserRows(db, n));
+  await withoutSecondaryIndexes(db, ['stats_user_daily', 'stats_user_opponents'], () =>
+    deriveUserRows(db, n),
+  );
 }
 
 /** Both in primary-key order (see deriveBoards). */
@@ -125,15 +140,25 @@ async function derivePlatform(db: Knex, n: LoadSizes): Promise<void> {
       union all
       select (ended_at at time zone 'UTC')::date, 0, count(*), sum(duration_sec), 40 + count(*) % 60 from matches group by 1) x
     group by day`);
-  for (const [period, expr] of [['day', `(x.ended_at at time zone 'UTC')::date`], ['week', `date_trunc('week', x.ended_at at time zone 'UTC')::date`], ['month', `date_trunc('month', x.ended_at at time zone 'UTC')::date`]] as const) {
-    await db.raw(`insert into stats_active_counts (period, period_start, users) select '${period}', ${expr}, count(distinct x.me) from ${sides(n)} group by 2`);
+  for (const [period, expr] of [
+    ['day', `(x.ended_at at time zone 'UTC')::date`],
+    ['week', `date_trunc('week', x.ended_at at time zone 'UTC')::date`],
+    ['month', `date_trunc('month', x.ended_at at time zone 'UTC')::date`],
+  ] as const) {
+    await db.raw(
+      `insert into stats_active_counts (period, period_start, users) select '${period}', ${expr}, count(distinct x.me) from ${sides(n)} group by 2`,
+    );
   }
   await db.raw(`insert into stats_queue_waits (day, bucket, n) select d::date, b, 50 + (b * 37 + extract(doy from d)::int) % 200
     from generate_series(now() - interval '365 days', now(), interval '1 day') d cross join generate_series(0, 12) b`);
 }
 
 /** Loads and derives in one transaction (one connection, triggers off inside it); `log` reports each step. */
-export async function loadStatsData(db: Knex, sizes: LoadSizes, log: (message: string) => void): Promise<void> {
+export async function loadStatsData(
+  db: Knex,
+  sizes: LoadSizes,
+  log: (message: string) => void,
+): Promise<void> {
   await db.transaction(async (trx) => {
     await trx.raw('set local session_replication_role = replica');
     // Sorts and hash joins of tens of millions of rows: memory instead of temporary files.

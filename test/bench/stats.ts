@@ -25,7 +25,11 @@ export function mean(samples: readonly number[]): number {
  * returns their samples. Swapping who goes first each round keeps a steady
  * drift (thermal, other tenants) from favouring one side.
  */
-export async function alternate<T>(rounds: number, a: () => Promise<T>, b: () => Promise<T>): Promise<{ a: T[]; b: T[] }> {
+export async function alternate<T>(
+  rounds: number,
+  a: () => Promise<T>,
+  b: () => Promise<T>,
+): Promise<{ a: T[]; b: T[] }> {
   const out = { a: [] as T[], b: [] as T[] };
   for (let i = 0; i < rounds; i++) {
     if (i % 2 === 0) {

@@ -3,14 +3,27 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, tempConfigHome, type CliResult } from '../support/cli.ts';
-import { adminPassword, register, startAuthServer, uniqueName, type AuthTestServer } from '../support/accounts.ts';
+import {
+  adminPassword,
+  register,
+  startAuthServer,
+  uniqueName,
+  type AuthTestServer,
+} from '../support/accounts.ts';
 
 describe('pongctl accounts commands', () => {
   let s: AuthTestServer;
   let home: string;
-  const cli = (args: string[], options: { input?: string; env?: Record<string, string>; home?: string } = {}): Promise<CliResult> =>
-    runCli(args, { input: options.input, env: { PONGCTL_API: s.url, XDG_CONFIG_HOME: options.home ?? home, ...options.env } });
-  const configOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'pongctl', 'config.json'), 'utf8'));
+  const cli = (
+    args: string[],
+    options: { input?: string; env?: Record<string, string>; home?: string } = {},
+  ): Promise<CliResult> =>
+    runCli(args, {
+      input: options.input,
+      env: { PONGCTL_API: s.url, XDG_CONFIG_HOME: options.home ?? home, ...options.env },
+    });
+  const configOf = (dir: string) =>
+    JSON.parse(readFileSync(path.join(dir, 'pongctl', 'config.json'), 'utf8'));
 
   before(async function () {
     // The embedded database starts slowly on a busy machine.
@@ -23,10 +36,17 @@ describe('pongctl accounts commands', () => {
   });
 
   it('logs in with --password-stdin and stores the session in the profile (mode 0600)', async () => {
-    const res = await cli(['login', '--username', 'admin', '--password-stdin'], { input: `${adminPassword}\n` });
+    const res = await cli(['login', '--username', 'admin', '--password-stdin'], {
+      input: `${adminPassword}\n`,
+    });
     assert.equal(res.code, 0, res.stderr);
     // Not a terminal: the result is JSON on stdout.
-    assert.deepEqual(JSON.parse(res.stdout), { api: s.url, username: 'admin', role: 'admin', profile: 'default' });
+    assert.deepEqual(JSON.parse(res.stdout), {
+      api: s.url,
+      username: 'admin',
+      role: 'admin',
+      profile: 'default',
+    });
     assert.ok(!res.stdout.includes(adminPassword) && !res.stderr.includes(adminPassword));
     const file = path.join(home, 'pongctl', 'config.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
@@ -40,19 +60,36 @@ describe('pongctl accounts commands', () => {
   it('fails with a usage error when there is no terminal to ask for the password, and 4 for a wrong one', async () => {
     const noTty = await cli(['login', '--username', 'admin'], { home: tempConfigHome() });
     assert.equal(noTty.code, 2);
-    const wrong = await cli(['login', '--username', 'admin', '--password-stdin'], { input: 'not-the-password', home: tempConfigHome() });
+    const wrong = await cli(['login', '--username', 'admin', '--password-stdin'], {
+      input: 'not-the-password',
+      home: tempConfigHome(),
+    });
     assert.equal(wrong.code, 4);
     assert.match(wrong.stderr, /Invalid login or password/);
   });
 
   it('lists users as JSON and creates one without a password (a reset link comes back)', async () => {
     const name = uniqueName('cli');
-    const created = await cli(['users', 'create', '--username', name, '--email', `${name}@example.test`, '--role', 'player', '-o', 'json']);
+    const created = await cli([
+      'users',
+      'create',
+      '--username',
+      name,
+      '--email',
+      `${name}@example.test`,
+      '--role',
+      'player',
+      '-o',
+      'json',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     assert.match(JSON.parse(created.stdout).resetLink, /reset-password\?token=/);
     const list = await cli(['users', 'list', '--query', name, '-o', 'json']);
     assert.equal(list.code, 0, list.stderr);
-    assert.deepEqual(JSON.parse(list.stdout).map((u: { username: string }) => u.username), [name]);
+    assert.deepEqual(
+      JSON.parse(list.stdout).map((u: { username: string }) => u.username),
+      [name],
+    );
     const all = await cli(['users', 'list', '--all', '--limit', '1', '-o', 'json']);
     assert.ok(JSON.parse(all.stdout).length >= 2);
     const missing = await cli(['users', 'create', '--username', uniqueName()]);
@@ -67,9 +104,15 @@ describe('pongctl accounts commands', () => {
     assert.equal(shown.status, 'banned');
     assert.equal(shown.banReason, 'spam');
     assert.ok(Date.parse(shown.bannedUntil) - Date.now() > 6 * 86_400_000);
-    assert.equal((await cli(['users', 'ban', p.username, '--reason', 'x', '--for', 'soon'])).code, 2);
+    assert.equal(
+      (await cli(['users', 'ban', p.username, '--reason', 'x', '--for', 'soon'])).code,
+      2,
+    );
     assert.equal((await cli(['users', 'unban', p.username])).code, 0);
-    assert.equal(JSON.parse((await cli(['users', 'show', p.username, '-o', 'json'])).stdout).status, 'active');
+    assert.equal(
+      JSON.parse((await cli(['users', 'show', p.username, '-o', 'json'])).stdout).status,
+      'active',
+    );
     assert.equal((await cli(['users', 'set-role', p.username, 'moderator'])).code, 0);
     assert.equal((await cli(['users', 'set-role', p.username, 'emperor'])).code, 2);
     const missing = await cli(['users', 'show', 'no-such-user-here']);
@@ -79,7 +122,15 @@ describe('pongctl accounts commands', () => {
   it('exits 4 for a player on admin commands and when not signed in', async () => {
     const p = await register(s.url);
     const playerHome = tempConfigHome();
-    assert.equal((await cli(['login', '-u', p.username, '--password-stdin'], { input: p.password, home: playerHome })).code, 0);
+    assert.equal(
+      (
+        await cli(['login', '-u', p.username, '--password-stdin'], {
+          input: p.password,
+          home: playerHome,
+        })
+      ).code,
+      0,
+    );
     const forbidden = await cli(['users', 'list'], { home: playerHome });
     assert.equal(forbidden.code, 4);
     assert.match(forbidden.stderr, /needs the moderator role/);
@@ -103,13 +154,19 @@ describe('pongctl accounts commands', () => {
     const created = await cli(['tokens', 'create', uniqueName('ci'), '-o', 'json']);
     assert.equal(created.code, 0, created.stderr);
     const { token, id } = JSON.parse(created.stdout);
-    const viaEnv = await cli(['whoami', '-o', 'json'], { home: tempConfigHome(), env: { PONGCTL_TOKEN: token } });
+    const viaEnv = await cli(['whoami', '-o', 'json'], {
+      home: tempConfigHome(),
+      env: { PONGCTL_TOKEN: token },
+    });
     assert.equal(JSON.parse(viaEnv.stdout).via, 'PONGCTL_TOKEN');
     assert.equal(JSON.parse(viaEnv.stdout).username, 'admin');
     const list = await cli(['tokens', 'list', '-o', 'json']);
     assert.ok(JSON.parse(list.stdout).some((t: { id: string }) => t.id === id));
     assert.equal((await cli(['tokens', 'revoke', id])).code, 0);
-    assert.equal((await cli(['whoami'], { home: tempConfigHome(), env: { PONGCTL_TOKEN: token } })).code, 4);
+    assert.equal(
+      (await cli(['whoami'], { home: tempConfigHome(), env: { PONGCTL_TOKEN: token } })).code,
+      4,
+    );
   });
 
   it('deletes only with --yes when not interactive, and shows it in the audit log', async () => {
@@ -117,9 +174,22 @@ describe('pongctl accounts commands', () => {
     assert.equal((await cli(['users', 'delete', p.username])).code, 2);
     const del = await cli(['users', 'delete', p.username, '--yes']);
     assert.equal(del.code, 0, del.stderr);
-    const audit = await cli(['audit', 'list', '--since', '24h', '--action', 'user.delete', '-o', 'json']);
+    const audit = await cli([
+      'audit',
+      'list',
+      '--since',
+      '24h',
+      '--action',
+      'user.delete',
+      '-o',
+      'json',
+    ]);
     assert.equal(audit.code, 0, audit.stderr);
-    assert.ok(JSON.parse(audit.stdout).some((e: { target: string }) => e.target === p.username.toLowerCase()));
+    assert.ok(
+      JSON.parse(audit.stdout).some(
+        (e: { target: string }) => e.target === p.username.toLowerCase(),
+      ),
+    );
     assert.equal((await cli(['audit', 'list', '--since', 'yesterday'])).code, 2);
   });
 

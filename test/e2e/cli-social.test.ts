@@ -1,7 +1,14 @@
 // Spawns bin/pongctl against a live API: presence (counts and online users) and notify broadcast, with their exit codes.
 import assert from 'node:assert/strict';
 import { runCli, tempConfigHome, type CliResult } from '../support/cli.ts';
-import { adminPassword, loginAs, register, startAuthServer, type AuthTestServer, type Registered } from '../support/accounts.ts';
+import {
+  adminPassword,
+  loginAs,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+  type Registered,
+} from '../support/accounts.ts';
 import { notificationsOf } from '../support/social.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
 
@@ -11,7 +18,9 @@ describe('pongctl presence and notify', () => {
   let player: Registered;
   let ws: TestClient;
   const cli = (args: string[], token = admin): Promise<CliResult> =>
-    runCli(args, { env: { PONGCTL_API: s.url, PONGCTL_TOKEN: token, XDG_CONFIG_HOME: tempConfigHome() } });
+    runCli(args, {
+      env: { PONGCTL_API: s.url, PONGCTL_TOKEN: token, XDG_CONFIG_HOME: tempConfigHome() },
+    });
 
   before(async function () {
     this.timeout(60_000);
@@ -19,7 +28,8 @@ describe('pongctl presence and notify', () => {
     admin = await loginAs(s.url, 'admin', adminPassword);
     player = await register(s.url, 'cli');
     ws = (await connect(s.url, player.accessToken)).client;
-    for (let i = 0; i < 100 && (await s.social.presence.snapshot()).sockets.size === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await s.social.presence.snapshot()).sockets.size === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
   });
   after(async () => {
     ws?.close();
@@ -56,8 +66,15 @@ describe('pongctl presence and notify', () => {
     const out = JSON.parse(res.stdout);
     assert.ok(out.recipients >= 2, 'the admin and the player at least');
     assert.equal(out.batches, 1);
-    const pushed = (await ws.next('notification')).notification as { type: string; payload: Record<string, unknown> };
-    assert.deepEqual(pushed.payload, { title: 'Maintenance', body: 'Back at 10:00', broadcastId: out.broadcastId });
+    const pushed = (await ws.next('notification')).notification as {
+      type: string;
+      payload: Record<string, unknown>;
+    };
+    assert.deepEqual(pushed.payload, {
+      title: 'Maintenance',
+      body: 'Back at 10:00',
+      broadcastId: out.broadcastId,
+    });
     const stored = await notificationsOf(s.url, player);
     assert.equal(stored.items[0].payload.broadcastId, out.broadcastId);
     const table = await cli(['notify', 'broadcast', 'Again', 'Second message', '-o', 'table']);
@@ -67,7 +84,11 @@ describe('pongctl presence and notify', () => {
 
   it('notify broadcast: usage errors exit 2, players exit 4', async () => {
     assert.equal((await cli(['notify', 'broadcast', 'only-a-title'])).code, 2);
-    assert.equal((await cli(['notify', 'broadcast', ' ', 'body'])).code, 2, 'an empty title is refused by the API');
+    assert.equal(
+      (await cli(['notify', 'broadcast', ' ', 'body'])).code,
+      2,
+      'an empty title is refused by the API',
+    );
     assert.equal((await cli(['notify', 'broadcast', 't', 'b'], player.accessToken)).code, 4);
   });
 });

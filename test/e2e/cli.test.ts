@@ -15,7 +15,8 @@ describe('pongctl CLI basics', () => {
   it('--help lists the commands on stdout and exits 0', async () => {
     const result = await runCli(['--help']);
     assert.equal(result.code, 0);
-    for (const command of ['serve', 'db', 'status', 'version', 'config']) assert.match(result.stdout, new RegExp(`\\n  ${command}\\b`));
+    for (const command of ['serve', 'db', 'status', 'version', 'config'])
+      assert.match(result.stdout, new RegExp(`\\n  ${command}\\b`));
     assert.match(result.stdout, /Exit codes:/);
     assert.equal(result.stderr, '');
   });
@@ -68,7 +69,12 @@ describe('pongctl config', () => {
     assert.equal((await runCli(['config', 'use-profile', 'staging'], { env })).code, 0);
     assert.equal((await runCli(['config', 'set', 'output', 'yaml'], { env })).code, 0);
     const list = await runCli(['config', 'list', '-o', 'json'], { env });
-    const rows = JSON.parse(list.stdout) as { profile: string; key: string; value: string; active: boolean }[];
+    const rows = JSON.parse(list.stdout) as {
+      profile: string;
+      key: string;
+      value: string;
+      active: boolean;
+    }[];
     assert.deepEqual(
       rows.map((r) => [r.profile, r.key, r.value, r.active]),
       [
@@ -126,17 +132,26 @@ describe('pongctl status against a live server', () => {
 
   it('db status lists the applied migrations', async function () {
     if (!testDatabaseUrl.startsWith('postgres')) this.skip(); // the embedded database is open in the server process
-    const result = await runCli(['db', 'status', '-o', 'json'], { env: { DATABASE_URL: testDatabaseUrl } });
+    const result = await runCli(['db', 'status', '-o', 'json'], {
+      env: { DATABASE_URL: testDatabaseUrl },
+    });
     assert.equal(result.code, 0, result.stderr);
     const rows = JSON.parse(result.stdout) as { name: string; state: string }[];
     assert.ok(rows.length > 0 && rows.every((r) => r.state === 'applied'), result.stdout);
   });
 });
 
-function waitForLine(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs: number): Promise<string> {
+function waitForLine(
+  stream: NodeJS.ReadableStream,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got: ${buffer}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}; got: ${buffer}`)),
+      timeoutMs,
+    );
     stream.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       const match = buffer.match(pattern);
@@ -150,7 +165,9 @@ function waitForLine(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs: 
 
 /** A public endpoint that reads a JSON body: the request stays in flight while the body trickles in. */
 function publicBodyEndpoint(): Endpoint | undefined {
-  return Object.values(endpoints as Record<string, Endpoint>).find((e) => e.auth === 'public' && e.body && e.method === 'POST');
+  return Object.values(endpoints as Record<string, Endpoint>).find(
+    (e) => e.auth === 'public' && e.body && e.method === 'POST',
+  );
 }
 
 describe('pongctl serve', () => {
@@ -160,20 +177,35 @@ describe('pongctl serve', () => {
     assert.ok(endpoint, 'the contract has a public POST endpoint with a JSON body');
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-serve-'));
     const child = spawn(process.execPath, [pongctlBin, 'serve', '--port', '0', '--migrate'], {
-      env: cliEnv({ XDG_CONFIG_HOME: tempConfigHome(), PONG_DATA_DIR: dataDir, DATABASE_URL: testDatabaseUrl, LOG_LEVEL: 'warn', PONG_ADMIN_PASSWORD: 'serve-test-admin-pw-1' }),
+      env: cliEnv({
+        XDG_CONFIG_HOME: tempConfigHome(),
+        PONG_DATA_DIR: dataDir,
+        DATABASE_URL: testDatabaseUrl,
+        LOG_LEVEL: 'warn',
+        PONG_ADMIN_PASSWORD: 'serve-test-admin-pw-1',
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     const url = await waitForLine(child.stderr, /listening on (http:\/\/\S+)/, 30_000);
     const { hostname, port } = new URL(url);
 
-    const body = JSON.stringify({ login: 'nobody', password: 'not-the-password', username: 'nobody', email: 'n@example.com' });
+    const body = JSON.stringify({
+      login: 'nobody',
+      password: 'not-the-password',
+      username: 'nobody',
+      email: 'n@example.com',
+    });
     const socket = net.connect(Number(port), hostname);
     await new Promise((resolve) => socket.once('connect', resolve));
     let response = '';
     socket.on('data', (d) => (response += d.toString('utf8')));
     const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.write(`POST ${endpoint.path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `POST ${endpoint.path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
     socket.write(body.slice(0, 5));
     await new Promise((resolve) => setTimeout(resolve, 200));
 
@@ -188,7 +220,13 @@ describe('pongctl serve', () => {
   });
 
   it('refuses to start with a wrong configuration: exit 78, one line per problem', async () => {
-    const result = await runCli(['serve'], { env: { PORT: 'abc', LOG_LEVEL: 'loud', PONG_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'pongctl-bad-')) } });
+    const result = await runCli(['serve'], {
+      env: {
+        PORT: 'abc',
+        LOG_LEVEL: 'loud',
+        PONG_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'pongctl-bad-')),
+      },
+    });
     assert.equal(result.code, 78);
     const lines = result.stderr.trim().split('\n');
     assert.deepEqual(lines.map((l) => l.split(':')[1]?.trim()).sort(), ['LOG_LEVEL', 'PORT']);

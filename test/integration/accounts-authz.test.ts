@@ -2,10 +2,19 @@
 import assert from 'node:assert/strict';
 import { endpoints } from '../../api/contract/index.ts';
 import type { Endpoint } from '../../api/contract/endpoint.ts';
-import { register, startAuthServer, type AuthTestServer, type Registered } from '../support/accounts.ts';
+import {
+  register,
+  startAuthServer,
+  type AuthTestServer,
+  type Registered,
+} from '../support/accounts.ts';
 
-const sample: Record<string, string> = { username: 'someone', id: '00000000-0000-4000-8000-000000000000' };
-const pathOf = (e: Endpoint) => e.path.replace(/\{(\w+)\}/g, (_, name: string) => sample[name] ?? 'x');
+const sample: Record<string, string> = {
+  username: 'someone',
+  id: '00000000-0000-4000-8000-000000000000',
+};
+const pathOf = (e: Endpoint) =>
+  e.path.replace(/\{(\w+)\}/g, (_, name: string) => sample[name] ?? 'x');
 
 describe('accounts: authorization across the contract', () => {
   let s: AuthTestServer;
@@ -40,7 +49,10 @@ describe('accounts: authorization across the contract', () => {
 
   it('answers 403 to a player on every moderator and admin route', async () => {
     for (const e of staff) {
-      const res = await fetch(s.url + pathOf(e), { method: e.method, headers: { authorization: `Bearer ${player.accessToken}` } });
+      const res = await fetch(s.url + pathOf(e), {
+        method: e.method,
+        headers: { authorization: `Bearer ${player.accessToken}` },
+      });
       assert.equal(res.status, 403, `${e.method} ${e.path}`);
     }
   });

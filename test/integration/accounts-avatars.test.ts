@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { api, register, startAuthServer, type AuthTestServer, type Registered } from '../support/accounts.ts';
+import {
+  api,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+  type Registered,
+} from '../support/accounts.ts';
 
 function png(width: number, height: number, extra = 0): Buffer {
   const ihdr = Buffer.alloc(25);
@@ -12,12 +18,39 @@ function png(width: number, height: number, extra = 0): Buffer {
   ihdr.writeUInt32BE(height, 12);
   ihdr[16] = 8;
   ihdr[17] = 6;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr, Buffer.alloc(extra)]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    ihdr,
+    Buffer.alloc(extra),
+  ]);
 }
 
 function jpeg(width: number, height: number): Buffer {
-  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-  const sof = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 255, width >> 8, width & 255, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  const app0 = Buffer.from([
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01,
+    0x00, 0x00,
+  ]);
+  const sof = Buffer.from([
+    0xff,
+    0xc0,
+    0x00,
+    0x11,
+    0x08,
+    height >> 8,
+    height & 255,
+    width >> 8,
+    width & 255,
+    0x03,
+    1,
+    0x22,
+    0,
+    2,
+    0x11,
+    1,
+    3,
+    0x11,
+    1,
+  ]);
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
 }
 
@@ -45,7 +78,11 @@ describe('accounts: avatars', () => {
     await s?.stop();
   });
   const put = (body: Buffer, type = 'image/png', token = u.accessToken) =>
-    fetch(`${s.url}/api/v1/me/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+    fetch(`${s.url}/api/v1/me/avatar`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': type },
+      body,
+    });
 
   it('serves a generated SVG identicon by default, with an ETag and 304 on revalidation', async () => {
     const res = await fetch(`${s.url}/api/v1/users/${u.username}/avatar`);
@@ -54,7 +91,9 @@ describe('accounts: avatars', () => {
     assert.match(await res.text(), /^<svg xmlns/);
     const etag = res.headers.get('etag')!;
     assert.match(res.headers.get('cache-control')!, /max-age=/);
-    const again = await fetch(`${s.url}/api/v1/users/${u.username.toUpperCase()}/avatar`, { headers: { 'if-none-match': etag } });
+    const again = await fetch(`${s.url}/api/v1/users/${u.username.toUpperCase()}/avatar`, {
+      headers: { 'if-none-match': etag },
+    });
     assert.equal(again.status, 304);
     assert.equal((await fetch(`${s.url}/api/v1/users/nobody-xyz/avatar`)).status, 404);
   });
@@ -67,7 +106,9 @@ describe('accounts: avatars', () => {
     ] as const) {
       const res = await put(bytes, type);
       assert.equal(res.status, 200, type);
-      const body = (await res.json()) as { data: { width: number; height: number; contentType: string; avatarUrl: string } };
+      const body = (await res.json()) as {
+        data: { width: number; height: number; contentType: string; avatarUrl: string };
+      };
       assert.equal(body.data.width, w);
       assert.equal(body.data.height, h);
       const served = await fetch(s.url + body.data.avatarUrl);
@@ -82,7 +123,10 @@ describe('accounts: avatars', () => {
     const gif = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
     const notImage = await put(gif, 'image/png');
     assert.equal(notImage.status, 415);
-    assert.equal(((await notImage.json()) as { error: { code: string } }).error.code, 'UNSUPPORTED_MEDIA_TYPE');
+    assert.equal(
+      ((await notImage.json()) as { error: { code: string } }).error.code,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     assert.equal((await put(png(10, 10), 'text/plain')).status, 415);
     assert.equal((await put(png(10, 10), 'application/json')).status, 415);
     assert.equal((await put(png(10, 10, 2 * 1024 * 1024), 'image/png')).status, 413);
@@ -101,7 +145,11 @@ describe('accounts: avatars', () => {
   });
 
   it('needs a signed-in user to upload', async () => {
-    const res = await fetch(`${s.url}/api/v1/me/avatar`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: png(1, 1) });
+    const res = await fetch(`${s.url}/api/v1/me/avatar`, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: png(1, 1),
+    });
     assert.equal(res.status, 401);
   });
 });

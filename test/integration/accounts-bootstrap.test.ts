@@ -36,9 +36,13 @@ describe('accounts: bootstrap admin', () => {
       assert.ok(password.length >= 20);
       assert.ok(s.stderrText().includes(password));
       assert.ok(!s.logText().includes(password));
-      const login = await api(s.url, 'POST', '/api/v1/auth/login', { body: { login: 'admin', password } });
+      const login = await api(s.url, 'POST', '/api/v1/auth/login', {
+        body: { login: 'admin', password },
+      });
       assert.equal(login.body.data.user.role, 'admin');
-      const audit = await api(s.url, 'GET', '/api/v1/admin/audit?action=user.bootstrap', { token: login.body.data.accessToken });
+      const audit = await api(s.url, 'GET', '/api/v1/admin/audit?action=user.bootstrap', {
+        token: login.body.data.accessToken,
+      });
       assert.equal(audit.body.data[0].actor, 'system');
     } finally {
       await s.stop();
@@ -48,10 +52,17 @@ describe('accounts: bootstrap admin', () => {
   it('refuses a PONG_ADMIN_PASSWORD that breaks the password policy', async function () {
     this.timeout(60_000);
     if (onPostgres) {
-      const db = knexFactory({ client: 'pg', connection: testDatabaseUrl, pool: { min: 0, max: 1 } });
+      const db = knexFactory({
+        client: 'pg',
+        connection: testDatabaseUrl,
+        pool: { min: 0, max: 1 },
+      });
       await db.raw(`drop schema if exists ${schema} cascade; create schema ${schema}`);
       await db.destroy();
     }
-    await assert.rejects(startAuthServer({ PONG_ADMIN_PASSWORD: 'password1', DATABASE_URL: databaseUrl }), (err: Error & { code?: string }) => err.code === 'CONFIG');
+    await assert.rejects(
+      startAuthServer({ PONG_ADMIN_PASSWORD: 'password1', DATABASE_URL: databaseUrl }),
+      (err: Error & { code?: string }) => err.code === 'CONFIG',
+    );
   });
 });

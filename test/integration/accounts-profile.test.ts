@@ -1,6 +1,13 @@
 // Profile, password change, user lookup with cursor pagination, personal access tokens.
 import assert from 'node:assert/strict';
-import { api, register, startAuthServer, uniqueName, type AuthTestServer, type Registered } from '../support/accounts.ts';
+import {
+  api,
+  register,
+  startAuthServer,
+  uniqueName,
+  type AuthTestServer,
+  type Registered,
+} from '../support/accounts.ts';
 
 describe('accounts: profile, users, personal access tokens', () => {
   let s: AuthTestServer;
@@ -16,23 +23,43 @@ describe('accounts: profile, users, personal access tokens', () => {
   });
 
   it('updates display name and bio with per-field validation', async () => {
-    const ok = await api(s.url, 'PATCH', '/api/v1/me', { token: u.accessToken, body: { displayName: '  Paddle Queen ', bio: 'hi' } });
+    const ok = await api(s.url, 'PATCH', '/api/v1/me', {
+      token: u.accessToken,
+      body: { displayName: '  Paddle Queen ', bio: 'hi' },
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.data.displayName, 'Paddle Queen');
-    assert.equal((await api(s.url, 'GET', '/api/v1/me', { token: u.accessToken })).body.data.bio, 'hi');
-    const bad = await api(s.url, 'PATCH', '/api/v1/me', { token: u.accessToken, body: { displayName: '', bio: 'x'.repeat(281), role: 'admin' } });
+    assert.equal(
+      (await api(s.url, 'GET', '/api/v1/me', { token: u.accessToken })).body.data.bio,
+      'hi',
+    );
+    const bad = await api(s.url, 'PATCH', '/api/v1/me', {
+      token: u.accessToken,
+      body: { displayName: '', bio: 'x'.repeat(281), role: 'admin' },
+    });
     assert.equal(bad.status, 400);
     const paths = bad.body.error.details.map((d: { path: string }) => d.path).sort();
     assert.deepEqual(paths, ['body', 'body.bio', 'body.displayName']);
   });
 
   it('changes the password with the current one and revokes the other sessions only', async () => {
-    const other = await api(s.url, 'POST', '/api/v1/auth/login', { body: { login: u.username, password: u.password } });
-    const wrong = await api(s.url, 'POST', '/api/v1/me/password', { token: u.accessToken, body: { currentPassword: 'nope-nope', newPassword: 'changed-pass-2024x' } });
+    const other = await api(s.url, 'POST', '/api/v1/auth/login', {
+      body: { login: u.username, password: u.password },
+    });
+    const wrong = await api(s.url, 'POST', '/api/v1/me/password', {
+      token: u.accessToken,
+      body: { currentPassword: 'nope-nope', newPassword: 'changed-pass-2024x' },
+    });
     assert.equal(wrong.status, 400);
-    const ok = await api(s.url, 'POST', '/api/v1/me/password', { token: u.accessToken, body: { currentPassword: u.password, newPassword: 'changed-pass-2024x' } });
+    const ok = await api(s.url, 'POST', '/api/v1/me/password', {
+      token: u.accessToken,
+      body: { currentPassword: u.password, newPassword: 'changed-pass-2024x' },
+    });
     assert.deepEqual(ok.body.data, { revokedSessions: 1 });
-    assert.equal((await api(s.url, 'GET', '/api/v1/me', { token: other.body.data.accessToken })).status, 401);
+    assert.equal(
+      (await api(s.url, 'GET', '/api/v1/me', { token: other.body.data.accessToken })).status,
+      401,
+    );
     assert.equal((await api(s.url, 'GET', '/api/v1/me', { token: u.accessToken })).status, 200);
     u.password = 'changed-pass-2024x';
   });
@@ -43,7 +70,9 @@ describe('accounts: profile, users, personal access tokens', () => {
     for (let i = 0; i < 5; i++) {
       const name = `${prefix}${i}`;
       made.push(name);
-      const r = await api(s.url, 'POST', '/api/v1/auth/register', { body: { username: name, email: `${name}@example.test`, password: 'search-pass-123x' } });
+      const r = await api(s.url, 'POST', '/api/v1/auth/register', {
+        body: { username: name, email: `${name}@example.test`, password: 'search-pass-123x' },
+      });
       assert.equal(r.status, 201);
     }
     const seen: string[] = [];
@@ -57,7 +86,9 @@ describe('accounts: profile, users, personal access tokens', () => {
       cursor = page.body.meta.nextCursor;
     } while (cursor);
     assert.deepEqual(seen, made);
-    const bad = await api(s.url, 'GET', '/api/v1/users?cursor=not-a-cursor', { token: u.accessToken });
+    const bad = await api(s.url, 'GET', '/api/v1/users?cursor=not-a-cursor', {
+      token: u.accessToken,
+    });
     assert.equal(bad.status, 400);
     const wild = await api(s.url, 'GET', '/api/v1/users?q=%25', { token: u.accessToken });
     assert.deepEqual(wild.body.data, []);
@@ -65,37 +96,82 @@ describe('accounts: profile, users, personal access tokens', () => {
 
   it('shows public profiles without email and answers 404 for unknown users', async () => {
     const stranger = await register(s.url);
-    const res = await api(s.url, 'GET', `/api/v1/users/${u.username}`, { token: stranger.accessToken });
-    assert.deepEqual(Object.keys(res.body.data).sort(), ['avatarUrl', 'bio', 'createdAt', 'displayName', 'role', 'username']);
-    assert.equal((await api(s.url, 'GET', '/api/v1/users/no-such-user-1', { token: u.accessToken })).status, 404);
+    const res = await api(s.url, 'GET', `/api/v1/users/${u.username}`, {
+      token: stranger.accessToken,
+    });
+    assert.deepEqual(Object.keys(res.body.data).sort(), [
+      'avatarUrl',
+      'bio',
+      'createdAt',
+      'displayName',
+      'role',
+      'username',
+    ]);
+    assert.equal(
+      (await api(s.url, 'GET', '/api/v1/users/no-such-user-1', { token: u.accessToken })).status,
+      404,
+    );
     assert.equal((await api(s.url, 'GET', `/api/v1/users/${u.username}`)).status, 401);
   });
 
   it('creates, lists, uses and revokes personal access tokens', async () => {
-    const created = await api(s.url, 'POST', '/api/v1/me/tokens', { token: u.accessToken, body: { name: 'ci', expiresInDays: 30 } });
+    const created = await api(s.url, 'POST', '/api/v1/me/tokens', {
+      token: u.accessToken,
+      body: { name: 'ci', expiresInDays: 30 },
+    });
     assert.equal(created.status, 201);
     const pat: string = created.body.data.token;
     assert.match(pat, /^pong_pat_[\w-]{43}$/);
     assert.ok(pat.startsWith(created.body.data.prefix));
-    assert.equal((await api(s.url, 'POST', '/api/v1/me/tokens', { token: u.accessToken, body: { name: 'ci' } })).status, 409);
+    assert.equal(
+      (
+        await api(s.url, 'POST', '/api/v1/me/tokens', {
+          token: u.accessToken,
+          body: { name: 'ci' },
+        })
+      ).status,
+      409,
+    );
     const me = await api(s.url, 'GET', '/api/v1/me', { token: pat });
     assert.equal(me.body.data.username, u.username);
     // A token cannot mint tokens or change the password.
-    assert.equal((await api(s.url, 'POST', '/api/v1/me/tokens', { token: pat, body: { name: 'more' } })).status, 403);
+    assert.equal(
+      (await api(s.url, 'POST', '/api/v1/me/tokens', { token: pat, body: { name: 'more' } }))
+        .status,
+      403,
+    );
     const list = await api(s.url, 'GET', '/api/v1/me/tokens', { token: pat });
     assert.equal(list.body.data.length, 1);
     assert.equal(list.body.data[0].token, undefined);
     assert.ok(list.body.data[0].lastUsedAt);
-    const del = await api(s.url, 'DELETE', `/api/v1/me/tokens/${created.body.data.id}`, { token: u.accessToken });
+    const del = await api(s.url, 'DELETE', `/api/v1/me/tokens/${created.body.data.id}`, {
+      token: u.accessToken,
+    });
     assert.equal(del.status, 200);
     assert.equal((await api(s.url, 'GET', '/api/v1/me', { token: pat })).status, 401);
-    assert.equal((await api(s.url, 'DELETE', `/api/v1/me/tokens/${created.body.data.id}`, { token: u.accessToken })).status, 404);
+    assert.equal(
+      (
+        await api(s.url, 'DELETE', `/api/v1/me/tokens/${created.body.data.id}`, {
+          token: u.accessToken,
+        })
+      ).status,
+      404,
+    );
   });
 
   it('expires personal access tokens', async () => {
-    const created = await api(s.url, 'POST', '/api/v1/me/tokens', { token: u.accessToken, body: { name: 'short', expiresInDays: 1 } });
-    assert.equal((await api(s.url, 'GET', '/api/v1/me', { token: created.body.data.token })).status, 200);
+    const created = await api(s.url, 'POST', '/api/v1/me/tokens', {
+      token: u.accessToken,
+      body: { name: 'short', expiresInDays: 1 },
+    });
+    assert.equal(
+      (await api(s.url, 'GET', '/api/v1/me', { token: created.body.data.token })).status,
+      200,
+    );
     s.clock.advance(86_400_000 + 1000);
-    assert.equal((await api(s.url, 'GET', '/api/v1/me', { token: created.body.data.token })).status, 401);
+    assert.equal(
+      (await api(s.url, 'GET', '/api/v1/me', { token: created.body.data.token })).status,
+      401,
+    );
   });
 });

@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { onPostgres } from '../support/env.ts';
-import { api, register, startAuthServer, uniqueName, type AuthTestServer } from '../support/accounts.ts';
+import {
+  api,
+  register,
+  startAuthServer,
+  uniqueName,
+  type AuthTestServer,
+} from '../support/accounts.ts';
 
 describe('accounts: throttling shared through Redis', function () {
   this.timeout(90_000);
@@ -16,7 +22,11 @@ describe('accounts: throttling shared through Redis', function () {
     redis = new Redis('redis://127.0.0.1:6379');
     await redis.del(ipKey);
     // One signing secret, as instances behind one load balancer have.
-    const env = { REDIS_URL: 'redis://127.0.0.1:6379', AUTH_LOGIN_MAX_FAILURES: '3', PONG_JWT_SECRET: 'a-shared-test-signing-secret-of-48-characters!!' };
+    const env = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      AUTH_LOGIN_MAX_FAILURES: '3',
+      PONG_JWT_SECRET: 'a-shared-test-signing-secret-of-48-characters!!',
+    };
     a = await startAuthServer(env);
     b = await startAuthServer(env);
   });
@@ -29,10 +39,14 @@ describe('accounts: throttling shared through Redis', function () {
 
   it('locks the IP on instance B after failures on instance A', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await api(a.url, 'POST', '/api/v1/auth/login', { body: { login: uniqueName('ghost'), password: `wrong-${i}-pass` } });
+      const res = await api(a.url, 'POST', '/api/v1/auth/login', {
+        body: { login: uniqueName('ghost'), password: `wrong-${i}-pass` },
+      });
       assert.equal(res.status, 401);
     }
-    const locked = await api(b.url, 'POST', '/api/v1/auth/login', { body: { login: 'admin', password: 'whatever-pass' } });
+    const locked = await api(b.url, 'POST', '/api/v1/auth/login', {
+      body: { login: 'admin', password: 'whatever-pass' },
+    });
     assert.equal(locked.status, 429);
     const retry = Number(locked.headers.get('retry-after'));
     assert.ok(retry > 800 && retry <= 900, `Retry-After ${retry}`);
@@ -44,7 +58,10 @@ describe('accounts: throttling shared through Redis', function () {
     if (!onPostgres) this.skip();
     const u = await register(a.url);
     assert.equal((await api(b.url, 'GET', '/api/v1/me', { token: u.accessToken })).status, 200); // now cached on B
-    assert.equal((await api(a.url, 'POST', '/api/v1/auth/logout', { token: u.accessToken })).status, 200);
+    assert.equal(
+      (await api(a.url, 'POST', '/api/v1/auth/logout', { token: u.accessToken })).status,
+      200,
+    );
     let status = 0;
     // Pub/sub is asynchronous: allow it a few milliseconds, far less than the cache TTL.
     for (let i = 0; i < 20 && status !== 401; i++) {

@@ -1,8 +1,18 @@
 // Password reset: 202 for any address, outbox delivery, single use, expiry on an injected clock.
 import assert from 'node:assert/strict';
-import { adminPassword, api, loginAs, register, startAuthServer, type AuthTestServer } from '../support/accounts.ts';
+import {
+  adminPassword,
+  api,
+  loginAs,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+} from '../support/accounts.ts';
 
-async function lastMailTo(s: AuthTestServer, to: string): Promise<{ body: string; transport: string } | undefined> {
+async function lastMailTo(
+  s: AuthTestServer,
+  to: string,
+): Promise<{ body: string; transport: string } | undefined> {
   await s.accounts.mailer.drain();
   return s.db('mail_outbox').where({ to_address: to }).orderBy('id', 'desc').first();
 }
@@ -22,8 +32,12 @@ describe('accounts: password reset', () => {
 
   it('answers 202 for unknown and known addresses alike, and mails a link only to the known one', async () => {
     const u = await register(s.url);
-    const unknown = await api(s.url, 'POST', '/api/v1/auth/password-reset/request', { body: { email: 'nobody@example.test' } });
-    const known = await api(s.url, 'POST', '/api/v1/auth/password-reset/request', { body: { email: u.email.toUpperCase() } });
+    const unknown = await api(s.url, 'POST', '/api/v1/auth/password-reset/request', {
+      body: { email: 'nobody@example.test' },
+    });
+    const known = await api(s.url, 'POST', '/api/v1/auth/password-reset/request', {
+      body: { email: u.email.toUpperCase() },
+    });
     assert.equal(unknown.status, 202);
     assert.equal(known.status, 202);
     assert.deepEqual(unknown.body, known.body);
@@ -38,14 +52,34 @@ describe('accounts: password reset', () => {
     const u = await register(s.url);
     await api(s.url, 'POST', '/api/v1/auth/password-reset/request', { body: { email: u.email } });
     const token = tokenIn((await lastMailTo(s, u.email))!.body)!;
-    const weak = await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'qwerty123' } });
+    const weak = await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token, password: 'qwerty123' },
+    });
     assert.equal(weak.status, 400);
-    const ok = await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'brand-new-pass-77' } });
+    const ok = await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token, password: 'brand-new-pass-77' },
+    });
     assert.equal(ok.status, 200);
     assert.equal((await api(s.url, 'GET', '/api/v1/me', { token: u.accessToken })).status, 401);
-    assert.equal((await api(s.url, 'POST', '/api/v1/auth/login', { body: { login: u.username, password: u.password } })).status, 401);
-    assert.equal((await api(s.url, 'POST', '/api/v1/auth/login', { body: { login: u.username, password: 'brand-new-pass-77' } })).status, 200);
-    const again = await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'another-new-pass-88' } });
+    assert.equal(
+      (
+        await api(s.url, 'POST', '/api/v1/auth/login', {
+          body: { login: u.username, password: u.password },
+        })
+      ).status,
+      401,
+    );
+    assert.equal(
+      (
+        await api(s.url, 'POST', '/api/v1/auth/login', {
+          body: { login: u.username, password: 'brand-new-pass-77' },
+        })
+      ).status,
+      200,
+    );
+    const again = await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token, password: 'another-new-pass-88' },
+    });
     assert.equal(again.status, 400);
     assert.equal(again.body.error.details[0].path, 'body.token');
   });
@@ -55,17 +89,28 @@ describe('accounts: password reset', () => {
     await api(s.url, 'POST', '/api/v1/auth/password-reset/request', { body: { email: u.email } });
     const token = tokenIn((await lastMailTo(s, u.email))!.body)!;
     s.clock.advance(30 * 60_000 + 1);
-    const res = await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'too-late-pass-99' } });
+    const res = await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', {
+      body: { token, password: 'too-late-pass-99' },
+    });
     assert.equal(res.status, 400);
   });
 
   it('lets an admin issue a link for a user', async () => {
     const u = await register(s.url);
     const admin = await loginAs(s.url, 'admin', adminPassword);
-    const res = await api(s.url, 'POST', `/api/v1/admin/users/${u.username}/password-reset`, { token: admin });
+    const res = await api(s.url, 'POST', `/api/v1/admin/users/${u.username}/password-reset`, {
+      token: admin,
+    });
     assert.equal(res.status, 200);
     const token = tokenIn(res.body.data.resetLink)!;
-    assert.equal((await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'admin-given-pass-1' } })).status, 200);
+    assert.equal(
+      (
+        await api(s.url, 'POST', '/api/v1/auth/password-reset/confirm', {
+          body: { token, password: 'admin-given-pass-1' },
+        })
+      ).status,
+      200,
+    );
   });
 
   it('counts a failing SMTP delivery without failing the request', async function () {
@@ -73,7 +118,9 @@ describe('accounts: password reset', () => {
     const smtp = await startAuthServer({ SMTP_URL: 'smtp://127.0.0.1:1' });
     try {
       const u = await register(smtp.url);
-      const res = await api(smtp.url, 'POST', '/api/v1/auth/password-reset/request', { body: { email: u.email } });
+      const res = await api(smtp.url, 'POST', '/api/v1/auth/password-reset/request', {
+        body: { email: u.email },
+      });
       assert.equal(res.status, 202);
       const mail = await lastMailTo(smtp, u.email);
       assert.equal(mail?.transport, 'smtp');

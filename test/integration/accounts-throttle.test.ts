@@ -12,7 +12,8 @@ describe('accounts: throttling', () => {
   after(async () => {
     await s?.stop();
   });
-  const login = (l: string, password: string) => api(s.url, 'POST', '/api/v1/auth/login', { body: { login: l, password } });
+  const login = (l: string, password: string) =>
+    api(s.url, 'POST', '/api/v1/auth/login', { body: { login: l, password } });
 
   it('locks an account after 5 failures for 15 minutes with Retry-After, even for the right password', async () => {
     const u = await register(s.url);
@@ -31,7 +32,8 @@ describe('accounts: throttling', () => {
 
   it('also limits one IP across accounts, unknown ones included', async () => {
     s.clock.advance(16 * 60_000);
-    for (let i = 0; i < 5; i++) assert.equal((await login(`ghost-${i}`, 'whatever-pass')).status, 401);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await login(`ghost-${i}`, 'whatever-pass')).status, 401);
     const u = await register(s.url);
     assert.equal((await login(u.username, u.password)).status, 429);
     s.clock.advance(16 * 60_000);
@@ -41,13 +43,24 @@ describe('accounts: throttling', () => {
     this.timeout(60_000);
     const tight = await startAuthServer({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
     try {
-      for (let i = 0; i < 3; i++) assert.notEqual((await api(tight.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: 'x' } })).status, 429);
-      const limited = await api(tight.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: 'x' } });
+      for (let i = 0; i < 3; i++)
+        assert.notEqual(
+          (await api(tight.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: 'x' } }))
+            .status,
+          429,
+        );
+      const limited = await api(tight.url, 'POST', '/api/v1/auth/refresh', {
+        body: { refreshToken: 'x' },
+      });
       assert.equal(limited.status, 429);
       assert.ok(Number(limited.headers.get('retry-after')) > 0);
       assert.equal((await api(tight.url, 'GET', '/healthz')).status, 200);
       tight.clock.advance(61_000);
-      assert.equal((await api(tight.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: 'x' } })).status, 401);
+      assert.equal(
+        (await api(tight.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: 'x' } }))
+          .status,
+        401,
+      );
     } finally {
       await tight.stop();
     }

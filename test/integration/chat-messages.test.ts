@@ -6,7 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { api, startAuthServer, type AuthTestServer } from '../support/accounts.ts';
-import { chatUser, closeAll, nextMessage, openDirect, post, say, silent, worldId, type ChatUser } from '../support/chat.ts';
+import {
+  chatUser,
+  closeAll,
+  nextMessage,
+  openDirect,
+  post,
+  say,
+  silent,
+  worldId,
+  type ChatUser,
+} from '../support/chat.ts';
 import type { WsMessage } from '../support/ws-client.ts';
 
 describe('chat messages', () => {
@@ -37,15 +47,22 @@ describe('chat messages', () => {
       assert.equal(got.message.body, 'hello there');
     }
     await silent(outsider.sockets[0]!, 'chat.message');
-    const history = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages`, { token: outsider.accessToken });
-    assert.equal(history.status, 404, 'someone else’s direct conversation does not exist for an outsider');
+    const history = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages`, {
+      token: outsider.accessToken,
+    });
+    assert.equal(
+      history.status,
+      404,
+      'someone else’s direct conversation does not exist for an outsider',
+    );
   });
 
   it('fans a world message out to every connected user, once per socket', async () => {
     const all = [await user(1), await user(2), await user(1)];
     const world = await worldId(s.url, all[0]!);
     const sent = await say(s.url, all[0]!, world, 'hi world');
-    for (const socket of all.flatMap((u) => u.sockets)) assert.equal((await nextMessage(socket, world)).message.id, sent.id);
+    for (const socket of all.flatMap((u) => u.sockets))
+      assert.equal((await nextMessage(socket, world)).message.id, sent.id);
     for (const socket of all.flatMap((u) => u.sockets)) await silent(socket, 'chat.message', 150);
   });
 
@@ -80,11 +97,19 @@ describe('chat messages', () => {
     const [a, b] = [await user(0), await user(0)];
     const id = await openDirect(s.url, a, b);
     const emoji = '😀'.repeat(2000);
-    assert.equal((await post(s.url, a, id, emoji)).status, 201, '2000 astral characters are 4000 UTF-16 units and still allowed');
+    assert.equal(
+      (await post(s.url, a, id, emoji)).status,
+      201,
+      '2000 astral characters are 4000 UTF-16 units and still allowed',
+    );
     const long = await post(s.url, a, id, `${'y'.repeat(2001)}`);
     assert.equal(long.status, 400);
     assert.equal(long.body.error.code, 'VALIDATION');
-    assert.equal((await post(s.url, a, id, ' \n\t ')).status, 400, 'whitespace only is empty after trimming');
+    assert.equal(
+      (await post(s.url, a, id, ' \n\t ')).status,
+      400,
+      'whitespace only is empty after trimming',
+    );
   });
 
   it('rate limits each user across HTTP and WebSocket, with Retry-After, until the window ends', async () => {
@@ -100,7 +125,10 @@ describe('chat messages', () => {
     a.sockets[0]!.send({ type: 'chat.send', id: 'seventh', conversationId: id, body: 'seven' });
     const error = await a.sockets[0]!.next('error');
     assert.deepEqual([error.id, error.code], ['seventh', 'RATE_LIMITED']);
-    assert.equal((await say(s.url, b, id, 'the other user is not limited')).body, 'the other user is not limited');
+    assert.equal(
+      (await say(s.url, b, id, 'the other user is not limited')).body,
+      'the other user is not limited',
+    );
     s.clock.advance(10_001);
     assert.equal((await post(s.url, a, id, 'after the window')).status, 201);
   });
@@ -109,16 +137,26 @@ describe('chat messages', () => {
     const [a, offline, online] = [await user(0), await user(0), await user(1)];
     const toOffline = await openDirect(s.url, a, offline);
     const toOnline = await openDirect(s.url, a, online);
-    for (let i = 0; i < 100 && !(await s.social.presence.isOnline(online.id)); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !(await s.social.presence.isOnline(online.id)); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const m = await say(s.url, a, toOffline, 'are you there?');
     const stored = await api(s.url, 'GET', '/api/v1/notifications', { token: offline.accessToken });
     const notification = stored.body.data.find((n: { type: string }) => n.type === 'message');
     assert.ok(notification, JSON.stringify(stored.body));
-    assert.deepEqual(notification.payload, { conversationId: toOffline, messageId: m.id, from: { username: a.username, displayName: notification.payload.from.displayName }, preview: 'are you there?' });
+    assert.deepEqual(notification.payload, {
+      conversationId: toOffline,
+      messageId: m.id,
+      from: { username: a.username, displayName: notification.payload.from.displayName },
+      preview: 'are you there?',
+    });
     await say(s.url, a, toOnline, 'hi');
     await nextMessage(online.sockets[0]!, toOnline);
     const none = await api(s.url, 'GET', '/api/v1/notifications', { token: online.accessToken });
-    assert.deepEqual(none.body.data.filter((n: { type: string }) => n.type === 'message'), [], 'the live socket got chat.message instead');
+    assert.deepEqual(
+      none.body.data.filter((n: { type: string }) => n.type === 'message'),
+      [],
+      'the live socket got chat.message instead',
+    );
   });
 
   it('refuses members-only sends, and unknown conversations', async () => {
@@ -134,9 +172,14 @@ describe('chat messages', () => {
     let id: string;
     const ids: string[] = [];
     const page = async (query: string) => {
-      const res = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages${query}`, { token: a.accessToken });
+      const res = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages${query}`, {
+        token: a.accessToken,
+      });
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      return { ids: (res.body.data as WsMessage[]).map((m) => m.id as string), next: res.body.meta.nextCursor as string | null };
+      return {
+        ids: (res.body.data as WsMessage[]).map((m) => m.id as string),
+        next: res.body.meta.nextCursor as string | null,
+      };
     };
 
     before(async () => {
@@ -167,9 +210,16 @@ describe('chat messages', () => {
     it('answers an empty page before the oldest message, defaults to 50, caps the limit at 100', async () => {
       assert.deepEqual(await page(`?before=${ids[0]}`), { ids: [], next: null });
       assert.equal((await page('')).ids.length, 7);
-      const tooMany = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages?limit=101`, { token: a.accessToken });
+      const tooMany = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages?limit=101`, {
+        token: a.accessToken,
+      });
       assert.equal(tooMany.status, 400);
-      const badCursor = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages?before=zero`, { token: a.accessToken });
+      const badCursor = await api(
+        s.url,
+        'GET',
+        `/api/v1/conversations/${id}/messages?before=zero`,
+        { token: a.accessToken },
+      );
       assert.equal(badCursor.status, 400);
     });
   });

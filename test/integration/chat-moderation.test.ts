@@ -5,8 +5,25 @@
  * sender's channel messages never reach the blocker).
  */
 import assert from 'node:assert/strict';
-import { adminPassword, api, loginAs, startAuthServer, userWithRole, type AuthTestServer } from '../support/accounts.ts';
-import { chatUser, closeAll, nextMessage, openDirect, post, say, silent, worldId, type ChatUser } from '../support/chat.ts';
+import {
+  adminPassword,
+  api,
+  loginAs,
+  startAuthServer,
+  userWithRole,
+  type AuthTestServer,
+} from '../support/accounts.ts';
+import {
+  chatUser,
+  closeAll,
+  nextMessage,
+  openDirect,
+  post,
+  say,
+  silent,
+  worldId,
+  type ChatUser,
+} from '../support/chat.ts';
 
 describe('chat moderation, channels and blocks', () => {
   let s: AuthTestServer;
@@ -18,7 +35,9 @@ describe('chat moderation, channels and blocks', () => {
     return u;
   };
   const block = async (blocker: ChatUser, blocked: ChatUser) => {
-    const res = await api(s.url, 'PUT', `/api/v1/blocks/${blocked.username}`, { token: blocker.accessToken });
+    const res = await api(s.url, 'PUT', `/api/v1/blocks/${blocked.username}`, {
+      token: blocker.accessToken,
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
   };
 
@@ -42,15 +61,37 @@ describe('chat moderation, channels and blocks', () => {
     assert.deepEqual([res.body.data.deleted, res.body.data.body], [true, null]);
     for (const socket of [a.sockets[0]!, b.sockets[0]!]) {
       const event = await socket.next('chat.deleted');
-      assert.deepEqual([event.conversationId, event.messageIds, event.deletedBy], [id, [m.id], 'sender']);
+      assert.deepEqual(
+        [event.conversationId, event.messageIds, event.deletedBy],
+        [id, [m.id], 'sender'],
+      );
     }
-    const history = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages`, { token: b.accessToken });
-    assert.deepEqual(history.body.data.map((x: { id: string; deleted: boolean; body: string | null }) => [x.id, x.deleted, x.body]), [[m.id, true, null]]);
+    const history = await api(s.url, 'GET', `/api/v1/conversations/${id}/messages`, {
+      token: b.accessToken,
+    });
+    assert.deepEqual(
+      history.body.data.map((x: { id: string; deleted: boolean; body: string | null }) => [
+        x.id,
+        x.deleted,
+        x.body,
+      ]),
+      [[m.id, true, null]],
+    );
     assert.ok(history.body.data[0].deletedAt);
-    const text = await s.db('chat_messages').where({ id: Number(m.id) }).first('body');
+    const text = await s
+      .db('chat_messages')
+      .where({ id: Number(m.id) })
+      .first('body');
     assert.equal(text.body, '', 'the text is gone from the database, not just hidden');
-    assert.equal((await api(s.url, 'DELETE', `/api/v1/messages/${m.id}`, { token: a.accessToken })).status, 200, 'deleting a tombstone again is harmless');
-    assert.equal((await api(s.url, 'DELETE', '/api/v1/messages/987654321', { token: a.accessToken })).status, 404);
+    assert.equal(
+      (await api(s.url, 'DELETE', `/api/v1/messages/${m.id}`, { token: a.accessToken })).status,
+      200,
+      'deleting a tombstone again is harmless',
+    );
+    assert.equal(
+      (await api(s.url, 'DELETE', '/api/v1/messages/987654321', { token: a.accessToken })).status,
+      404,
+    );
   });
 
   it('lets a moderator delete anyone’s world message, audited, with deletedBy moderator', async () => {
@@ -63,7 +104,10 @@ describe('chat moderation, channels and blocks', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const event = await watcher.sockets[0]!.next('chat.deleted');
     assert.equal(event.deletedBy, 'moderator');
-    const audit = await s.db('audit_log').where({ action: 'chat.message.delete', target: a.username.toLowerCase() }).first();
+    const audit = await s
+      .db('audit_log')
+      .where({ action: 'chat.message.delete', target: a.username.toLowerCase() })
+      .first();
     assert.ok(audit, 'the moderator’s deletion is in the audit log');
   });
 
@@ -75,28 +119,68 @@ describe('chat moderation, channels and blocks', () => {
     await say(s.url, spammer, world, 'two');
     const kept = await say(s.url, b, direct, 'not mine');
     // Bulk rows beyond one batch, written as the service would (the rate limit would take minutes).
-    const rows = Array.from({ length: 1200 }, (_, i) => ({ conversation_id: Number(world), sender_id: spammer.id, body: `bulk ${i}` }));
-    for (let i = 0; i < rows.length; i += 400) await s.db('chat_messages').insert(rows.slice(i, i + 400));
-    const forbidden = await api(s.url, 'DELETE', `/api/v1/admin/users/${spammer.username}/messages`, { token: b.accessToken });
+    const rows = Array.from({ length: 1200 }, (_, i) => ({
+      conversation_id: Number(world),
+      sender_id: spammer.id,
+      body: `bulk ${i}`,
+    }));
+    for (let i = 0; i < rows.length; i += 400)
+      await s.db('chat_messages').insert(rows.slice(i, i + 400));
+    const forbidden = await api(
+      s.url,
+      'DELETE',
+      `/api/v1/admin/users/${spammer.username}/messages`,
+      { token: b.accessToken },
+    );
     assert.equal(forbidden.status, 403);
     const mod = await userWithRole(s.url, adminToken, 'moderator');
-    const res = await api(s.url, 'DELETE', `/api/v1/admin/users/${spammer.username}/messages`, { token: mod.accessToken, headers: { 'x-request-id': 'purge-req-1' } });
+    const res = await api(s.url, 'DELETE', `/api/v1/admin/users/${spammer.username}/messages`, {
+      token: mod.accessToken,
+      headers: { 'x-request-id': 'purge-req-1' },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.data, { username: spammer.username, purged: 1202, batches: 3 });
-    const live = await s.db('chat_messages').where({ sender_id: spammer.id }).whereNull('deleted_at').count({ n: '*' });
+    const live = await s
+      .db('chat_messages')
+      .where({ sender_id: spammer.id })
+      .whereNull('deleted_at')
+      .count({ n: '*' });
     assert.equal(live[0]!.n, 0);
-    assert.equal((await s.db('chat_messages').where({ id: Number(kept.id) }).first()).deleted_at, null, 'other senders are untouched');
+    assert.equal(
+      (
+        await s
+          .db('chat_messages')
+          .where({ id: Number(kept.id) })
+          .first()
+      ).deleted_at,
+      null,
+      'other senders are untouched',
+    );
     const deleted = await watcher.sockets[0]!.next('chat.deleted');
     assert.equal(deleted.conversationId, world);
-    const audit = await s.db('audit_log').where({ action: 'chat.purge', target: spammer.username.toLowerCase() }).first();
+    const audit = await s
+      .db('audit_log')
+      .where({ action: 'chat.purge', target: spammer.username.toLowerCase() })
+      .first();
     assert.ok(audit);
     assert.equal(audit.actor, mod.username.toLowerCase());
     const details = typeof audit.details === 'string' ? JSON.parse(audit.details) : audit.details;
     assert.deepEqual(details, { purged: 1202, batches: 3 });
-    const again = await api(s.url, 'DELETE', `/api/v1/admin/users/${spammer.username}/messages`, { token: mod.accessToken });
+    const again = await api(s.url, 'DELETE', `/api/v1/admin/users/${spammer.username}/messages`, {
+      token: mod.accessToken,
+    });
     assert.deepEqual(again.body.data, { username: spammer.username, purged: 0, batches: 0 });
-    assert.equal((await api(s.url, 'DELETE', '/api/v1/admin/users/nobody-here/messages', { token: mod.accessToken })).status, 404);
-    const onAdmin = await api(s.url, 'DELETE', '/api/v1/admin/users/admin/messages', { token: mod.accessToken });
+    assert.equal(
+      (
+        await api(s.url, 'DELETE', '/api/v1/admin/users/nobody-here/messages', {
+          token: mod.accessToken,
+        })
+      ).status,
+      404,
+    );
+    const onAdmin = await api(s.url, 'DELETE', '/api/v1/admin/users/admin/messages', {
+      token: mod.accessToken,
+    });
     assert.equal(onAdmin.status, 403, 'a moderator cannot purge an admin');
   });
 
@@ -104,38 +188,74 @@ describe('chat moderation, channels and blocks', () => {
     const [a, b] = [await user(), await user()];
     const mod = await userWithRole(s.url, adminToken, 'moderator');
     const name = `lobby${Date.now().toString(36)}`;
-    assert.equal((await api(s.url, 'POST', '/api/v1/channels', { token: a.accessToken, body: { name } })).status, 403);
-    const created = await api(s.url, 'POST', '/api/v1/channels', { token: mod.accessToken, body: { name } });
+    assert.equal(
+      (await api(s.url, 'POST', '/api/v1/channels', { token: a.accessToken, body: { name } }))
+        .status,
+      403,
+    );
+    const created = await api(s.url, 'POST', '/api/v1/channels', {
+      token: mod.accessToken,
+      body: { name },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    assert.equal((await api(s.url, 'POST', '/api/v1/channels', { token: mod.accessToken, body: { name } })).status, 409);
+    assert.equal(
+      (await api(s.url, 'POST', '/api/v1/channels', { token: mod.accessToken, body: { name } }))
+        .status,
+      409,
+    );
     const id = created.body.data.id as string;
     const notYet = await post(s.url, a, id, 'hello?');
     assert.equal(notYet.status, 403, 'members only');
-    for (const u of [a, b]) assert.equal((await api(s.url, 'POST', `/api/v1/channels/${name}/join`, { token: u.accessToken })).status, 200);
+    for (const u of [a, b])
+      assert.equal(
+        (await api(s.url, 'POST', `/api/v1/channels/${name}/join`, { token: u.accessToken }))
+          .status,
+        200,
+      );
     const m = await say(s.url, a, id, 'hello channel');
     assert.equal((await nextMessage(b.sockets[0]!, id)).message.id, m.id);
-    const left = await api(s.url, 'POST', `/api/v1/channels/${name}/leave`, { token: b.accessToken });
+    const left = await api(s.url, 'POST', `/api/v1/channels/${name}/leave`, {
+      token: b.accessToken,
+    });
     assert.equal(left.body.data.member, false);
     await say(s.url, a, id, 'anyone?');
     await silent(b.sockets[0]!, 'chat.message');
-    const world = await api(s.url, 'POST', '/api/v1/channels/world/leave', { token: a.accessToken });
+    const world = await api(s.url, 'POST', '/api/v1/channels/world/leave', {
+      token: a.accessToken,
+    });
     assert.equal(world.status, 409);
     const list = await api(s.url, 'GET', '/api/v1/channels', { token: a.accessToken });
     const names = list.body.data.map((c: { name: string; member: boolean }) => [c.name, c.member]);
-    assert.deepEqual(names.filter(([n]: [string]) => n === name || n === 'world'), [[name, true], ['world', true]].sort());
+    assert.deepEqual(
+      names.filter(([n]: [string]) => n === name || n === 'world'),
+      [
+        [name, true],
+        ['world', true],
+      ].sort(),
+    );
   });
 
   it('refuses direct conversations and messages when either user blocks the other', async () => {
     const [a, b, c] = [await user(), await user(), await user()];
     const ab = await openDirect(s.url, a, b);
     await block(b, a);
-    const open = await api(s.url, 'POST', '/api/v1/conversations/direct', { token: a.accessToken, body: { username: b.username } });
+    const open = await api(s.url, 'POST', '/api/v1/conversations/direct', {
+      token: a.accessToken,
+      body: { username: b.username },
+    });
     assert.equal(open.status, 403);
     assert.equal(open.body.error.details.reason, 'BLOCKED');
-    assert.equal((await post(s.url, a, ab, 'are you there?')).status, 403, 'the blocked user cannot write');
+    assert.equal(
+      (await post(s.url, a, ab, 'are you there?')).status,
+      403,
+      'the blocked user cannot write',
+    );
     assert.equal((await post(s.url, b, ab, 'nor can the blocker')).status, 403);
     await block(a, c);
-    const reverse = await api(s.url, 'POST', '/api/v1/conversations/direct', { token: c.accessToken, body: { username: a.username } });
+    const reverse = await api(s.url, 'POST', '/api/v1/conversations/direct', {
+      token: c.accessToken,
+      body: { username: a.username },
+    });
     assert.equal(reverse.status, 403, 'blocked in the other direction too');
   });
 
@@ -146,11 +266,22 @@ describe('chat moderation, channels and blocks', () => {
     const m = await say(s.url, blocked, world, 'you cannot hear me');
     assert.equal((await nextMessage(bystander.sockets[0]!, world)).message.id, m.id);
     await silent(blocker.sockets[0]!, 'chat.message');
-    const history = await api(s.url, 'GET', `/api/v1/conversations/${world}/messages`, { token: blocker.accessToken });
-    assert.ok(!history.body.data.some((x: { id: string }) => x.id === m.id), 'not in the blocker’s history');
-    const seen = await api(s.url, 'GET', `/api/v1/conversations/${world}/messages?limit=5`, { token: bystander.accessToken });
+    const history = await api(s.url, 'GET', `/api/v1/conversations/${world}/messages`, {
+      token: blocker.accessToken,
+    });
+    assert.ok(
+      !history.body.data.some((x: { id: string }) => x.id === m.id),
+      'not in the blocker’s history',
+    );
+    const seen = await api(s.url, 'GET', `/api/v1/conversations/${world}/messages?limit=5`, {
+      token: bystander.accessToken,
+    });
     assert.equal(seen.body.data[0].id, m.id, 'others still see it');
     const polite = await say(s.url, blocker, world, 'fine');
-    assert.equal((await nextMessage(blocker.sockets[0]!, world)).message.id, polite.id, 'the blocker still gets everything else');
+    assert.equal(
+      (await nextMessage(blocker.sockets[0]!, world)).message.id,
+      polite.id,
+      'the blocker still gets everything else',
+    );
   });
 });

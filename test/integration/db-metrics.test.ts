@@ -37,12 +37,17 @@ describe('database metrics', () => {
     assert.equal(sample(text, 'db_query_duration_seconds_count{operation="test.ping"}'), 2);
     assert.equal(sample(text, 'db_queries_total{operation="test.ping"}'), 2);
     assert.ok((sample(text, 'db_query_duration_seconds_count{operation="unlabelled"}') ?? 0) >= 1);
-    assert.ok((sample(text, 'db_query_duration_seconds_bucket{operation="test.ping",le="+Inf"}') ?? 0) === 2);
+    assert.ok(
+      (sample(text, 'db_query_duration_seconds_bucket{operation="test.ping",le="+Inf"}') ?? 0) ===
+        2,
+    );
     assert.doesNotMatch(text, /select 1/i, 'SQL text must never become a label');
   });
 
   it('counts failed queries per operation', async () => {
-    await assert.rejects(db.raw('select * from no_such_table_here').queryContext({ op: 'test.broken' }));
+    await assert.rejects(
+      db.raw('select * from no_such_table_here').queryContext({ op: 'test.broken' }),
+    );
     const text = await metrics.registry.metrics();
     assert.equal(sample(text, 'db_query_errors_total{operation="test.broken"}'), 1);
     assert.equal(sample(text, 'db_query_duration_seconds_count{operation="test.broken"}'), 1);

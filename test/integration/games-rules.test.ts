@@ -7,7 +7,15 @@
 import assert from 'node:assert/strict';
 import { chatInvitePattern } from '../../api/contract/games.ts';
 import { adminPassword, api, loginAs } from '../support/accounts.ts';
-import { joinAndReady, player, postMatch, quickSettings, startGameServer, untilPlaying, type GameServer } from '../support/games.ts';
+import {
+  joinAndReady,
+  player,
+  postMatch,
+  quickSettings,
+  startGameServer,
+  untilPlaying,
+  type GameServer,
+} from '../support/games.ts';
 
 describe('games: rules', function () {
   this.timeout(60_000);
@@ -26,61 +34,142 @@ describe('games: rules', function () {
     assert.equal(res.status, 403);
     assert.equal(res.body.error.code, 'FORBIDDEN');
     assert.equal((await postMatch(s, b.accessToken, { opponent: a.username })).status, 403);
-    assert.equal((await s.db('matches').where({ created_by: a.id })).length, 0, 'no match row was written');
-    assert.equal((await postMatch(s, a.accessToken, { opponent: a.username })).status, 400, 'not yourself');
+    assert.equal(
+      (await s.db('matches').where({ created_by: a.id })).length,
+      0,
+      'no match row was written',
+    );
+    assert.equal(
+      (await postMatch(s, a.accessToken, { opponent: a.username })).status,
+      400,
+      'not yourself',
+    );
     assert.equal((await postMatch(s, a.accessToken, { opponent: 'nobody-here' })).status, 404);
-    assert.equal((await postMatch(s, a.accessToken, { opponent: c.username, bot: 'easy' })).status, 400, 'opponent or bot, not both');
-    assert.equal((await postMatch(s, a.accessToken, { bot: 'easy', settings: { pointsToWin: 99 } })).status, 400, 'settings are bounded');
+    assert.equal(
+      (await postMatch(s, a.accessToken, { opponent: c.username, bot: 'easy' })).status,
+      400,
+      'opponent or bot, not both',
+    );
+    assert.equal(
+      (await postMatch(s, a.accessToken, { bot: 'easy', settings: { pointsToWin: 99 } })).status,
+      400,
+      'settings are bounded',
+    );
     for (const p of [a, b, c]) p.client.close();
   });
 
   it('posts an invite into a direct conversation that the other side accepts from the chat', async () => {
     const [a, b] = [await player(s, 'ca'), await player(s, 'cb')];
-    const conv = await api(s.url, 'POST', '/api/v1/conversations/direct', { token: a.accessToken, body: { username: b.username } });
+    const conv = await api(s.url, 'POST', '/api/v1/conversations/direct', {
+      token: a.accessToken,
+      body: { username: b.username },
+    });
     assert.ok(conv.status < 300, JSON.stringify(conv.body));
-    const res = await api(s.url, 'POST', `/api/v1/conversations/${conv.body.data.id}/invite`, { token: a.accessToken, body: { settings: quickSettings } });
+    const res = await api(s.url, 'POST', `/api/v1/conversations/${conv.body.data.id}/invite`, {
+      token: a.accessToken,
+      body: { settings: quickSettings },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const seen = await b.client.next('chat.message');
     const body = (seen.message as { body: string }).body;
     const matchId = chatInvitePattern.exec(body)?.[1];
     assert.equal(matchId, res.body.data.match.id, body);
-    const accepted = await api(s.url, 'POST', `/api/v1/matches/${matchId}/accept`, { token: b.accessToken });
+    const accepted = await api(s.url, 'POST', `/api/v1/matches/${matchId}/accept`, {
+      token: b.accessToken,
+    });
     assert.equal(accepted.body.data.state, 'ready');
-    const world = (await api(s.url, 'GET', '/api/v1/conversations?limit=50', { token: a.accessToken })).body.data.find((c: { kind: string }) => c.kind === 'channel');
-    if (world) assert.equal((await api(s.url, 'POST', `/api/v1/conversations/${world.id}/invite`, { token: a.accessToken, body: {} })).status, 400);
-    await api(s.url, 'POST', `/api/v1/admin/matches/${matchId}/abort`, { token: admin, body: { reason: 'cleanup' } });
+    const world = (
+      await api(s.url, 'GET', '/api/v1/conversations?limit=50', { token: a.accessToken })
+    ).body.data.find((c: { kind: string }) => c.kind === 'channel');
+    if (world)
+      assert.equal(
+        (
+          await api(s.url, 'POST', `/api/v1/conversations/${world.id}/invite`, {
+            token: a.accessToken,
+            body: {},
+          })
+        ).status,
+        400,
+      );
+    await api(s.url, 'POST', `/api/v1/admin/matches/${matchId}/abort`, {
+      token: admin,
+      body: { reason: 'cleanup' },
+    });
     await s.db('user_blocks').insert({ blocker_id: b.id, blocked_id: a.id });
-    assert.equal((await api(s.url, 'POST', `/api/v1/conversations/${conv.body.data.id}/invite`, { token: a.accessToken, body: {} })).status, 403);
+    assert.equal(
+      (
+        await api(s.url, 'POST', `/api/v1/conversations/${conv.body.data.id}/invite`, {
+          token: a.accessToken,
+          body: {},
+        })
+      ).status,
+      403,
+    );
     a.client.close();
     b.client.close();
   });
 
   it('a declined invite ends without a result; a rematch offers the same settings again', async () => {
     const [a, b] = [await player(s, 'da'), await player(s, 'db')];
-    const inv = await postMatch(s, a.accessToken, { opponent: b.username, settings: quickSettings });
-    const declined = await api(s.url, 'POST', `/api/v1/matches/${inv.body.data.id}/decline`, { token: b.accessToken });
+    const inv = await postMatch(s, a.accessToken, {
+      opponent: b.username,
+      settings: quickSettings,
+    });
+    const declined = await api(s.url, 'POST', `/api/v1/matches/${inv.body.data.id}/decline`, {
+      token: b.accessToken,
+    });
     assert.equal(declined.body.data.state, 'aborted');
     assert.equal(declined.body.data.reason, 'declined');
-    assert.equal((await api(s.url, 'POST', `/api/v1/matches/${inv.body.data.id}/accept`, { token: b.accessToken })).status, 409);
-    assert.equal((await api(s.url, 'POST', `/api/v1/matches/${inv.body.data.id}/rematch`, { token: a.accessToken })).status, 409, 'never played');
+    assert.equal(
+      (
+        await api(s.url, 'POST', `/api/v1/matches/${inv.body.data.id}/accept`, {
+          token: b.accessToken,
+        })
+      ).status,
+      409,
+    );
+    assert.equal(
+      (
+        await api(s.url, 'POST', `/api/v1/matches/${inv.body.data.id}/rematch`, {
+          token: a.accessToken,
+        })
+      ).status,
+      409,
+      'never played',
+    );
 
     const botMatch = await postMatch(s, a.accessToken, { bot: 'hard', settings: quickSettings });
     await joinAndReady(a, botMatch.body.data.id);
     await a.client.next('game.end', 20_000);
-    const again = await api(s.url, 'POST', `/api/v1/matches/${botMatch.body.data.id}/rematch`, { token: a.accessToken });
+    const again = await api(s.url, 'POST', `/api/v1/matches/${botMatch.body.data.id}/rematch`, {
+      token: a.accessToken,
+    });
     assert.equal(again.status, 201);
     assert.equal(again.body.data.rematchOf, botMatch.body.data.id);
     assert.equal(again.body.data.settings.pointsToWin, 2);
     assert.equal(again.body.data.players[1].bot, 'hard');
-    assert.equal((await api(s.url, 'POST', `/api/v1/matches/${botMatch.body.data.id}/rematch`, { token: b.accessToken })).status, 403);
-    await api(s.url, 'POST', `/api/v1/admin/matches/${again.body.data.id}/abort`, { token: admin, body: { reason: 'cleanup' } });
+    assert.equal(
+      (
+        await api(s.url, 'POST', `/api/v1/matches/${botMatch.body.data.id}/rematch`, {
+          token: b.accessToken,
+        })
+      ).status,
+      403,
+    );
+    await api(s.url, 'POST', `/api/v1/admin/matches/${again.body.data.id}/abort`, {
+      token: admin,
+      body: { reason: 'cleanup' },
+    });
     a.client.close();
     b.client.close();
   });
 
   it('answers invalid inputs with errors and the match plays on undisturbed', async () => {
     const [a, b, x] = [await player(s, 'ia'), await player(s, 'ib'), await player(s, 'ix')];
-    const inv = await postMatch(s, a.accessToken, { opponent: b.username, settings: quickSettings });
+    const inv = await postMatch(s, a.accessToken, {
+      opponent: b.username,
+      settings: quickSettings,
+    });
     const id = inv.body.data.id as string;
     await api(s.url, 'POST', `/api/v1/matches/${id}/accept`, { token: b.accessToken });
     await joinAndReady(a, id);
@@ -100,7 +189,8 @@ describe('games: rules', function () {
     x.client.send({ type: 'game.input', matchId: id, seq: 2, dir: -1, id: 'x3' });
     assert.equal((await x.client.next('error')).code, 'FORBIDDEN');
     // A flood within one tick: the first inputs count, the rest are refused.
-    for (let seq = 10; seq < 30; seq++) b.client.send({ type: 'game.input', matchId: id, seq, dir: 0, id: `f${seq}` });
+    for (let seq = 10; seq < 30; seq++)
+      b.client.send({ type: 'game.input', matchId: id, seq, dir: 0, id: `f${seq}` });
     const flood = await b.client.next('error');
     assert.equal(flood.code, 'RATE_LIMITED');
     a.client.send({ type: 'game.input', matchId: id, seq: 2, dir: -1 });
@@ -113,17 +203,27 @@ describe('games: rules', function () {
 
   it('lets an admin see the live state and abort a match, audited; players get game.end', async () => {
     const a = await player(s, 'aa');
-    const created = await postMatch(s, a.accessToken, { bot: 'easy', settings: { ...quickSettings, pointsToWin: 21 } });
+    const created = await postMatch(s, a.accessToken, {
+      bot: 'easy',
+      settings: { ...quickSettings, pointsToWin: 21 },
+    });
     const id = created.body.data.id as string;
     await joinAndReady(a, id);
     await untilPlaying(a.client);
     const state = await api(s.url, 'GET', `/api/v1/admin/matches/${id}/state`, { token: admin });
     assert.equal(state.body.data.state, 'playing');
     assert.equal(state.body.data.seats[0].connected, true);
-    assert.equal((await api(s.url, 'GET', `/api/v1/admin/matches/${id}/state`, { token: a.accessToken })).status, 403);
+    assert.equal(
+      (await api(s.url, 'GET', `/api/v1/admin/matches/${id}/state`, { token: a.accessToken }))
+        .status,
+      403,
+    );
     const listed = await api(s.url, 'GET', '/api/v1/admin/matches?state=live', { token: admin });
     assert.ok(listed.body.data.some((m: { id: string }) => m.id === id));
-    const aborted = await api(s.url, 'POST', `/api/v1/admin/matches/${id}/abort`, { token: admin, body: { reason: 'test abort' } });
+    const aborted = await api(s.url, 'POST', `/api/v1/admin/matches/${id}/abort`, {
+      token: admin,
+      body: { reason: 'test abort' },
+    });
     assert.equal(aborted.status, 200, JSON.stringify(aborted.body));
     assert.equal(aborted.body.data.state, 'aborted');
     assert.equal(aborted.body.data.reason, 'admin: test abort');
@@ -131,8 +231,19 @@ describe('games: rules', function () {
     assert.equal(end.outcome, 'aborted');
     const audit = await s.db('audit_log').where({ action: 'match.abort', target: id }).first();
     assert.ok(audit, 'audited');
-    assert.equal((typeof audit.details === 'string' ? JSON.parse(audit.details) : audit.details).reason, 'test abort');
-    assert.equal((await api(s.url, 'POST', `/api/v1/admin/matches/${id}/abort`, { token: admin, body: { reason: 'again' } })).status, 409);
+    assert.equal(
+      (typeof audit.details === 'string' ? JSON.parse(audit.details) : audit.details).reason,
+      'test abort',
+    );
+    assert.equal(
+      (
+        await api(s.url, 'POST', `/api/v1/admin/matches/${id}/abort`, {
+          token: admin,
+          body: { reason: 'again' },
+        })
+      ).status,
+      409,
+    );
     assert.match(s.logText(), /"event.action":"match.abort"/);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     assert.match(metrics, /game_matches_finished_total\{kind="bot",outcome="abandoned"\} [1-9]/);
@@ -143,25 +254,45 @@ describe('games: rules', function () {
 
   it('hides private matches from everyone but their players', async () => {
     const [a, other] = [await player(s, 'pa'), await player(s, 'po')];
-    const created = await postMatch(s, a.accessToken, { bot: 'hard', settings: quickSettings, visibility: 'private' });
+    const created = await postMatch(s, a.accessToken, {
+      bot: 'hard',
+      settings: quickSettings,
+      visibility: 'private',
+    });
     const id = created.body.data.id as string;
     await joinAndReady(a, id);
     await untilPlaying(a.client);
-    const live = await api(s.url, 'GET', '/api/v1/matches?state=live&limit=100', { token: other.accessToken });
+    const live = await api(s.url, 'GET', '/api/v1/matches?state=live&limit=100', {
+      token: other.accessToken,
+    });
     assert.ok(!live.body.data.some((m: { id: string }) => m.id === id), 'not listed as live');
-    assert.equal((await api(s.url, 'GET', `/api/v1/matches/${id}`, { token: other.accessToken })).status, 404);
+    assert.equal(
+      (await api(s.url, 'GET', `/api/v1/matches/${id}`, { token: other.accessToken })).status,
+      404,
+    );
     other.client.send({ type: 'spectate.start', matchId: id, id: 's' });
     assert.equal((await other.client.next('error')).code, 'FORBIDDEN');
     other.client.send({ type: 'spectate.start', username: a.username, id: 's2' });
     assert.equal((await other.client.next('error')).code, 'FORBIDDEN');
     await a.client.next('game.end', 20_000);
     await new Promise((r) => setTimeout(r, 100));
-    const theirs = await api(s.url, 'GET', `/api/v1/users/${a.username}/matches`, { token: other.accessToken });
+    const theirs = await api(s.url, 'GET', `/api/v1/users/${a.username}/matches`, {
+      token: other.accessToken,
+    });
     assert.equal(theirs.body.data.length, 0, 'not in the public history');
-    const mine = await api(s.url, 'GET', `/api/v1/users/${a.username}/matches`, { token: a.accessToken });
+    const mine = await api(s.url, 'GET', `/api/v1/users/${a.username}/matches`, {
+      token: a.accessToken,
+    });
     assert.equal(mine.body.data[0].id, id);
-    assert.equal((await api(s.url, 'GET', `/api/v1/matches/${id}/replay`, { token: other.accessToken })).status, 404);
-    assert.equal((await api(s.url, 'GET', `/api/v1/matches/${id}/replay`, { token: a.accessToken })).status, 200);
+    assert.equal(
+      (await api(s.url, 'GET', `/api/v1/matches/${id}/replay`, { token: other.accessToken }))
+        .status,
+      404,
+    );
+    assert.equal(
+      (await api(s.url, 'GET', `/api/v1/matches/${id}/replay`, { token: a.accessToken })).status,
+      200,
+    );
     other.client.send({ type: 'replay.start', matchId: id, speed: 2, id: 'r' });
     assert.equal((await other.client.next('error')).code, 'NOT_FOUND');
     a.client.close();
@@ -172,7 +303,10 @@ describe('games: rules', function () {
     const a = await player(s, 'ha');
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const created = await postMatch(s, a.accessToken, { bot: 'hard', settings: { ...quickSettings, pointsToWin: 1 } });
+      const created = await postMatch(s, a.accessToken, {
+        bot: 'hard',
+        settings: { ...quickSettings, pointsToWin: 1 },
+      });
       ids.push(created.body.data.id);
       await joinAndReady(a, created.body.data.id);
       await a.client.next('game.end', 20_000);
@@ -180,13 +314,33 @@ describe('games: rules', function () {
       s.clock.advance(1_000);
     }
     await new Promise((r) => setTimeout(r, 100));
-    const first = await api(s.url, 'GET', `/api/v1/users/${a.username}/matches?limit=2`, { token: a.accessToken });
-    assert.deepEqual(first.body.data.map((m: { id: string }) => m.id), [ids[2], ids[1]]);
+    const first = await api(s.url, 'GET', `/api/v1/users/${a.username}/matches?limit=2`, {
+      token: a.accessToken,
+    });
+    assert.deepEqual(
+      first.body.data.map((m: { id: string }) => m.id),
+      [ids[2], ids[1]],
+    );
     assert.ok(first.body.meta.nextCursor);
-    const second = await api(s.url, 'GET', `/api/v1/users/${a.username}/matches?limit=2&cursor=${first.body.meta.nextCursor}`, { token: a.accessToken });
-    assert.deepEqual(second.body.data.map((m: { id: string }) => m.id), [ids[0]]);
+    const second = await api(
+      s.url,
+      'GET',
+      `/api/v1/users/${a.username}/matches?limit=2&cursor=${first.body.meta.nextCursor}`,
+      { token: a.accessToken },
+    );
+    assert.deepEqual(
+      second.body.data.map((m: { id: string }) => m.id),
+      [ids[0]],
+    );
     assert.equal(second.body.meta.nextCursor, null);
-    assert.equal((await api(s.url, 'GET', `/api/v1/users/${a.username}/matches?cursor=bogus`, { token: a.accessToken })).status, 400);
+    assert.equal(
+      (
+        await api(s.url, 'GET', `/api/v1/users/${a.username}/matches?cursor=bogus`, {
+          token: a.accessToken,
+        })
+      ).status,
+      400,
+    );
     a.client.close();
   });
 });

@@ -27,16 +27,34 @@ describe('grafana_reader role and reporting views', () => {
       has_table_privilege('grafana_reader', 'reporting.users', 'select') as views,
       has_table_privilege('grafana_reader', 'reporting.sessions', 'select') as sessions,
       has_table_privilege('grafana_reader', 'public.users', 'select') as users_table,
-      has_table_privilege('grafana_reader', 'public.sessions', 'select') as sessions_table`)) as { rows: Record<string, boolean>[] };
-    assert.deepEqual(rows[0], { views: true, sessions: true, users_table: false, sessions_table: false });
+      has_table_privilege('grafana_reader', 'public.sessions', 'select') as sessions_table`)) as {
+      rows: Record<string, boolean>[];
+    };
+    assert.deepEqual(rows[0], {
+      views: true,
+      sessions: true,
+      users_table: false,
+      sessions_table: false,
+    });
   });
 
   it('exposes no secret or personal-contact columns', async () => {
-    const { rows } = (await db.raw(`select column_name from information_schema.columns where table_schema = 'reporting' order by table_name, column_name`)) as {
+    const { rows } = (await db.raw(
+      `select column_name from information_schema.columns where table_schema = 'reporting' order by table_name, column_name`,
+    )) as {
       rows: { column_name: string }[];
     };
     const columns = rows.map((r) => r.column_name);
-    for (const secret of ['email', 'email_key', 'password_hash', 'totp_secret', 'totp_pending_secret', 'ip', 'user_agent']) assert.ok(!columns.includes(secret), secret);
+    for (const secret of [
+      'email',
+      'email_key',
+      'password_hash',
+      'totp_secret',
+      'totp_pending_secret',
+      'ip',
+      'user_agent',
+    ])
+      assert.ok(!columns.includes(secret), secret);
     assert.ok(columns.includes('created_at'));
   });
 
@@ -51,7 +69,9 @@ describe('grafana_reader role and reporting views', () => {
   it('migrates down and up again (the role survives, grants come back)', async () => {
     await db.migrate.down({ name: '20261121000700_grafana_reader.ts' });
     await db.migrate.up({ name: '20261121000700_grafana_reader.ts' });
-    const { rows } = (await db.raw(`select has_table_privilege('grafana_reader', 'reporting.users', 'select') as ok`)) as { rows: { ok: boolean }[] };
+    const { rows } = (await db.raw(
+      `select has_table_privilege('grafana_reader', 'reporting.users', 'select') as ok`,
+    )) as { rows: { ok: boolean }[] };
     assert.equal(rows[0]!.ok, true);
   });
 });

@@ -39,16 +39,22 @@ describe('HTTP skeleton', () => {
   });
 
   it('echoes a sane X-Request-Id and replaces an insane one', async () => {
-    const sane = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'req-12345678' } });
+    const sane = await fetch(`${server.url}/healthz`, {
+      headers: { 'x-request-id': 'req-12345678' },
+    });
     assert.equal(sane.headers.get('x-request-id'), 'req-12345678');
-    const insane = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'bad id\twith "quotes"' } });
+    const insane = await fetch(`${server.url}/healthz`, {
+      headers: { 'x-request-id': 'bad id\twith "quotes"' },
+    });
     assert.match(insane.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
     const missing = await fetch(`${server.url}/healthz`);
     assert.match(missing.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   });
 
   it('answers an unknown route with a 404 envelope carrying the request id', async () => {
-    const res = await fetch(`${server.url}/api/v1/nothing-here`, { headers: { 'x-request-id': 'trace-abcdef01' } });
+    const res = await fetch(`${server.url}/api/v1/nothing-here`, {
+      headers: { 'x-request-id': 'trace-abcdef01' },
+    });
     assert.equal(res.status, 404);
     const body = await json(res);
     assert.equal(body.error.code, 'NOT_FOUND');
@@ -78,7 +84,9 @@ describe('HTTP skeleton', () => {
     });
     assert.equal(ok.status, 204);
     assert.equal(ok.headers.get('access-control-allow-origin'), 'https://app.example');
-    const other = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://evil.example' } });
+    const other = await fetch(`${server.url}/healthz`, {
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
 
@@ -89,7 +97,10 @@ describe('HTTP skeleton', () => {
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(validateOpenApi(doc), []);
     for (const endpoint of Object.values(endpoints)) {
-      assert.ok(doc.paths[endpoint.path]?.[endpoint.method.toLowerCase()], `${endpoint.id} is documented`);
+      assert.ok(
+        doc.paths[endpoint.path]?.[endpoint.method.toLowerCase()],
+        `${endpoint.id} is documented`,
+      );
     }
   });
 
@@ -108,12 +119,16 @@ describe('HTTP skeleton', () => {
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     const text = await res.text();
     assert.match(text, /^http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+$/m);
-    assert.match(text, /^http_request_duration_seconds_bucket\{method="GET",route="\/healthz",status="200",le="\+Inf"\} \d+$/m);
+    assert.match(
+      text,
+      /^http_request_duration_seconds_bucket\{method="GET",route="\/healthz",status="200",le="\+Inf"\} \d+$/m,
+    );
     assert.match(text, /route="\(unmatched\)",status="404"/);
     assert.doesNotMatch(text, /secret-user-path|alice/);
     assert.match(text, /^process_cpu_user_seconds_total /m);
     assert.match(text, /^pongctl_build_info\{version="[^"]+",node_version="[^"]+"\} 1$/m);
-    const sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? -?(\d+(\.\d+)?(e[+-]?\d+)?|NaN|[+-]Inf)$/;
+    const sample =
+      /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? -?(\d+(\.\d+)?(e[+-]?\d+)?|NaN|[+-]Inf)$/;
     for (const line of text.split('\n')) {
       if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
       assert.match(line, sample);
@@ -121,7 +136,9 @@ describe('HTTP skeleton', () => {
     if (hasPromtool()) {
       // prom-client's own default gauges nodejs_active_*_total break a naming lint; anything else is ours.
       const out = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-      const problems = `${out.stdout}${out.stderr}`.split('\n').filter((l) => l.trim() && !/^nodejs_active_\w+_total non-counter/.test(l));
+      const problems = `${out.stdout}${out.stderr}`
+        .split('\n')
+        .filter((l) => l.trim() && !/^nodejs_active_\w+_total non-counter/.test(l));
       assert.deepEqual(problems, []);
     }
   });
@@ -141,10 +158,14 @@ describe('HTTP skeleton', () => {
 
   it('does not hang on a request with a body it does not read', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/healthz`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${server.url}/healthz`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('{"a":1}');
     });
@@ -169,4 +190,3 @@ describe('readiness with the database gone', () => {
     }
   });
 });
-

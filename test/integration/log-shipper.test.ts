@@ -135,9 +135,17 @@ describe('log shipper (Elasticsearch outage)', function () {
     // second run tells that apart from a real block, which happens again.
     const runs = [r];
     if (r.loop.cpuBlockMaxMs > 10) runs.push(outage());
-    const report = runs.map((x) => `CPU per loop iteration max ${x.loop.cpuBlockMaxMs.toFixed(2)} ms; monitorEventLoopDelay max ${x.loop.delayMaxMs.toFixed(1)} ms, p99 ${x.loop.delayP99Ms.toFixed(1)} ms`).join(' / then ');
+    const report = runs
+      .map(
+        (x) =>
+          `CPU per loop iteration max ${x.loop.cpuBlockMaxMs.toFixed(2)} ms; monitorEventLoopDelay max ${x.loop.delayMaxMs.toFixed(1)} ms, p99 ${x.loop.delayP99Ms.toFixed(1)} ms`,
+      )
+      .join(' / then ');
     this.test!.title += ` [${report}]`;
-    assert.ok(Math.min(...runs.map((x) => x.loop.cpuBlockMaxMs)) <= 10, `event loop blocked at most 10 ms: ${report}`);
+    assert.ok(
+      Math.min(...runs.map((x) => x.loop.cpuBlockMaxMs)) <= 10,
+      `event loop blocked at most 10 ms: ${report}`,
+    );
   });
 
   it('counts documents Elasticsearch rejects (mapping errors) as dropped and keeps going', async () => {

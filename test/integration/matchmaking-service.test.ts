@@ -6,11 +6,26 @@
  */
 import assert from 'node:assert/strict';
 import { manualClock, type ManualClock } from '../../api/core/clock.ts';
-import { createMatchmakingDeps, type MatchmakingDeps, type QueuePush } from '../../api/domain/matchmaking/deps.ts';
+import {
+  createMatchmakingDeps,
+  type MatchmakingDeps,
+  type QueuePush,
+} from '../../api/domain/matchmaking/deps.ts';
 import { runMatcher } from '../../api/domain/matchmaking/matcher.ts';
-import { joinQueue, leaveQueue, queueStats, statusOf } from '../../api/domain/matchmaking/service.ts';
+import {
+  joinQueue,
+  leaveQueue,
+  queueStats,
+  statusOf,
+} from '../../api/domain/matchmaking/service.ts';
 import type { Actor } from '../../api/http/context.ts';
-import { api, register, startAuthServer, type AuthTestServer, type Registered } from '../support/accounts.ts';
+import {
+  api,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+  type Registered,
+} from '../support/accounts.ts';
 
 interface Harness {
   deps: MatchmakingDeps;
@@ -35,18 +50,38 @@ describe('matchmaking service (manual clock)', function () {
     const sockets = new Set<string>();
     const pushed: Harness['pushed'] = [];
     const deps = createMatchmakingDeps({
-      db: s.db, clock, logger: s.logger, config, games: s.games,
+      db: s.db,
+      clock,
+      logger: s.logger,
+      config,
+      games: s.games,
       hasSocket: (id) => sockets.has(id),
       push: async (userId, message) => void pushed.push({ userId, message }),
     });
     return { deps, clock, sockets, pushed };
   }
 
-  const actor = (u: Registered): Actor => ({ kind: 'user', id: u.id, role: 'player', sessionId: 'test' });
+  const actor = (u: Registered): Actor => ({
+    kind: 'user',
+    id: u.id,
+    role: 'player',
+    sessionId: 'test',
+  });
 
   async function rated(h: Harness, rating: number): Promise<Registered> {
     const user = await register(s.url, 'mm');
-    await s.db('ratings').insert({ user_id: user.id, rating, deviation: 200, volatility: 0.06, matches: 3, wins: 1, losses: 2, draws: 0 });
+    await s
+      .db('ratings')
+      .insert({
+        user_id: user.id,
+        rating,
+        deviation: 200,
+        volatility: 0.06,
+        matches: 3,
+        wins: 1,
+        losses: 2,
+        draws: 0,
+      });
     h.sockets.add(user.id);
     return user;
   }
@@ -66,7 +101,11 @@ describe('matchmaking service (manual clock)', function () {
   async function cancelMatched(h: Harness): Promise<void> {
     for (const { message } of matched(h)) {
       if (message.type === 'queue.matched' && s.games.runner.get(message.matchId)) {
-        await s.games.runner.end(message.matchId, { outcome: 'aborted', reason: 'cancelled', winnerSide: null });
+        await s.games.runner.end(message.matchId, {
+          outcome: 'aborted',
+          reason: 'cancelled',
+          winnerSide: null,
+        });
       }
     }
   }
@@ -82,18 +121,39 @@ describe('matchmaking service (manual clock)', function () {
     assert.equal(statusOf(h.deps, a.id).waitedSec, 5);
     assert.equal(await runMatcher(h.deps), 0, '±150 is still too narrow');
     const widened = h.pushed.filter((p) => p.message.type === 'queue.status');
-    assert.deepEqual(widened.map((p) => p.userId).sort(), [a.id, b.id].sort(), 'both heard of the wider window');
-    assert.ok(widened.every((p) => p.message.type === 'queue.status' && p.message.window === 150 && p.message.waitedSec === 5));
+    assert.deepEqual(
+      widened.map((p) => p.userId).sort(),
+      [a.id, b.id].sort(),
+      'both heard of the wider window',
+    );
+    assert.ok(
+      widened.every(
+        (p) =>
+          p.message.type === 'queue.status' &&
+          p.message.window === 150 &&
+          p.message.waitedSec === 5,
+      ),
+    );
     assert.equal(await runMatcher(h.deps), 0);
-    assert.equal(h.pushed.filter((p) => p.message.type === 'queue.status').length, 2, 'and only once per widening');
+    assert.equal(
+      h.pushed.filter((p) => p.message.type === 'queue.status').length,
+      2,
+      'and only once per widening',
+    );
     h.clock.advance(4_999);
     assert.equal(await runMatcher(h.deps), 0);
     h.clock.advance(1);
     assert.equal(await runMatcher(h.deps), 1, '±200 after 10 s');
-    const [ma, mb] = [matched(h).find((p) => p.userId === a.id)!.message, matched(h).find((p) => p.userId === b.id)!.message];
+    const [ma, mb] = [
+      matched(h).find((p) => p.userId === a.id)!.message,
+      matched(h).find((p) => p.userId === b.id)!.message,
+    ];
     assert.equal(ma.type === 'queue.matched' && ma.opponent, b.username);
     assert.equal(mb.type === 'queue.matched' && mb.opponent, a.username);
-    assert.equal(ma.type === 'queue.matched' && mb.type === 'queue.matched' && ma.matchId === mb.matchId, true);
+    assert.equal(
+      ma.type === 'queue.matched' && mb.type === 'queue.matched' && ma.matchId === mb.matchId,
+      true,
+    );
     const matchId = (ma as { matchId: string }).matchId;
     const live = s.games.runner.get(matchId);
     assert.ok(live, 'the runner holds the match');
@@ -119,7 +179,12 @@ describe('matchmaking service (manual clock)', function () {
     const at = await queueFor(h, 5 * 60_000, 1_000);
     assert.ok(Date.now() - started < 5_000, 'simulated, not waited');
     assert.equal(at, 1_000, 'high and near (50 apart) pair at once');
-    assert.deepEqual(matched(h).map((p) => p.userId).sort(), [high.id, near.id].sort());
+    assert.deepEqual(
+      matched(h)
+        .map((p) => p.userId)
+        .sort(),
+      [high.id, near.id].sort(),
+    );
     assert.equal(queueStats(h.deps, actor(low)).queueSize, 1);
     assert.equal(queueStats(h.deps, actor(low)).oldestWaitSec, 1);
     await cancelMatched(h);
@@ -130,22 +195,40 @@ describe('matchmaking service (manual clock)', function () {
     // low has waited 1 s; a 1,000 gap needs low's window (and far's) to reach 1,000: 90 s of far's waiting.
     const when = await queueFor(h, 5 * 60_000, 1_000);
     assert.equal(when, 90_000);
-    assert.deepEqual(matched(h).map((p) => p.userId).sort(), [low.id, far.id].sort());
+    assert.deepEqual(
+      matched(h)
+        .map((p) => p.userId)
+        .sort(),
+      [low.id, far.id].sort(),
+    );
     await cancelMatched(h);
   });
 
   it('never pairs users who block each other, whether the block came before or after queueing', async () => {
     const h = harness();
     const [a, b] = [await rated(h, 1500), await rated(h, 1500)];
-    assert.equal((await api(s.url, 'PUT', `/api/v1/blocks/${b.username}`, { token: a.accessToken })).status, 200);
+    assert.equal(
+      (await api(s.url, 'PUT', `/api/v1/blocks/${b.username}`, { token: a.accessToken })).status,
+      200,
+    );
     await joinQueue(h.deps, actor(a), { mode: 'ranked' });
     h.clock.advance(1);
     await joinQueue(h.deps, actor(b), { mode: 'ranked' });
-    assert.equal(await queueFor(h, 10 * 60_000, 5_000), null, 'ten minutes, same rating, never paired');
+    assert.equal(
+      await queueFor(h, 10 * 60_000, 5_000),
+      null,
+      'ten minutes, same rating, never paired',
+    );
     const c = await rated(h, 1500);
     await joinQueue(h.deps, actor(c), { mode: 'ranked' });
     assert.equal(await runMatcher(h.deps), 1);
-    assert.deepEqual(matched(h).map((p) => p.userId).sort(), [a.id, c.id].sort(), 'the longest waiter takes the newcomer');
+    assert.deepEqual(
+      matched(h)
+        .map((p) => p.userId)
+        .sort(),
+      [a.id, c.id].sort(),
+      'the longest waiter takes the newcomer',
+    );
     assert.equal(statusOf(h.deps, b.id).queued, true);
     await cancelMatched(h);
 
@@ -153,24 +236,43 @@ describe('matchmaking service (manual clock)', function () {
     const [d, e] = [await rated(h, 2500), await rated(h, 2500)];
     await joinQueue(h.deps, actor(d), { mode: 'casual' });
     await joinQueue(h.deps, actor(e), { mode: 'casual' });
-    assert.equal((await api(s.url, 'PUT', `/api/v1/blocks/${d.username}`, { token: e.accessToken })).status, 200);
+    assert.equal(
+      (await api(s.url, 'PUT', `/api/v1/blocks/${d.username}`, { token: e.accessToken })).status,
+      200,
+    );
     h.pushed.length = 0;
     assert.equal(await runMatcher(h.deps), 0);
     assert.equal(await runMatcher(h.deps), 0);
     assert.equal(statusOf(h.deps, d.id).queued, true, 'both keep waiting, apart');
     assert.equal(statusOf(h.deps, e.id).queued, true);
     assert.equal(matched(h).length, 0);
-    assert.equal(await s.db('matches').whereIn('id', s.db('match_players').select('match_id').where({ user_id: d.id })).count({ n: '*' }).first().then((r) => Number(r!.n)), 0, 'no match row was written');
+    assert.equal(
+      await s
+        .db('matches')
+        .whereIn('id', s.db('match_players').select('match_id').where({ user_id: d.id }))
+        .count({ n: '*' })
+        .first()
+        .then((r) => Number(r!.n)),
+      0,
+      'no match row was written',
+    );
   });
 
   it('only queues users with an open socket and drops tickets whose socket went away; ranked and casual never mix; leaving is idempotent', async () => {
     const h = harness();
     const [a, b, c] = [await rated(h, 1500), await rated(h, 1500), await rated(h, 1500)];
     h.sockets.delete(c.id);
-    await assert.rejects(joinQueue(h.deps, actor(c), { mode: 'casual' }), (err: { code?: string }) => err.code === 'CONFLICT');
+    await assert.rejects(
+      joinQueue(h.deps, actor(c), { mode: 'casual' }),
+      (err: { code?: string }) => err.code === 'CONFLICT',
+    );
     await joinQueue(h.deps, actor(a), { mode: 'casual' });
     await joinQueue(h.deps, actor(b), { mode: 'ranked' });
-    assert.equal(await queueFor(h, 10 * 60_000, 10_000), null, 'different modes are different pools');
+    assert.equal(
+      await queueFor(h, 10 * 60_000, 10_000),
+      null,
+      'different modes are different pools',
+    );
     // Joining again in another mode restarts the wait; in the same mode it keeps the place.
     const before = statusOf(h.deps, a.id).waitedSec!;
     await joinQueue(h.deps, actor(a), { mode: 'casual' });
@@ -185,6 +287,9 @@ describe('matchmaking service (manual clock)', function () {
     h.sockets.add(b.id);
     await joinQueue(h.deps, actor(b), { mode: 'ranked' });
     assert.equal(await runMatcher(h.deps), 0, 'a left: nobody to pair with');
-    await assert.rejects(joinQueue(h.deps, { kind: 'system' } as Actor, { mode: 'ranked' }), (err: { code?: string }) => err.code === 'FORBIDDEN');
+    await assert.rejects(
+      joinQueue(h.deps, { kind: 'system' } as Actor, { mode: 'ranked' }),
+      (err: { code?: string }) => err.code === 'FORBIDDEN',
+    );
   });
 });

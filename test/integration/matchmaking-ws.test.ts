@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { gameMessages, gameSettingsSchema } from '../../api/contract/game.ts';
 import { queueStatsSchema } from '../../api/contract/matchmaking.ts';
 import { api, register } from '../support/accounts.ts';
-import { joinAndReady, player, quickSettings, startGameServer, untilPlaying, type GameServer } from '../support/games.ts';
+import {
+  joinAndReady,
+  player,
+  quickSettings,
+  startGameServer,
+  untilPlaying,
+  type GameServer,
+} from '../support/games.ts';
 import { connect } from '../support/ws-client.ts';
 
 describe('matchmaking over WebSockets', function () {
@@ -29,11 +36,17 @@ describe('matchmaking over WebSockets', function () {
     assert.equal(status.id, 'q1');
     assert.equal(status.queued, true);
     assert.equal(status.mode, 'ranked');
-    const joined = await api(s.url, 'POST', '/api/v1/matchmaking/queue', { token: ben.accessToken, body: { mode: 'ranked' } });
+    const joined = await api(s.url, 'POST', '/api/v1/matchmaking/queue', {
+      token: ben.accessToken,
+      body: { mode: 'ranked' },
+    });
     assert.equal(joined.status, 200, JSON.stringify(joined.body));
     assert.equal(joined.body.data.queued, true);
 
-    const [am, bm] = await Promise.all([ann.client.next('queue.matched', 5_000), ben.client.next('queue.matched', 5_000)]);
+    const [am, bm] = await Promise.all([
+      ann.client.next('queue.matched', 5_000),
+      ben.client.next('queue.matched', 5_000),
+    ]);
     for (const m of [am, bm]) gameMessages['queue.matched'].schema.parse(m);
     assert.equal(am.matchId, bm.matchId);
     assert.equal(am.opponent, ben.username);
@@ -49,18 +62,28 @@ describe('matchmaking over WebSockets', function () {
     await untilPlaying(loser.client);
     // The loser holds "up" from the serve on: with the quick settings every point goes to the other side.
     loser.client.send({ type: 'game.input', matchId, seq: 1, dir: -1 });
-    const [lend, wend] = await Promise.all([loser.client.next('game.end', 15_000), winner.client.next('game.end', 15_000)]);
+    const [lend, wend] = await Promise.all([
+      loser.client.next('game.end', 15_000),
+      winner.client.next('game.end', 15_000),
+    ]);
     assert.equal(wend.outcome, 'finished');
     assert.equal(wend.winner, winner.username);
-    assert.ok((wend.ratingChange as number) > 0 && (lend.ratingChange as number) < 0, JSON.stringify([wend, lend]));
+    assert.ok(
+      (wend.ratingChange as number) > 0 && (lend.ratingChange as number) < 0,
+      JSON.stringify([wend, lend]),
+    );
 
-    const match = (await api(s.url, 'GET', `/api/v1/matches/${matchId}`, { token: ann.accessToken })).body.data;
+    const match = (
+      await api(s.url, 'GET', `/api/v1/matches/${matchId}`, { token: ann.accessToken })
+    ).body.data;
     assert.equal(match.kind, 'matchmaking');
     assert.equal(match.ranked, true);
     assert.equal(match.state, 'finished');
     assert.equal(match.winner, winner.username);
     assert.ok(match.players.every((p: { ratingAfter: number | null }) => p.ratingAfter !== null));
-    const history = await api(s.url, 'GET', `/api/v1/users/${loser.username}/matches?limit=1`, { token: winner.accessToken });
+    const history = await api(s.url, 'GET', `/api/v1/users/${loser.username}/matches?limit=1`, {
+      token: winner.accessToken,
+    });
     assert.equal(history.body.data[0].id, matchId);
 
     const stats = await api(s.url, 'GET', '/api/v1/matchmaking/stats', { token: ann.accessToken });
@@ -77,10 +100,16 @@ describe('matchmaking over WebSockets', function () {
 
   it('needs an open socket to queue, keeps the ticket while one socket is left, and drops it with the last one', async () => {
     const cid = await register(s.url, 'ci');
-    const refused = await api(s.url, 'POST', '/api/v1/matchmaking/queue', { token: cid.accessToken, body: { mode: 'casual' } });
+    const refused = await api(s.url, 'POST', '/api/v1/matchmaking/queue', {
+      token: cid.accessToken,
+      body: { mode: 'casual' },
+    });
     assert.equal(refused.status, 409);
     assert.match(refused.body.error.message, /WebSocket/);
-    const bad = await api(s.url, 'POST', '/api/v1/matchmaking/queue', { token: cid.accessToken, body: { mode: 'fun' } });
+    const bad = await api(s.url, 'POST', '/api/v1/matchmaking/queue', {
+      token: cid.accessToken,
+      body: { mode: 'fun' },
+    });
     assert.equal(bad.status, 400);
     assert.equal((await api(s.url, 'GET', '/api/v1/matchmaking/stats')).status, 401);
 
@@ -88,7 +117,8 @@ describe('matchmaking over WebSockets', function () {
     const two = await connect(s.url, cid.accessToken);
     one.client.send({ type: 'queue.join', mode: 'casual' });
     assert.equal((await one.client.next('queue.status')).queued, true);
-    const status = async () => (await api(s.url, 'GET', '/api/v1/matchmaking/queue', { token: cid.accessToken })).body.data;
+    const status = async () =>
+      (await api(s.url, 'GET', '/api/v1/matchmaking/queue', { token: cid.accessToken })).body.data;
     assert.equal((await status()).mode, 'casual');
     one.client.close();
     await one.client.closed;
@@ -97,7 +127,8 @@ describe('matchmaking over WebSockets', function () {
     two.client.close();
     await two.client.closed;
     const deadline = Date.now() + 5_000;
-    while ((await status()).queued && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while ((await status()).queued && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
     assert.equal((await status()).queued, false, 'the last socket took the ticket with it');
 
     const again = await connect(s.url, cid.accessToken);
@@ -115,7 +146,10 @@ describe('matchmaking over WebSockets', function () {
 
   it('refuses to queue a player who is in a match', async () => {
     const dee = await player(s, 'de');
-    const bot = await api(s.url, 'POST', '/api/v1/matches', { token: dee.accessToken, body: { bot: 'easy' } });
+    const bot = await api(s.url, 'POST', '/api/v1/matches', {
+      token: dee.accessToken,
+      body: { bot: 'easy' },
+    });
     assert.equal(bot.status, 201);
     dee.client.send({ type: 'queue.join', mode: 'casual', id: 'q' });
     const error = await dee.client.next('error');

@@ -13,7 +13,16 @@ import { opsPaths } from '../../ops/prometheus/paths.ts';
 import { promqlParts } from '../../ops/prometheus/promql-names.ts';
 import { loadRuleFiles, recordedNames } from '../../ops/prometheus/rule-files.ts';
 import { api } from '../support/accounts.ts';
-import { joinAndReady, player, postMatch, quickSettings, startGameServer, untilPlaying, type GameServer, type Player } from '../support/games.ts';
+import {
+  joinAndReady,
+  player,
+  postMatch,
+  quickSettings,
+  startGameServer,
+  untilPlaying,
+  type GameServer,
+  type Player,
+} from '../support/games.ts';
 
 interface Panel {
   title?: string;
@@ -27,7 +36,9 @@ interface Dashboard {
 }
 
 const dashboardsDir = path.join(import.meta.dirname, '../../ops/grafana/dashboards');
-const dashboards: Dashboard[] = readdirSync(dashboardsDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dashboardsDir, f), 'utf8')) as Dashboard);
+const dashboards: Dashboard[] = readdirSync(dashboardsDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(path.join(dashboardsDir, f), 'utf8')) as Dashboard);
 
 function* allPanels(panels: Panel[]): Generator<Panel> {
   for (const p of panels) {
@@ -40,9 +51,17 @@ function* allPanels(panels: Panel[]): Generator<Panel> {
 function expressions(): { where: string; expr: string }[] {
   const out: { where: string; expr: string }[] = [];
   for (const file of loadRuleFiles(opsPaths.rulesDir)) {
-    for (const group of file.content.groups) for (const rule of group.rules) out.push({ where: `${file.name}: ${'alert' in rule ? rule.alert : rule.record}`, expr: rule.expr });
+    for (const group of file.content.groups)
+      for (const rule of group.rules)
+        out.push({
+          where: `${file.name}: ${'alert' in rule ? rule.alert : rule.record}`,
+          expr: rule.expr,
+        });
   }
-  for (const d of dashboards) for (const p of allPanels(d.panels)) for (const t of p.targets ?? []) if (t.expr) out.push({ where: `${d.uid}: ${p.title}`, expr: t.expr });
+  for (const d of dashboards)
+    for (const p of allPanels(d.panels))
+      for (const t of p.targets ?? [])
+        if (t.expr) out.push({ where: `${d.uid}: ${p.title}`, expr: t.expr });
   return out;
 }
 
@@ -50,7 +69,8 @@ function expressions(): { where: string; expr: string }[] {
 function matcherLabels(expr: string): { metric: string; label: string }[] {
   const out: { metric: string; label: string }[] = [];
   for (const m of expr.matchAll(/([A-Za-z_:][A-Za-z0-9_:]*)\{([^}]*)\}/g)) {
-    for (const l of m[2]!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/g)) out.push({ metric: m[1]!, label: l[1]! });
+    for (const l of m[2]!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/g))
+      out.push({ metric: m[1]!, label: l[1]! });
   }
   return out;
 }
@@ -64,11 +84,15 @@ interface Exposed {
 /** Every sample name of an exposition (registered histograms with their _bucket/_sum/_count), with its labels. */
 function exposed(text: string): Map<string, Exposed> {
   const out = new Map<string, Exposed>();
-  const entry = (name: string) => out.get(name) ?? out.set(name, { labels: new Set(), samples: 0 }).get(name)!;
+  const entry = (name: string) =>
+    out.get(name) ?? out.set(name, { labels: new Set(), samples: 0 }).get(name)!;
   for (const line of text.split('\n')) {
     const type = /^# TYPE (\S+) (\S+)/.exec(line);
     if (type) {
-      for (const name of type[2] === 'histogram' ? ['_bucket', '_sum', '_count'].map((x) => type[1] + x) : [type[1]!]) entry(name);
+      for (const name of type[2] === 'histogram'
+        ? ['_bucket', '_sum', '_count'].map((x) => type[1] + x)
+        : [type[1]!])
+        entry(name);
       continue;
     }
     const sample = /^([A-Za-z_:][A-Za-z0-9_:]*)(\{[^}]*\})?\s/.exec(line);
@@ -81,7 +105,8 @@ function exposed(text: string): Map<string, Exposed> {
 }
 
 const contract = contractSeriesNames();
-const fromApi = (metric: string) => contract.has(metric) || defaultMetricPrefixes.some((p) => metric.startsWith(p));
+const fromApi = (metric: string) =>
+  contract.has(metric) || defaultMetricPrefixes.some((p) => metric.startsWith(p));
 /** Labels Prometheus adds at scrape time, and the bucket label histogram_quantile groups by. */
 const scrapeLabels = new Set(['instance', 'job', 'le']);
 
@@ -99,7 +124,8 @@ function expandSql(sql: string, variables: Record<string, string>): string {
   };
   const expansions: Record<string, (args: string[]) => string> = {
     timeFilter: ([col]) => `${col} BETWEEN '${from}' AND '${to}'`,
-    timeGroupAlias: ([col, i]) => `floor(extract(epoch from ${col})/${seconds(i!)})*${seconds(i!)} AS "time"`,
+    timeGroupAlias: ([col, i]) =>
+      `floor(extract(epoch from ${col})/${seconds(i!)})*${seconds(i!)} AS "time"`,
     timeGroup: ([col, i]) => `floor(extract(epoch from ${col})/${seconds(i!)})*${seconds(i!)}`,
     timeFrom: () => `'${from}'`,
     timeTo: () => `'${to}'`,
@@ -124,7 +150,8 @@ function expandSql(sql: string, variables: Record<string, string>): string {
     out = out.slice(0, at) + expand(args.map((a) => a.trim())) + out.slice(end + 1);
   }
   assert.doesNotMatch(out, /\$__/, `a Grafana macro this test does not know: ${out}`);
-  for (const [name, value] of Object.entries(variables)) out = out.replaceAll(`$${name}`, value).replaceAll(`\${${name}}`, value);
+  for (const [name, value] of Object.entries(variables))
+    out = out.replaceAll(`$${name}`, value).replaceAll(`\${${name}}`, value);
   assert.doesNotMatch(out, /\$\{?[A-Za-z_]/, `an unset dashboard variable: ${out}`);
   return out;
 }
@@ -140,10 +167,21 @@ describe('monitoring reads real data', function () {
     s = await startGameServer();
     // Real activity: sign-ins (one failed), sockets, a message, a match to the end, the queue, a tournament.
     const [a, b, c] = [await player(s, 'mo'), await player(s, 'mo'), await player(s, 'mo')];
-    await api(s.url, 'POST', '/api/v1/auth/login', { body: { login: a.username, password: 'not-the-password' } });
-    const conversation = await api(s.url, 'POST', '/api/v1/conversations/direct', { token: a.accessToken, body: { username: b.username } });
-    await api(s.url, 'POST', `/api/v1/conversations/${conversation.body.data.id}/messages`, { token: a.accessToken, body: { body: 'gg' } });
-    const match = await postMatch(s, a.accessToken, { opponent: b.username, settings: quickSettings });
+    await api(s.url, 'POST', '/api/v1/auth/login', {
+      body: { login: a.username, password: 'not-the-password' },
+    });
+    const conversation = await api(s.url, 'POST', '/api/v1/conversations/direct', {
+      token: a.accessToken,
+      body: { username: b.username },
+    });
+    await api(s.url, 'POST', `/api/v1/conversations/${conversation.body.data.id}/messages`, {
+      token: a.accessToken,
+      body: { body: 'gg' },
+    });
+    const match = await postMatch(s, a.accessToken, {
+      opponent: b.username,
+      settings: quickSettings,
+    });
     matchId = match.body.data.id as string;
     await api(s.url, 'POST', `/api/v1/matches/${matchId}/accept`, { token: b.accessToken });
     await joinAndReady(a, matchId);
@@ -152,9 +190,15 @@ describe('monitoring reads real data', function () {
     b.client.send({ type: 'game.input', matchId, seq: 1, dir: -1 });
     await a.client.next('game.end', 15_000);
     winner = a;
-    await api(s.url, 'POST', '/api/v1/matchmaking/queue', { token: c.accessToken, body: { mode: 'casual' } });
+    await api(s.url, 'POST', '/api/v1/matchmaking/queue', {
+      token: c.accessToken,
+      body: { mode: 'casual' },
+    });
     await api(s.url, 'DELETE', '/api/v1/matchmaking/queue', { token: c.accessToken });
-    await api(s.url, 'POST', '/api/v1/tournaments', { token: c.accessToken, body: { name: 'Monitoring cup', capacity: 4, format: 'single_elimination' } });
+    await api(s.url, 'POST', '/api/v1/tournaments', {
+      token: c.accessToken,
+      body: { name: 'Monitoring cup', capacity: 4, format: 'single_elimination' },
+    });
     for (const p of [a, b, c]) p.client.close();
   });
   after(async () => s?.stop());
@@ -173,18 +217,36 @@ describe('monitoring reads real data', function () {
       }
       for (const { metric, label } of matcherLabels(expr)) {
         const e = series.get(metric);
-        if (fromApi(metric) && e && e.samples > 0 && !e.labels.has(label) && !scrapeLabels.has(label)) problems.push(`${where}: ${metric} has no label ${label}`);
+        if (
+          fromApi(metric) &&
+          e &&
+          e.samples > 0 &&
+          !e.labels.has(label) &&
+          !scrapeLabels.has(label)
+        )
+          problems.push(`${where}: ${metric} has no label ${label}`);
       }
       // A grouping label must be on some metric of the expression, when every metric is ours and has samples to look at.
-      const sampled = ours.map((m) => series.get(m)).filter((e): e is Exposed => !!e && e.samples > 0);
-      if (sampled.length === 0 || sampled.length < metrics.filter((m) => !recorded.has(m)).length) continue;
+      const sampled = ours
+        .map((m) => series.get(m))
+        .filter((e): e is Exposed => !!e && e.samples > 0);
+      if (sampled.length === 0 || sampled.length < metrics.filter((m) => !recorded.has(m)).length)
+        continue;
       for (const label of groupingLabels) {
-        if (!scrapeLabels.has(label) && !sampled.some((e) => e.labels.has(label))) problems.push(`${where}: groups by ${label}, which none of ${ours.join(', ')} has`);
+        if (!scrapeLabels.has(label) && !sampled.some((e) => e.labels.has(label)))
+          problems.push(`${where}: groups by ${label}, which none of ${ours.join(', ')} has`);
       }
     }
     assert.deepEqual(problems, []);
     assert.ok(checked > 40, `only ${checked} metric references checked`);
-    for (const metric of ['game_matches_finished_total', 'game_tick_lateness_seconds_bucket', 'ws_messages_total', 'auth_logins_total', 'tournaments_active', 'db_query_duration_seconds_bucket']) {
+    for (const metric of [
+      'game_matches_finished_total',
+      'game_tick_lateness_seconds_bucket',
+      'ws_messages_total',
+      'auth_logins_total',
+      'tournaments_active',
+      'db_query_duration_seconds_bucket',
+    ]) {
       assert.ok((series.get(metric)?.samples ?? 0) > 0, `${metric} has series after the activity`);
     }
   });
@@ -194,25 +256,50 @@ describe('monitoring reads real data', function () {
     const results = new Map<string, Record<string, unknown>[]>();
     for (const d of dashboards) {
       const queries = [
-        ...[...allPanels(d.panels)].flatMap((p) => (p.targets ?? []).filter((t) => t.rawSql).map((t) => ({ name: `${d.uid}: ${p.title}`, sql: t.rawSql! }))),
-        ...(d.templating?.list ?? []).map((v) => ({ name: `${d.uid}: $${v.name}`, sql: typeof v.query === 'string' ? v.query : v.query?.query ?? '' })).filter((q) => /^\s*select/i.test(q.sql)),
+        ...[...allPanels(d.panels)].flatMap((p) =>
+          (p.targets ?? [])
+            .filter((t) => t.rawSql)
+            .map((t) => ({ name: `${d.uid}: ${p.title}`, sql: t.rawSql! })),
+        ),
+        ...(d.templating?.list ?? [])
+          .map((v) => ({
+            name: `${d.uid}: $${v.name}`,
+            sql: typeof v.query === 'string' ? v.query : (v.query?.query ?? ''),
+          }))
+          .filter((q) => /^\s*select/i.test(q.sql)),
       ];
       for (const q of queries) {
         const rows = await s.db.transaction(async (trx) => {
           await trx.raw('set local role grafana_reader');
-          return ((await trx.raw(expandSql(q.sql, variables))) as { rows: Record<string, unknown>[] }).rows;
+          return (
+            (await trx.raw(expandSql(q.sql, variables))) as { rows: Record<string, unknown>[] }
+          ).rows;
         });
         results.set(q.name, rows);
       }
     }
     assert.ok(results.size >= 15, `${results.size} queries ran`);
-    const only = (suffix: string) => [...results.entries()].find(([name]) => name.endsWith(suffix))?.[1] ?? assert.fail(`no query ${suffix}`);
-    assert.ok(only('$user').some((r) => r.username === winner.username), 'the player is offered by $user');
-    assert.ok(only('$match').some((r) => r.id === matchId), 'the match is offered by $match');
-    const matchPlayers = [...results.entries()].find(([name, rows]) => name.startsWith('pongctl-match-stats') && rows.length === 2 && 'player' in rows[0]!);
+    const only = (suffix: string) =>
+      [...results.entries()].find(([name]) => name.endsWith(suffix))?.[1] ??
+      assert.fail(`no query ${suffix}`);
+    assert.ok(
+      only('$user').some((r) => r.username === winner.username),
+      'the player is offered by $user',
+    );
+    assert.ok(
+      only('$match').some((r) => r.id === matchId),
+      'the match is offered by $match',
+    );
+    const matchPlayers = [...results.entries()].find(
+      ([name, rows]) =>
+        name.startsWith('pongctl-match-stats') && rows.length === 2 && 'player' in rows[0]!,
+    );
     assert.ok(matchPlayers, 'the match stats list both players');
     assert.deepEqual(matchPlayers[1].map((r) => r.result).sort(), ['lost', 'won']);
-    const userMatches = [...results.entries()].filter(([name]) => name.startsWith('pongctl-user-stats')).flatMap(([, rows]) => rows).find((r) => 'matches' in r && !('opponent' in r));
+    const userMatches = [...results.entries()]
+      .filter(([name]) => name.startsWith('pongctl-user-stats'))
+      .flatMap(([, rows]) => rows)
+      .find((r) => 'matches' in r && !('opponent' in r));
     assert.equal(Number(userMatches?.matches), 1, 'the user stats count the match');
   });
 });

@@ -14,7 +14,14 @@ import type { ServerMessage } from '../../api/contract/messages.ts';
 import { createRedisPresenceStore } from '../../api/domain/social/presence-redis.ts';
 import { createPresence } from '../../api/domain/social/presence.ts';
 import type { PresenceStore } from '../../api/domain/social/presence-store.ts';
-import { adminPassword, api, loginAs, register, startAuthServer, type AuthTestServer } from '../support/accounts.ts';
+import {
+  adminPassword,
+  api,
+  loginAs,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+} from '../support/accounts.ts';
 import { onPostgres, testDatabaseUrl } from '../support/env.ts';
 import { befriend } from '../support/social.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
@@ -22,7 +29,7 @@ import { connect, type TestClient } from '../support/ws-client.ts';
 const redisUrl = 'redis://127.0.0.1:6379';
 const logger = pino({ level: 'silent' });
 const until = async (check: () => Promise<boolean>, what: string, ms = 3_000) => {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -51,7 +58,13 @@ describe('presence on Redis', () => {
     assert.equal(await one.connected(user), true);
     assert.equal(await two.connected(user), false, 'already online through the other instance');
     assert.equal(await one.connected(user), false);
-    assert.deepEqual(await two.socketCounts([user, 'nobody']), new Map([[user, 3], ['nobody', 0]]));
+    assert.deepEqual(
+      await two.socketCounts([user, 'nobody']),
+      new Map([
+        [user, 3],
+        ['nobody', 0],
+      ]),
+    );
     assert.equal(await one.disconnected(user), false);
     assert.equal(await one.disconnected(user), false, 'still on instance two');
     assert.equal(await two.disconnected(user), true);
@@ -92,7 +105,13 @@ describe('presence on Redis', () => {
     it('is swept by a live one, whose friends hear the users it held go offline', async () => {
       const [ghost, friend] = [randomUUID(), randomUUID()];
       ids.push(ghost, friend);
-      for (const id of [ghost, friend]) await db('users').insert({ id, username: `g${id.slice(0, 8)}`, username_key: `g${id.slice(0, 8)}`, display_name: 'g' });
+      for (const id of [ghost, friend])
+        await db('users').insert({
+          id,
+          username: `g${id.slice(0, 8)}`,
+          username_key: `g${id.slice(0, 8)}`,
+          display_name: 'g',
+        });
       await db('friend_edges').insert([
         { user_id: ghost, other_id: friend, state: 'friend' },
         { user_id: friend, other_id: ghost, state: 'friend' },
@@ -103,7 +122,11 @@ describe('presence on Redis', () => {
       const sent: Array<{ to: readonly string[]; message: ServerMessage }> = [];
       const live = await store();
       const presence = createPresence({
-        db, clock: { now: () => Date.now() }, logger, store: live, sweepMs: 100,
+        db,
+        clock: { now: () => Date.now() },
+        logger,
+        store: live,
+        sweepMs: 100,
         push: { sendToUsers: async (to, message) => void sent.push({ to, message }) },
       });
       try {
@@ -127,7 +150,11 @@ describe('presence on Redis', () => {
     before(async function () {
       this.timeout(60_000);
       // One deployment: the same Redis prefix and the same token signing key on both instances.
-      const env = { REDIS_URL: redisUrl, REDIS_PREFIX: `pongctl-test-${randomUUID()}:`, PONG_JWT_SECRET: randomUUID() + randomUUID() };
+      const env = {
+        REDIS_URL: redisUrl,
+        REDIS_PREFIX: `pongctl-test-${randomUUID()}:`,
+        PONG_JWT_SECRET: randomUUID() + randomUUID(),
+      };
       one = await startAuthServer(env);
       two = await startAuthServer(env);
     });
@@ -151,16 +178,29 @@ describe('presence on Redis', () => {
       const watcher = await socket(one, a.accessToken);
       const onTwo = await socket(two, b.accessToken);
       const on = await watcher.next('presence.update');
-      assert.deepEqual([on.username, on.status], [b.username, 'online'], 'from instance two to instance one');
+      assert.deepEqual(
+        [on.username, on.status],
+        [b.username, 'online'],
+        'from instance two to instance one',
+      );
       const onOne = await socket(one, b.accessToken);
       onTwo.ws.close();
       await onTwo.closed;
       const m = await socket(two, marker.accessToken);
       const next = await watcher.next('presence.update');
-      assert.deepEqual([next.username, next.status], [marker.username, 'online'], 'nothing for b while a socket remains');
+      assert.deepEqual(
+        [next.username, next.status],
+        [marker.username, 'online'],
+        'nothing for b while a socket remains',
+      );
       const admin = await loginAs(two.url, 'admin', adminPassword);
       const view = await api(two.url, 'GET', '/api/v1/admin/presence', { token: admin });
-      const rows = new Map(view.body.data.users.map((u: { username: string; sockets: number }) => [u.username, u.sockets]));
+      const rows = new Map(
+        view.body.data.users.map((u: { username: string; sockets: number }) => [
+          u.username,
+          u.sockets,
+        ]),
+      );
       assert.equal(rows.get(a.username), 1, 'instance two sees instance one’s sockets');
       assert.equal(rows.get(b.username), 1);
       onOne.ws.close();

@@ -13,13 +13,28 @@ import { createMemoryBus, type Bus } from '../../api/realtime/bus.ts';
 import { createRedisBus } from '../../api/realtime/bus-redis.ts';
 import { testDatabaseUrl } from '../support/env.ts';
 import { LogCapture } from '../support/server.ts';
-import { socketUser, spawnPeer, startRealtimeServer, testToken, type PeerProcess, type RealtimeTestServer } from '../support/realtime-server.ts';
+import {
+  socketUser,
+  spawnPeer,
+  startRealtimeServer,
+  testToken,
+  type PeerProcess,
+  type RealtimeTestServer,
+} from '../support/realtime-server.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
 
 const redisUrl = 'redis://127.0.0.1:6379';
-const logger = () => createLogger({ level: 'warn', service: { name: 'test', version: '0', environment: 'test' }, destination: new LogCapture() });
+const logger = () =>
+  createLogger({
+    level: 'warn',
+    service: { name: 'test', version: '0', environment: 'test' },
+    destination: new LogCapture(),
+  });
 
-function collect(bus: Bus, topic: string): Promise<{ events: unknown[]; stop: () => Promise<void> }> {
+function collect(
+  bus: Bus,
+  topic: string,
+): Promise<{ events: unknown[]; stop: () => Promise<void> }> {
   const events: unknown[] = [];
   return bus.subscribe(topic, (event) => events.push(event)).then((stop) => ({ events, stop }));
 }
@@ -36,7 +51,11 @@ describe('realtime bus', () => {
     await bus.publish('news', event);
     assert.equal(a.events.length, 0, 'asynchronous, as on Redis');
     await settle(5);
-    assert.deepEqual(a.events, [{ n: 1, at: '1970-01-01T00:00:00.000Z', nested: { list: [1] } }], 'serialised like Redis would');
+    assert.deepEqual(
+      a.events,
+      [{ n: 1, at: '1970-01-01T00:00:00.000Z', nested: { list: [1] } }],
+      'serialised like Redis would',
+    );
     assert.notEqual(a.events[0], b.events[0], 'each listener gets its own copy');
     assert.equal(other.events.length, 0);
     await a.stop();
@@ -49,7 +68,13 @@ describe('realtime bus', () => {
 
   it('in-process: a throwing listener is logged and does not starve the others', async () => {
     const capture = new LogCapture();
-    const bus = createMemoryBus(createLogger({ level: 'warn', service: { name: 't', version: '0', environment: 'test' }, destination: capture }));
+    const bus = createMemoryBus(
+      createLogger({
+        level: 'warn',
+        service: { name: 't', version: '0', environment: 'test' },
+        destination: capture,
+      }),
+    );
     await bus.subscribe('t', () => {
       throw new Error('boom');
     });
@@ -65,7 +90,11 @@ describe('realtime bus', () => {
     const prefix = `pongctl-test-${randomUUID()}:`;
     const one = await createRedisBus({ url: redisUrl, prefix, logger: logger() });
     const two = await createRedisBus({ url: redisUrl, prefix, logger: logger() });
-    const stranger = await createRedisBus({ url: redisUrl, prefix: `${prefix}other:`, logger: logger() });
+    const stranger = await createRedisBus({
+      url: redisUrl,
+      prefix: `${prefix}other:`,
+      logger: logger(),
+    });
     try {
       const heard = await collect(two, 'chat');
       const own = await collect(one, 'chat');
@@ -73,7 +102,11 @@ describe('realtime bus', () => {
       await one.publish('chat', { text: 'hi', n: 1 });
       await settle(100);
       assert.deepEqual(heard.events, [{ text: 'hi', n: 1 }]);
-      assert.deepEqual(own.events, [{ text: 'hi', n: 1 }], 'the publisher’s own subscribers hear it too');
+      assert.deepEqual(
+        own.events,
+        [{ text: 'hi', n: 1 }],
+        'the publisher’s own subscribers hear it too',
+      );
       assert.equal(strangerHeard.events.length, 0);
       await heard.stop();
       await one.publish('chat', { n: 2 });
@@ -85,7 +118,15 @@ describe('realtime bus', () => {
   });
 
   it('Redis: start-up fails with UNAVAILABLE when Redis does not answer', async () => {
-    await assert.rejects(createRedisBus({ url: 'redis://127.0.0.1:1', prefix: 'x:', logger: logger(), connectTimeoutMs: 500 }), (err: Error & { code?: string }) => err.code === 'UNAVAILABLE');
+    await assert.rejects(
+      createRedisBus({
+        url: 'redis://127.0.0.1:1',
+        prefix: 'x:',
+        logger: logger(),
+        connectTimeoutMs: 500,
+      }),
+      (err: Error & { code?: string }) => err.code === 'UNAVAILABLE',
+    );
   });
 });
 
@@ -115,7 +156,10 @@ describe('realtime across two API processes through Redis', () => {
     const remote = await connect((await servers()).remote.url, testToken(rita.id));
     const here = await connect(local!.url, rita.accessToken);
     clients.push(remote.client, here.client);
-    await local!.realtime.gateway.sendToUsers([rita.id], { type: 'pong', serverTime: 'cross-instance' });
+    await local!.realtime.gateway.sendToUsers([rita.id], {
+      type: 'pong',
+      serverTime: 'cross-instance',
+    });
     assert.equal((await remote.client.next('pong')).serverTime, 'cross-instance');
     assert.equal((await here.client.next('pong')).serverTime, 'cross-instance');
   });
@@ -139,7 +183,10 @@ describe('realtime across two API processes through Redis', () => {
     const remote = await connect((await servers()).remote.url, testToken(uma.id));
     const here = await connect(local!.url, uma.accessToken);
     clients.push(remote.client, here.client);
-    const res = await fetch(`${local!.url}/api/v1/auth/logout-all`, { method: 'POST', headers: { authorization: `Bearer ${uma.accessToken}` } });
+    const res = await fetch(`${local!.url}/api/v1/auth/logout-all`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${uma.accessToken}` },
+    });
     assert.equal(res.status, 200);
     assert.equal((await here.client.closedWithin()).code, 4401);
     assert.equal((await remote.client.closedWithin()).code, 4401);

@@ -9,7 +9,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { AppError } from '../../api/core/errors.ts';
-import { socketUser, startRealtimeServer, type RealtimeTestServer, type SocketUser } from '../support/realtime-server.ts';
+import {
+  socketUser,
+  startRealtimeServer,
+  type RealtimeTestServer,
+  type SocketUser,
+} from '../support/realtime-server.ts';
 import { connect, refusedUpgrade, wsUrl, TestClient } from '../support/ws-client.ts';
 import { WebSocket } from 'ws';
 
@@ -35,7 +40,9 @@ describe('realtime gateway', () => {
       const refused = await refusedUpgrade(wsUrl(server.url));
       assert.equal(refused.status, 401);
       assert.equal(refused.headers['www-authenticate'], 'Bearer');
-      assert.deepEqual(refused.body, { error: { code: 'UNAUTHENTICATED', message: 'An access token is required' } });
+      assert.deepEqual(refused.body, {
+        error: { code: 'UNAUTHENTICATED', message: 'An access token is required' },
+      });
     });
 
     it('refuses a bad bearer token and a bad access_token with 401', async () => {
@@ -45,25 +52,40 @@ describe('realtime gateway', () => {
       const query = await refusedUpgrade(wsUrl(server.url, '?access_token=nope'));
       assert.equal(query.status, 401);
       const valid = (await user()).accessToken;
-      const malformed = await refusedUpgrade(wsUrl(server.url, `?access_token=${valid}`), { authorization: 'Basic abc' });
-      assert.equal(malformed.status, 401, 'a non-bearer Authorization header is not silently ignored');
+      const malformed = await refusedUpgrade(wsUrl(server.url, `?access_token=${valid}`), {
+        authorization: 'Basic abc',
+      });
+      assert.equal(
+        malformed.status,
+        401,
+        'a non-bearer Authorization header is not silently ignored',
+      );
     });
 
     it('answers 404 for an upgrade on another path', async () => {
-      const refused = await refusedUpgrade(`${server.url.replace('http', 'ws')}/api/v1/other`, { authorization: `Bearer ${(await user()).accessToken}` });
+      const refused = await refusedUpgrade(`${server.url.replace('http', 'ws')}/api/v1/other`, {
+        authorization: `Bearer ${(await user()).accessToken}`,
+      });
       assert.equal(refused.status, 404);
     });
 
     it('accepts the access_token query parameter and says hello with the identity and limits', async () => {
       const alice = await user();
-      const ws = new WebSocket(wsUrl(server.url, `?access_token=${encodeURIComponent(alice.accessToken)}`));
+      const ws = new WebSocket(
+        wsUrl(server.url, `?access_token=${encodeURIComponent(alice.accessToken)}`),
+      );
       const client = new TestClient(ws);
       clients.push(client);
       const hello = await client.next('hello');
       assert.equal(hello.userId, alice.id);
       assert.match(String(hello.sessionId), /\S/);
       assert.match(String(hello.connectionId), /^[0-9a-f-]{36}$/);
-      assert.deepEqual(hello.limits, { maxMessageBytes: 16384, messagesPerSecond: 20, burst: 40, pingIntervalMs: 30000 });
+      assert.deepEqual(hello.limits, {
+        maxMessageBytes: 16384,
+        messagesPerSecond: 20,
+        burst: 40,
+        pingIntervalMs: 30000,
+      });
     });
   });
 
@@ -79,21 +101,35 @@ describe('realtime gateway', () => {
     it('answers invalid messages with error (code and offending id) and keeps the connection open', async () => {
       const { client } = await open(await user());
       client.send('{not json');
-      assert.deepEqual(await client.next('error'), { type: 'error', code: 'VALIDATION', message: 'The message is not valid JSON' });
+      assert.deepEqual(await client.next('error'), {
+        type: 'error',
+        code: 'VALIDATION',
+        message: 'The message is not valid JSON',
+      });
       client.send('[1,2]');
-      assert.equal((await client.next('error')).message, 'A message is a JSON object with a "type"');
+      assert.equal(
+        (await client.next('error')).message,
+        'A message is a JSON object with a "type"',
+      );
       client.send({ type: 'no.such.type', id: 'u-1' });
       const unknown = await client.next('error');
       assert.equal(unknown.code, 'VALIDATION');
       assert.equal(unknown.id, 'u-1');
       assert.equal(unknown.message, 'Unknown message type');
       client.send({ type: 'hello', id: 'server-only' });
-      assert.equal((await client.next('error')).id, 'server-only', 'server messages cannot be sent by clients');
+      assert.equal(
+        (await client.next('error')).id,
+        'server-only',
+        'server messages cannot be sent by clients',
+      );
       client.send({ type: 'ping', id: 's-1', extra: true });
       const schema = await client.next('error');
       assert.equal(schema.id, 's-1');
       assert.equal(schema.message, 'Invalid ping message');
-      assert.deepEqual((schema.details as Array<{ code: string }>).map((d) => d.code), ['unrecognized_keys']);
+      assert.deepEqual(
+        (schema.details as Array<{ code: string }>).map((d) => d.code),
+        ['unrecognized_keys'],
+      );
       client.send({ type: 'ping', id: 'x'.repeat(65) });
       const badId = await client.next('error');
       assert.equal(badId.id, undefined, 'an invalid id is not echoed');
@@ -127,7 +163,10 @@ describe('realtime gateway', () => {
       const frank = await user();
       const a = await open(frank);
       const b = await open(frank, await frank.newSession());
-      await server.realtime.gateway.disconnectUser(frank.id, new AppError('FORBIDDEN', 'The account is banned'));
+      await server.realtime.gateway.disconnectUser(
+        frank.id,
+        new AppError('FORBIDDEN', 'The account is banned'),
+      );
       assert.equal((await a.client.closedWithin()).code, 4403);
       assert.equal((await b.client.closedWithin()).code, 4403);
     });
@@ -138,12 +177,20 @@ describe('realtime gateway', () => {
       const g2 = await open(gina, await gina.newSession());
       const h = await open(hank);
       const i = await open(ivan);
-      await server.realtime.gateway.sendToUsers([gina.id, gina.id, 'nobody'], { type: 'pong', serverTime: 'to-gina' });
+      await server.realtime.gateway.sendToUsers([gina.id, gina.id, 'nobody'], {
+        type: 'pong',
+        serverTime: 'to-gina',
+      });
       assert.equal((await g1.client.next('pong')).serverTime, 'to-gina');
       assert.equal((await g2.client.next('pong')).serverTime, 'to-gina');
       const { gateway } = server.realtime;
-      for (const { id } of [gina, hank, ivan]) for (const conn of gateway.socketsOf(id)) gateway.join(conn, 'room');
-      await gateway.broadcast('room', { type: 'pong', serverTime: 'to-room' }, { excludeUserIds: [hank.id] });
+      for (const { id } of [gina, hank, ivan])
+        for (const conn of gateway.socketsOf(id)) gateway.join(conn, 'room');
+      await gateway.broadcast(
+        'room',
+        { type: 'pong', serverTime: 'to-room' },
+        { excludeUserIds: [hank.id] },
+      );
       assert.equal((await i.client.next('pong')).serverTime, 'to-room');
       assert.equal((await g1.client.next('pong')).serverTime, 'to-room');
       assert.equal((await g2.client.next('pong')).serverTime, 'to-room');
@@ -153,7 +200,10 @@ describe('realtime gateway', () => {
 
     it('refuses to send a message the contract does not define or that breaks its schema', async () => {
       const { gateway } = server.realtime;
-      await assert.rejects(gateway.sendToUsers(['x'], { type: 'ping' } as never), /not a server message/);
+      await assert.rejects(
+        gateway.sendToUsers(['x'], { type: 'ping' } as never),
+        /not a server message/,
+      );
       await assert.rejects(gateway.sendToUsers(['x'], { type: 'pong' } as never), /serverTime/);
     });
   });
@@ -173,7 +223,8 @@ describe('realtime gateway', () => {
       assert.match(text, /^ws_messages_total\{direction="out",type="hello"\} [1-9]/m);
       assert.match(text, /^ws_closes_total\{code="4401"\} [1-9]/m);
       assert.match(text, /^ws_closes_total\{code="4403"\} [1-9]/m);
-      for (const personal of [someone.id, someone.username, 'made-up-type']) assert.ok(!text.includes(personal), `${personal} is not in /metrics`);
+      for (const personal of [someone.id, someone.username, 'made-up-type'])
+        assert.ok(!text.includes(personal), `${personal} is not in /metrics`);
     });
 
     it('serves an AsyncAPI 3.0 document that validates against the official schema', async () => {
@@ -181,7 +232,11 @@ describe('realtime gateway', () => {
       assert.equal(res.status, 200);
       const doc = (await res.json()) as Record<string, any>;
       const require = createRequire(import.meta.url);
-      const schemaFile = path.join(path.dirname(require.resolve('@asyncapi/specs/package.json')), 'schemas', '3.0.0-without-$id.json');
+      const schemaFile = path.join(
+        path.dirname(require.resolve('@asyncapi/specs/package.json')),
+        'schemas',
+        '3.0.0-without-$id.json',
+      );
       const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
       const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
       assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
@@ -190,7 +245,8 @@ describe('realtime gateway', () => {
       assert.equal(doc.operations['send.error'].action, 'send');
       assert.deepEqual(doc.components.messages.error.payload.required, ['type', 'code', 'message']);
       const codes = (doc['x-close-codes'] as Array<{ code: number }>).map((c) => c.code);
-      for (const code of [4401, 4403, 4429, 1009, 4400, 1013, 1011, 1001]) assert.ok(codes.includes(code), `close code ${code} documented`);
+      for (const code of [4401, 4403, 4429, 1009, 4400, 1013, 1011, 1001])
+        assert.ok(codes.includes(code), `close code ${code} documented`);
       assert.match(doc.info.description, /\| 4429 \| RATE_LIMITED \|/);
     });
   });
@@ -202,7 +258,9 @@ describe('realtime gateway', () => {
       await server.stop();
       assert.equal((await client.closedWithin()).code, 1001);
       const refused = await new Promise<string>((resolve) => {
-        const ws = new WebSocket(wsUrl(server.url), { headers: { authorization: `Bearer ${zed.accessToken}` } });
+        const ws = new WebSocket(wsUrl(server.url), {
+          headers: { authorization: `Bearer ${zed.accessToken}` },
+        });
         ws.once('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? err.message));
       });
       assert.equal(refused, 'ECONNREFUSED');

@@ -16,21 +16,36 @@ import { createMetrics } from '../../api/core/metrics.ts';
 import { createMemoryBus } from '../../api/realtime/bus.ts';
 import { createGateway, type Gateway } from '../../api/realtime/gateway.ts';
 import { LogCapture } from '../support/server.ts';
-import { socketUser, startRealtimeServer, testAuthenticator, testToken, type RealtimeTestServer } from '../support/realtime-server.ts';
+import {
+  socketUser,
+  startRealtimeServer,
+  testAuthenticator,
+  testToken,
+  type RealtimeTestServer,
+} from '../support/realtime-server.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
 
 describe('realtime limits', () => {
   let server: RealtimeTestServer;
   const clients: TestClient[] = [];
   const open = async (token?: string, options = {}) => {
-    const opened = await connect(server.url, token ?? (await socketUser(server)).accessToken, options);
+    const opened = await connect(
+      server.url,
+      token ?? (await socketUser(server)).accessToken,
+      options,
+    );
     clients.push(opened.client);
     return opened;
   };
 
   before(async function () {
     this.timeout(60_000); // a server start-up; slow when the shared machine is busy
-    server = await startRealtimeServer({ WS_MAX_SOCKETS_PER_USER: '2', WS_PING_INTERVAL_MS: '100', WS_RATE_PER_SECOND: '20', WS_BURST: '40' });
+    server = await startRealtimeServer({
+      WS_MAX_SOCKETS_PER_USER: '2',
+      WS_PING_INTERVAL_MS: '100',
+      WS_RATE_PER_SECOND: '20',
+      WS_BURST: '40',
+    });
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
   after(async () => server.stop());
@@ -41,7 +56,11 @@ describe('realtime limits', () => {
     const atLimit = JSON.stringify({ type: 'ping', id: 'fits', pad: 'x'.repeat(16384 - envelope) });
     assert.equal(Buffer.byteLength(atLimit), 16384);
     client.send(atLimit);
-    assert.equal((await client.next('error')).id, 'fits', 'a message at the limit is read (and refused by its schema)');
+    assert.equal(
+      (await client.next('error')).id,
+      'fits',
+      'a message at the limit is read (and refused by its schema)',
+    );
     client.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(16384) }));
     assert.equal((await client.closedWithin()).code, 1009);
   });
@@ -89,7 +108,10 @@ describe('realtime limits', () => {
     const started = Date.now();
     const closed = await silent.client.closedWithin(3_000);
     assert.equal(closed.code, 1006, 'terminated without a close handshake');
-    assert.ok(Date.now() - started < 1_500, 'gone within a few ping intervals of 100 ms (not the 30 s default)');
+    assert.ok(
+      Date.now() - started < 1_500,
+      'gone within a few ping intervals of 100 ms (not the 30 s default)',
+    );
     await new Promise((r) => setTimeout(r, 300));
     healthy.client.send({ type: 'ping', id: 'h' });
     assert.equal((await healthy.client.next('pong')).id, 'h');
@@ -98,19 +120,46 @@ describe('realtime limits', () => {
 });
 
 /** A gateway with two test-only server messages, one droppable, on its own HTTP server. */
-async function backpressureGateway(): Promise<{ url: string; gateway: Gateway; metrics: ReturnType<typeof createMetrics>; close(): Promise<void> }> {
+async function backpressureGateway(): Promise<{
+  url: string;
+  gateway: Gateway;
+  metrics: ReturnType<typeof createMetrics>;
+  close(): Promise<void>;
+}> {
   const config = loadConfig({ WS_BACKPRESSURE_BYTES: '16384' });
-  const logger = createLogger({ level: 'warn', service: { name: 'test', version: '0', environment: 'test' }, destination: new LogCapture() });
+  const logger = createLogger({
+    level: 'warn',
+    service: { name: 'test', version: '0', environment: 'test' },
+    destination: new LogCapture(),
+  });
   const metrics = createMetrics({ version: '0' });
   const bus = createMemoryBus(logger);
   const messages = {
     ...gatewayMessages,
     ...defineMessages({
-      'test.frame': { type: 'test.frame', direction: 'server', summary: 'droppable', droppable: true, schema: messageSchema('test.frame', { n: z.number(), pad: z.string() }) },
-      'test.important': { type: 'test.important', direction: 'server', summary: 'must arrive', schema: messageSchema('test.important', { n: z.number(), pad: z.string() }) },
+      'test.frame': {
+        type: 'test.frame',
+        direction: 'server',
+        summary: 'droppable',
+        droppable: true,
+        schema: messageSchema('test.frame', { n: z.number(), pad: z.string() }),
+      },
+      'test.important': {
+        type: 'test.important',
+        direction: 'server',
+        summary: 'must arrive',
+        schema: messageSchema('test.important', { n: z.number(), pad: z.string() }),
+      },
     }),
   };
-  const gateway = await createGateway({ config: config.ws, logger, metrics: metrics.ws, bus, authenticateToken: testAuthenticator, messages });
+  const gateway = await createGateway({
+    config: config.ws,
+    logger,
+    metrics: metrics.ws,
+    bus,
+    authenticateToken: testAuthenticator,
+    messages,
+  });
   const server = http.createServer();
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket as Duplex, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -136,17 +185,33 @@ describe('realtime backpressure', () => {
       const [conn] = bp.gateway.socketsOf('slow');
       const pad = 'x'.repeat(4000);
       let dropped = 0;
-      for (let n = 0; n < 10_000 && dropped < 50; n++) if (!bp.gateway.send(conn!, { type: 'test.frame', n, pad } as never)) dropped++;
-      assert.equal(dropped, 50, 'droppable frames are refused once the buffer is over the threshold');
-      assert.ok(bp.gateway.send(conn!, { type: 'test.important', n: 1, pad: '' } as never), 'a non-droppable frame is still queued');
+      for (let n = 0; n < 10_000 && dropped < 50; n++)
+        if (!bp.gateway.send(conn!, { type: 'test.frame', n, pad } as never)) dropped++;
+      assert.equal(
+        dropped,
+        50,
+        'droppable frames are refused once the buffer is over the threshold',
+      );
+      assert.ok(
+        bp.gateway.send(conn!, { type: 'test.important', n: 1, pad: '' } as never),
+        'a non-droppable frame is still queued',
+      );
       const text = await bp.metrics.registry.metrics();
-      assert.match(text, /^ws_dropped_frames_total\{type="other"\} 50$/m, 'test types are not in the contract allow-list');
+      assert.match(
+        text,
+        /^ws_dropped_frames_total\{type="other"\} 50$/m,
+        'test types are not in the contract allow-list',
+      );
       raw.resume();
       const important = await client.next('test.important', 5_000);
       assert.equal(important.n, 1);
       const frames = client.received.filter((m) => m.type === 'test.frame');
       assert.ok(frames.length > 0, 'frames sent before the threshold arrive');
-      assert.deepEqual(frames.map((m) => m.n), frames.map((_, i) => i), 'in order, none lost before the first drop');
+      assert.deepEqual(
+        frames.map((m) => m.n),
+        frames.map((_, i) => i),
+        'in order, none lost before the first drop',
+      );
       client.close();
     } finally {
       await bp.close();
@@ -160,9 +225,13 @@ describe('realtime backpressure', () => {
       (client.ws as unknown as { _socket: Duplex })._socket.pause();
       const [conn] = bp.gateway.socketsOf('stalled');
       const pad = 'y'.repeat(8000);
-      for (let n = 0; n < 2_000 && conn!.closeCode === undefined; n++) bp.gateway.send(conn!, { type: 'test.important', n, pad } as never);
+      for (let n = 0; n < 2_000 && conn!.closeCode === undefined; n++)
+        bp.gateway.send(conn!, { type: 'test.important', n, pad } as never);
       assert.equal(conn!.closeCode, 1013);
-      assert.ok(conn!.socket.bufferedAmount > 16384 * 16, 'the limit is 16 × WS_BACKPRESSURE_BYTES');
+      assert.ok(
+        conn!.socket.bufferedAmount > 16384 * 16,
+        'the limit is 16 × WS_BACKPRESSURE_BYTES',
+      );
       client.close();
     } finally {
       await bp.close();

@@ -56,6 +56,9 @@ describe('social: block queries', () => {
   });
 
   it('refuses a self block in the schema', async () => {
-    await assert.rejects(db('user_blocks').insert({ blocker_id: d, blocked_id: d }), /user_blocks_not_self/);
+    await assert.rejects(
+      db('user_blocks').insert({ blocker_id: d, blocked_id: d }),
+      /user_blocks_not_self/,
+    );
   });
 });

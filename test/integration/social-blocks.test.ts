@@ -1,6 +1,12 @@
 /** Blocks over HTTP: ending friendships and requests, refusals in both directions, idempotent PUT, list, unblock. */
 import assert from 'node:assert/strict';
-import { api, register, startAuthServer, type AuthTestServer, type Registered } from '../support/accounts.ts';
+import {
+  api,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+  type Registered,
+} from '../support/accounts.ts';
 import { befriend, friendList } from '../support/social.ts';
 
 describe('social: blocks', () => {
@@ -14,9 +20,12 @@ describe('social: blocks', () => {
   });
   type Five = [Registered, Registered, Registered, Registered, Registered];
   // Typed as five so destructuring needs no checks; only the first n are registered.
-  const users = async (n: number) => (await Promise.all(Array.from({ length: n }, () => register(s.url, 'k')))) as Five;
-  const call = (u: Registered, method: string, path: string, body?: unknown) => api(s.url, method, path, { token: u.accessToken, body });
-  const request = (from: Registered, to: Registered) => call(from, 'POST', '/api/v1/friends/requests', { username: to.username });
+  const users = async (n: number) =>
+    (await Promise.all(Array.from({ length: n }, () => register(s.url, 'k')))) as Five;
+  const call = (u: Registered, method: string, path: string, body?: unknown) =>
+    api(s.url, method, path, { token: u.accessToken, body });
+  const request = (from: Registered, to: Registered) =>
+    call(from, 'POST', '/api/v1/friends/requests', { username: to.username });
 
   it('blocking a friend ends the friendship on both sides', async () => {
     const [a, b] = await users(2);
@@ -58,7 +67,11 @@ describe('social: blocks', () => {
     assert.equal((await call(a, 'PUT', `/api/v1/blocks/${b.username}`)).status, 200);
     assert.equal((await call(a, 'PUT', `/api/v1/blocks/${a.username}`)).status, 400);
     assert.equal((await call(a, 'PUT', '/api/v1/blocks/nobody-here-x')).status, 404);
-    assert.equal((await call(b, 'DELETE', `/api/v1/blocks/${a.username}`)).status, 404, 'b never blocked a');
+    assert.equal(
+      (await call(b, 'DELETE', `/api/v1/blocks/${a.username}`)).status,
+      404,
+      'b never blocked a',
+    );
     assert.equal((await call(a, 'DELETE', `/api/v1/blocks/${b.username}`)).status, 200);
     assert.equal((await call(a, 'DELETE', `/api/v1/blocks/${b.username}`)).status, 404);
   });
@@ -71,12 +84,25 @@ describe('social: blocks', () => {
     }
     await call(b, 'PUT', `/api/v1/blocks/${a.username}`);
     const first = await call(a, 'GET', '/api/v1/blocks?limit=2');
-    assert.deepEqual(first.body.data.map((x: { username: string }) => x.username), [d.username, c.username]);
+    assert.deepEqual(
+      first.body.data.map((x: { username: string }) => x.username),
+      [d.username, c.username],
+    );
     assert.ok(first.body.data[0].blockedAt);
-    const second = await call(a, 'GET', `/api/v1/blocks?limit=2&cursor=${first.body.meta.nextCursor}`);
-    assert.deepEqual(second.body.data.map((x: { username: string }) => x.username), [b.username]);
+    const second = await call(
+      a,
+      'GET',
+      `/api/v1/blocks?limit=2&cursor=${first.body.meta.nextCursor}`,
+    );
+    assert.deepEqual(
+      second.body.data.map((x: { username: string }) => x.username),
+      [b.username],
+    );
     assert.equal(second.body.meta.nextCursor, null);
     const theirs = await call(b, 'GET', '/api/v1/blocks');
-    assert.deepEqual(theirs.body.data.map((x: { username: string }) => x.username), [a.username]);
+    assert.deepEqual(
+      theirs.body.data.map((x: { username: string }) => x.username),
+      [a.username],
+    );
   });
 });

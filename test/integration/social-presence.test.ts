@@ -4,7 +4,15 @@
  * the profile shows presence to friends only, and the admin view counts.
  */
 import assert from 'node:assert/strict';
-import { adminPassword, api, loginAs, register, startAuthServer, type AuthTestServer, type Registered } from '../support/accounts.ts';
+import {
+  adminPassword,
+  api,
+  loginAs,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+  type Registered,
+} from '../support/accounts.ts';
 import { befriend, friendList } from '../support/social.ts';
 import { connect, type TestClient, type WsMessage } from '../support/ws-client.ts';
 
@@ -20,7 +28,8 @@ describe('social: presence', () => {
   afterEach(async () => {
     for (const c of open.splice(0)) c.close();
     // The next test counts sockets: wait until the server has seen every close.
-    for (let i = 0; i < 100 && (await s.social.presence.snapshot()).sockets.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await s.social.presence.snapshot()).sockets.size > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
   });
   after(async () => {
     await s?.stop();
@@ -53,15 +62,28 @@ describe('social: presence', () => {
     await b1.closed;
     // Nothing for b's second socket nor for closing one of two: the next event is the marker's.
     const m = await socket(marker);
-    assert.deepEqual(presenceOf(await watcher.next('presence.update')), [marker.username, 'online']);
+    assert.deepEqual(presenceOf(await watcher.next('presence.update')), [
+      marker.username,
+      'online',
+    ]);
     m.ws.close();
-    assert.deepEqual(presenceOf(await watcher.next('presence.update')), [marker.username, 'offline']);
+    assert.deepEqual(presenceOf(await watcher.next('presence.update')), [
+      marker.username,
+      'offline',
+    ]);
 
     b2.ws.close();
     const offline = await watcher.next('presence.update');
     assert.deepEqual(presenceOf(offline), [b.username, 'offline']);
-    assert.ok(typeof offline.lastSeenAt === 'string' && offline.lastSeenAt.length > 0, 'offline carries the last-seen time');
-    assert.deepEqual(strangerSocket.received.filter((x) => x.type === 'presence.update'), [], 'a stranger hears nothing');
+    assert.ok(
+      typeof offline.lastSeenAt === 'string' && offline.lastSeenAt.length > 0,
+      'offline carries the last-seen time',
+    );
+    assert.deepEqual(
+      strangerSocket.received.filter((x) => x.type === 'presence.update'),
+      [],
+      'a stranger hears nothing',
+    );
     const [fb] = (await friendList(s.url, a)).filter((f) => f.username === b.username);
     assert.equal(fb.presence.status, 'offline');
     assert.equal(fb.presence.lastSeenAt, offline.lastSeenAt);
@@ -75,13 +97,17 @@ describe('social: presence', () => {
     await socket(b);
     // The event goes out once the transition (and its last-seen time) is written.
     assert.deepEqual(presenceOf(await watcher.next('presence.update')), [b.username, 'online']);
-    const byFriend = await api(s.url, 'GET', `/api/v1/users/${b.username}`, { token: a.accessToken });
+    const byFriend = await api(s.url, 'GET', `/api/v1/users/${b.username}`, {
+      token: a.accessToken,
+    });
     assert.equal(byFriend.status, 200);
     assert.equal(byFriend.body.data.presence.status, 'online');
     assert.ok(byFriend.body.data.presence.lastSeenAt);
     const bySelf = await api(s.url, 'GET', `/api/v1/users/${b.username}`, { token: b.accessToken });
     assert.equal(bySelf.body.data.presence.status, 'online');
-    const byStranger = await api(s.url, 'GET', `/api/v1/users/${b.username}`, { token: stranger.accessToken });
+    const byStranger = await api(s.url, 'GET', `/api/v1/users/${b.username}`, {
+      token: stranger.accessToken,
+    });
     assert.equal(byStranger.status, 200);
     assert.equal(byStranger.body.data.username, b.username);
     assert.equal('presence' in byStranger.body.data, false);
@@ -119,7 +145,12 @@ describe('social: presence', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let guard = 0; guard < 5; guard++) {
-      const res = await api(s.url, 'GET', `/api/v1/admin/presence?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+      const res = await api(
+        s.url,
+        'GET',
+        `/api/v1/admin/presence?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: admin },
+      );
       assert.equal(res.status, 200);
       assert.equal(res.body.data.counts.online, 3);
       seen.push(...res.body.data.users.map((u: { username: string }) => u.username));
@@ -134,8 +165,13 @@ describe('social: presence', () => {
     const b = await register(s.url, 'p');
     const sa = await socket(a);
     const sb = await socket(b);
-    await api(s.url, 'POST', '/api/v1/friends/requests', { token: a.accessToken, body: { username: b.username } });
-    await api(s.url, 'POST', `/api/v1/friends/requests/${a.username}/accept`, { token: b.accessToken });
+    await api(s.url, 'POST', '/api/v1/friends/requests', {
+      token: a.accessToken,
+      body: { username: b.username },
+    });
+    await api(s.url, 'POST', `/api/v1/friends/requests/${a.username}/accept`, {
+      token: b.accessToken,
+    });
     assert.deepEqual(presenceOf(await sa.next('presence.update')), [b.username, 'online']);
     assert.deepEqual(presenceOf(await sb.next('presence.update')), [a.username, 'online']);
   });

@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { api } from '../support/accounts.ts';
-import { joinAndReady, player, postMatch, quickSettings, startGameServer, type GameServer } from '../support/games.ts';
+import {
+  joinAndReady,
+  player,
+  postMatch,
+  quickSettings,
+  startGameServer,
+  type GameServer,
+} from '../support/games.ts';
 
 describe('stats of a played match', function () {
   this.timeout(60_000);
@@ -25,7 +32,11 @@ describe('stats of a played match', function () {
     // The end is stored right after game.end is sent.
     let stats;
     for (let i = 0; i < 50; i++) {
-      stats = (await api(s.url, 'GET', `/api/v1/users/${a.username}/stats?days=1`, { token: a.accessToken })).body.data;
+      stats = (
+        await api(s.url, 'GET', `/api/v1/users/${a.username}/stats?days=1`, {
+          token: a.accessToken,
+        })
+      ).body.data;
       if (stats.matches === 1) break;
       await new Promise((r) => setTimeout(r, 100));
     }

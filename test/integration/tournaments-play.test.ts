@@ -7,7 +7,18 @@
  */
 import assert from 'node:assert/strict';
 import { api } from '../support/accounts.ts';
-import { action, createTournament, override, playGame, registerAll, seededPlayers, startTournamentServer, until, view, type TournamentServer } from '../support/tournaments.ts';
+import {
+  action,
+  createTournament,
+  override,
+  playGame,
+  registerAll,
+  seededPlayers,
+  startTournamentServer,
+  until,
+  view,
+  type TournamentServer,
+} from '../support/tournaments.ts';
 
 describe('tournaments: played to the end', function () {
   this.timeout(90_000);
@@ -16,7 +27,9 @@ describe('tournaments: played to the end', function () {
   after(async () => s?.stop());
 
   const notes = async (userId: string, type: string) =>
-    (await s.db('notifications').where({ user_id: userId, type }).orderBy('id')).map((n) => (typeof n.payload === 'string' ? JSON.parse(n.payload) : n.payload));
+    (await s.db('notifications').where({ user_id: userId, type }).orderBy('id')).map((n) =>
+      typeof n.payload === 'string' ? JSON.parse(n.payload) : n.payload,
+    );
 
   it('four players, single elimination, every game played over WebSockets; the better seed wins each', async () => {
     const players = await seededPlayers(s, 4, 'se');
@@ -29,18 +42,35 @@ describe('tournaments: played to the end', function () {
     assert.equal(started.status, 200, JSON.stringify(started.body));
     let v = await view(s, t.id);
     assert.equal(v.state, 'running');
-    assert.deepEqual(v.entrants.map((e) => [e.username, e.seed]), players.map((p, i) => [p.username, i + 1]), 'seeded by rating');
+    assert.deepEqual(
+      v.entrants.map((e) => [e.username, e.seed]),
+      players.map((p, i) => [p.username, i + 1]),
+      'seeded by rating',
+    );
     const first = v.rounds[0]!.matches;
-    assert.deepEqual(first.map((m) => [m.a!.seed, m.b!.seed]), [[1, 4], [2, 3]], 'top seeds apart');
+    assert.deepEqual(
+      first.map((m) => [m.a!.seed, m.b!.seed]),
+      [
+        [1, 4],
+        [2, 3],
+      ],
+      'top seeds apart',
+    );
     // Each player is told whom they play, with the game to join.
     for (const m of first) {
-      for (const [me, other] of [[m.a!, m.b!], [m.b!, m.a!]] as const) {
+      for (const [me, other] of [
+        [m.a!, m.b!],
+        [m.b!, m.a!],
+      ] as const) {
         const [ready] = await notes(byName.get(me.username)!.id, 'tournament_match_ready');
         assert.equal(ready.opponent, other.username);
         assert.equal(ready.opponentAlias, other.alias);
         assert.equal(ready.gameId, m.gameId);
         assert.equal(ready.tournamentId, t.id);
-        const pushed = await byName.get(me.username)!.client.next('notification', 5_000).catch(() => null);
+        const pushed = await byName
+          .get(me.username)!
+          .client.next('notification', 5_000)
+          .catch(() => null);
         assert.ok(pushed, 'pushed over the socket too');
       }
     }
@@ -53,9 +83,15 @@ describe('tournaments: played to the end', function () {
         return playGame(m.gameId!, byName.get(w.username)!, byName.get(l.username)!);
       });
       await Promise.all(games);
-      await until(() => view(s, t.id), (x) => x.rounds[round - 1]!.state === 'finished');
+      await until(
+        () => view(s, t.id),
+        (x) => x.rounds[round - 1]!.state === 'finished',
+      );
     }
-    v = await until(() => view(s, t.id), (x) => x.state === 'finished');
+    v = await until(
+      () => view(s, t.id),
+      (x) => x.state === 'finished',
+    );
     assert.equal(v.winner!.username, players[0]!.username);
     assert.equal(v.winner!.alias, 'Ace 4');
     const final = v.rounds[1]!.matches[0]!;
@@ -64,7 +100,15 @@ describe('tournaments: played to the end', function () {
     assert.equal(final.winner, players[0]!.username);
     assert.deepEqual(final.score, [2, 0]);
     assert.equal(final.reason, 'points');
-    assert.deepEqual(v.standings.map((x) => [x.username, x.rank]), [[players[0]!.username, 1], [players[1]!.username, 2], [players[2]!.username, 3], [players[3]!.username, 3]]);
+    assert.deepEqual(
+      v.standings.map((x) => [x.username, x.rank]),
+      [
+        [players[0]!.username, 1],
+        [players[1]!.username, 2],
+        [players[2]!.username, 3],
+        [players[3]!.username, 3],
+      ],
+    );
     const game = await s.db('matches').where({ id: final.gameId }).first();
     assert.equal(game.kind, 'tournament');
     for (const p of players) {
@@ -79,7 +123,11 @@ describe('tournaments: played to the end', function () {
 
   it('five players, round robin: a fair schedule with byes, the table decides the winner', async () => {
     const players = await seededPlayers(s, 5, 'rr');
-    const t = await createTournament(s, players[0]!.accessToken, { name: 'League', capacity: 6, format: 'round_robin' });
+    const t = await createTournament(s, players[0]!.accessToken, {
+      name: 'League',
+      capacity: 6,
+      format: 'round_robin',
+    });
     await registerAll(s, t.id, players);
     assert.equal((await action(s, t.id, 'start', players[0]!.accessToken)).status, 200);
     let v = await view(s, t.id);
@@ -111,13 +159,16 @@ describe('tournaments: played to the end', function () {
     }
     v = await view(s, t.id);
     assert.equal(v.state, 'finished');
-    assert.deepEqual(v.standings.map((x) => [x.username, x.rank, x.wins, x.points]), [
-      [players[1]!.username, 1, 4, 8],
-      [players[0]!.username, 2, 3, 6],
-      [players[2]!.username, 3, 2, 4],
-      [players[3]!.username, 4, 1, 2],
-      [players[4]!.username, 5, 0, 0],
-    ]);
+    assert.deepEqual(
+      v.standings.map((x) => [x.username, x.rank, x.wins, x.points]),
+      [
+        [players[1]!.username, 1, 4, 8],
+        [players[0]!.username, 2, 3, 6],
+        [players[2]!.username, 3, 2, 4],
+        [players[3]!.username, 4, 1, 2],
+        [players[4]!.username, 5, 0, 0],
+      ],
+    );
     assert.equal(v.winner!.username, players[1]!.username);
     for (const p of players) p.client.close();
   });
@@ -130,23 +181,52 @@ describe('tournaments: played to the end', function () {
     let v = await view(s, t.id);
     assert.equal(v.roundsTotal, 3);
     const r1 = v.rounds[0]!.matches;
-    assert.deepEqual(r1.map((m) => [m.a?.seed, m.b?.seed ?? null, m.state, m.reason]), [[1, null, 'finished', 'bye'], [4, 5, 'ready', null], [2, null, 'finished', 'bye'], [3, 6, 'ready', null]]);
-    assert.deepEqual(v.rounds[1]!.matches.map((m) => [m.a?.seed ?? null, m.b?.seed ?? null]), [[1, null], [2, null]], 'bye winners already placed');
+    assert.deepEqual(
+      r1.map((m) => [m.a?.seed, m.b?.seed ?? null, m.state, m.reason]),
+      [
+        [1, null, 'finished', 'bye'],
+        [4, 5, 'ready', null],
+        [2, null, 'finished', 'bye'],
+        [3, 6, 'ready', null],
+      ],
+    );
+    assert.deepEqual(
+      v.rounds[1]!.matches.map((m) => [m.a?.seed ?? null, m.b?.seed ?? null]),
+      [
+        [1, null],
+        [2, null],
+      ],
+      'bye winners already placed',
+    );
     const decide = async (round: number) => {
-      for (const m of (await view(s, t.id)).rounds[round - 1]!.matches.filter((x) => x.state !== 'finished')) {
+      for (const m of (await view(s, t.id)).rounds[round - 1]!.matches.filter(
+        (x) => x.state !== 'finished',
+      )) {
         const w = m.a!.seed < m.b!.seed ? m.a! : m.b!;
-        assert.equal((await override(s, { id: t.id, matchId: m.gameId!, winner: w.username })).status, 200, 'the game id works as match id too');
+        assert.equal(
+          (await override(s, { id: t.id, matchId: m.gameId!, winner: w.username })).status,
+          200,
+          'the game id works as match id too',
+        );
       }
     };
     await decide(1);
     await decide(2);
     v = await view(s, t.id);
-    assert.deepEqual(v.rounds[2]!.matches.map((m) => [m.a!.seed, m.b!.seed]), [[1, 2]]);
+    assert.deepEqual(
+      v.rounds[2]!.matches.map((m) => [m.a!.seed, m.b!.seed]),
+      [[1, 2]],
+    );
     await decide(3);
     v = await view(s, t.id);
     assert.equal(v.state, 'finished');
-    assert.deepEqual(v.standings.map((x) => x.rank), [1, 2, 3, 3, 5, 5]);
-    const list = await api(s.url, 'GET', '/api/v1/tournaments?state=finished&limit=100', { token: players[5]!.accessToken });
+    assert.deepEqual(
+      v.standings.map((x) => x.rank),
+      [1, 2, 3, 3, 5, 5],
+    );
+    const list = await api(s.url, 'GET', '/api/v1/tournaments?state=finished&limit=100', {
+      token: players[5]!.accessToken,
+    });
     const row = list.body.data.find((x: { id: string }) => x.id === t.id);
     assert.equal(row.winner.username, players[0]!.username);
     for (const p of players) p.client.close();

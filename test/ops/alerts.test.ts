@@ -19,7 +19,10 @@ function copyOps(): { root: string; paths: typeof opsPaths } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'pongctl-rules-'));
   cpSync(opsPaths.rulesDir, path.join(root, 'rules'), { recursive: true });
   cpSync(opsPaths.testsDir, path.join(root, 'tests'), { recursive: true });
-  return { root, paths: { ...opsPaths, rulesDir: path.join(root, 'rules'), testsDir: path.join(root, 'tests') } };
+  return {
+    root,
+    paths: { ...opsPaths, rulesDir: path.join(root, 'rules'), testsDir: path.join(root, 'tests') },
+  };
 }
 
 const badRule = `groups:
@@ -57,17 +60,42 @@ describe('alert rules (promtool, amtool, policy)', function () {
 
   it('every alert the issue asks for exists, has a runbook section and a firing test', () => {
     const names = new Set(flattenAlerts(loadRuleFiles(opsPaths.rulesDir)).map((a) => a.alert));
-    for (const name of ['ApiDown', 'ApiErrorBudgetBurnFast', 'ApiErrorBudgetBurnMedium', 'ApiErrorBudgetBurnSlow', 'ApiLatencyP95High', 'GameTickLate',
-      'MatchmakingQueueTooOld', 'TournamentRoundStalled', 'WebSocketDisconnectSpike', 'AuthFailureSpike', 'PostgresDown', 'PostgresConnectionsNearLimit',
-      'PostgresDeadlocks', 'PostgresLongTransaction', 'PostgresReplicationLag', 'ApiMemoryHigh', 'ApiEventLoopLagHigh', 'LogShippingFailing']) {
+    for (const name of [
+      'ApiDown',
+      'ApiErrorBudgetBurnFast',
+      'ApiErrorBudgetBurnMedium',
+      'ApiErrorBudgetBurnSlow',
+      'ApiLatencyP95High',
+      'GameTickLate',
+      'MatchmakingQueueTooOld',
+      'TournamentRoundStalled',
+      'WebSocketDisconnectSpike',
+      'AuthFailureSpike',
+      'PostgresDown',
+      'PostgresConnectionsNearLimit',
+      'PostgresDeadlocks',
+      'PostgresLongTransaction',
+      'PostgresReplicationLag',
+      'ApiMemoryHigh',
+      'ApiEventLoopLagHigh',
+      'LogShippingFailing',
+    ]) {
       assert.ok(names.has(name), `missing alert ${name}`);
     }
     const anchors = runbookAnchors(readFileSync(opsPaths.runbook, 'utf8'));
-    for (const name of names) assert.ok(anchors.has(name.toLowerCase()), `no runbook section for ${name}`);
+    for (const name of names)
+      assert.ok(anchors.has(name.toLowerCase()), `no runbook section for ${name}`);
   });
 
   it('a routing test fails when the receiver is wrong (amtool exits 1)', async () => {
-    const run = await runTool(tools.amtool!, ['config', 'routes', 'test', `--config.file=${opsPaths.alertmanagerConfig}`, '--verify.receivers=info', 'severity=critical']);
+    const run = await runTool(tools.amtool!, [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${opsPaths.alertmanagerConfig}`,
+      '--verify.receivers=info',
+      'severity=critical',
+    ]);
     assert.equal(run.code, 1);
   });
 
@@ -75,7 +103,10 @@ describe('alert rules (promtool, amtool, policy)', function () {
     const { root, paths } = copyOps();
     try {
       const file = path.join(paths.testsDir, 'api.test.yml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace("values: '1 1 0 0 0 0 0'", "values: '1 1 1 1 1 1 1'"));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace("values: '1 1 0 0 0 0 0'", "values: '1 1 1 1 1 1 1'"),
+      );
       const report = await testAlerts(paths, process.env.PATH);
       assert.equal(report.ok, false);
       assert.match(report.promtool.stdout + report.promtool.stderr, /ApiDown/);
@@ -90,9 +121,21 @@ describe('alert rules (promtool, amtool, policy)', function () {
       writeFileSync(path.join(paths.rulesDir, 'bad.yml'), badRule);
       const report = await lintAlerts(paths, process.env.PATH);
       assert.equal(report.ok, false);
-      const messages = report.problems.filter((p) => p.rule === 'users_by_email').map((p) => p.message).join('\n');
-      for (const expected of [/UpperCamelCase/, /needs a `for`/, /severity must be one of/, /annotations.description is required/, /annotations.runbook_url is required/,
-        /label user_id could carry personal data/, /grouping by email could carry personal data/, /metric http_requests_totl is not in the metric contract/, /no promtool test/]) {
+      const messages = report.problems
+        .filter((p) => p.rule === 'users_by_email')
+        .map((p) => p.message)
+        .join('\n');
+      for (const expected of [
+        /UpperCamelCase/,
+        /needs a `for`/,
+        /severity must be one of/,
+        /annotations.description is required/,
+        /annotations.runbook_url is required/,
+        /label user_id could carry personal data/,
+        /grouping by email could carry personal data/,
+        /metric http_requests_totl is not in the metric contract/,
+        /no promtool test/,
+      ]) {
         assert.match(messages, expected);
       }
     } finally {
@@ -103,10 +146,28 @@ describe('alert rules (promtool, amtool, policy)', function () {
   it('pongctl alerts lint exits 1 on a bad rule file and 0 on the committed ones', async () => {
     const { root, paths } = copyOps();
     try {
-      const good = await runCli(['alerts', 'lint', '--rules', paths.rulesDir, '--tests', paths.testsDir, '-o', 'json']);
+      const good = await runCli([
+        'alerts',
+        'lint',
+        '--rules',
+        paths.rulesDir,
+        '--tests',
+        paths.testsDir,
+        '-o',
+        'json',
+      ]);
       assert.equal(good.code, 0, good.stderr);
       writeFileSync(path.join(paths.rulesDir, 'bad.yml'), badRule);
-      const bad = await runCli(['alerts', 'lint', '--rules', paths.rulesDir, '--tests', paths.testsDir, '-o', 'json']);
+      const bad = await runCli([
+        'alerts',
+        'lint',
+        '--rules',
+        paths.rulesDir,
+        '--tests',
+        paths.testsDir,
+        '-o',
+        'json',
+      ]);
       assert.equal(bad.code, 1);
       assert.ok((JSON.parse(bad.stdout) as { problems: unknown[] }).problems.length >= 9);
     } finally {
@@ -117,20 +178,56 @@ describe('alert rules (promtool, amtool, policy)', function () {
   it('alerts add appends a rule and a test skeleton that promtool accepts, and lint then asks for a firing test', async () => {
     const { root, paths } = copyOps();
     try {
-      const args = ['alerts', 'add', '--rules', paths.rulesDir, '--tests', paths.testsDir, '--name', 'ChatFloodHigh', '--expr', 'sum(rate(ws_messages_total{direction="in"}[5m])) > 1000',
-        '--for', '5m', '--severity', 'warning', '--component', 'realtime', '--summary', 'Chat flood', '--description', 'Too many messages', '--file', 'realtime.yml', '--group', 'realtime'];
+      const args = [
+        'alerts',
+        'add',
+        '--rules',
+        paths.rulesDir,
+        '--tests',
+        paths.testsDir,
+        '--name',
+        'ChatFloodHigh',
+        '--expr',
+        'sum(rate(ws_messages_total{direction="in"}[5m])) > 1000',
+        '--for',
+        '5m',
+        '--severity',
+        'warning',
+        '--component',
+        'realtime',
+        '--summary',
+        'Chat flood',
+        '--description',
+        'Too many messages',
+        '--file',
+        'realtime.yml',
+        '--group',
+        'realtime',
+      ];
       const added = await runCli(args);
       assert.equal(added.code, 0, added.stderr);
       const text = readFileSync(path.join(paths.rulesDir, 'realtime.yml'), 'utf8');
       assert.match(text, /# A spike: abnormal closes/, 'comments of the file are kept');
-      const rule = flattenAlerts(loadRuleFiles(paths.rulesDir)).find((a) => a.alert === 'ChatFloodHigh');
+      const rule = flattenAlerts(loadRuleFiles(paths.rulesDir)).find(
+        (a) => a.alert === 'ChatFloodHigh',
+      );
       assert.equal(rule?.for, '5m');
       assert.equal(rule?.labels?.severity, 'warning');
-      const promtool = await runTool(tools.promtool!, ['test', 'rules', 'realtime.test.yml'], { cwd: paths.testsDir });
+      const promtool = await runTool(tools.promtool!, ['test', 'rules', 'realtime.test.yml'], {
+        cwd: paths.testsDir,
+      });
       assert.equal(promtool.code, 0, promtool.stdout);
       const lint = await lintAlerts(paths, process.env.PATH);
-      assert.deepEqual(lint.problems.filter((p) => p.rule === 'ChatFloodHigh').map((p) => p.message).sort(),
-        ['no promtool test expects this alert to fire', 'runbook_url anchor #chatfloodhigh has no section in ops/RUNBOOK.md']);
+      assert.deepEqual(
+        lint.problems
+          .filter((p) => p.rule === 'ChatFloodHigh')
+          .map((p) => p.message)
+          .sort(),
+        [
+          'no promtool test expects this alert to fire',
+          'runbook_url anchor #chatfloodhigh has no section in ops/RUNBOOK.md',
+        ],
+      );
       const again = await runCli(args);
       assert.equal(again.code, 5, 'adding the same alert twice is a conflict');
       const missing = await runCli(['alerts', 'add', '--rules', paths.rulesDir, '--name', 'X']);
@@ -146,30 +243,49 @@ describe('alertmanager config rendering', () => {
 
   it('keeps secrets out of the committed file and adds integrations from the environment', () => {
     assert.doesNotMatch(committed, /hooks\.slack|smtp_auth_password|url:/);
-    const rendered = parse(renderAlertmanagerConfig(committed, {
-      ALERTMANAGER_WEBHOOK_URL: 'http://hook.example:9000/alerts',
-      ALERTMANAGER_SLACK_API_URL: 'https://hooks.slack.example/T/B/secret',
-      PATH: '/usr/bin',
-    })) as { receivers: Record<string, unknown>[]; route: unknown };
+    const rendered = parse(
+      renderAlertmanagerConfig(committed, {
+        ALERTMANAGER_WEBHOOK_URL: 'http://hook.example:9000/alerts',
+        ALERTMANAGER_SLACK_API_URL: 'https://hooks.slack.example/T/B/secret',
+        PATH: '/usr/bin',
+      }),
+    ) as { receivers: Record<string, unknown>[]; route: unknown };
     const byName = Object.fromEntries(rendered.receivers.map((r) => [r.name, r]));
-    assert.deepEqual(byName.critical!.webhook_configs, [{ url: 'http://hook.example:9000/alerts', send_resolved: true }]);
-    assert.equal((byName.critical!.slack_configs as { api_url: string }[])[0]!.api_url, 'https://hooks.slack.example/T/B/secret');
+    assert.deepEqual(byName.critical!.webhook_configs, [
+      { url: 'http://hook.example:9000/alerts', send_resolved: true },
+    ]);
+    assert.equal(
+      (byName.critical!.slack_configs as { api_url: string }[])[0]!.api_url,
+      'https://hooks.slack.example/T/B/secret',
+    );
     assert.equal(byName.info!.slack_configs, undefined, 'info does not go to Slack');
-    assert.equal(byName.critical!.email_configs, undefined, 'no email without ALERTMANAGER_EMAIL_TO');
+    assert.equal(
+      byName.critical!.email_configs,
+      undefined,
+      'no email without ALERTMANAGER_EMAIL_TO',
+    );
     assert.deepEqual(rendered.route, (parse(committed) as { route: unknown }).route);
   });
 
   it('refuses incomplete or malformed settings, naming the variable', () => {
-    assert.throws(() => renderAlertmanagerConfig(committed, { ALERTMANAGER_EMAIL_TO: 'a@b.c' }), (err: { details: { variable: string }[] }) =>
-      err.details[0]!.variable === 'ALERTMANAGER_SMTP_SMARTHOST');
-    assert.throws(() => renderAlertmanagerConfig(committed, { ALERTMANAGER_WEBHOOK_URL: 'not a url' }), /Invalid Alertmanager settings/);
+    assert.throws(
+      () => renderAlertmanagerConfig(committed, { ALERTMANAGER_EMAIL_TO: 'a@b.c' }),
+      (err: { details: { variable: string }[] }) =>
+        err.details[0]!.variable === 'ALERTMANAGER_SMTP_SMARTHOST',
+    );
+    assert.throws(
+      () => renderAlertmanagerConfig(committed, { ALERTMANAGER_WEBHOOK_URL: 'not a url' }),
+      /Invalid Alertmanager settings/,
+    );
   });
 
   it('pongctl alerts render writes the file mode 0600', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-amr-'));
     try {
       const out = path.join(dir, 'alertmanager.yml');
-      const res = await runCli(['alerts', 'render', '--out', out], { env: { ALERTMANAGER_WEBHOOK_URL: 'http://127.0.0.1:9/x' } });
+      const res = await runCli(['alerts', 'render', '--out', out], {
+        env: { ALERTMANAGER_WEBHOOK_URL: 'http://127.0.0.1:9/x' },
+      });
       assert.equal(res.code, 0, res.stderr);
       assert.equal(statSync(out).mode & 0o777, 0o600);
       assert.match(readFileSync(out, 'utf8'), /http:\/\/127\.0\.0\.1:9\/x/);

@@ -36,7 +36,12 @@ export interface FakeGrafana {
 
 type Reply = [number, unknown];
 
-function dataSourceRoutes(fake: FakeGrafana, method: string, path: string, body: any): Reply | undefined {
+function dataSourceRoutes(
+  fake: FakeGrafana,
+  method: string,
+  path: string,
+  body: any,
+): Reply | undefined {
   const byUid = /^\/api\/datasources\/uid\/([^/]+)$/.exec(path);
   if (method === 'GET' && path === '/api/datasources') return [200, [...fake.dataSources.values()]];
   if (byUid && method === 'GET') {
@@ -44,9 +49,13 @@ function dataSourceRoutes(fake: FakeGrafana, method: string, path: string, body:
     return found ? [200, found] : [404, { message: 'Data source not found' }];
   }
   if (method === 'POST' && path === '/api/datasources') {
-    if ([...fake.dataSources.values()].some((d) => d.name === body.name)) return [409, { message: 'data source with the same name already exists' }];
+    if ([...fake.dataSources.values()].some((d) => d.name === body.name))
+      return [409, { message: 'data source with the same name already exists' }];
     const stored = storeDataSource(fake, body, fake.dataSources.size + 1);
-    return [200, { datasource: stored, id: stored.id, message: 'Datasource added', name: stored.name }];
+    return [
+      200,
+      { datasource: stored, id: stored.id, message: 'Datasource added', name: stored.name },
+    ];
   }
   if (byUid && method === 'PUT') {
     const existing = fake.dataSources.get(decodeURIComponent(byUid[1]!));
@@ -55,7 +64,9 @@ function dataSourceRoutes(fake: FakeGrafana, method: string, path: string, body:
     return [200, { message: 'Datasource updated' }];
   }
   if (byUid && method === 'DELETE') {
-    return fake.dataSources.delete(decodeURIComponent(byUid[1]!)) ? [200, { message: 'Data source deleted' }] : [404, { message: 'Data source not found' }];
+    return fake.dataSources.delete(decodeURIComponent(byUid[1]!))
+      ? [200, { message: 'Data source deleted' }]
+      : [404, { message: 'Data source not found' }];
   }
   return undefined;
 }
@@ -64,8 +75,24 @@ function dataSourceRoutes(fake: FakeGrafana, method: string, path: string, body:
 function storeDataSource(fake: FakeGrafana, body: any, id: number): Record<string, any> {
   const { secureJsonData, ...rest } = body;
   const previous = fake.dataSources.get(body.uid)?.secureJsonFields ?? {};
-  const secureJsonFields = { ...previous, ...Object.fromEntries(Object.keys(secureJsonData ?? {}).map((k) => [k, true])) };
-  const stored = { id, orgId: 1, typeLogoUrl: '', basicAuth: false, withCredentials: false, database: '', user: '', readOnly: false, version: 1, jsonData: {}, ...rest, secureJsonFields };
+  const secureJsonFields = {
+    ...previous,
+    ...Object.fromEntries(Object.keys(secureJsonData ?? {}).map((k) => [k, true])),
+  };
+  const stored = {
+    id,
+    orgId: 1,
+    typeLogoUrl: '',
+    basicAuth: false,
+    withCredentials: false,
+    database: '',
+    user: '',
+    readOnly: false,
+    version: 1,
+    jsonData: {},
+    ...rest,
+    secureJsonFields,
+  };
   fake.dataSources.set(body.uid, stored);
   return stored;
 }
@@ -76,42 +103,90 @@ function saveDashboard(fake: FakeGrafana, body: any): Reply {
   const existing = fake.dashboards.get(dash.uid);
   const folderUid = body.folderUid ?? '';
   if (existing && !body.overwrite && dash.version !== existing.version) {
-    return [412, { status: 'version-mismatch', message: 'The dashboard has been changed by someone else' }];
+    return [
+      412,
+      { status: 'version-mismatch', message: 'The dashboard has been changed by someone else' },
+    ];
   }
-  const clash = [...fake.dashboards.values()].find((d) => d.folderUid === folderUid && d.dashboard.title === dash.title && d.dashboard.uid !== dash.uid);
-  if (clash && !body.overwrite) return [412, { status: 'name-exists', message: 'A dashboard with the same name in the folder already exists' }];
+  const clash = [...fake.dashboards.values()].find(
+    (d) =>
+      d.folderUid === folderUid && d.dashboard.title === dash.title && d.dashboard.uid !== dash.uid,
+  );
+  if (clash && !body.overwrite)
+    return [
+      412,
+      {
+        status: 'name-exists',
+        message: 'A dashboard with the same name in the folder already exists',
+      },
+    ];
   const id = existing?.id ?? fake.dashboards.size + 100;
   const version = (existing?.version ?? 0) + 1;
   fake.dashboards.set(dash.uid, { id, folderUid, version, dashboard: { ...dash, id, version } });
-  return [200, { id, uid: dash.uid, status: 'success', version, url: `/d/${dash.uid}`, slug: dash.uid }];
+  return [
+    200,
+    { id, uid: dash.uid, status: 'success', version, url: `/d/${dash.uid}`, slug: dash.uid },
+  ];
 }
 
-function dashboardRoutes(fake: FakeGrafana, method: string, path: string, body: any, query: URLSearchParams): Reply | undefined {
+function dashboardRoutes(
+  fake: FakeGrafana,
+  method: string,
+  path: string,
+  body: any,
+  query: URLSearchParams,
+): Reply | undefined {
   const byUid = /^\/api\/dashboards\/uid\/([^/]+)$/.exec(path);
   if (byUid && method === 'GET') {
     const found = fake.dashboards.get(decodeURIComponent(byUid[1]!));
     if (!found) return [404, { message: 'Dashboard not found' }];
-    return [200, { dashboard: found.dashboard, meta: { type: 'db', slug: found.dashboard.uid, folderUid: found.folderUid, version: found.version, provisioned: false, canSave: true } }];
+    return [
+      200,
+      {
+        dashboard: found.dashboard,
+        meta: {
+          type: 'db',
+          slug: found.dashboard.uid,
+          folderUid: found.folderUid,
+          version: found.version,
+          provisioned: false,
+          canSave: true,
+        },
+      },
+    ];
   }
   if (byUid && method === 'DELETE') {
-    return fake.dashboards.delete(decodeURIComponent(byUid[1]!)) ? [200, { title: 'deleted', message: 'Dashboard deleted' }] : [404, { message: 'Dashboard not found' }];
+    return fake.dashboards.delete(decodeURIComponent(byUid[1]!))
+      ? [200, { title: 'deleted', message: 'Dashboard deleted' }]
+      : [404, { message: 'Dashboard not found' }];
   }
   if (method === 'POST' && path === '/api/dashboards/db') return saveDashboard(fake, body);
   if (method === 'GET' && path === '/api/search') {
     const folder = query.get('folderUIDs');
-    return [200, [...fake.dashboards.values()].filter((d) => d.folderUid === folder).map((d) => ({ uid: d.dashboard.uid, title: d.dashboard.title, type: 'dash-db' }))];
+    return [
+      200,
+      [...fake.dashboards.values()]
+        .filter((d) => d.folderUid === folder)
+        .map((d) => ({ uid: d.dashboard.uid, title: d.dashboard.title, type: 'dash-db' })),
+    ];
   }
   return undefined;
 }
 
-function folderRoutes(fake: FakeGrafana, method: string, path: string, body: any): Reply | undefined {
+function folderRoutes(
+  fake: FakeGrafana,
+  method: string,
+  path: string,
+  body: any,
+): Reply | undefined {
   const byUid = /^\/api\/folders\/([^/]+)$/.exec(path);
   if (byUid && method === 'GET') {
     const found = fake.folders.get(decodeURIComponent(byUid[1]!));
     return found ? [200, found] : [404, { message: 'folder not found' }];
   }
   if (method === 'POST' && path === '/api/folders') {
-    if (fake.folders.has(body.uid)) return [409, { message: 'a folder with the same uid already exists' }];
+    if (fake.folders.has(body.uid))
+      return [409, { message: 'a folder with the same uid already exists' }];
     const folder = { id: fake.folders.size + 1, uid: body.uid, title: body.title, version: 1 };
     fake.folders.set(body.uid, folder);
     return [200, folder];
@@ -144,10 +219,19 @@ export async function startFakeGrafana(token = 'glsa_test_token'): Promise<FakeG
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const body = raw ? JSON.parse(raw) : undefined;
-      fake.requests.push({ method: req.method!, path: `${url.pathname}${url.search}`, auth: req.headers.authorization, body });
+      fake.requests.push({
+        method: req.method!,
+        path: `${url.pathname}${url.search}`,
+        auth: req.headers.authorization,
+        body,
+      });
       let reply: Reply | undefined;
-      if (req.headers.authorization !== `Bearer ${token}`) reply = [401, { message: 'Unauthorized' }];
-      reply ??= folderRoutes(fake, req.method!, url.pathname, body) ?? dataSourceRoutes(fake, req.method!, url.pathname, body) ?? dashboardRoutes(fake, req.method!, url.pathname, body, url.searchParams);
+      if (req.headers.authorization !== `Bearer ${token}`)
+        reply = [401, { message: 'Unauthorized' }];
+      reply ??=
+        folderRoutes(fake, req.method!, url.pathname, body) ??
+        dataSourceRoutes(fake, req.method!, url.pathname, body) ??
+        dashboardRoutes(fake, req.method!, url.pathname, body, url.searchParams);
       const [status, json] = reply ?? [404, { message: 'Not found' }];
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
     });

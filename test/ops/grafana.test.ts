@@ -18,16 +18,29 @@ const rendered = renderDashboards();
 describe('grafana dashboards as code', () => {
   it('committed JSON and provisioning files equal a fresh render', () => {
     assert.deepEqual(staleFiles(), [], 'run `pongctl grafana render` and commit the result');
-    for (const [relative, text] of renderFiles()) assert.equal(readFileSync(path.join(grafanaDir, relative), 'utf8'), text);
+    for (const [relative, text] of renderFiles())
+      assert.equal(readFileSync(path.join(grafanaDir, relative), 'utf8'), text);
   });
 
   it('has the dashboards the issue asks for, with stable uids', () => {
-    assert.deepEqual(dashboardSpecs.map((d) => d.uid).sort(),
-      ['pongctl-api', 'pongctl-business', 'pongctl-match-stats', 'pongctl-matchmaking', 'pongctl-postgres', 'pongctl-realtime', 'pongctl-user-stats']);
+    assert.deepEqual(dashboardSpecs.map((d) => d.uid).sort(), [
+      'pongctl-api',
+      'pongctl-business',
+      'pongctl-match-stats',
+      'pongctl-matchmaking',
+      'pongctl-postgres',
+      'pongctl-realtime',
+      'pongctl-user-stats',
+    ]);
     const user = rendered.get('pongctl-user-stats') as { templating: { list: { name: string }[] } };
     assert.equal(user.templating.list[0]!.name, 'user');
-    const types = [...rendered.values()].flatMap((d) => (d.panels as { type: string; datasource?: { type: string } }[]).map((p) => p.datasource?.type));
-    for (const type of ['prometheus', 'grafana-postgresql-datasource', 'elasticsearch']) assert.ok(types.includes(type), `a panel on ${type}`);
+    const types = [...rendered.values()].flatMap((d) =>
+      (d.panels as { type: string; datasource?: { type: string } }[]).map(
+        (p) => p.datasource?.type,
+      ),
+    );
+    for (const type of ['prometheus', 'grafana-postgresql-datasource', 'elasticsearch'])
+      assert.ok(types.includes(type), `a panel on ${type}`);
   });
 
   it('every dashboard validates against the JSON Schema, and the schema rejects a broken one', async () => {
@@ -58,8 +71,19 @@ describe('grafana dashboards as code', () => {
     const business = structuredClone(rendered.get('pongctl-business')!) as Record<string, any>;
     business.panels[0].targets[0].rawSql = 'SELECT password_hash FROM users';
     bad.set('pongctl-business', business);
-    const messages = (await lintDashboards(bad, sources, opsPaths.rulesDir)).map((p) => p.message).join('\n');
-    for (const expected of [/panel id \d+ is used twice/, /24 columns/, /overlaps/, /refIds must be unique/, /metric http_requests_totl/, /grouping by email/, /data source nope/, /SQL reads users/]) {
+    const messages = (await lintDashboards(bad, sources, opsPaths.rulesDir))
+      .map((p) => p.message)
+      .join('\n');
+    for (const expected of [
+      /panel id \d+ is used twice/,
+      /24 columns/,
+      /overlaps/,
+      /refIds must be unique/,
+      /metric http_requests_totl/,
+      /grouping by email/,
+      /data source nope/,
+      /SQL reads users/,
+    ]) {
       assert.match(messages, expected);
     }
   });
@@ -73,8 +97,14 @@ describe('grafana dashboards as code', () => {
 describe('pongctl grafana apply/diff/export against a fake Grafana', function () {
   this.timeout(30_000);
   let fake: FakeGrafana;
-  const env = () => ({ PONGCTL_GRAFANA_URL: fake.url, PONGCTL_GRAFANA_TOKEN: fake.token, PONGCTL_GIT_COMMIT: 'abc123', GRAFANA_DB_PASSWORD: 'pg-secret' });
-  const cli = (args: string[], extra: Record<string, string> = {}) => runCli(['grafana', ...args, '-o', 'json'], { env: { ...env(), ...extra } });
+  const env = () => ({
+    PONGCTL_GRAFANA_URL: fake.url,
+    PONGCTL_GRAFANA_TOKEN: fake.token,
+    PONGCTL_GIT_COMMIT: 'abc123',
+    GRAFANA_DB_PASSWORD: 'pg-secret',
+  });
+  const cli = (args: string[], extra: Record<string, string> = {}) =>
+    runCli(['grafana', ...args, '-o', 'json'], { env: { ...env(), ...extra } });
 
   beforeEach(async () => {
     fake = await startFakeGrafana();
@@ -86,19 +116,31 @@ describe('pongctl grafana apply/diff/export against a fake Grafana', function ()
     assert.equal(first.code, 0, first.stderr);
     assert.ok(fake.requests.every((r) => r.auth === `Bearer ${fake.token}`));
     const mutations = fake.mutations();
-    assert.deepEqual(mutations.map((r) => `${r.method} ${r.path}`), [
-      'POST /api/folders',
-      'POST /api/datasources', 'POST /api/datasources', 'POST /api/datasources',
-      ...[...rendered.keys()].sort().map(() => 'POST /api/dashboards/db'),
-    ]);
+    assert.deepEqual(
+      mutations.map((r) => `${r.method} ${r.path}`),
+      [
+        'POST /api/folders',
+        'POST /api/datasources',
+        'POST /api/datasources',
+        'POST /api/datasources',
+        ...[...rendered.keys()].sort().map(() => 'POST /api/dashboards/db'),
+      ],
+    );
     assert.deepEqual(mutations[0]!.body, { uid: 'pongctl', title: 'pongctl' });
     const pg = mutations.slice(1, 4).find((r) => r.body.uid === 'pongctl-postgres')!;
     assert.deepEqual(pg.body.secureJsonData, { password: 'pg-secret' });
     assert.equal(pg.body.user, 'grafana_reader');
     for (const save of mutations.slice(4)) {
       const uid = save.body.dashboard.uid as string;
-      const committed = JSON.parse(readFileSync(path.join(grafanaDir, 'dashboards', `${uid}.json`), 'utf8')) as object;
-      assert.deepEqual(save.body, { dashboard: { ...committed, id: null }, folderUid: 'pongctl', message: 'pongctl grafana apply (git abc123)', overwrite: false });
+      const committed = JSON.parse(
+        readFileSync(path.join(grafanaDir, 'dashboards', `${uid}.json`), 'utf8'),
+      ) as object;
+      assert.deepEqual(save.body, {
+        dashboard: { ...committed, id: null },
+        folderUid: 'pongctl',
+        message: 'pongctl grafana apply (git abc123)',
+        overwrite: false,
+      });
     }
     fake.requests.length = 0;
     const second = await cli(['apply']);
@@ -123,7 +165,11 @@ describe('pongctl grafana apply/diff/export against a fake Grafana', function ()
     fake.requests.length = 0;
     assert.equal((await cli(['apply'])).code, 0);
     const [save] = fake.mutations();
-    assert.equal(save!.body.dashboard.version, stored.version, 'the version Grafana reported, so a concurrent edit would 412');
+    assert.equal(
+      save!.body.dashboard.version,
+      stored.version,
+      'the version Grafana reported, so a concurrent edit would 412',
+    );
     assert.equal(save!.body.overwrite, false);
     assert.equal((await cli(['diff'])).code, 0);
   });
@@ -145,7 +191,16 @@ describe('pongctl grafana apply/diff/export against a fake Grafana', function ()
   });
 
   it('a data source name taken by another uid answers 409: exit 5', async () => {
-    fake.dataSources.set('someone-else', { id: 9, uid: 'someone-else', name: 'Prometheus', type: 'prometheus', access: 'proxy', url: 'http://x', isDefault: false, jsonData: {} });
+    fake.dataSources.set('someone-else', {
+      id: 9,
+      uid: 'someone-else',
+      name: 'Prometheus',
+      type: 'prometheus',
+      access: 'proxy',
+      url: 'http://x',
+      isDefault: false,
+      jsonData: {},
+    });
     const res = await cli(['apply']);
     assert.equal(res.code, 5);
     assert.match(res.stderr, /same name already exists/);
@@ -153,15 +208,32 @@ describe('pongctl grafana apply/diff/export against a fake Grafana', function ()
 
   it('--prune deletes managed objects that are not desired, and only with --prune', async () => {
     assert.equal((await cli(['apply'])).code, 0);
-    fake.dashboards.set('old-board', { id: 1, folderUid: 'pongctl', version: 1, dashboard: { uid: 'old-board', title: 'Old', id: 1, version: 1 } });
-    fake.dashboards.set('elsewhere', { id: 2, folderUid: 'other', version: 1, dashboard: { uid: 'elsewhere', title: 'Elsewhere', id: 2, version: 1 } });
-    assert.equal((await cli(['diff'])).code, 0, 'without --prune extra objects are not differences');
+    fake.dashboards.set('old-board', {
+      id: 1,
+      folderUid: 'pongctl',
+      version: 1,
+      dashboard: { uid: 'old-board', title: 'Old', id: 1, version: 1 },
+    });
+    fake.dashboards.set('elsewhere', {
+      id: 2,
+      folderUid: 'other',
+      version: 1,
+      dashboard: { uid: 'elsewhere', title: 'Elsewhere', id: 2, version: 1 },
+    });
+    assert.equal(
+      (await cli(['diff'])).code,
+      0,
+      'without --prune extra objects are not differences',
+    );
     assert.equal((await cli(['diff', '--prune'])).code, 1);
     fake.requests.length = 0;
     assert.equal((await cli(['apply', '--prune', '--dry-run'])).code, 0);
     assert.deepEqual(fake.mutations(), [], 'dry run changes nothing');
     assert.equal((await cli(['apply', '--prune'])).code, 0);
-    assert.deepEqual(fake.mutations().map((r) => `${r.method} ${r.path}`), ['DELETE /api/dashboards/uid/old-board']);
+    assert.deepEqual(
+      fake.mutations().map((r) => `${r.method} ${r.path}`),
+      ['DELETE /api/dashboards/uid/old-board'],
+    );
     assert.ok(fake.dashboards.has('elsewhere'), 'other folders are never pruned');
   });
 
@@ -169,9 +241,18 @@ describe('pongctl grafana apply/diff/export against a fake Grafana', function ()
     assert.equal((await cli(['apply'])).code, 0);
     const exported = await runCli(['grafana', 'export', 'pongctl-realtime'], { env: env() });
     assert.equal(exported.code, 0, exported.stderr);
-    assert.deepEqual(JSON.parse(exported.stdout), JSON.parse(readFileSync(path.join(grafanaDir, 'dashboards', 'pongctl-realtime.json'), 'utf8')));
+    assert.deepEqual(
+      JSON.parse(exported.stdout),
+      JSON.parse(
+        readFileSync(path.join(grafanaDir, 'dashboards', 'pongctl-realtime.json'), 'utf8'),
+      ),
+    );
     assert.equal((await runCli(['grafana', 'export', 'missing'], { env: env() })).code, 3);
     assert.equal((await cli(['diff'], { PONGCTL_GRAFANA_TOKEN: 'wrong' })).code, 4);
-    assert.equal((await runCli(['grafana', 'diff'], { env: { PONGCTL_GRAFANA_URL: fake.url } })).code, 4, 'no token');
+    assert.equal(
+      (await runCli(['grafana', 'diff'], { env: { PONGCTL_GRAFANA_URL: fake.url } })).code,
+      4,
+      'no token',
+    );
   });
 });

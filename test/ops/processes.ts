@@ -14,7 +14,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it returns a value or the deadline passes; the error says what was awaited. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 200): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -26,7 +31,9 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+  );
 }
 
 export interface Daemon {
@@ -36,7 +43,12 @@ export interface Daemon {
 }
 
 /** Spawns a daemon and waits for its readiness URL to answer 200. */
-export async function startDaemon(binary: string, args: string[], url: string, readyPath: string): Promise<Daemon> {
+export async function startDaemon(
+  binary: string,
+  args: string[],
+  url: string,
+  readyPath: string,
+): Promise<Daemon> {
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -48,11 +60,15 @@ export async function startDaemon(binary: string, args: string[], url: string, r
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   try {
-    await until(`${binary} at ${url}`, async () => {
-      if (child.exitCode !== null) throw new Error(`${binary} exited: ${output.slice(-2000)}`);
-      const res = await fetch(`${url}${readyPath}`);
-      return res.ok ? true : undefined;
-    }, 30_000);
+    await until(
+      `${binary} at ${url}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${binary} exited: ${output.slice(-2000)}`);
+        const res = await fetch(`${url}${readyPath}`);
+        return res.ok ? true : undefined;
+      },
+      30_000,
+    );
   } catch (err) {
     await stop();
     throw err;

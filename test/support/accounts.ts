@@ -14,13 +14,16 @@ export interface AuthTestServer extends TestServer {
 /** A server whose clock only moves when the test says so. Defaults keep the hash cheap and /auth unthrottled per minute. */
 export async function startAuthServer(env: Record<string, string> = {}): Promise<AuthTestServer> {
   const clock = manualClock(Date.now());
-  const server = await startTestServer({
-    PONG_ADMIN_PASSWORD: adminPassword,
-    PASSWORD_SCRYPT_LOG2N: '14',
-    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-    AUTH_LOGIN_MAX_FAILURES: '1000',
-    ...env,
-  }, { clock });
+  const server = await startTestServer(
+    {
+      PONG_ADMIN_PASSWORD: adminPassword,
+      PASSWORD_SCRYPT_LOG2N: '14',
+      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      AUTH_LOGIN_MAX_FAILURES: '1000',
+      ...env,
+    },
+    { clock },
+  );
   // Not a spread: `logs` is a getter that must stay live.
   return Object.assign(server, { clock });
 }
@@ -31,7 +34,12 @@ export interface Reply {
   body: any;
 }
 
-export async function api(base: string, method: string, pathname: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+export async function api(
+  base: string,
+  method: string,
+  pathname: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -54,7 +62,10 @@ let counter = 0;
 /** A unique username for this run (PostgreSQL keeps rows between servers of one run). */
 export function uniqueName(prefix = 'u'): string {
   counter++;
-  return `${prefix}${process.pid.toString(36)}${counter.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.slice(0, 20);
+  return `${prefix}${process.pid.toString(36)}${counter.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.slice(
+    0,
+    20,
+  );
 }
 
 export interface Registered {
@@ -70,23 +81,42 @@ export async function register(base: string, prefix = 'u'): Promise<Registered> 
   const username = uniqueName(prefix);
   const email = `${username}@example.test`;
   const password = `pw-${username}-Secret!`;
-  const res = await api(base, 'POST', '/api/v1/auth/register', { body: { username, email, password } });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { username, email, password, accessToken: res.body.data.accessToken, refreshToken: res.body.data.refreshToken, id: res.body.data.user.id };
+  const res = await api(base, 'POST', '/api/v1/auth/register', {
+    body: { username, email, password },
+  });
+  if (res.status !== 201)
+    throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return {
+    username,
+    email,
+    password,
+    accessToken: res.body.data.accessToken,
+    refreshToken: res.body.data.refreshToken,
+    id: res.body.data.user.id,
+  };
 }
 
 export async function loginAs(base: string, login: string, password: string): Promise<string> {
   const res = await api(base, 'POST', '/api/v1/auth/login', { body: { login, password } });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data.accessToken as string;
 }
 
 /** A user with `role`, created by the bootstrap admin. */
-export async function userWithRole(base: string, adminToken: string, role: 'player' | 'moderator' | 'admin'): Promise<Registered> {
+export async function userWithRole(
+  base: string,
+  adminToken: string,
+  role: 'player' | 'moderator' | 'admin',
+): Promise<Registered> {
   const user = await register(base, role.slice(0, 3));
   if (role !== 'player') {
-    const res = await api(base, 'PATCH', `/api/v1/admin/users/${user.username}`, { token: adminToken, body: { role } });
-    if (res.status !== 200) throw new Error(`set role failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await api(base, 'PATCH', `/api/v1/admin/users/${user.username}`, {
+      token: adminToken,
+      body: { role },
+    });
+    if (res.status !== 200)
+      throw new Error(`set role failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
   return user;
 }

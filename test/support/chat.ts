@@ -23,7 +23,10 @@ export function closeAll(users: ChatUser[]): void {
 }
 
 export async function openDirect(base: string, from: Registered, to: Registered): Promise<string> {
-  const res = await api(base, 'POST', '/api/v1/conversations/direct', { token: from.accessToken, body: { username: to.username } });
+  const res = await api(base, 'POST', '/api/v1/conversations/direct', {
+    token: from.accessToken,
+    body: { username: to.username },
+  });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.data.id as string;
 }
@@ -37,20 +40,34 @@ export async function worldId(base: string, user: Registered): Promise<string> {
 }
 
 export async function post(base: string, user: Registered, conversationId: string, body: string) {
-  return api(base, 'POST', `/api/v1/conversations/${conversationId}/messages`, { token: user.accessToken, body: { body } });
+  return api(base, 'POST', `/api/v1/conversations/${conversationId}/messages`, {
+    token: user.accessToken,
+    body: { body },
+  });
 }
 
 /** Sends and asserts 201; resolves with the stored message. */
-export async function say(base: string, user: Registered, conversationId: string, body: string): Promise<{ id: string; body: string }> {
+export async function say(
+  base: string,
+  user: Registered,
+  conversationId: string,
+  body: string,
+): Promise<{ id: string; body: string }> {
   const res = await post(base, user, conversationId, body);
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.data;
 }
 
 /** The next chat.message on a socket for this conversation. */
-export async function nextMessage(socket: TestClient, conversationId: string, timeoutMs = 2_000): Promise<WsMessage & { message: { id: string; body: string | null; conversationId: string } }> {
+export async function nextMessage(
+  socket: TestClient,
+  conversationId: string,
+  timeoutMs = 2_000,
+): Promise<WsMessage & { message: { id: string; body: string | null; conversationId: string } }> {
   for (;;) {
-    const m = (await socket.next('chat.message', timeoutMs)) as WsMessage & { message: { id: string; body: string | null; conversationId: string } };
+    const m = (await socket.next('chat.message', timeoutMs)) as WsMessage & {
+      message: { id: string; body: string | null; conversationId: string };
+    };
     if (m.message.conversationId === conversationId) return m;
   }
 }

@@ -28,7 +28,8 @@ export function tempConfigHome(): string {
 /** Environment for a spawned CLI: the parent's PATH, nothing of PONGCTL_* unless given. */
 export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[key]) env[key] = process.env[key]!;
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG'])
+    if (process.env[key]) env[key] = process.env[key]!;
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   return env;
 }

@@ -8,7 +8,11 @@ import type { Scheduler } from '../../api/game/ticker.ts';
 import type { GameTransport } from '../../api/game/broadcast.ts';
 import type { MatchSpec, Peer, LiveState } from '../../api/game/live-match.ts';
 import { Runner, type MatchResult, type RunnerConfig } from '../../api/game/runner.ts';
-import { defaultGameSettings, type GameSettingsInput, gameSettingsSchema } from '../../api/contract/game.ts';
+import {
+  defaultGameSettings,
+  type GameSettingsInput,
+  gameSettingsSchema,
+} from '../../api/contract/game.ts';
 
 interface Timer {
   at: number;
@@ -30,7 +34,9 @@ export function manualScheduler(start = 1_000): ManualScheduler {
   const timers = new Map<number, Timer>();
   const nextDue = (limit: number): Timer | undefined => {
     let best: Timer | undefined;
-    for (const t of timers.values()) if (t.at <= limit && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t;
+    for (const t of timers.values())
+      if (t.at <= limit && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)))
+        best = t;
     return best;
   };
   const add = (fn: () => void, at: number) => {
@@ -125,7 +131,14 @@ export function peer(userId: string): Peer {
 
 /** Fast settings: short serve delay, quick ball, few points. */
 export function fastSettings(overrides: GameSettingsInput = {}) {
-  return gameSettingsSchema.parse({ pointsToWin: 2, ballSpeed: 900, ballMaxSpeed: 1500, ballSpeedUp: 100, serve: { delayMs: 0, first: 'left', angle: 'straight' }, ...overrides });
+  return gameSettingsSchema.parse({
+    pointsToWin: 2,
+    ballSpeed: 900,
+    ballMaxSpeed: 1500,
+    ballSpeedUp: 100,
+    serve: { delayMs: 0, first: 'left', angle: 'straight' },
+    ...overrides,
+  });
 }
 
 export function matchSpec(id: string, overrides: Partial<MatchSpec> = {}): MatchSpec {

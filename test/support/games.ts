@@ -4,12 +4,23 @@
  * waiting for a match's end.
  */
 import { connect, type TestClient, type WsMessage } from './ws-client.ts';
-import { api, register, startAuthServer, type AuthTestServer, type Registered } from './accounts.ts';
+import {
+  api,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+  type Registered,
+} from './accounts.ts';
 
 export type GameServer = AuthTestServer;
 
 export function startGameServer(env: Record<string, string> = {}): Promise<GameServer> {
-  return startAuthServer({ GAME_COUNTDOWN_MS: '200', WS_RATE_PER_SECOND: '200', WS_BURST: '200', ...env });
+  return startAuthServer({
+    GAME_COUNTDOWN_MS: '200',
+    WS_RATE_PER_SECOND: '200',
+    WS_BURST: '200',
+    ...env,
+  });
 }
 
 /**

@@ -12,8 +12,21 @@ import { startServer } from '../../api/server.ts';
 import { testAuthenticator } from './realtime-server.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-peer-'));
-const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'warn', NODE_ENV: 'test', ...process.env, PONG_DATA_DIR: dataDir });
-const server = await startServer({ config, migrate: true, authenticateToken: testAuthenticator, validateResponses: true });
+const config = loadConfig({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: 'memory://',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'test',
+  ...process.env,
+  PONG_DATA_DIR: dataDir,
+});
+const server = await startServer({
+  config,
+  migrate: true,
+  authenticateToken: testAuthenticator,
+  validateResponses: true,
+});
 const { gateway } = server.realtime;
 gateway.onConnect((conn) => gateway.join(conn, 'lobby'));
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

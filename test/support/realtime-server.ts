@@ -9,7 +9,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppError } from '../../api/core/errors.ts';
 import type { SocketIdentity } from '../../api/realtime/connection.ts';
-import { loginAs, register, startAuthServer, type AuthTestServer, type Registered } from './accounts.ts';
+import {
+  loginAs,
+  register,
+  startAuthServer,
+  type AuthTestServer,
+  type Registered,
+} from './accounts.ts';
 
 /**
  * Stands in for the accounts credential check where a test needs identities
@@ -18,7 +24,12 @@ import { loginAs, register, startAuthServer, type AuthTestServer, type Registere
  */
 export async function testAuthenticator(token: string): Promise<SocketIdentity> {
   const [scheme, userId, sessionId, role = 'player'] = token.split(':');
-  if (scheme !== 'test' || !userId || !sessionId || !['player', 'moderator', 'admin'].includes(role)) {
+  if (
+    scheme !== 'test' ||
+    !userId ||
+    !sessionId ||
+    !['player', 'moderator', 'admin'].includes(role)
+  ) {
     throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
   }
   return { userId, sessionId, role: role as SocketIdentity['role'] };
@@ -33,9 +44,13 @@ export interface RealtimeTestServer extends AuthTestServer {
 }
 
 /** A real API server with the real identity layer (test/support/accounts.ts) and the given extra environment. */
-export async function startRealtimeServer(env: Record<string, string> = {}): Promise<RealtimeTestServer> {
+export async function startRealtimeServer(
+  env: Record<string, string> = {},
+): Promise<RealtimeTestServer> {
   const server = await startAuthServer(env);
-  return Object.assign(server, { metricsText: async () => (await fetch(`${server.url}/metrics`)).text() });
+  return Object.assign(server, {
+    metricsText: async () => (await fetch(`${server.url}/metrics`)).text(),
+  });
 }
 
 export interface SocketUser extends Registered {
@@ -58,8 +73,13 @@ export interface PeerProcess {
 /** Starts test/support/realtime-peer.ts in its own Node process and waits for its URL. */
 export async function spawnPeer(env: Record<string, string>): Promise<PeerProcess> {
   const script = path.join(import.meta.dirname, 'realtime-peer.ts');
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     // Only the announcement is JSON with a url; libraries may print other lines first.

@@ -26,11 +26,18 @@ export class LogCapture extends Writable {
     done();
   }
   lines(): Record<string, unknown>[] {
-    return this.chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return this.chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -44,7 +51,14 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const capture = new LogCapture();
   let stderr = '';
   const stderrSink = { write: (text: string) => (stderr += text) };
-  const server = await startServer({ config, migrate: true, logDestination: capture, validateResponses: true, stderr: stderrSink, ...(options.clock ? { clock: options.clock } : {}) });
+  const server = await startServer({
+    config,
+    migrate: true,
+    logDestination: capture,
+    validateResponses: true,
+    stderr: stderrSink,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     ...server,
     dataDir,

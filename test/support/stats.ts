@@ -15,9 +15,21 @@ export interface PlainUser {
 
 /** `n` active users named `<prefix><i>`, inserted in one statement. */
 export async function insertUsers(db: Knex, prefix: string, n: number): Promise<PlainUser[]> {
-  const users = Array.from({ length: n }, (_, i) => ({ id: randomUUID(), username: `${prefix}${i}` }));
+  const users = Array.from({ length: n }, (_, i) => ({
+    id: randomUUID(),
+    username: `${prefix}${i}`,
+  }));
   for (let i = 0; i < users.length; i += 500) {
-    await db('users').insert(users.slice(i, i + 500).map((u) => ({ id: u.id, username: u.username, username_key: u.username.toLowerCase(), display_name: u.username })));
+    await db('users').insert(
+      users
+        .slice(i, i + 500)
+        .map((u) => ({
+          id: u.id,
+          username: u.username,
+          username_key: u.username.toLowerCase(),
+          display_name: u.username,
+        })),
+    );
   }
   return users;
 }
@@ -39,17 +51,30 @@ export interface ImportInput {
 
 export function importBody(m: ImportInput) {
   return {
-    left: m.left, right: m.right, score: m.score, ranked: m.ranked ?? true, visibility: m.visibility ?? 'public',
-    startedAt: m.startedAt.toISOString(), endedAt: new Date(m.startedAt.getTime() + (m.seconds ?? 60) * 1000).toISOString(),
-    ...(m.stats ? { stats: m.stats } : {}), ...(m.queueWaitSec ? { queueWaitSec: m.queueWaitSec } : {}),
+    left: m.left,
+    right: m.right,
+    score: m.score,
+    ranked: m.ranked ?? true,
+    visibility: m.visibility ?? 'public',
+    startedAt: m.startedAt.toISOString(),
+    endedAt: new Date(m.startedAt.getTime() + (m.seconds ?? 60) * 1000).toISOString(),
+    ...(m.stats ? { stats: m.stats } : {}),
+    ...(m.queueWaitSec ? { queueWaitSec: m.queueWaitSec } : {}),
   };
 }
 
 /** Imports finished matches (in order) as the admin; returns their ids. */
-export async function importMatches(base: string, adminToken: string, matches: ImportInput[]): Promise<string[]> {
+export async function importMatches(
+  base: string,
+  adminToken: string,
+  matches: ImportInput[],
+): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < matches.length; i += 100) {
-    const res = await api(base, 'POST', '/api/v1/admin/matches/import', { token: adminToken, body: { matches: matches.slice(i, i + 100).map(importBody) } });
+    const res = await api(base, 'POST', '/api/v1/admin/matches/import', {
+      token: adminToken,
+      body: { matches: matches.slice(i, i + 100).map(importBody) },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     ids.push(...res.body.data.imported.map((m: { id: string }) => m.id));
   }

@@ -32,13 +32,36 @@ export interface TmuxSession {
 }
 
 /** Starts `pongctl <args>` in a detached width × height tmux session with `env`. */
-export async function tmuxPongctl(args: string[], options: { env: Record<string, string>; width?: number; height?: number }): Promise<TmuxSession> {
+export async function tmuxPongctl(
+  args: string[],
+  options: { env: Record<string, string>; width?: number; height?: number },
+): Promise<TmuxSession> {
   const socket = `pongctl-test-${process.pid}-${randomBytes(6).toString('hex')}`;
-  const tmux = (...argv: string[]) => run('tmux', ['-L', socket, '-f', '/dev/null', ...argv], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm-256color' } });
-  const quoted = [process.execPath, pongctlBin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const tmux = (...argv: string[]) =>
+    run('tmux', ['-L', socket, '-f', '/dev/null', ...argv], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm-256color' },
+    });
+  const quoted = [process.execPath, pongctlBin, ...args]
+    .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
   const command = `${quoted}; echo "EXIT=$?"; sleep 600`;
-  const envArgs = Object.entries({ LANG: 'C.UTF-8', ...options.env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  await tmux('-u', 'new-session', '-d', '-s', 'main', '-x', String(options.width ?? 80), '-y', String(options.height ?? 24), ...envArgs, command);
+  const envArgs = Object.entries({ LANG: 'C.UTF-8', ...options.env }).flatMap(([k, v]) => [
+    '-e',
+    `${k}=${v}`,
+  ]);
+  await tmux(
+    '-u',
+    'new-session',
+    '-d',
+    '-s',
+    'main',
+    '-x',
+    String(options.width ?? 80),
+    '-y',
+    String(options.height ?? 24),
+    ...envArgs,
+    command,
+  );
   // A fixed window size that follows `resize`, whatever clients attach (none do).
   await tmux('set-option', '-g', 'window-size', 'manual');
   const socketPath = (await tmux('display-message', '-p', '#{socket_path}')).stdout.trim();
@@ -63,7 +86,9 @@ export async function tmuxPongctl(args: string[], options: { env: Record<string,
       await tmux('resize-window', '-t', 'main', '-x', String(width), '-y', String(height));
     },
     async flags() {
-      const out = (await tmux('display-message', '-p', '-t', 'main', '#{alternate_on} #{cursor_flag}')).stdout.trim();
+      const out = (
+        await tmux('display-message', '-p', '-t', 'main', '#{alternate_on} #{cursor_flag}')
+      ).stdout.trim();
       const [alternate, cursor] = out.split(' ');
       return { alternate: alternate === '1', cursorVisible: cursor === '1' };
     },

@@ -6,14 +6,30 @@
  */
 import assert from 'node:assert/strict';
 import { adminPassword, api, loginAs } from './accounts.ts';
-import { drain, joinAndReady, player, quickSettings, startGameServer, untilPlaying, type GameServer, type Player } from './games.ts';
+import {
+  drain,
+  joinAndReady,
+  player,
+  quickSettings,
+  startGameServer,
+  untilPlaying,
+  type GameServer,
+  type Player,
+} from './games.ts';
 
 export type TournamentServer = GameServer & { adminToken: string };
 
 export const joinTimeoutMs = 60_000;
 
-export async function startTournamentServer(env: Record<string, string> = {}): Promise<TournamentServer> {
-  const s = await startGameServer({ TOURNAMENT_JOIN_TIMEOUT_MS: String(joinTimeoutMs), TOURNAMENT_SCHEDULER_INTERVAL_MS: '3600000', GAME_READY_TIMEOUT_MS: '600000', ...env });
+export async function startTournamentServer(
+  env: Record<string, string> = {},
+): Promise<TournamentServer> {
+  const s = await startGameServer({
+    TOURNAMENT_JOIN_TIMEOUT_MS: String(joinTimeoutMs),
+    TOURNAMENT_SCHEDULER_INTERVAL_MS: '3600000',
+    GAME_READY_TIMEOUT_MS: '600000',
+    ...env,
+  });
   return Object.assign(s, { adminToken: await loginAs(s.url, 'admin', adminPassword) });
 }
 
@@ -21,19 +37,52 @@ export async function startTournamentServer(env: Record<string, string> = {}): P
 export async function seededPlayers(s: GameServer, count: number, prefix = 't'): Promise<Player[]> {
   const players: Player[] = [];
   for (let i = 0; i < count; i++) players.push(await player(s, prefix));
-  await s.db('ratings').insert(players.map((p, i) => ({ user_id: p.id, rating: 2000 - 10 * i, deviation: 80, volatility: 0.06, matches: 20, wins: 10, losses: 10, draws: 0 })));
+  await s
+    .db('ratings')
+    .insert(
+      players.map((p, i) => ({
+        user_id: p.id,
+        rating: 2000 - 10 * i,
+        deviation: 80,
+        volatility: 0.06,
+        matches: 20,
+        wins: 10,
+        losses: 10,
+        draws: 0,
+      })),
+    );
   return players;
 }
 
-export async function createTournament(s: TournamentServer, token: string, body: Record<string, unknown> = {}) {
-  const res = await api(s.url, 'POST', '/api/v1/tournaments', { token, body: { name: 'Cup', capacity: 8, format: 'single_elimination', settings: quickSettings, ...body } });
+export async function createTournament(
+  s: TournamentServer,
+  token: string,
+  body: Record<string, unknown> = {},
+) {
+  const res = await api(s.url, 'POST', '/api/v1/tournaments', {
+    token,
+    body: {
+      name: 'Cup',
+      capacity: 8,
+      format: 'single_elimination',
+      settings: quickSettings,
+      ...body,
+    },
+  });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.data as { id: string; [key: string]: unknown };
 }
 
-export async function registerAll(s: TournamentServer, id: string, players: Player[]): Promise<void> {
+export async function registerAll(
+  s: TournamentServer,
+  id: string,
+  players: Player[],
+): Promise<void> {
   for (const [i, p] of players.entries()) {
-    const res = await api(s.url, 'POST', `/api/v1/tournaments/${id}/register`, { token: p.accessToken, body: { alias: `Ace ${i + 1}` } });
+    const res = await api(s.url, 'POST', `/api/v1/tournaments/${id}/register`, {
+      token: p.accessToken,
+      body: { alias: `Ace ${i + 1}` },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   }
 }
@@ -62,24 +111,54 @@ export interface TMatch {
 export async function view(s: TournamentServer, id: string, token = s.adminToken) {
   const res = await api(s.url, 'GET', `/api/v1/tournaments/${id}`, { token });
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body.data as { state: string; currentRound: number; roundsTotal: number; winner: { username: string; alias: string } | null; rounds: { number: number; state: string; name: string; matches: TMatch[] }[]; standings: { rank: number; username: string; wins: number; losses: number; draws: number; points: number; played: number; forfeits: number }[]; entrants: { username: string; seed: number; status: string }[] };
+  return res.body.data as {
+    state: string;
+    currentRound: number;
+    roundsTotal: number;
+    winner: { username: string; alias: string } | null;
+    rounds: { number: number; state: string; name: string; matches: TMatch[] }[];
+    standings: {
+      rank: number;
+      username: string;
+      wins: number;
+      losses: number;
+      draws: number;
+      points: number;
+      played: number;
+      forfeits: number;
+    }[];
+    entrants: { username: string; seed: number; status: string }[];
+  };
 }
 
 export async function action(s: TournamentServer, id: string, verb: string, token = s.adminToken) {
   return api(s.url, 'POST', `/api/v1/tournaments/${id}/${verb}`, { token });
 }
 
-export function override(s: TournamentServer, input: { id: string; matchId: string; winner: string; token?: string; reason?: string }) {
-  return api(s.url, 'POST', `/api/v1/tournaments/${input.id}/matches/${input.matchId}/result`, { token: input.token ?? s.adminToken, body: { winner: input.winner, reason: input.reason ?? 'test' } });
+export function override(
+  s: TournamentServer,
+  input: { id: string; matchId: string; winner: string; token?: string; reason?: string },
+) {
+  return api(s.url, 'POST', `/api/v1/tournaments/${input.id}/matches/${input.matchId}/result`, {
+    token: input.token ?? s.adminToken,
+    body: { winner: input.winner, reason: input.reason ?? 'test' },
+  });
 }
 
 /** Polls until `check` passes on the tournament view (game ends are stored asynchronously). */
-export async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 1500)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `condition not met within ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 1500)}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -90,7 +169,10 @@ export async function playGame(gameId: string, winner: Player, loser: Player): P
   await joinAndReady(loser, gameId);
   await untilPlaying(loser.client);
   loser.client.send({ type: 'game.input', matchId: gameId, seq: 1, dir: -1 });
-  await Promise.all([loser.client.next('game.end', 15_000), winner.client.next('game.end', 15_000)]);
+  await Promise.all([
+    loser.client.next('game.end', 15_000),
+    winner.client.next('game.end', 15_000),
+  ]);
   drain(winner.client);
   drain(loser.client);
 }

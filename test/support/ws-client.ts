@@ -23,7 +23,9 @@ export class TestClient {
 
   constructor(ws: WebSocket) {
     this.ws = ws;
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     ws.on('message', (data, isBinary) => {
       const message = JSON.parse(isBinary ? '{}' : data.toString()) as WsMessage;
       const waiter = this.#waiters.find((w) => w.match(message));
@@ -42,7 +44,10 @@ export class TestClient {
     const queued = this.received.findIndex(match);
     if (queued >= 0) return Promise.resolve(this.received.splice(queued, 1)[0]!);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${type ?? 'message'} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${type ?? 'message'} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.#waiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   }
@@ -54,7 +59,13 @@ export class TestClient {
   /** Resolves with the close, or rejects when the socket is still open after timeoutMs. */
   async closedWithin(timeoutMs = 2_000): Promise<Closed> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(
+          () => reject(new Error(`still open after ${timeoutMs} ms`)),
+          timeoutMs,
+        )),
+    );
     try {
       return await Promise.race([this.closed, timeout]);
     } finally {
@@ -63,7 +74,8 @@ export class TestClient {
   }
 
   close(): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.terminate();
   }
 }
 
@@ -72,19 +84,31 @@ export function wsUrl(httpUrl: string, query = ''): string {
 }
 
 /** Opens a socket with a bearer token and waits for the server's hello. */
-export async function connect(httpUrl: string, token: string, options: ClientOptions = {}): Promise<{ client: TestClient; hello: WsMessage }> {
-  const ws = new WebSocket(wsUrl(httpUrl), { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } });
+export async function connect(
+  httpUrl: string,
+  token: string,
+  options: ClientOptions = {},
+): Promise<{ client: TestClient; hello: WsMessage }> {
+  const ws = new WebSocket(wsUrl(httpUrl), {
+    ...options,
+    headers: { authorization: `Bearer ${token}`, ...options.headers },
+  });
   const client = new TestClient(ws);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(new Error(`upgrade refused with ${res.statusCode}`)),
+    );
   });
   return { client, hello: await client.next('hello') };
 }
 
 /** Attempts an upgrade that must be refused; returns the HTTP status, headers and parsed body. */
-export function refusedUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: unknown }> {
+export function refusedUpgrade(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: unknown }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.once('open', () => {
@@ -96,7 +120,13 @@ export function refusedUpgrade(url: string, headers: Record<string, string> = {}
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: text ? JSON.parse(text) : undefined,
+        }),
+      );
     });
   });
 }

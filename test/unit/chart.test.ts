@@ -21,7 +21,15 @@ const rating = days.map((_, i) => 1500 + Math.round(60 * Math.sin(i / 4) + i * 3
 
 describe('terminal charts', () => {
   it('draws a labelled rating chart as wide as asked (plain)', () => {
-    const text = renderChart([{ name: 'rating', values: rating }], { title: 'Rating of alice', yLabel: 'Glicko-2', xLabel: 'day (UTC)', xLabels: days, width: 72, height: 8, color: false });
+    const text = renderChart([{ name: 'rating', values: rating }], {
+      title: 'Rating of alice',
+      yLabel: 'Glicko-2',
+      xLabel: 'day (UTC)',
+      xLabels: days,
+      width: 72,
+      height: 8,
+      color: false,
+    });
     matchSnapshot('chart-rating-72', text);
     const widest = Math.max(...text.split('\n').map((l) => l.length));
     assert.ok(widest <= 72 && widest >= 68, `fits 72 columns (widest line ${widest})`);
@@ -31,11 +39,33 @@ describe('terminal charts', () => {
   });
 
   it('draws several series in colour with a legend, and one chart per series without colour', () => {
-    const series = [{ name: 'matches', values: rating.map((r) => r - 1450) }, { name: 'won', values: rating.map((r) => (r - 1450) / 2) }];
-    const colour = renderChart(series, { title: 'Activity', yLabel: 'per day', xLabel: 'day', xLabels: days, width: 50, height: 5, color: true });
+    const series = [
+      { name: 'matches', values: rating.map((r) => r - 1450) },
+      { name: 'won', values: rating.map((r) => (r - 1450) / 2) },
+    ];
+    const colour = renderChart(series, {
+      title: 'Activity',
+      yLabel: 'per day',
+      xLabel: 'day',
+      xLabels: days,
+      width: 50,
+      height: 5,
+      color: true,
+    });
     matchSnapshot('chart-activity-colour-50', colour);
-    assert.ok(colour.endsWith('\u001b[36m──\u001b[0m matches   \u001b[35m──\u001b[0m won'), 'a coloured legend');
-    const plain = renderChart(series, { title: 'Activity', yLabel: 'per day', xLabel: 'day', xLabels: days, width: 50, height: 5, color: false });
+    assert.ok(
+      colour.endsWith('\u001b[36m──\u001b[0m matches   \u001b[35m──\u001b[0m won'),
+      'a coloured legend',
+    );
+    const plain = renderChart(series, {
+      title: 'Activity',
+      yLabel: 'per day',
+      xLabel: 'day',
+      xLabels: days,
+      width: 50,
+      height: 5,
+      color: false,
+    });
     matchSnapshot('chart-activity-plain-50', plain);
     assert.equal(plain.split('Activity: ').length - 1, 2);
     assert.ok(!plain.includes('\u001b['));
@@ -44,26 +74,68 @@ describe('terminal charts', () => {
   it('fits series by averaging or repeating points, and says when there is no data', () => {
     assert.deepEqual(fitValues([1, 3, 5, 7], 2), [2, 6]);
     assert.deepEqual(fitValues([1, 2], 4), [1, 1, 2, 2]);
-    assert.equal(renderChart([{ name: 'x', values: [] }], { title: 'Empty', yLabel: 'n', xLabel: 'day', xLabels: [], width: 40, color: false }), 'Empty\n(no data)');
-    const flat = renderChart([{ name: 'x', values: [3, 3, 3] }], { title: 'Flat', yLabel: 'n', xLabel: 'day', xLabels: ['a', 'b', 'c'], width: 40, height: 3, color: false });
+    assert.equal(
+      renderChart([{ name: 'x', values: [] }], {
+        title: 'Empty',
+        yLabel: 'n',
+        xLabel: 'day',
+        xLabels: [],
+        width: 40,
+        color: false,
+      }),
+      'Empty\n(no data)',
+    );
+    const flat = renderChart([{ name: 'x', values: [3, 3, 3] }], {
+      title: 'Flat',
+      yLabel: 'n',
+      xLabel: 'day',
+      xLabels: ['a', 'b', 'c'],
+      width: 40,
+      height: 3,
+      color: false,
+    });
     assert.match(flat, /^3.* ┼/m, 'a flat series is drawn at its value');
   });
 
   it('writes RFC 4180 CSV', () => {
-    const csv = toCsv([{ a: 'x,y', b: 'say "hi"' }, { a: 1, b: null }], [{ header: 'a', value: (r) => r.a }, { header: 'b', value: (r) => r.b }]);
+    const csv = toCsv(
+      [
+        { a: 'x,y', b: 'say "hi"' },
+        { a: 1, b: null },
+      ],
+      [
+        { header: 'a', value: (r) => r.a },
+        { header: 'b', value: (r) => r.b },
+      ],
+    );
     assert.equal(csv, 'a,b\r\n"x,y","say ""hi"""\r\n1,\r\n');
   });
 });
 
 describe('simulate plan', () => {
-  const options = { users: 40, days: 10, matches: 400, seed: 42, now: Date.UTC(2031, 5, 1), prefix: 'sim', pointsToWin: 11 };
+  const options = {
+    users: 40,
+    days: 10,
+    matches: 400,
+    seed: 42,
+    now: Date.UTC(2031, 5, 1),
+    prefix: 'sim',
+    pointsToWin: 11,
+  };
   it('is the same for the same seed and differs for another', () => {
-    const [a, b, c] = [planSimulation(options), planSimulation(options), planSimulation({ ...options, seed: 43 })];
+    const [a, b, c] = [
+      planSimulation(options),
+      planSimulation(options),
+      planSimulation({ ...options, seed: 43 }),
+    ];
     assert.deepEqual(a, b);
-    assert.notDeepEqual(a.matches.map((m) => m.score), c.matches.map((m) => m.score));
+    assert.notDeepEqual(
+      a.matches.map((m) => m.score),
+      c.matches.map((m) => m.score),
+    );
   });
 
-  it('keeps every player\'s matches in order, inside the period, after registration, with valid timelines', () => {
+  it("keeps every player's matches in order, inside the period, after registration, with valid timelines", () => {
     const plan = planSimulation(options);
     assert.ok(plan.matches.length > 350, `most matches fit (${plan.matches.length})`);
     const registered = new Map(plan.users.map((u) => [u.username, Date.parse(u.registeredAt)]));

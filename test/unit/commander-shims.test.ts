@@ -12,27 +12,47 @@ const commanderDir = path.join(import.meta.dirname, '..', '..', 'node_modules', 
 
 /** Every `import ... from 'node:x'` in commander's sources: specifier → default? and named bindings. */
 function commanderImports(): Map<string, { default: boolean; named: Set<string> }> {
-  const files = ['index.js', ...readdirSync(path.join(commanderDir, 'lib')).map((f) => path.join('lib', f))];
+  const files = [
+    'index.js',
+    ...readdirSync(path.join(commanderDir, 'lib')).map((f) => path.join('lib', f)),
+  ];
   const found = new Map<string, { default: boolean; named: Set<string> }>();
   for (const file of files.filter((f) => f.endsWith('.js'))) {
     // Comments out (JSDoc mentions import("./x.js") for types).
-    const source = readFileSync(path.join(commanderDir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-    assert.doesNotMatch(source, /\brequire\(|\bimport\(/, `${file} loads modules dynamically; the shims cannot see that`);
+    const source = readFileSync(path.join(commanderDir, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+    assert.doesNotMatch(
+      source,
+      /\brequire\(|\bimport\(/,
+      `${file} loads modules dynamically; the shims cannot see that`,
+    );
     for (const match of source.matchAll(/^import\s+([^;]+?)\s+from\s+'(node:[\w/]+)';/gm)) {
       const [, clause, specifier] = match as unknown as [string, string, string];
       const entry = found.get(specifier) ?? { default: false, named: new Set<string>() };
       const named = /\{([^}]*)\}/.exec(clause);
-      if (named) for (const name of named[1]!.split(',').map((s) => s.trim()).filter(Boolean)) entry.named.add(name);
+      if (named)
+        for (const name of named[1]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean))
+          entry.named.add(name);
       if (/^[\w$]+(\s*,|$)/.test(clause)) entry.default = true;
       found.set(specifier, entry);
     }
-    assert.doesNotMatch(source.replace(/^import\s+[^;]+?\s+from\s+'[^']+';/gm, ''), /from\s+'node:/, `${file} has an import form the test does not parse`);
+    assert.doesNotMatch(
+      source.replace(/^import\s+[^;]+?\s+from\s+'[^']+';/gm, ''),
+      /from\s+'node:/,
+      `${file} has an import form the test does not parse`,
+    );
   }
   return found;
 }
 
 async function importShim(specifier: string): Promise<Record<string, unknown>> {
-  return (await import(`data:text/javascript,${encodeURIComponent(shimSource(specifier))}`)) as Record<string, unknown>;
+  return (await import(
+    `data:text/javascript,${encodeURIComponent(shimSource(specifier))}`
+  )) as Record<string, unknown>;
 }
 
 describe('commander start-up shims', () => {
@@ -42,7 +62,11 @@ describe('commander start-up shims', () => {
     for (const [specifier, used] of actual) {
       const spec = commanderBuiltins[specifier]!;
       assert.equal(used.default, spec.default === true, `${specifier} default import`);
-      assert.deepEqual([...used.named].sort(), [...(spec.named ?? [])].sort(), `${specifier} named imports`);
+      assert.deepEqual(
+        [...used.named].sort(),
+        [...(spec.named ?? [])].sort(),
+        `${specifier} named imports`,
+      );
     }
   });
 
@@ -51,7 +75,10 @@ describe('commander start-up shims', () => {
     assert.equal((await importShim('node:path')).default, path);
     assert.equal((await importShim('node:process')).default, process);
     assert.equal((await importShim('node:events')).EventEmitter, events.EventEmitter);
-    assert.equal((await importShim('node:util')).stripVTControlCharacters, util.stripVTControlCharacters);
+    assert.equal(
+      (await importShim('node:util')).stripVTControlCharacters,
+      util.stripVTControlCharacters,
+    );
   });
 
   it('load child_process on first use, with its real functions', async () => {

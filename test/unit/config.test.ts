@@ -74,22 +74,49 @@ describe('loadConfig', () => {
   });
 
   it('reports every problem at once, each with its variable', () => {
-    const found = problems({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', PONG_JWT_SECRET: 'short', CORS_ORIGINS: 'ftp://x' });
-    assert.deepEqual(found.map((p) => p.variable).sort(), ['CORS_ORIGINS', 'DATABASE_URL', 'LOG_LEVEL', 'PONG_JWT_SECRET', 'PORT']);
+    const found = problems({
+      PORT: 'abc',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://x',
+      PONG_JWT_SECRET: 'short',
+      CORS_ORIGINS: 'ftp://x',
+    });
+    assert.deepEqual(found.map((p) => p.variable).sort(), [
+      'CORS_ORIGINS',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PONG_JWT_SECRET',
+      'PORT',
+    ]);
     assert.match(found.find((p) => p.variable === 'PORT')!.message, /whole number/);
   });
 
   it('rejects ports out of range and fractional numbers', () => {
-    assert.deepEqual(problems({ PORT: '70000' }).map((p) => p.variable), ['PORT']);
-    assert.deepEqual(problems({ PORT: '80.5' }).map((p) => p.variable), ['PORT']);
-    assert.deepEqual(problems({ BODY_LIMIT_BYTES: '0' }).map((p) => p.variable), ['BODY_LIMIT_BYTES']);
+    assert.deepEqual(
+      problems({ PORT: '70000' }).map((p) => p.variable),
+      ['PORT'],
+    );
+    assert.deepEqual(
+      problems({ PORT: '80.5' }).map((p) => p.variable),
+      ['PORT'],
+    );
+    assert.deepEqual(
+      problems({ BODY_LIMIT_BYTES: '0' }).map((p) => p.variable),
+      ['BODY_LIMIT_BYTES'],
+    );
   });
 
   it('parses booleans safely: only the documented words, never truthy strings', () => {
-    for (const yes of ['true', '1', 'yes', 'on']) assert.equal(loadConfig({ TRUST_PROXY: yes }).trustProxy, true);
-    for (const no of ['false', '0', 'no', 'off']) assert.equal(loadConfig({ TRUST_PROXY: no }).trustProxy, false);
+    for (const yes of ['true', '1', 'yes', 'on'])
+      assert.equal(loadConfig({ TRUST_PROXY: yes }).trustProxy, true);
+    for (const no of ['false', '0', 'no', 'off'])
+      assert.equal(loadConfig({ TRUST_PROXY: no }).trustProxy, false);
     for (const bad of ['TRUE ', 'y', 'enabled', 'false!']) {
-      assert.deepEqual(problems({ TRUST_PROXY: bad }).map((p) => p.variable), ['TRUST_PROXY'], bad);
+      assert.deepEqual(
+        problems({ TRUST_PROXY: bad }).map((p) => p.variable),
+        ['TRUST_PROXY'],
+        bad,
+      );
     }
   });
 

@@ -25,7 +25,9 @@ describe('AppError and toAppError', () => {
   });
 
   it('turns zod errors into VALIDATION with one entry per field', () => {
-    const result = z.strictObject({ name: z.string(), age: z.number() }).safeParse({ name: 1, extra: true });
+    const result = z
+      .strictObject({ name: z.string(), age: z.number() })
+      .safeParse({ name: 1, extra: true });
     assert.equal(result.success, false);
     const err = toAppError(result.error);
     assert.equal(err.code, 'VALIDATION');
@@ -35,8 +37,16 @@ describe('AppError and toAppError', () => {
 
   it('maps Postgres error codes', () => {
     assert.equal(toAppError({ code: '23505', constraint: 'users_key' }).code, 'CONFLICT');
-    assert.equal(toAppError({ code: '23503', detail: 'Key (user_id)=(9) is not present in table "users".' }).code, 'NOT_FOUND');
-    assert.equal(toAppError({ code: '23503', detail: 'Key (id)=(1) is still referenced from table "games".' }).code, 'CONFLICT');
+    assert.equal(
+      toAppError({ code: '23503', detail: 'Key (user_id)=(9) is not present in table "users".' })
+        .code,
+      'NOT_FOUND',
+    );
+    assert.equal(
+      toAppError({ code: '23503', detail: 'Key (id)=(1) is still referenced from table "games".' })
+        .code,
+      'CONFLICT',
+    );
     assert.equal(toAppError({ code: '22P02' }).code, 'VALIDATION');
     assert.equal(toAppError({ code: 'ECONNREFUSED' }).code, 'UNAVAILABLE');
     assert.equal(toAppError({ code: '57P01' }).code, 'UNAVAILABLE');

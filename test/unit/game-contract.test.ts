@@ -72,7 +72,10 @@ describe('game contract', () => {
     );
     assert.equal(spectate.safeParse({ type: 'spectate.start' }).success, false);
     const replay = schemaOf('replay.start');
-    assert.equal(gameMessages['replay.start'].schema.parse({ type: 'replay.start', matchId: 'm1' }).speed, 1);
+    assert.equal(
+      gameMessages['replay.start'].schema.parse({ type: 'replay.start', matchId: 'm1' }).speed,
+      1,
+    );
     assert.equal(
       replay.safeParse({ type: 'replay.start', matchId: 'm1', speed: 16 }).success,
       false,

@@ -5,7 +5,14 @@ import { createTicker, type TickInfo } from '../../api/game/ticker.ts';
 import { viewJson } from '../../api/game/broadcast.ts';
 import { decodeInputLog, replay } from '../../api/game/input-log.ts';
 import { viewOf } from '../../api/game/live-match.ts';
-import { fastSettings, manualScheduler, matchSpec, peer, runnerKit, type RunnerKit } from '../support/game-runner.ts';
+import {
+  fastSettings,
+  manualScheduler,
+  matchSpec,
+  peer,
+  runnerKit,
+  type RunnerKit,
+} from '../support/game-runner.ts';
 
 const TICK = 1000 / 60;
 
@@ -37,13 +44,21 @@ describe('game ticker', () => {
         scheduler.block(100);
       }
     };
-    const ticker = createTicker({ periodMs: TICK, scheduler, onTick, onSkip: (n) => (skipped += n) });
+    const ticker = createTicker({
+      periodMs: TICK,
+      scheduler,
+      onTick,
+      onSkip: (n) => (skipped += n),
+    });
     ticker.start();
     scheduler.advance(10_001);
     // 10 s at 60 Hz: ticks 0..600 inclusive, each on time.
     assert.equal(ticks.length, 601);
     assert.equal(ticks.at(-1)!.n, 600);
-    assert.ok(ticks.every((t) => t.lateMs < 0.2), 'every tick ran within 0.2 ms of its due time');
+    assert.ok(
+      ticks.every((t) => t.lateMs < 0.2),
+      'every tick ran within 0.2 ms of its due time',
+    );
     // A tick blocks the loop for 100 ms (6 periods): the next ones are late, then skipped to catch up.
     const before = ticks.length;
     blockOnce = true;
@@ -53,7 +68,10 @@ describe('game ticker', () => {
     assert.ok(ticks.at(-1)!.lateMs > 10, 'lateness is measured');
     scheduler.advance(1000);
     const last = ticks.at(-1)!;
-    assert.ok(Math.abs(last.due - (last.n * TICK)) < 1e-6 && scheduler.now() - last.due < TICK + 1.5, 'back on the original timeline');
+    assert.ok(
+      Math.abs(last.due - last.n * TICK) < 1e-6 && scheduler.now() - last.due < TICK + 1.5,
+      'back on the original timeline',
+    );
     ticker.stop();
     assert.equal(scheduler.pending(), 0);
   });
@@ -72,7 +90,10 @@ describe('game runner', () => {
     kit.scheduler.advance(2_000);
     await Promise.resolve();
     assert.equal(kit.runner.get('inv'), undefined);
-    assert.deepEqual(kit.results.map((r) => r.decision), [{ outcome: 'aborted', reason: 'invite_expired', winnerSide: null }]);
+    assert.deepEqual(
+      kit.results.map((r) => r.decision),
+      [{ outcome: 'aborted', reason: 'invite_expired', winnerSide: null }],
+    );
     assert.equal(kit.results[0]!.inputLog, null);
   });
 
@@ -97,7 +118,10 @@ describe('game runner', () => {
     assert.equal(kit.runner.get('m1')?.state, 'countdown');
     kit.scheduler.advance(200);
     assert.equal(kit.runner.get('m1')?.state, 'playing');
-    assert.deepEqual(kit.states.map((s) => s.state), ['ready', 'countdown', 'playing']);
+    assert.deepEqual(
+      kit.states.map((s) => s.state),
+      ['ready', 'countdown', 'playing'],
+    );
   });
 
   it('pauses when a player drops, resumes on rejoin with a countdown, and keeps the timeline', () => {
@@ -113,7 +137,10 @@ describe('game runner', () => {
     const b = match.seats[1].peer!;
     const paused = kit.transport.of(b, 'game.state').at(-1)!.state;
     assert.equal(paused.phase, 'paused');
-    assert.ok(paused.countdown <= 6 && paused.countdown >= 4, `grace left shown: ${paused.countdown}`);
+    assert.ok(
+      paused.countdown <= 6 && paused.countdown >= 4,
+      `grace left shown: ${paused.countdown}`,
+    );
     const back = peer('ua');
     kit.runner.join(back, 'm1');
     kit.scheduler.advance(TICK);
@@ -132,7 +159,11 @@ describe('game runner', () => {
     kit.scheduler.advance(200);
     await new Promise((r) => setImmediate(r));
     assert.equal(kit.runner.get('m1'), undefined);
-    assert.deepEqual(kit.results[0]!.decision, { outcome: 'forfeited', reason: 'disconnect', winnerSide: 0 });
+    assert.deepEqual(kit.results[0]!.decision, {
+      outcome: 'forfeited',
+      reason: 'disconnect',
+      winnerSide: 0,
+    });
     assert.ok(kit.results[0]!.inputLog?.startsWith('1:'));
     const end = kit.transport.of(a, 'game.end');
     assert.equal(end.length, 1);
@@ -145,16 +176,35 @@ describe('game runner', () => {
     kit.runner.detach(a);
     kit.runner.detach(b);
     kit.scheduler.advance(15_100);
-    kit.runner.add(matchSpec('m2', { players: [{ userId: 'uc', username: 'carol' }, { userId: 'ud', username: 'dave' }] }));
+    kit.runner.add(
+      matchSpec('m2', {
+        players: [
+          { userId: 'uc', username: 'carol' },
+          { userId: 'ud', username: 'dave' },
+        ],
+      }),
+    );
     const c = peer('uc');
     kit.runner.join(c, 'm2');
     kit.runner.ready(c, 'm2');
     kit.scheduler.advance(60_100);
-    kit.runner.add(matchSpec('m3', { players: [{ userId: 'ue', username: 'erin' }, { userId: 'uf', username: 'finn' }] }));
+    kit.runner.add(
+      matchSpec('m3', {
+        players: [
+          { userId: 'ue', username: 'erin' },
+          { userId: 'uf', username: 'finn' },
+        ],
+      }),
+    );
     kit.scheduler.advance(60_100);
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(
-      kit.results.map((r) => [r.spec.id, r.decision.outcome, r.decision.reason, r.decision.winnerSide]),
+      kit.results.map((r) => [
+        r.spec.id,
+        r.decision.outcome,
+        r.decision.reason,
+        r.decision.winnerSide,
+      ]),
       [
         ['m1', 'aborted', 'abandoned', null],
         ['m2', 'forfeited', 'no_show', 0],
@@ -182,11 +232,23 @@ describe('game runner', () => {
     const { a } = playing(kit);
     const match = kit.runner.get('m1')!;
     const before = { tick: match.engine.tick, y: match.engine.rightY };
-    assert.throws(() => kit.runner.input(a, { matchId: 'nope', seq: 1, dir: 1 }), code('NOT_FOUND'));
-    assert.throws(() => kit.runner.input(peer('stranger'), { matchId: 'm1', seq: 1, dir: 1 }), code('FORBIDDEN'));
-    assert.throws(() => kit.runner.input(peer('ub'), { matchId: 'm1', seq: 1, dir: 1 }), code('CONFLICT'));
+    assert.throws(
+      () => kit.runner.input(a, { matchId: 'nope', seq: 1, dir: 1 }),
+      code('NOT_FOUND'),
+    );
+    assert.throws(
+      () => kit.runner.input(peer('stranger'), { matchId: 'm1', seq: 1, dir: 1 }),
+      code('FORBIDDEN'),
+    );
+    assert.throws(
+      () => kit.runner.input(peer('ub'), { matchId: 'm1', seq: 1, dir: 1 }),
+      code('CONFLICT'),
+    );
     for (let seq = 1; seq <= 4; seq++) kit.runner.input(a, { matchId: 'm1', seq, dir: 0 });
-    assert.throws(() => kit.runner.input(a, { matchId: 'm1', seq: 5, dir: 1 }), code('RATE_LIMITED'));
+    assert.throws(
+      () => kit.runner.input(a, { matchId: 'm1', seq: 5, dir: 1 }),
+      code('RATE_LIMITED'),
+    );
     assert.equal(match.engine.rightY, before.y);
     kit.scheduler.advance(TICK);
     assert.equal(match.engine.tick, before.tick + 1, 'the match keeps its pace');
@@ -207,7 +269,11 @@ describe('game runner', () => {
     assert.ok(players >= 59 && players <= 61, `players got ${players}`);
     assert.ok(watchers >= 29 && watchers <= 31, `spectators got ${watchers}`);
     assert.equal(kit.transport.of(s2, 'game.state').length, watchers);
-    assert.equal(kit.transport.of(s1, 'game.state')[0]!.state.lastSeq, undefined, 'spectators get no lastSeq');
+    assert.equal(
+      kit.transport.of(s1, 'game.state')[0]!.state.lastSeq,
+      undefined,
+      'spectators get no lastSeq',
+    );
     assert.equal(kit.runner.stopSpectating(s1), true);
     kit.transport.clear();
     kit.scheduler.advance(500);
@@ -220,13 +286,20 @@ describe('game runner', () => {
     for (const w of watchers) kit.runner.spectate(w, 'm1');
     kit.transport.clear();
     kit.scheduler.advance(500);
-    const ticks = watchers.map((w) => kit.transport.of(w, 'game.state').map((m) => m.state.tick as number));
+    const ticks = watchers.map((w) =>
+      kit.transport.of(w, 'game.state').map((m) => m.state.tick as number),
+    );
     for (const seen of ticks) {
       assert.ok(seen.length >= 14, `${seen.length} frames in half a second`);
-      for (let i = 1; i < seen.length; i++) assert.equal(seen[i]! - seen[i - 1]!, 2, `frames two ticks apart: ${seen.join(',')}`);
+      for (let i = 1; i < seen.length; i++)
+        assert.equal(seen[i]! - seen[i - 1]!, 2, `frames two ticks apart: ${seen.join(',')}`);
     }
     const parity = ticks.map((seen) => seen[0]! % 2);
-    assert.deepEqual(parity.filter((p) => p === 0).length, 2, `half of the crowd on even ticks, half on odd: ${parity.join(',')}`);
+    assert.deepEqual(
+      parity.filter((p) => p === 0).length,
+      2,
+      `half of the crowd on even ticks, half on odd: ${parity.join(',')}`,
+    );
   });
 
   it('refuses spectators on private matches', () => {
@@ -236,7 +309,13 @@ describe('game runner', () => {
 
   it('plays a bot match to the end; the stored log replays to the same final state', async () => {
     const a = peer('ua');
-    kit.runner.add(matchSpec('bot', { kind: 'bot', settings: fastSettings({ pointsToWin: 3 }), players: [{ userId: 'ua', username: 'alice' }, { bot: 'hard' }] }));
+    kit.runner.add(
+      matchSpec('bot', {
+        kind: 'bot',
+        settings: fastSettings({ pointsToWin: 3 }),
+        players: [{ userId: 'ua', username: 'alice' }, { bot: 'hard' }],
+      }),
+    );
     kit.runner.join(a, 'bot');
     kit.runner.ready(a, 'bot');
     for (let i = 0; i < 600 && kit.runner.get('bot'); i++) kit.scheduler.advance(1000);
@@ -259,38 +338,61 @@ describe('game runner', () => {
     await kit.runner.leave(a, 'm1');
     kit.runner.add(matchSpec('m2'));
     await kit.runner.leave(peer('ub'), 'm2');
-    assert.deepEqual(kit.results.map((r) => [r.decision.outcome, r.decision.reason, r.decision.winnerSide]), [
-      ['forfeited', 'left', 1],
-      ['aborted', 'left', null],
-    ]);
+    assert.deepEqual(
+      kit.results.map((r) => [r.decision.outcome, r.decision.reason, r.decision.winnerSide]),
+      [
+        ['forfeited', 'left', 1],
+        ['aborted', 'left', null],
+      ],
+    );
   });
 
   it('streams a replay at the requested speed and ends with the stored outcome', async () => {
     const settings = fastSettings({ pointsToWin: 2 });
-    kit.runner.add(matchSpec('src', { kind: 'bot', settings, players: [{ bot: 'easy' }, { bot: 'hard' }] }));
+    kit.runner.add(
+      matchSpec('src', { kind: 'bot', settings, players: [{ bot: 'easy' }, { bot: 'hard' }] }),
+    );
     for (let i = 0; i < 600 && kit.runner.get('src'); i++) kit.scheduler.advance(1000);
     await new Promise((r) => setImmediate(r));
     const result = kit.results[0]!;
     const viewer = peer('v');
     const started = kit.scheduler.now();
-    kit.runner.startReplay(viewer, {
-      matchId: 'src', settings, seed: result.spec.seed, log: decodeInputLog(result.inputLog!),
-      players: [{ username: 'bot', bot: 'easy' }, { username: 'bot', bot: 'hard' }],
-      end: { outcome: 'finished', reason: 'points', winner: 'bot', score: result.score },
-    }, 4);
+    kit.runner.startReplay(
+      viewer,
+      {
+        matchId: 'src',
+        settings,
+        seed: result.spec.seed,
+        log: decodeInputLog(result.inputLog!),
+        players: [
+          { username: 'bot', bot: 'easy' },
+          { username: 'bot', bot: 'hard' },
+        ],
+        end: { outcome: 'finished', reason: 'points', winner: 'bot', score: result.score },
+      },
+      4,
+    );
     while (kit.transport.of(viewer, 'game.end').length === 0) kit.scheduler.advance(100);
     const took = kit.scheduler.now() - started;
     const expected = (result.ticks / 60 / 4) * 1000;
     assert.ok(Math.abs(took - expected) < 200, `4× replay took ${took} ms for ${expected} ms`);
     assert.deepEqual(kit.transport.of(viewer, 'game.state').at(-1)!.state.score, result.score);
-    assert.equal(kit.transport.of(viewer, 'game.event').filter((e) => e.event.type === 'score').length, result.score[0] + result.score[1]);
+    assert.equal(
+      kit.transport.of(viewer, 'game.event').filter((e) => e.event.type === 'score').length,
+      result.score[0] + result.score[1],
+    );
   });
 });
 
 describe('game state encoding', () => {
   it('viewJson writes exactly what JSON.stringify writes, for every phase and optional field', () => {
     const kit = runnerKit();
-    kit.runner.add(matchSpec('enc"\\id', { settings: fastSettings(), players: [{ userId: 'ua', username: 'al"ice' }, { bot: 'hard' }] }));
+    kit.runner.add(
+      matchSpec('enc"\\id', {
+        settings: fastSettings(),
+        players: [{ userId: 'ua', username: 'al"ice' }, { bot: 'hard' }],
+      }),
+    );
     const match = kit.runner.get('enc"\\id')!;
     const views = [viewOf(match, 0)];
     match.state = 'countdown';

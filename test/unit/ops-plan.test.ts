@@ -18,14 +18,27 @@ describe('ops plan engine', () => {
       const { version: _v, ...rest } = o as Record<string, unknown>;
       return rest;
     };
-    const changes = planChanges('dashboard', desired as Map<string, unknown>, live, { normalize, prune: true });
+    const changes = planChanges('dashboard', desired as Map<string, unknown>, live, {
+      normalize,
+      prune: true,
+    });
     assert.deepEqual(
       changes.map((c) => [c.id, c.action]),
-      [['a', 'update'], ['b', 'unchanged'], ['z', 'delete']],
+      [
+        ['a', 'update'],
+        ['b', 'unchanged'],
+        ['z', 'delete'],
+      ],
     );
-    assert.ok(changes[0]!.diff.includes('-    3') && changes[0]!.diff.includes('+    2'), changes[0]!.diff.join('\n'));
+    assert.ok(
+      changes[0]!.diff.includes('-    3') && changes[0]!.diff.includes('+    2'),
+      changes[0]!.diff.join('\n'),
+    );
     assert.ok(hasDifferences(changes));
-    assert.match(renderPlan(changes, { color: false }), /0 to create, 1 to update, 1 to delete, 1 unchanged/);
+    assert.match(
+      renderPlan(changes, { color: false }),
+      /0 to create, 1 to update, 1 to delete, 1 unchanged/,
+    );
   });
 
   it('finds no differences when live equals desired up to key order', () => {
@@ -38,7 +51,11 @@ describe('ops plan engine', () => {
 
   it('applies only what changed, and nothing on a dry run', async () => {
     const calls: string[] = [];
-    const changes = planChanges('x', desired as Map<string, unknown>, new Map([['b', { title: 'B' }]]));
+    const changes = planChanges(
+      'x',
+      desired as Map<string, unknown>,
+      new Map([['b', { title: 'B' }]]),
+    );
     const handlers = {
       create: async (c: { id: string }) => void calls.push(`create ${c.id}`),
       update: async (c: { id: string }) => void calls.push(`update ${c.id}`),
@@ -55,7 +72,17 @@ describe('ops plan engine', () => {
     const before = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n');
     const after = before.replace('line 2', 'line two').replace('line 17', 'line seventeen');
     const diff = unifiedDiff(before, after, 1);
-    assert.deepEqual(diff, [' line 1', '-line 2', '+line two', ' line 3', '@@', ' line 16', '-line 17', '+line seventeen', ' line 18']);
+    assert.deepEqual(diff, [
+      ' line 1',
+      '-line 2',
+      '+line two',
+      ' line 3',
+      '@@',
+      ' line 16',
+      '-line 17',
+      '+line seventeen',
+      ' line 18',
+    ]);
     assert.deepEqual(unifiedDiff('same', 'same'), []);
   });
 });

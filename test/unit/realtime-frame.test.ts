@@ -14,12 +14,16 @@ interface FrameReceiver {
   on(event: 'error', listener: (err: Error) => void): void;
   write(chunk: Buffer): void;
 }
-const { Receiver } = wsModule as unknown as { Receiver: new (options: { isServer: boolean; maxPayload: number }) => FrameReceiver };
+const { Receiver } = wsModule as unknown as {
+  Receiver: new (options: { isServer: boolean; maxPayload: number }) => FrameReceiver;
+};
 
 function decode(wire: Buffer): Promise<{ text: string; isBinary: boolean }> {
   return new Promise((resolve, reject) => {
     const receiver = new Receiver({ isServer: false, maxPayload: 0 });
-    receiver.on('message', (data: Buffer, isBinary: boolean) => resolve({ text: data.toString('utf8'), isBinary }));
+    receiver.on('message', (data: Buffer, isBinary: boolean) =>
+      resolve({ text: data.toString('utf8'), isBinary }),
+    );
     receiver.on('error', reject);
     receiver.write(wire);
   });
@@ -30,7 +34,14 @@ describe('realtime prepared frames', () => {
     const base = JSON.stringify({ type: 't', pad: '' });
     return JSON.stringify({ type: 't', pad: 'x'.repeat(bytes - base.length) });
   };
-  for (const [bytes, header] of [[21, 2], [125, 2], [126, 4], [65_535, 4], [65_536, 10], [200_000, 10]] as const) {
+  for (const [bytes, header] of [
+    [21, 2],
+    [125, 2],
+    [126, 4],
+    [65_535, 4],
+    [65_536, 10],
+    [200_000, 10],
+  ] as const) {
     it(`frames a ${bytes}-byte payload with a ${header}-byte header as one final text frame`, async () => {
       const json = exactly(bytes);
       assert.equal(Buffer.byteLength(json), bytes);

@@ -1,6 +1,13 @@
 // Single-elimination plans for every field size 2–64 and round-robin schedules for 2–64 players.
 import assert from 'node:assert/strict';
-import { bracketSize, eliminationRank, nextSlot, planBracket, roundName, seedOrder } from '../../api/domain/tournaments/bracket.ts';
+import {
+  bracketSize,
+  eliminationRank,
+  nextSlot,
+  planBracket,
+  roundName,
+  seedOrder,
+} from '../../api/domain/tournaments/bracket.ts';
 import { roundRobinSchedule } from '../../api/domain/tournaments/round-robin.ts';
 
 describe('tournament brackets (single elimination)', () => {
@@ -20,15 +27,26 @@ describe('tournament brackets (single elimination)', () => {
       assert.equal(plan.size, size);
       assert.ok(size >= n && size < 2 * n, `size ${size} is the next power of two`);
       assert.equal(plan.rounds, Math.log2(size));
-      assert.equal(plan.matchesPerRound.reduce((a, b) => a + b, 0), size - 1);
+      assert.equal(
+        plan.matchesPerRound.reduce((a, b) => a + b, 0),
+        size - 1,
+      );
       assert.equal(plan.firstRound.length, size / 2);
       // Every player exactly once; byes never face each other.
-      const seen = plan.firstRound.flatMap((m) => (m.b === null ? [m.a] : [m.a, m.b])).sort((x, y) => x - y);
-      assert.deepEqual(seen, Array.from({ length: n }, (_, i) => i + 1));
+      const seen = plan.firstRound
+        .flatMap((m) => (m.b === null ? [m.a] : [m.a, m.b]))
+        .sort((x, y) => x - y);
+      assert.deepEqual(
+        seen,
+        Array.from({ length: n }, (_, i) => i + 1),
+      );
       const byes = plan.firstRound.filter((m) => m.b === null);
       assert.equal(byes.length, size - n);
       // The byes go to the top seeds, in order.
-      assert.deepEqual(byes.map((m) => m.a).sort((x, y) => x - y), Array.from({ length: size - n }, (_, i) => i + 1));
+      assert.deepEqual(
+        byes.map((m) => m.a).sort((x, y) => x - y),
+        Array.from({ length: size - n }, (_, i) => i + 1),
+      );
       for (const m of plan.firstRound) {
         assert.ok(m.b === null || m.a < m.b, 'the better seed is on side a');
         assert.equal(m.a + (m.b ?? size + 1 - m.a), size + 1, 'first-round pairs sum to size + 1');
@@ -37,8 +55,16 @@ describe('tournament brackets (single elimination)', () => {
       const slotOf = new Map(seedOrder(size).map((seed, slot) => [seed, slot]));
       for (let k = 1; 2 ** k <= size; k++) {
         const block = size / 2 ** k;
-        const blocks = new Set(Array.from({ length: Math.min(2 ** k, n) }, (_, i) => Math.floor(slotOf.get(i + 1)! / block)));
-        assert.equal(blocks.size, Math.min(2 ** k, n), `top ${2 ** k} seeds in distinct blocks of ${block}`);
+        const blocks = new Set(
+          Array.from({ length: Math.min(2 ** k, n) }, (_, i) =>
+            Math.floor(slotOf.get(i + 1)! / block),
+          ),
+        );
+        assert.equal(
+          blocks.size,
+          Math.min(2 ** k, n),
+          `top ${2 ** k} seeds in distinct blocks of ${block}`,
+        );
       }
     });
   }
@@ -49,8 +75,14 @@ describe('tournament brackets (single elimination)', () => {
     assert.deepEqual(nextSlot(plan, 1, 3), { round: 2, position: 1, side: 1 });
     assert.deepEqual(nextSlot(plan, 2, 1), { round: 3, position: 0, side: 1 });
     assert.equal(nextSlot(plan, 3, 0), null);
-    assert.deepEqual([3, 2, 1].map((r) => eliminationRank(3, r)), [2, 3, 5]);
-    assert.deepEqual([1, 2, 3].map((r) => roundName(3, r)), ['Quarter-finals', 'Semi-finals', 'Final']);
+    assert.deepEqual(
+      [3, 2, 1].map((r) => eliminationRank(3, r)),
+      [2, 3, 5],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((r) => roundName(3, r)),
+      ['Quarter-finals', 'Semi-finals', 'Final'],
+    );
     assert.equal(roundName(6, 2), 'Round 2');
   });
 
@@ -97,7 +129,11 @@ describe('tournament round robin (circle method)', () => {
         } else assert.equal(r.bye, null);
       }
       assert.equal(met.size, (n * (n - 1)) / 2);
-      if (n % 2 === 1) assert.ok([...byes.values()].every((c) => c === 1) && byes.size === n, 'each player sits out exactly once');
+      if (n % 2 === 1)
+        assert.ok(
+          [...byes.values()].every((c) => c === 1) && byes.size === n,
+          'each player sits out exactly once',
+        );
       // Each plays n − 1 matches; the left side is spread within two of an even split.
       const spread = Math.max(...lefts) - Math.min(...lefts);
       assert.ok(spread <= 2, `left-side spread ${spread}`);

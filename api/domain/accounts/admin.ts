@@ -21,31 +21,57 @@ const rank: Record<Role, number> = { player: 0, moderator: 1, admin: 2 };
 type Staff = Extract<Actor, { kind: 'user' }> & { requestId?: string };
 
 export function staff(actor: Actor, needed: Role): Staff {
-  if (actor.kind !== 'user' || rank[actor.role] < rank[needed]) throw new AppError('FORBIDDEN', `This needs the ${needed} role`);
+  if (actor.kind !== 'user' || rank[actor.role] < rank[needed])
+    throw new AppError('FORBIDDEN', `This needs the ${needed} role`);
   return actor;
 }
 
 const actorName = (a: Staff) => a.username ?? a.id;
 const now = (deps: AccountsDeps) => new Date(deps.clock.now());
 
-async function target(q: Knex, username: string, options: { allowDeleted?: boolean } = {}): Promise<repo.UserRow> {
+async function target(
+  q: Knex,
+  username: string,
+  options: { allowDeleted?: boolean } = {},
+): Promise<repo.UserRow> {
   const user = await repo.findUserByKey(q, usernameKey(username));
-  if (!user || (!options.allowDeleted && user.status === 'deleted')) throw new AppError('NOT_FOUND', `No user named ${username}`);
+  if (!user || (!options.allowDeleted && user.status === 'deleted'))
+    throw new AppError('NOT_FOUND', `No user named ${username}`);
   return user;
 }
 
 /** Moderators act on players only; admins on anyone; nobody on themselves. */
 function assertMayActOn(actor: Staff, user: repo.UserRow): void {
-  if (user.id === actor.id) throw new AppError('FORBIDDEN', 'You cannot do this to your own account', { reason: 'SELF' });
-  if (actor.role !== 'admin' && rank[user.role] >= rank[actor.role]) throw new AppError('FORBIDDEN', `A ${actor.role} cannot act on a ${user.role}`);
+  if (user.id === actor.id)
+    throw new AppError('FORBIDDEN', 'You cannot do this to your own account', { reason: 'SELF' });
+  if (actor.role !== 'admin' && rank[user.role] >= rank[actor.role])
+    throw new AppError('FORBIDDEN', `A ${actor.role} cannot act on a ${user.role}`);
 }
 
-export async function listUsersAdmin(deps: AccountsDeps, actor: Actor, input: { q?: string; role?: Role; status?: repo.UserRow['status']; limit: number; cursor?: string }) {
+export async function listUsersAdmin(
+  deps: AccountsDeps,
+  actor: Actor,
+  input: {
+    q?: string;
+    role?: Role;
+    status?: repo.UserRow['status'];
+    limit: number;
+    cursor?: string;
+  },
+) {
   staff(actor, 'moderator');
   const after = decodeCursor(input.cursor, 1)?.[0];
-  const rows = await repo.searchUsers(deps.db, { ...input, now: now(deps), after: after === undefined ? undefined : String(after), includeDeleted: false });
+  const rows = await repo.searchUsers(deps.db, {
+    ...input,
+    now: now(deps),
+    after: after === undefined ? undefined : String(after),
+    includeDeleted: false,
+  });
   const page = pageOf(rows, input.limit, (r) => [r.username_key]);
-  return { items: page.items.map((u) => adminView(u, deps.clock.now())), nextCursor: page.nextCursor };
+  return {
+    items: page.items.map((u) => adminView(u, deps.clock.now())),
+    nextCursor: page.nextCursor,
+  };
 }
 
 export async function getUserAdmin(deps: AccountsDeps, actor: Actor, input: { username: string }) {
@@ -53,23 +79,53 @@ export async function getUserAdmin(deps: AccountsDeps, actor: Actor, input: { us
   return adminView(await target(deps.db, input.username, { allowDeleted: true }), deps.clock.now());
 }
 
-export async function createUser(deps: AccountsDeps, actor: Actor, input: { username: string; email: string; password?: string; role: Role; requestId?: string }) {
+export async function createUser(
+  deps: AccountsDeps,
+  actor: Actor,
+  input: { username: string; email: string; password?: string; role: Role; requestId?: string },
+) {
   const a = staff(actor, 'admin');
-  if (input.password) checkPasswordPolicy(input.password, { username: input.username, email: input.email, common: deps.commonPasswords });
+  if (input.password)
+    checkPasswordPolicy(input.password, {
+      username: input.username,
+      email: input.email,
+      common: deps.commonPasswords,
+    });
   const hash = input.password ? await hashPassword(input.password, deps.auth.scryptLog2N) : null;
   try {
     const { user, link } = await withAudit(deps, async (trx, record) => {
       const user = await repo.insertUser(
         trx,
-        { id: randomUUID(), username: input.username, username_key: usernameKey(input.username), email: input.email.trim(), email_key: emailKey(input.email), password_hash: hash, role: input.role, display_name: input.username },
+        {
+          id: randomUUID(),
+          username: input.username,
+          username_key: usernameKey(input.username),
+          email: input.email.trim(),
+          email_key: emailKey(input.email),
+          password_hash: hash,
+          role: input.role,
+          display_name: input.username,
+        },
         now(deps),
       );
       const link = hash ? null : await issueResetToken(deps, trx, user, actorName(a));
-      await record({ actor: actorName(a), action: 'user.create', target: user.username_key, requestId: input.requestId, details: { role: input.role, withPassword: Boolean(hash) }, actorId: a.id, targetId: user.id });
+      await record({
+        actor: actorName(a),
+        action: 'user.create',
+        target: user.username_key,
+        requestId: input.requestId,
+        details: { role: input.role, withPassword: Boolean(hash) },
+        actorId: a.id,
+        targetId: user.id,
+      });
       return { user, link };
     });
     if (link && user.email) {
-      void deps.mailer.send({ to: user.email, subject: 'Your pongctl account', text: `An account ${user.username} was created for you.\n\nChoose a password within ${deps.auth.passwordResetTtlMinutes} minutes:\n${link.resetLink}\n` });
+      void deps.mailer.send({
+        to: user.email,
+        subject: 'Your pongctl account',
+        text: `An account ${user.username} was created for you.\n\nChoose a password within ${deps.auth.passwordResetTtlMinutes} minutes:\n${link.resetLink}\n`,
+      });
     }
     return { user: adminView(user, deps.clock.now()), resetLink: link?.resetLink ?? null };
   } catch (err) {
@@ -77,7 +133,17 @@ export async function createUser(deps: AccountsDeps, actor: Actor, input: { user
   }
 }
 
-export async function updateUserAdmin(deps: AccountsDeps, actor: Actor, input: { username: string; role?: Role; displayName?: string; email?: string; requestId?: string }) {
+export async function updateUserAdmin(
+  deps: AccountsDeps,
+  actor: Actor,
+  input: {
+    username: string;
+    role?: Role;
+    displayName?: string;
+    email?: string;
+    requestId?: string;
+  },
+) {
   const a = staff(actor, 'admin');
   try {
     const user = await withAudit(deps, async (trx, record) => {
@@ -85,8 +151,10 @@ export async function updateUserAdmin(deps: AccountsDeps, actor: Actor, input: {
       const patch: Partial<repo.UserRow> = {};
       const changes: Record<string, unknown> = {};
       if (input.role !== undefined && input.role !== user.role) {
-        if (user.id === a.id) throw new AppError('FORBIDDEN', 'You cannot change your own role', { reason: 'SELF' });
-        if (user.role === 'admin' && (await repo.countActiveAdmins(trx)) <= 1) throw new AppError('CONFLICT', 'This is the last admin');
+        if (user.id === a.id)
+          throw new AppError('FORBIDDEN', 'You cannot change your own role', { reason: 'SELF' });
+        if (user.role === 'admin' && (await repo.countActiveAdmins(trx)) <= 1)
+          throw new AppError('CONFLICT', 'This is the last admin');
         patch.role = input.role;
         changes.role = { from: user.role, to: input.role };
       }
@@ -99,7 +167,15 @@ export async function updateUserAdmin(deps: AccountsDeps, actor: Actor, input: {
         changes.email = 'changed';
       }
       const updated = await repo.updateUser(trx, user.id, patch, now(deps));
-      await record({ actor: actorName(a), action: 'user.update', target: user.username_key, requestId: input.requestId, details: changes, actorId: a.id, targetId: user.id });
+      await record({
+        actor: actorName(a),
+        action: 'user.update',
+        target: user.username_key,
+        requestId: input.requestId,
+        details: changes,
+        actorId: a.id,
+        targetId: user.id,
+      });
       return updated;
     });
     deps.credentials.invalidateUser(user.id);
@@ -110,71 +186,153 @@ export async function updateUserAdmin(deps: AccountsDeps, actor: Actor, input: {
 }
 
 /** Erases personal fields and credentials; the row stays under a tombstone name so games keep their player. */
-export async function deleteUserAdmin(deps: AccountsDeps, actor: Actor, input: { username: string; requestId?: string }) {
+export async function deleteUserAdmin(
+  deps: AccountsDeps,
+  actor: Actor,
+  input: { username: string; requestId?: string },
+) {
   const a = staff(actor, 'admin');
   const { before, after } = await withAudit(deps, async (trx, record) => {
     const before = await target(trx, input.username);
     assertMayActOn(a, before);
     const tombstone = `deleted-${before.id.slice(0, 8)}`;
-    const after = await repo.updateUser(trx, before.id, anonymised(tombstone, now(deps)), now(deps));
+    const after = await repo.updateUser(
+      trx,
+      before.id,
+      anonymised(tombstone, now(deps)),
+      now(deps),
+    );
     await repo.deletePats(trx, { user_id: before.id });
     await repo.replaceRecoveryCodes(trx, before.id, []);
     await repo.revokeSessions(trx, { userId: before.id }, 'deleted', now(deps));
-    await record({ actor: actorName(a), action: 'user.delete', target: before.username_key, requestId: input.requestId, details: { tombstone }, actorId: a.id, targetId: before.id });
+    await record({
+      actor: actorName(a),
+      action: 'user.delete',
+      target: before.username_key,
+      requestId: input.requestId,
+      details: { tombstone },
+      actorId: a.id,
+      targetId: before.id,
+    });
     return { before, after };
   });
   deps.credentials.invalidateUser(before.id, true);
-  if (before.avatar_etag && before.avatar_type) await removeAvatar(avatarFile(deps.dataDir, before.id, before.avatar_etag, before.avatar_type));
+  if (before.avatar_etag && before.avatar_type)
+    await removeAvatar(avatarFile(deps.dataDir, before.id, before.avatar_etag, before.avatar_type));
   return adminView(after, deps.clock.now());
 }
 
 function anonymised(tombstone: string, at: Date): Partial<repo.UserRow> {
   return {
-    username: tombstone, username_key: tombstone, email: null, email_key: null, password_hash: null,
-    display_name: 'Deleted user', bio: '', status: 'deleted', deleted_at: at,
-    avatar_type: null, avatar_etag: null, avatar_width: null, avatar_height: null, avatar_bytes: null,
-    totp_secret: null, totp_pending_secret: null, totp_enabled: false, totp_last_step: null,
-    ban_reason: null, banned_until: null, banned_at: null,
+    username: tombstone,
+    username_key: tombstone,
+    email: null,
+    email_key: null,
+    password_hash: null,
+    display_name: 'Deleted user',
+    bio: '',
+    status: 'deleted',
+    deleted_at: at,
+    avatar_type: null,
+    avatar_etag: null,
+    avatar_width: null,
+    avatar_height: null,
+    avatar_bytes: null,
+    totp_secret: null,
+    totp_pending_secret: null,
+    totp_enabled: false,
+    totp_last_step: null,
+    ban_reason: null,
+    banned_until: null,
+    banned_at: null,
   };
 }
 
-export async function banUser(deps: AccountsDeps, actor: Actor, input: { username: string; reason: string; until?: string; requestId?: string }) {
+export async function banUser(
+  deps: AccountsDeps,
+  actor: Actor,
+  input: { username: string; reason: string; until?: string; requestId?: string },
+) {
   const a = staff(actor, 'moderator');
   const until = input.until ? new Date(input.until) : null;
   if (until && until.getTime() <= deps.clock.now()) {
-    throw new AppError('VALIDATION', 'The ban must end in the future', [{ path: 'body.until', message: 'must be in the future', code: 'too_small' }]);
+    throw new AppError('VALIDATION', 'The ban must end in the future', [
+      { path: 'body.until', message: 'must be in the future', code: 'too_small' },
+    ]);
   }
   const user = await withAudit(deps, async (trx, record) => {
     const user = await target(trx, input.username);
     assertMayActOn(a, user);
-    const updated = await repo.updateUser(trx, user.id, { status: 'banned', ban_reason: input.reason, banned_until: until, banned_at: now(deps) }, now(deps));
+    const updated = await repo.updateUser(
+      trx,
+      user.id,
+      { status: 'banned', ban_reason: input.reason, banned_until: until, banned_at: now(deps) },
+      now(deps),
+    );
     await repo.revokeSessions(trx, { userId: user.id }, 'banned', now(deps));
-    await record({ actor: actorName(a), action: 'user.ban', target: user.username_key, requestId: input.requestId, details: { reason: input.reason, until: until?.toISOString() ?? null }, actorId: a.id, targetId: user.id });
+    await record({
+      actor: actorName(a),
+      action: 'user.ban',
+      target: user.username_key,
+      requestId: input.requestId,
+      details: { reason: input.reason, until: until?.toISOString() ?? null },
+      actorId: a.id,
+      targetId: user.id,
+    });
     return updated;
   });
   deps.credentials.invalidateUser(user.id, true);
   return adminView(user, deps.clock.now());
 }
 
-export async function unbanUser(deps: AccountsDeps, actor: Actor, input: { username: string; requestId?: string }) {
+export async function unbanUser(
+  deps: AccountsDeps,
+  actor: Actor,
+  input: { username: string; requestId?: string },
+) {
   const a = staff(actor, 'moderator');
   const user = await withAudit(deps, async (trx, record) => {
     const user = await target(trx, input.username);
     assertMayActOn(a, user);
-    const updated = await repo.updateUser(trx, user.id, { status: 'active', ban_reason: null, banned_until: null, banned_at: null }, now(deps));
-    await record({ actor: actorName(a), action: 'user.unban', target: user.username_key, requestId: input.requestId, details: { wasBanned: user.status === 'banned' }, actorId: a.id, targetId: user.id });
+    const updated = await repo.updateUser(
+      trx,
+      user.id,
+      { status: 'active', ban_reason: null, banned_until: null, banned_at: null },
+      now(deps),
+    );
+    await record({
+      actor: actorName(a),
+      action: 'user.unban',
+      target: user.username_key,
+      requestId: input.requestId,
+      details: { wasBanned: user.status === 'banned' },
+      actorId: a.id,
+      targetId: user.id,
+    });
     return updated;
   });
   deps.credentials.invalidateUser(user.id);
   return adminView(user, deps.clock.now());
 }
 
-export async function adminPasswordReset(deps: AccountsDeps, actor: Actor, input: { username: string; requestId?: string }) {
+export async function adminPasswordReset(
+  deps: AccountsDeps,
+  actor: Actor,
+  input: { username: string; requestId?: string },
+) {
   const a = staff(actor, 'admin');
   return withAudit(deps, async (trx, record) => {
     const user = await target(trx, input.username);
     const link = await issueResetToken(deps, trx, user, actorName(a));
-    await record({ actor: actorName(a), action: 'user.password_reset', target: user.username_key, requestId: input.requestId, details: { expiresAt: link.expiresAt }, actorId: a.id, targetId: user.id });
+    await record({
+      actor: actorName(a),
+      action: 'user.password_reset',
+      target: user.username_key,
+      requestId: input.requestId,
+      details: { expiresAt: link.expiresAt },
+      actorId: a.id,
+      targetId: user.id,
+    });
     return link;
   });
 }

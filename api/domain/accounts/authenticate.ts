@@ -12,7 +12,10 @@ export type Role = 'player' | 'moderator' | 'admin';
 const rank: Record<Role, number> = { player: 0, moderator: 1, admin: 2 };
 
 /** A valid, unbanned principal for `token`, or AppError UNAUTHENTICATED / FORBIDDEN. */
-export async function authenticateBearer(deps: Pick<AccountsDeps, 'credentials' | 'clock'>, token: string): Promise<Principal> {
+export async function authenticateBearer(
+  deps: Pick<AccountsDeps, 'credentials' | 'clock'>,
+  token: string,
+): Promise<Principal> {
   const principal = await deps.credentials.resolve(token);
   assertNotBanned(principal.user, deps.clock.now());
   return principal;
@@ -20,5 +23,8 @@ export async function authenticateBearer(deps: Pick<AccountsDeps, 'credentials' 
 
 export function assertRole(role: Role, needed: 'user' | Role): void {
   if (needed === 'user' || rank[role] >= rank[needed]) return;
-  throw new AppError('FORBIDDEN', `This needs the ${needed} role`, { reason: 'ROLE', required: needed });
+  throw new AppError('FORBIDDEN', `This needs the ${needed} role`, {
+    reason: 'ROLE',
+    required: needed,
+  });
 }

@@ -1,14 +1,24 @@
 /** Uploading, removing and serving avatars (files under PONG_DATA_DIR/avatars, metadata on the user row). */
 import { AppError } from '../../core/errors.ts';
 import type { Actor } from '../../http/context.ts';
-import { avatarFile, contentEtag, identicon, inspectImage, readAvatar, removeAvatar, storeAvatar } from './avatars.ts';
+import {
+  avatarFile,
+  contentEtag,
+  identicon,
+  inspectImage,
+  readAvatar,
+  removeAvatar,
+  storeAvatar,
+} from './avatars.ts';
 import type { AccountsDeps } from './deps.ts';
 import { findVisibleUser } from './profile.ts';
 import * as repo from './repo.ts';
 import { avatarUrl } from './views.ts';
 
 const fileOf = (deps: AccountsDeps, user: repo.UserRow) =>
-  user.avatar_etag && user.avatar_type ? avatarFile(deps.dataDir, user.id, user.avatar_etag, user.avatar_type) : null;
+  user.avatar_etag && user.avatar_type
+    ? avatarFile(deps.dataDir, user.id, user.avatar_etag, user.avatar_type)
+    : null;
 
 export async function putAvatar(deps: AccountsDeps, actor: Actor, bytes: Buffer) {
   if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have an avatar');
@@ -21,13 +31,25 @@ export async function putAvatar(deps: AccountsDeps, actor: Actor, bytes: Buffer)
   const user = await repo.updateUser(
     deps.db,
     actor.id,
-    { avatar_type: info.type, avatar_etag: etag, avatar_width: info.width, avatar_height: info.height, avatar_bytes: bytes.length },
+    {
+      avatar_type: info.type,
+      avatar_etag: etag,
+      avatar_width: info.width,
+      avatar_height: info.height,
+      avatar_bytes: bytes.length,
+    },
     new Date(deps.clock.now()),
   );
   deps.credentials.invalidateUser(actor.id);
   const old = fileOf(deps, before);
   if (old && old !== file) await removeAvatar(old);
-  return { avatarUrl: avatarUrl(user), contentType: info.type, width: info.width, height: info.height, bytes: bytes.length };
+  return {
+    avatarUrl: avatarUrl(user),
+    contentType: info.type,
+    width: info.width,
+    height: info.height,
+    bytes: bytes.length,
+  };
 }
 
 export async function deleteAvatar(deps: AccountsDeps, actor: Actor) {
@@ -37,7 +59,13 @@ export async function deleteAvatar(deps: AccountsDeps, actor: Actor) {
   const user = await repo.updateUser(
     deps.db,
     actor.id,
-    { avatar_type: null, avatar_etag: null, avatar_width: null, avatar_height: null, avatar_bytes: null },
+    {
+      avatar_type: null,
+      avatar_etag: null,
+      avatar_width: null,
+      avatar_height: null,
+      avatar_bytes: null,
+    },
     new Date(deps.clock.now()),
   );
   deps.credentials.invalidateUser(actor.id);
@@ -53,15 +81,25 @@ export interface AvatarImage {
 }
 
 /** The uploaded image, or the identicon; public, so deleted accounts answer 404. */
-export async function serveAvatar(deps: AccountsDeps, input: { username: string }): Promise<AvatarImage> {
+export async function serveAvatar(
+  deps: AccountsDeps,
+  input: { username: string },
+): Promise<AvatarImage> {
   const user = await findVisibleUser(deps.db, input.username);
   const file = fileOf(deps, user);
   if (file && user.avatar_type && user.avatar_etag) {
     try {
-      return { body: await readAvatar(file), contentType: user.avatar_type, etag: user.avatar_etag };
+      return {
+        body: await readAvatar(file),
+        contentType: user.avatar_type,
+        etag: user.avatar_etag,
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      deps.logger.warn({ 'event.action': 'avatar-missing', 'user.id': user.id }, 'avatar file is missing; serving the identicon');
+      deps.logger.warn(
+        { 'event.action': 'avatar-missing', 'user.id': user.id },
+        'avatar file is missing; serving the identicon',
+      );
     }
   }
   const svg = identicon(user.username_key);

@@ -19,7 +19,11 @@ export interface ImageInfo {
 }
 
 function png(b: Buffer): ImageInfo | null {
-  if (b.length < 24 || !b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return null;
+  if (
+    b.length < 24 ||
+    !b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return null;
   if (b.toString('latin1', 12, 16) !== 'IHDR') return null;
   return { type: 'image/png', width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
@@ -45,36 +49,65 @@ function jpeg(b: Buffer): ImageInfo | null {
 }
 
 function webp(b: Buffer): ImageInfo | null {
-  if (b.length < 30 || b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WEBP') return null;
+  if (
+    b.length < 30 ||
+    b.toString('latin1', 0, 4) !== 'RIFF' ||
+    b.toString('latin1', 8, 12) !== 'WEBP'
+  )
+    return null;
   const chunk = b.toString('latin1', 12, 16);
-  if (chunk === 'VP8 ') return { type: 'image/webp', width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
+  if (chunk === 'VP8 ')
+    return {
+      type: 'image/webp',
+      width: b.readUInt16LE(26) & 0x3fff,
+      height: b.readUInt16LE(28) & 0x3fff,
+    };
   if (chunk === 'VP8L') {
     const bits = b.readUInt32LE(21);
     return { type: 'image/webp', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
   }
-  if (chunk === 'VP8X') return { type: 'image/webp', width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 };
+  if (chunk === 'VP8X')
+    return { type: 'image/webp', width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 };
   return null;
 }
 
 /** Recognises the image or throws UNSUPPORTED_MEDIA_TYPE / VALIDATION / PAYLOAD_TOO_LARGE. */
 export function inspectImage(bytes: Buffer): ImageInfo {
-  if (bytes.length > maxAvatarBytes) throw new AppError('PAYLOAD_TOO_LARGE', `An avatar is at most ${maxAvatarBytes} bytes`, { limit: maxAvatarBytes });
+  if (bytes.length > maxAvatarBytes)
+    throw new AppError('PAYLOAD_TOO_LARGE', `An avatar is at most ${maxAvatarBytes} bytes`, {
+      limit: maxAvatarBytes,
+    });
   const info = png(bytes) ?? jpeg(bytes) ?? webp(bytes);
-  if (!info) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The avatar must be a PNG, JPEG or WebP image', { accepted: ['image/png', 'image/jpeg', 'image/webp'] });
-  if (info.width < 1 || info.height < 1 || info.width > maxAvatarPixels || info.height > maxAvatarPixels) {
-    throw new AppError('VALIDATION', `An avatar is at most ${maxAvatarPixels}×${maxAvatarPixels} pixels`, [
-      { path: 'body', message: `image is ${info.width}×${info.height}`, code: 'too_big' },
-    ]);
+  if (!info)
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The avatar must be a PNG, JPEG or WebP image', {
+      accepted: ['image/png', 'image/jpeg', 'image/webp'],
+    });
+  if (
+    info.width < 1 ||
+    info.height < 1 ||
+    info.width > maxAvatarPixels ||
+    info.height > maxAvatarPixels
+  ) {
+    throw new AppError(
+      'VALIDATION',
+      `An avatar is at most ${maxAvatarPixels}×${maxAvatarPixels} pixels`,
+      [{ path: 'body', message: `image is ${info.width}×${info.height}`, code: 'too_big' }],
+    );
   }
   return info;
 }
 
-export const contentEtag = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+export const contentEtag = (bytes: Buffer | string) =>
+  createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 
 const extension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' } as const;
 
 export function avatarFile(dataDir: string, userId: string, etag: string, type: string): string {
-  return path.join(path.resolve(dataDir), 'avatars', `${userId}-${etag}.${extension[type as ImageInfo['type']] ?? 'bin'}`);
+  return path.join(
+    path.resolve(dataDir),
+    'avatars',
+    `${userId}-${etag}.${extension[type as ImageInfo['type']] ?? 'bin'}`,
+  );
 }
 
 /** Writes atomically (temp file + rename) so a reader never sees half an image. */
@@ -101,7 +134,8 @@ export function identicon(usernameKey: string): string {
   for (let row = 0; row < 5; row++) {
     for (let col = 0; col < 3; col++) {
       if ((hash[2 + row * 3 + col]! & 1) === 0) continue;
-      for (const x of new Set([col, 4 - col])) cells.push(`<rect x="${x + 1}" y="${row + 1}" width="1" height="1"/>`);
+      for (const x of new Set([col, 4 - col]))
+        cells.push(`<rect x="${x + 1}" y="${row + 1}" width="1" height="1"/>`);
     }
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 7 7" width="256" height="256" shape-rendering="crispEdges"><rect width="7" height="7" fill="hsl(${hue},25%,92%)"/><g fill="hsl(${hue},55%,45%)">${cells.join('')}</g></svg>`;

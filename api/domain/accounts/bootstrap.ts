@@ -14,14 +14,22 @@ import * as repo from './repo.ts';
 
 export const bootstrapUsername = 'admin';
 
-export async function ensureBootstrapAdmin(deps: AccountsDeps, stderr: { write(text: string): unknown }): Promise<'created' | 'exists'> {
+export async function ensureBootstrapAdmin(
+  deps: AccountsDeps,
+  stderr: { write(text: string): unknown },
+): Promise<'created' | 'exists'> {
   if ((await repo.countUsers(deps.db)) > 0) return 'exists';
   const configured = deps.auth.adminPassword;
   if (configured) {
     try {
-      checkPasswordPolicy(configured, { username: bootstrapUsername, common: deps.commonPasswords });
+      checkPasswordPolicy(configured, {
+        username: bootstrapUsername,
+        common: deps.commonPasswords,
+      });
     } catch (err) {
-      throw new AppError('CONFIG', 'Invalid configuration', [{ variable: 'PONG_ADMIN_PASSWORD', message: (err as AppError).message }]);
+      throw new AppError('CONFIG', 'Invalid configuration', [
+        { variable: 'PONG_ADMIN_PASSWORD', message: (err as AppError).message },
+      ]);
     }
   }
   const password = configured ?? randomBytes(18).toString('base64url');
@@ -30,10 +38,25 @@ export async function ensureBootstrapAdmin(deps: AccountsDeps, stderr: { write(t
     await withAudit(deps, async (trx, record) => {
       const user = await repo.insertUser(
         trx,
-        { id: randomUUID(), username: bootstrapUsername, username_key: bootstrapUsername, email: null, email_key: null, password_hash: hash, role: 'admin', display_name: 'Administrator' },
+        {
+          id: randomUUID(),
+          username: bootstrapUsername,
+          username_key: bootstrapUsername,
+          email: null,
+          email_key: null,
+          password_hash: hash,
+          role: 'admin',
+          display_name: 'Administrator',
+        },
         new Date(deps.clock.now()),
       );
-      await record({ actor: 'system', action: 'user.bootstrap', target: bootstrapUsername, details: { passwordFrom: configured ? 'PONG_ADMIN_PASSWORD' : 'generated' }, targetId: user.id });
+      await record({
+        actor: 'system',
+        action: 'user.bootstrap',
+        target: bootstrapUsername,
+        details: { passwordFrom: configured ? 'PONG_ADMIN_PASSWORD' : 'generated' },
+        targetId: user.id,
+      });
     });
   } catch (err) {
     // Another instance created it at the same moment.
@@ -45,7 +68,9 @@ export async function ensureBootstrapAdmin(deps: AccountsDeps, stderr: { write(t
     mkdirSync(deps.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
-    stderr.write(`\nCreated the account "admin" with the password:\n\n    ${password}\n\nIt is shown once (also in ${file}, mode 0600). Sign in with \`pongctl login --username admin\` and change it.\n\n`);
+    stderr.write(
+      `\nCreated the account "admin" with the password:\n\n    ${password}\n\nIt is shown once (also in ${file}, mode 0600). Sign in with \`pongctl login --username admin\` and change it.\n\n`,
+    );
   }
   return 'created';
 }

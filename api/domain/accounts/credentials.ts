@@ -9,7 +9,14 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
-import { findPatByHash, findSession, findUserById, touchPat, type PatRow, type UserRow } from './repo.ts';
+import {
+  findPatByHash,
+  findSession,
+  findUserById,
+  touchPat,
+  type PatRow,
+  type UserRow,
+} from './repo.ts';
 import type { Invalidation } from './invalidation.ts';
 import { hashToken, patPrefix, verifyAccessToken, type AccessClaims } from './tokens.ts';
 
@@ -23,7 +30,10 @@ export interface Principal {
  * `user` with `revoked: true` means every credential of the user ended (ban,
  * delete, logout-all, password reset); `token` is a revoked personal access token.
  */
-export type RevokeEvent = { kind: 'session'; id: string } | { kind: 'token'; id: string } | { kind: 'user'; id: string; revoked: boolean };
+export type RevokeEvent =
+  | { kind: 'session'; id: string }
+  | { kind: 'token'; id: string }
+  | { kind: 'user'; id: string; revoked: boolean };
 
 export interface Credentials {
   resolve(token: string): Promise<Principal>;
@@ -60,7 +70,10 @@ export function createCredentials(options: CredentialsOptions): Credentials {
   const { db, clock } = options;
   const ttl = options.ttlMs ?? 30_000;
   const jwts = new Map<string, AccessClaims>();
-  const sessions = new Map<string, Cached<{ userId: string; revoked: boolean; expiresAt: number }>>();
+  const sessions = new Map<
+    string,
+    Cached<{ userId: string; revoked: boolean; expiresAt: number }>
+  >();
   const users = new Map<string, Cached<UserRow | null>>();
   const pats = new Map<string, Cached<PatRow | null>>();
   const listeners = new Set<(event: RevokeEvent) => void>();
@@ -76,7 +89,8 @@ export function createCredentials(options: CredentialsOptions): Credentials {
   }
 
   async function user(id: string): Promise<UserRow> {
-    const row = fresh(users, id)?.value ?? remember(users, id, (await findUserById(db, id)) ?? null);
+    const row =
+      fresh(users, id)?.value ?? remember(users, id, (await findUserById(db, id)) ?? null);
     if (!row || row.status === 'deleted') throw unauthenticated('The account no longer exists');
     return row;
   }
@@ -108,7 +122,8 @@ export function createCredentials(options: CredentialsOptions): Credentials {
         expiresAt: row ? new Date(row.expires_at).getTime() : 0,
       });
     }
-    if (s.revoked || s.userId !== c.userId || s.expiresAt <= clock.now()) throw unauthenticated('The session has ended; sign in again');
+    if (s.revoked || s.userId !== c.userId || s.expiresAt <= clock.now())
+      throw unauthenticated('The session has ended; sign in again');
     return { user: await user(c.userId), sessionId: c.sessionId };
   }
 
@@ -122,7 +137,8 @@ export function createCredentials(options: CredentialsOptions): Credentials {
       if (row) await touchPat(db, row.id, new Date(clock.now())).catch(() => undefined);
     }
     if (!row) throw unauthenticated('The access token is invalid or revoked');
-    if (row.expires_at && new Date(row.expires_at).getTime() <= clock.now()) throw unauthenticated('The access token has expired');
+    if (row.expires_at && new Date(row.expires_at).getTime() <= clock.now())
+      throw unauthenticated('The access token has expired');
     return { user: await user(row.user_id), tokenId: row.id };
   }
 

@@ -13,7 +13,13 @@ import { createCredentials, type Credentials } from './credentials.ts';
 import { redisInvalidationBus, type InvalidationBus } from './invalidation.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { hashPassword, loadCommonPasswords } from './passwords.ts';
-import { loginThrottle, memoryCounterStore, redisCounterStore, type CounterStore, type LoginThrottle } from './throttle.ts';
+import {
+  loginThrottle,
+  memoryCounterStore,
+  redisCounterStore,
+  type CounterStore,
+  type LoginThrottle,
+} from './throttle.ts';
 import { deriveKeys, newOpaqueToken, type TokenKeys } from './tokens.ts';
 
 export interface AccountsDeps {
@@ -54,10 +60,24 @@ export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDe
   const metrics = o.metrics;
   // Bound late: the bus applies to the cache, the cache publishes on the bus.
   let bus: InvalidationBus | undefined;
-  const credentials = createCredentials({ db: o.db, clock: o.clock, jwtKey: keys.jwt, publish: (event) => bus?.publish(event) });
+  const credentials = createCredentials({
+    db: o.db,
+    clock: o.clock,
+    jwtKey: keys.jwt,
+    publish: (event) => bus?.publish(event),
+  });
   if (o.redisUrl) {
-    bus = await redisInvalidationBus(o.redisUrl, (event) => credentials.apply(event), (err) =>
-      o.logger.warn({ 'event.action': 'auth-invalidation-error', error: { type: err.name, message: err.message } }, 'auth cache invalidation over Redis failed'),
+    bus = await redisInvalidationBus(
+      o.redisUrl,
+      (event) => credentials.apply(event),
+      (err) =>
+        o.logger.warn(
+          {
+            'event.action': 'auth-invalidation-error',
+            error: { type: err.name, message: err.message },
+          },
+          'auth cache invalidation over Redis failed',
+        ),
     );
   }
   return {
@@ -69,7 +89,13 @@ export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDe
     dataDir: o.dataDir,
     keys,
     metrics,
-    mailer: createMailer({ db: o.db, logger: o.logger, metrics, smtpUrl: o.auth.smtpUrl, from: o.auth.mailFrom }),
+    mailer: createMailer({
+      db: o.db,
+      logger: o.logger,
+      metrics,
+      smtpUrl: o.auth.smtpUrl,
+      from: o.auth.mailFrom,
+    }),
     counters,
     throttle: loginThrottle(counters, {
       maxFailures: o.auth.loginMaxFailures,

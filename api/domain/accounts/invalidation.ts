@@ -23,7 +23,11 @@ export interface InvalidationBus {
   close(): Promise<void>;
 }
 
-export async function redisInvalidationBus(url: string, apply: (event: Invalidation) => void, onError: (err: Error) => void): Promise<InvalidationBus> {
+export async function redisInvalidationBus(
+  url: string,
+  apply: (event: Invalidation) => void,
+  onError: (err: Error) => void,
+): Promise<InvalidationBus> {
   const { Redis } = await import('ioredis');
   const me = randomUUID();
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });

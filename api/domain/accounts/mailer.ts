@@ -43,24 +43,46 @@ export function createMailer(options: MailerOptions): Mailer {
   const pending = new Set<Promise<void>>();
   let transport: Promise<Transport> | undefined;
   const smtp = () =>
-    (transport ??= import('nodemailer').then((m) => m.default.createTransport(options.smtpUrl) as unknown as Transport));
+    (transport ??= import('nodemailer').then(
+      (m) => m.default.createTransport(options.smtpUrl) as unknown as Transport,
+    ));
 
   async function deliver(mail: Mail): Promise<void> {
     let id: number | undefined;
     try {
-      id = await insertOutbox(options.db, { to_address: mail.to, subject: mail.subject, body: mail.text, transport: transportName });
+      id = await insertOutbox(options.db, {
+        to_address: mail.to,
+        subject: mail.subject,
+        body: mail.text,
+        transport: transportName,
+      });
       if (!options.smtpUrl) {
         options.metrics.mail('outbox', 'ok');
-        options.logger.info({ 'event.action': 'mail-queued', 'mail.outbox_id': id, 'mail.subject': mail.subject }, 'mail written to the outbox (no SMTP_URL); read it from the mail_outbox table');
+        options.logger.info(
+          { 'event.action': 'mail-queued', 'mail.outbox_id': id, 'mail.subject': mail.subject },
+          'mail written to the outbox (no SMTP_URL); read it from the mail_outbox table',
+        );
         return;
       }
-      await (await smtp()).sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text });
+      await (
+        await smtp()
+      ).sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text });
       await markOutbox(options.db, id, { sent_at: new Date() });
       options.metrics.mail('smtp', 'ok');
     } catch (err) {
       options.metrics.mail(transportName, 'error');
-      options.logger.error({ 'event.action': 'mail-failed', 'mail.outbox_id': id, error: { type: (err as Error).name, message: (err as Error).message } }, 'mail delivery failed');
-      if (id !== undefined) await markOutbox(options.db, id, { error: String((err as Error).message).slice(0, 500) }).catch(() => undefined);
+      options.logger.error(
+        {
+          'event.action': 'mail-failed',
+          'mail.outbox_id': id,
+          error: { type: (err as Error).name, message: (err as Error).message },
+        },
+        'mail delivery failed',
+      );
+      if (id !== undefined)
+        await markOutbox(options.db, id, {
+          error: String((err as Error).message).slice(0, 500),
+        }).catch(() => undefined);
     }
   }
 

@@ -19,8 +19,12 @@ const parallelism = 1;
 function derive(password: string, salt: Buffer, log2N: number): Promise<Buffer> {
   const N = 2 ** log2N;
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, keyLength, { N, r: blockSize, p: parallelism, maxmem: 256 * N * blockSize }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      keyLength,
+      { N, r: blockSize, p: parallelism, maxmem: 256 * N * blockSize },
+      (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
 }
@@ -34,14 +38,19 @@ export async function hashPassword(password: string, log2N: number): Promise<str
 /** True when the password matches the stored hash; never throws on a malformed hash. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, log2N, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || r !== String(blockSize) || p !== String(parallelism) || !salt || !key) return false;
+  if (scheme !== 'scrypt' || r !== String(blockSize) || p !== String(parallelism) || !salt || !key)
+    return false;
   const expected = Buffer.from(key, 'base64url');
   const actual = await derive(password, Buffer.from(salt, 'base64url'), Number(log2N));
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 /** Checks a password against a hash, or against `dummyHash` when there is no user, in the same time. */
-export async function verifyOrBurn(password: string, stored: string | null | undefined, dummyHash: string): Promise<boolean> {
+export async function verifyOrBurn(
+  password: string,
+  stored: string | null | undefined,
+  dummyHash: string,
+): Promise<boolean> {
   const ok = await verifyPassword(password, stored ?? dummyHash);
   return Boolean(stored) && ok;
 }
@@ -66,8 +75,12 @@ export function checkPasswordPolicy(
   const lower = password.toLowerCase();
   const problems: string[] = [];
   if (password.length < 8 || password.length > 128) problems.push('must be 8-128 characters');
-  if (context.username && lower === context.username.toLowerCase()) problems.push('must not be the username');
-  if (context.email && (lower === context.email.toLowerCase() || lower === context.email.split('@')[0]?.toLowerCase())) {
+  if (context.username && lower === context.username.toLowerCase())
+    problems.push('must not be the username');
+  if (
+    context.email &&
+    (lower === context.email.toLowerCase() || lower === context.email.split('@')[0]?.toLowerCase())
+  ) {
     problems.push('must not be the email address');
   }
   if (context.common.has(lower)) problems.push('is one of the 10,000 most common passwords');

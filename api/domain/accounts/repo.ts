@@ -37,11 +37,23 @@ export interface UserRow {
   updated_at: Time;
 }
 
-export type NewUser = Pick<UserRow, 'id' | 'username' | 'username_key' | 'email' | 'email_key' | 'password_hash' | 'role' | 'display_name'>;
+export type NewUser = Pick<
+  UserRow,
+  | 'id'
+  | 'username'
+  | 'username_key'
+  | 'email'
+  | 'email_key'
+  | 'password_hash'
+  | 'role'
+  | 'display_name'
+>;
 
 export const findUserById = (q: Q, id: string) => q<UserRow>('users').where({ id }).first();
-export const findUserByKey = (q: Q, key: string) => q<UserRow>('users').where({ username_key: key }).first();
-export const findUserByEmailKey = (q: Q, key: string) => q<UserRow>('users').where({ email_key: key }).first();
+export const findUserByKey = (q: Q, key: string) =>
+  q<UserRow>('users').where({ username_key: key }).first();
+export const findUserByEmailKey = (q: Q, key: string) =>
+  q<UserRow>('users').where({ email_key: key }).first();
 
 /** A user by lowercase username or normalised email, deleted accounts excluded. */
 export const findUserByLogin = (q: Q, key: string) =>
@@ -53,12 +65,22 @@ export const findUserByLogin = (q: Q, key: string) =>
     .first();
 
 export async function insertUser(q: Q, user: NewUser, now: Date): Promise<UserRow> {
-  const [row] = await q<UserRow>('users').insert({ ...user, created_at: now, updated_at: now }).returning('*');
+  const [row] = await q<UserRow>('users')
+    .insert({ ...user, created_at: now, updated_at: now })
+    .returning('*');
   return row as UserRow;
 }
 
-export async function updateUser(q: Q, id: string, patch: Partial<UserRow>, now: Date): Promise<UserRow> {
-  const [row] = await q<UserRow>('users').where({ id }).update({ ...patch, updated_at: now }).returning('*');
+export async function updateUser(
+  q: Q,
+  id: string,
+  patch: Partial<UserRow>,
+  now: Date,
+): Promise<UserRow> {
+  const [row] = await q<UserRow>('users')
+    .where({ id })
+    .update({ ...patch, updated_at: now })
+    .returning('*');
   return row as UserRow;
 }
 
@@ -68,7 +90,11 @@ export async function countUsers(q: Q): Promise<number> {
 }
 
 export async function countActiveAdmins(q: Q): Promise<number> {
-  const row = await q('users').where({ role: 'admin' }).whereNot({ status: 'deleted' }).count<{ n: number }[]>({ n: '*' }).first();
+  const row = await q('users')
+    .where({ role: 'admin' })
+    .whereNot({ status: 'deleted' })
+    .count<{ n: number }[]>({ n: '*' })
+    .first();
   return Number(row?.n ?? 0);
 }
 
@@ -86,12 +112,16 @@ export interface UserSearch {
 
 /** Users ordered by username key, with optional prefix, role and effective-status filters. */
 export function searchUsers(q: Q, s: UserSearch): Promise<UserRow[]> {
-  const query = q<UserRow>('users').orderBy('username_key').limit(s.limit + 1);
+  const query = q<UserRow>('users')
+    .orderBy('username_key')
+    .limit(s.limit + 1);
   if (s.after !== undefined) query.where('username_key', '>', s.after);
   if (s.q) {
     const prefix = likePrefix(s.q);
     query.where((w) => {
-      void w.whereRaw(`username_key like ? escape '\\'`, [prefix]).orWhereRaw(`lower(display_name) like ? escape '\\'`, [prefix]);
+      void w
+        .whereRaw(`username_key like ? escape '\\'`, [prefix])
+        .orWhereRaw(`lower(display_name) like ? escape '\\'`, [prefix]);
     });
   }
   if (s.role) query.where('role', s.role);
@@ -107,8 +137,7 @@ export function searchUsers(q: Q, s: UserSearch): Promise<UserRow[]> {
     query.where((w) => {
       void w.where({ status: 'active' }).orWhere(banOver);
     });
-  }
-  else if (s.status === 'deleted') query.where({ status: 'deleted' });
+  } else if (s.status === 'deleted') query.where({ status: 'deleted' });
   else if (!s.includeDeleted) query.whereNot({ status: 'deleted' });
   return query;
 }
@@ -122,18 +151,39 @@ export interface SessionRow {
   revoked_at: Time | null;
 }
 
-export async function insertSession(q: Q, row: { id: string; user_id: string; user_agent: string | null; ip: string | null; expires_at: Date }, now: Date) {
+export async function insertSession(
+  q: Q,
+  row: {
+    id: string;
+    user_id: string;
+    user_agent: string | null;
+    ip: string | null;
+    expires_at: Date;
+  },
+  now: Date,
+) {
   await q('sessions').insert({ ...row, created_at: now });
 }
 
-export const findSession = (q: Q, id: string) => q<SessionRow>('sessions').select('id', 'user_id', 'expires_at', 'revoked_at').where({ id }).first();
+export const findSession = (q: Q, id: string) =>
+  q<SessionRow>('sessions')
+    .select('id', 'user_id', 'expires_at', 'revoked_at')
+    .where({ id })
+    .first();
 
-export async function revokeSessions(q: Q, where: { id?: string; userId?: string; exceptId?: string }, reason: string, now: Date): Promise<string[]> {
+export async function revokeSessions(
+  q: Q,
+  where: { id?: string; userId?: string; exceptId?: string },
+  reason: string,
+  now: Date,
+): Promise<string[]> {
   const query = q('sessions').whereNull('revoked_at');
   if (where.id) query.where({ id: where.id });
   if (where.userId) query.where({ user_id: where.userId });
   if (where.exceptId) query.whereNot({ id: where.exceptId });
-  const rows: { id: string }[] = await query.update({ revoked_at: now, revoked_reason: reason }).returning('id');
+  const rows: { id: string }[] = await query
+    .update({ revoked_at: now, revoked_reason: reason })
+    .returning('id');
   return rows.map((r) => r.id);
 }
 
@@ -141,7 +191,11 @@ export async function touchSession(q: Q, id: string, now: Date, expiresAt: Date)
   await q('sessions').where({ id }).update({ last_refreshed_at: now, expires_at: expiresAt });
 }
 
-export async function insertRefreshToken(q: Q, row: { token_hash: string; session_id: string; expires_at: Date }, now: Date): Promise<void> {
+export async function insertRefreshToken(
+  q: Q,
+  row: { token_hash: string; session_id: string; expires_at: Date },
+  now: Date,
+): Promise<void> {
   await q('refresh_tokens').insert({ ...row, created_at: now });
 }
 
@@ -157,28 +211,54 @@ export interface RefreshRow {
 export const findRefreshToken = (q: Q, hash: string) =>
   q('refresh_tokens as r')
     .join('sessions as s', 's.id', 'r.session_id')
-    .select<RefreshRow[]>('r.token_hash', 'r.session_id', 'r.expires_at', 'r.rotated_at', 's.user_id', 's.revoked_at as session_revoked_at')
+    .select<RefreshRow[]>(
+      'r.token_hash',
+      'r.session_id',
+      'r.expires_at',
+      'r.rotated_at',
+      's.user_id',
+      's.revoked_at as session_revoked_at',
+    )
     .where('r.token_hash', hash)
     .first();
 
 /** Marks a refresh token used; false when another request rotated it first. */
 export async function rotateRefreshToken(q: Q, hash: string, now: Date): Promise<boolean> {
-  const rows: unknown[] = await q('refresh_tokens').where({ token_hash: hash }).whereNull('rotated_at').update({ rotated_at: now }).returning('token_hash');
+  const rows: unknown[] = await q('refresh_tokens')
+    .where({ token_hash: hash })
+    .whereNull('rotated_at')
+    .update({ rotated_at: now })
+    .returning('token_hash');
   return rows.length === 1;
 }
 
 // Password resets
 
-export async function insertReset(q: Q, row: { token_hash: string; user_id: string; requested_by: string; expires_at: Date }, now: Date) {
+export async function insertReset(
+  q: Q,
+  row: { token_hash: string; user_id: string; requested_by: string; expires_at: Date },
+  now: Date,
+) {
   await q('password_resets').insert({ ...row, created_at: now });
 }
 
 export const findReset = (q: Q, hash: string) =>
-  q<{ user_id: string; expires_at: Time; used_at: Time | null }>('password_resets').where('token_hash', hash).first();
+  q<{ user_id: string; expires_at: Time; used_at: Time | null }>('password_resets')
+    .where('token_hash', hash)
+    .first();
 
 /** Uses up every open reset token of the user; true when `hash` was one of them. */
-export async function consumeResets(q: Q, userId: string, hash: string, now: Date): Promise<boolean> {
-  const rows: { token_hash: string }[] = await q('password_resets').where({ user_id: userId }).whereNull('used_at').update({ used_at: now }).returning('token_hash');
+export async function consumeResets(
+  q: Q,
+  userId: string,
+  hash: string,
+  now: Date,
+): Promise<boolean> {
+  const rows: { token_hash: string }[] = await q('password_resets')
+    .where({ user_id: userId })
+    .whereNull('used_at')
+    .update({ used_at: now })
+    .returning('token_hash');
   return rows.some((r) => r.token_hash === hash);
 }
 
@@ -196,13 +276,27 @@ export interface PatRow {
 
 const patColumns = ['id', 'user_id', 'name', 'prefix', 'created_at', 'expires_at', 'last_used_at'];
 
-export async function insertPat(q: Q, row: Omit<PatRow, 'created_at' | 'last_used_at'> & { token_hash: string }, now: Date): Promise<PatRow> {
-  const [created] = await q('personal_access_tokens').insert({ ...row, created_at: now }).returning(patColumns);
+export async function insertPat(
+  q: Q,
+  row: Omit<PatRow, 'created_at' | 'last_used_at'> & { token_hash: string },
+  now: Date,
+): Promise<PatRow> {
+  const [created] = await q('personal_access_tokens')
+    .insert({ ...row, created_at: now })
+    .returning(patColumns);
   return created as PatRow;
 }
 
-export function listPats(q: Q, userId: string, page: { limit: number; after?: [string, string] }): Promise<PatRow[]> {
-  const query = q('personal_access_tokens').select<PatRow[]>(patColumns).where({ user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(page.limit + 1);
+export function listPats(
+  q: Q,
+  userId: string,
+  page: { limit: number; after?: [string, string] },
+): Promise<PatRow[]> {
+  const query = q('personal_access_tokens')
+    .select<PatRow[]>(patColumns)
+    .where({ user_id: userId })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .limit(page.limit + 1);
   if (page.after) query.whereRaw('(created_at, id) > (?::timestamptz, ?::uuid)', page.after);
   return query;
 }
@@ -214,28 +308,46 @@ export async function deletePats(q: Q, where: { user_id: string; id?: string }):
 }
 export const findPatByHash = (q: Q, hash: string): Promise<PatRow | undefined> =>
   q('personal_access_tokens').select<PatRow[]>(patColumns).where('token_hash', hash).first();
-export const touchPat = (q: Q, id: string, now: Date) => q('personal_access_tokens').where({ id }).update({ last_used_at: now });
+export const touchPat = (q: Q, id: string, now: Date) =>
+  q('personal_access_tokens').where({ id }).update({ last_used_at: now });
 
 // 2FA recovery codes
 
 export async function replaceRecoveryCodes(q: Q, userId: string, hashes: string[]): Promise<void> {
   await q('recovery_codes').where({ user_id: userId }).delete();
-  if (hashes.length > 0) await q('recovery_codes').insert(hashes.map((code_hash) => ({ user_id: userId, code_hash })));
+  if (hashes.length > 0)
+    await q('recovery_codes').insert(hashes.map((code_hash) => ({ user_id: userId, code_hash })));
 }
 
 /** Marks an unused recovery code used; false when there is none with this hash. */
-export async function useRecoveryCode(q: Q, userId: string, hash: string, now: Date): Promise<boolean> {
-  const rows: unknown[] = await q('recovery_codes').where({ user_id: userId, code_hash: hash }).whereNull('used_at').update({ used_at: now }).returning('id');
+export async function useRecoveryCode(
+  q: Q,
+  userId: string,
+  hash: string,
+  now: Date,
+): Promise<boolean> {
+  const rows: unknown[] = await q('recovery_codes')
+    .where({ user_id: userId, code_hash: hash })
+    .whereNull('used_at')
+    .update({ used_at: now })
+    .returning('id');
   return rows.length > 0;
 }
 
 // Mail outbox
 
-export async function insertOutbox(q: Q, row: { to_address: string; subject: string; body: string; transport: string }): Promise<number> {
+export async function insertOutbox(
+  q: Q,
+  row: { to_address: string; subject: string; body: string; transport: string },
+): Promise<number> {
   const [created] = await q('mail_outbox').insert(row).returning('id');
   return Number((created as { id: number }).id);
 }
 
-export async function markOutbox(q: Q, id: number, result: { sent_at?: Date; error?: string }): Promise<void> {
+export async function markOutbox(
+  q: Q,
+  id: number,
+  result: { sent_at?: Date; error?: string },
+): Promise<void> {
   await q('mail_outbox').where({ id }).update(result);
 }

@@ -18,23 +18,42 @@ export function newRecoveryCode(): string {
   return `${text.slice(0, 5)}-${text.slice(5)}`;
 }
 
-export const hashRecoveryCode = (code: string) => hashToken(`recovery:${code.replace(/[\s-]/g, '').toLowerCase()}`);
+export const hashRecoveryCode = (code: string) =>
+  hashToken(`recovery:${code.replace(/[\s-]/g, '').toLowerCase()}`);
 
 /** Checks a TOTP code against the enabled secret, refusing a step already used. */
-export async function verifyTotp(deps: AccountsDeps, trx: Knex.Transaction, user: repo.UserRow, code: string): Promise<boolean> {
+export async function verifyTotp(
+  deps: AccountsDeps,
+  trx: Knex.Transaction,
+  user: repo.UserRow,
+  code: string,
+): Promise<boolean> {
   if (!user.totp_secret) return false;
-  const step = matchTotp(unseal(deps.keys.seal, user.totp_secret), code, { nowMs: deps.clock.now(), lastStep: user.totp_last_step });
+  const step = matchTotp(unseal(deps.keys.seal, user.totp_secret), code, {
+    nowMs: deps.clock.now(),
+    lastStep: user.totp_last_step,
+  });
   if (step === null) return false;
   await repo.updateUser(trx, user.id, { totp_last_step: step }, new Date(deps.clock.now()));
   return true;
 }
 
 /** TOTP or recovery code; counts the result in auth_2fa_verifications_total. */
-export async function verifySecondFactor(deps: AccountsDeps, trx: Knex.Transaction, user: repo.UserRow, code: string): Promise<boolean> {
+export async function verifySecondFactor(
+  deps: AccountsDeps,
+  trx: Knex.Transaction,
+  user: repo.UserRow,
+  code: string,
+): Promise<boolean> {
   const trimmed = code.trim();
   const ok = /^\d{6}$/.test(trimmed)
     ? await verifyTotp(deps, trx, user, trimmed)
-    : await repo.useRecoveryCode(trx, user.id, hashRecoveryCode(trimmed), new Date(deps.clock.now()));
+    : await repo.useRecoveryCode(
+        trx,
+        user.id,
+        hashRecoveryCode(trimmed),
+        new Date(deps.clock.now()),
+      );
   deps.metrics.twoFactor(ok ? 'success' : 'failure');
   return ok;
 }

@@ -10,7 +10,13 @@ import type { AccountsDeps } from './deps.ts';
 import { checkPasswordPolicy, hashPassword, verifyOrBurn } from './passwords.ts';
 import * as repo from './repo.ts';
 import { verifySecondFactor } from './second-factor.ts';
-import { hashToken, newOpaqueToken, signAccessToken, signChallenge, verifyChallenge } from './tokens.ts';
+import {
+  hashToken,
+  newOpaqueToken,
+  signAccessToken,
+  signChallenge,
+  verifyChallenge,
+} from './tokens.ts';
 import { assertNotBanned, emailKey, selfView, usernameKey } from './views.ts';
 
 /** Where a request came from; recorded on sessions and used for throttling. */
@@ -28,36 +34,88 @@ export function conflictFor(err: unknown): unknown {
   const constraint = (err as { constraint?: string }).constraint ?? '';
   if ((err as { code?: string }).code !== '23505') return err;
   if (constraint.includes('username')) {
-    return new AppError('CONFLICT', 'This username is taken', [{ path: 'body.username', message: 'is taken (case-insensitively)', code: 'taken' }]);
+    return new AppError('CONFLICT', 'This username is taken', [
+      { path: 'body.username', message: 'is taken (case-insensitively)', code: 'taken' },
+    ]);
   }
   return new AppError('CONFLICT', 'This username or email address cannot be used');
 }
 
-export async function issueSession(deps: AccountsDeps, trx: Knex.Transaction, user: repo.UserRow, req: RequestInfo) {
+export async function issueSession(
+  deps: AccountsDeps,
+  trx: Knex.Transaction,
+  user: repo.UserRow,
+  req: RequestInfo,
+) {
   const at = now(deps);
   const expiresAt = new Date(at.getTime() + deps.auth.refreshTokenTtlDays * 86_400_000);
   const sessionId = randomUUID();
   const refreshToken = newOpaqueToken();
-  await repo.insertSession(trx, { id: sessionId, user_id: user.id, user_agent: req.userAgent?.slice(0, 200) ?? null, ip: req.ip, expires_at: expiresAt }, at);
-  await repo.insertRefreshToken(trx, { token_hash: hashToken(refreshToken), session_id: sessionId, expires_at: expiresAt }, at);
+  await repo.insertSession(
+    trx,
+    {
+      id: sessionId,
+      user_id: user.id,
+      user_agent: req.userAgent?.slice(0, 200) ?? null,
+      ip: req.ip,
+      expires_at: expiresAt,
+    },
+    at,
+  );
+  await repo.insertRefreshToken(
+    trx,
+    { token_hash: hashToken(refreshToken), session_id: sessionId, expires_at: expiresAt },
+    at,
+  );
   const updated = await repo.updateUser(trx, user.id, { last_login_at: at }, at);
   return tokensFor(deps, updated, sessionId, refreshToken);
 }
 
-async function tokensFor(deps: AccountsDeps, user: repo.UserRow, sessionId: string, refreshToken: string) {
+async function tokensFor(
+  deps: AccountsDeps,
+  user: repo.UserRow,
+  sessionId: string,
+  refreshToken: string,
+) {
   const ttlSeconds = deps.auth.accessTokenTtlSeconds;
-  const accessToken = await signAccessToken(deps.keys.jwt, { userId: user.id, role: user.role, sessionId }, { nowMs: deps.clock.now(), ttlSeconds });
-  return { user: selfView(user, deps.clock.now()), accessToken, refreshToken, expiresIn: ttlSeconds };
+  const accessToken = await signAccessToken(
+    deps.keys.jwt,
+    { userId: user.id, role: user.role, sessionId },
+    { nowMs: deps.clock.now(), ttlSeconds },
+  );
+  return {
+    user: selfView(user, deps.clock.now()),
+    accessToken,
+    refreshToken,
+    expiresIn: ttlSeconds,
+  };
 }
 
-export async function register(deps: AccountsDeps, req: RequestInfo, input: { username: string; email: string; password: string }) {
-  checkPasswordPolicy(input.password, { username: input.username, email: input.email, common: deps.commonPasswords });
+export async function register(
+  deps: AccountsDeps,
+  req: RequestInfo,
+  input: { username: string; email: string; password: string },
+) {
+  checkPasswordPolicy(input.password, {
+    username: input.username,
+    email: input.email,
+    common: deps.commonPasswords,
+  });
   const passwordHash = await hashPassword(input.password, deps.auth.scryptLog2N);
   try {
     return await deps.db.transaction(async (trx) => {
       const user = await repo.insertUser(
         trx,
-        { id: randomUUID(), username: input.username, username_key: usernameKey(input.username), email: input.email.trim(), email_key: emailKey(input.email), password_hash: passwordHash, role: 'player', display_name: input.username },
+        {
+          id: randomUUID(),
+          username: input.username,
+          username_key: usernameKey(input.username),
+          email: input.email.trim(),
+          email_key: emailKey(input.email),
+          password_hash: passwordHash,
+          role: 'player',
+          display_name: input.username,
+        },
         now(deps),
       );
       return issueSession(deps, trx, user, req);
@@ -67,7 +125,11 @@ export async function register(deps: AccountsDeps, req: RequestInfo, input: { us
   }
 }
 
-export async function login(deps: AccountsDeps, req: RequestInfo, input: { login: string; password: string }) {
+export async function login(
+  deps: AccountsDeps,
+  req: RequestInfo,
+  input: { login: string; password: string },
+) {
   const key = input.login.trim().toLowerCase();
   const user = await repo.findUserByLogin(deps.db, key);
   const who = { account: user?.id ?? `name:${key}`, ip: req.ip };
@@ -91,20 +153,35 @@ export async function login(deps: AccountsDeps, req: RequestInfo, input: { login
   }
   if (user.totp_enabled) {
     deps.metrics.login('mfa_required');
-    return { mfaRequired: true as const, challengeToken: await signChallenge(deps.keys.jwt, user.id, deps.clock.now()) };
+    return {
+      mfaRequired: true as const,
+      challengeToken: await signChallenge(deps.keys.jwt, user.id, deps.clock.now()),
+    };
   }
   deps.metrics.login('success');
   return deps.db.transaction((trx) => issueSession(deps, trx, user, req));
 }
 
-export async function loginMfa(deps: AccountsDeps, req: RequestInfo, input: { challengeToken: string; code: string }) {
+export async function loginMfa(
+  deps: AccountsDeps,
+  req: RequestInfo,
+  input: { challengeToken: string; code: string },
+) {
   const userId = await verifyChallenge(deps.keys.jwt, input.challengeToken, deps.clock.now());
-  if (!userId) throw new AppError('UNAUTHENTICATED', 'The sign-in challenge is invalid or expired; sign in again');
+  if (!userId)
+    throw new AppError(
+      'UNAUTHENTICATED',
+      'The sign-in challenge is invalid or expired; sign in again',
+    );
   const who = { account: userId, ip: req.ip };
   await deps.throttle.assertAllowed(who);
   return deps.db.transaction(async (trx) => {
     const user = await repo.findUserById(trx, userId);
-    if (!user || user.status === 'deleted' || !user.totp_enabled) throw new AppError('UNAUTHENTICATED', 'The sign-in challenge is invalid or expired; sign in again');
+    if (!user || user.status === 'deleted' || !user.totp_enabled)
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'The sign-in challenge is invalid or expired; sign in again',
+      );
     if (!(await verifySecondFactor(deps, trx, user, input.code))) {
       await deps.throttle.recordFailure(who);
       throw new AppError('UNAUTHENTICATED', 'Invalid code');
@@ -119,19 +196,28 @@ export async function loginMfa(deps: AccountsDeps, req: RequestInfo, input: { ch
 async function revokeFamily(deps: AccountsDeps, sessionId: string): Promise<void> {
   await repo.revokeSessions(deps.db, { id: sessionId }, 'refresh_token_reuse', now(deps));
   deps.credentials.invalidateSession(sessionId);
-  deps.logger.warn({ 'event.action': 'refresh-token-reuse', 'session.id': sessionId }, 'a rotated refresh token was presented again; its session is revoked');
+  deps.logger.warn(
+    { 'event.action': 'refresh-token-reuse', 'session.id': sessionId },
+    'a rotated refresh token was presented again; its session is revoked',
+  );
 }
 
-export async function refresh(deps: AccountsDeps, _req: RequestInfo, input: { refreshToken: string }) {
+export async function refresh(
+  deps: AccountsDeps,
+  _req: RequestInfo,
+  input: { refreshToken: string },
+) {
   const hash = hashToken(input.refreshToken);
   const row = await repo.findRefreshToken(deps.db, hash);
-  const invalid = () => new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired; sign in again');
+  const invalid = () =>
+    new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired; sign in again');
   if (!row) throw invalid();
   if (row.rotated_at !== null) {
     await revokeFamily(deps, row.session_id);
     throw invalid();
   }
-  if (row.session_revoked_at !== null || new Date(row.expires_at).getTime() <= deps.clock.now()) throw invalid();
+  if (row.session_revoked_at !== null || new Date(row.expires_at).getTime() <= deps.clock.now())
+    throw invalid();
   const result = await deps.db.transaction(async (trx) => {
     if (!(await repo.rotateRefreshToken(trx, hash, now(deps)))) return null;
     const user = await repo.findUserById(trx, row.user_id);
@@ -140,7 +226,11 @@ export async function refresh(deps: AccountsDeps, _req: RequestInfo, input: { re
     const at = now(deps);
     const expiresAt = new Date(at.getTime() + deps.auth.refreshTokenTtlDays * 86_400_000);
     const next = newOpaqueToken();
-    await repo.insertRefreshToken(trx, { token_hash: hashToken(next), session_id: row.session_id, expires_at: expiresAt }, at);
+    await repo.insertRefreshToken(
+      trx,
+      { token_hash: hashToken(next), session_id: row.session_id, expires_at: expiresAt },
+      at,
+    );
     await repo.touchSession(trx, row.session_id, at, expiresAt);
     return tokensFor(deps, user, row.session_id, next);
   });
@@ -155,7 +245,10 @@ export async function refresh(deps: AccountsDeps, _req: RequestInfo, input: { re
 
 export async function logout(deps: AccountsDeps, actor: Actor) {
   if (actor.kind !== 'user' || !actor.sessionId) {
-    throw new AppError('VALIDATION', 'Only a session can log out; revoke personal access tokens with DELETE /api/v1/me/tokens/{id}');
+    throw new AppError(
+      'VALIDATION',
+      'Only a session can log out; revoke personal access tokens with DELETE /api/v1/me/tokens/{id}',
+    );
   }
   const revoked = await repo.revokeSessions(deps.db, { id: actor.sessionId }, 'logout', now(deps));
   deps.credentials.invalidateSession(actor.sessionId);
@@ -170,12 +263,29 @@ export async function logoutAll(deps: AccountsDeps, actor: Actor) {
 }
 
 /** Creates a single-use reset token for `user` inside `trx`; returns the link and its expiry. */
-export async function issueResetToken(deps: AccountsDeps, trx: Knex.Transaction, user: repo.UserRow, requestedBy: string) {
+export async function issueResetToken(
+  deps: AccountsDeps,
+  trx: Knex.Transaction,
+  user: repo.UserRow,
+  requestedBy: string,
+) {
   const token = newOpaqueToken();
   const at = now(deps);
   const expiresAt = new Date(at.getTime() + deps.auth.passwordResetTtlMinutes * 60_000);
-  await repo.insertReset(trx, { token_hash: hashToken(token), user_id: user.id, requested_by: requestedBy, expires_at: expiresAt }, at);
-  return { resetLink: `${deps.auth.publicUrl}/reset-password?token=${token}`, expiresAt: expiresAt.toISOString() };
+  await repo.insertReset(
+    trx,
+    {
+      token_hash: hashToken(token),
+      user_id: user.id,
+      requested_by: requestedBy,
+      expires_at: expiresAt,
+    },
+    at,
+  );
+  return {
+    resetLink: `${deps.auth.publicUrl}/reset-password?token=${token}`,
+    expiresAt: expiresAt.toISOString(),
+  };
 }
 
 export async function requestPasswordReset(deps: AccountsDeps, input: { email: string }) {
@@ -193,14 +303,25 @@ export async function requestPasswordReset(deps: AccountsDeps, input: { email: s
   return { accepted: true as const };
 }
 
-export async function confirmPasswordReset(deps: AccountsDeps, input: { token: string; password: string }) {
+export async function confirmPasswordReset(
+  deps: AccountsDeps,
+  input: { token: string; password: string },
+) {
   const hash = hashToken(input.token);
-  const invalid = () => new AppError('VALIDATION', 'The reset token is invalid, used or expired', [{ path: 'body.token', message: 'invalid, used or expired', code: 'invalid_token' }]);
+  const invalid = () =>
+    new AppError('VALIDATION', 'The reset token is invalid, used or expired', [
+      { path: 'body.token', message: 'invalid, used or expired', code: 'invalid_token' },
+    ]);
   const reset = await repo.findReset(deps.db, hash);
-  if (!reset || reset.used_at !== null || new Date(reset.expires_at).getTime() <= deps.clock.now()) throw invalid();
+  if (!reset || reset.used_at !== null || new Date(reset.expires_at).getTime() <= deps.clock.now())
+    throw invalid();
   const user = await repo.findUserById(deps.db, reset.user_id);
   if (!user || user.status === 'deleted') throw invalid();
-  checkPasswordPolicy(input.password, { username: user.username, email: user.email, common: deps.commonPasswords });
+  checkPasswordPolicy(input.password, {
+    username: user.username,
+    email: user.email,
+    common: deps.commonPasswords,
+  });
   const passwordHash = await hashPassword(input.password, deps.auth.scryptLog2N);
   await deps.db.transaction(async (trx) => {
     if (!(await repo.consumeResets(trx, user.id, hash, now(deps)))) throw invalid();

@@ -61,14 +61,27 @@ if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {c, redis.call('PTTL', KEYS[1])}`;
 
 /** Counters in Redis under `prefix`; INCR and PEXPIRE run atomically in one script. */
-export async function redisCounterStore(url: string, prefix = 'pong:throttle:'): Promise<CounterStore> {
+export async function redisCounterStore(
+  url: string,
+  prefix = 'pong:throttle:',
+): Promise<CounterStore> {
   const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+  });
   await redis.connect();
-  const toCount = (count: number, pttl: number): WindowCount => ({ count, retryAfterSec: pttl > 0 ? Math.ceil(pttl / 1000) : 0 });
+  const toCount = (count: number, pttl: number): WindowCount => ({
+    count,
+    retryAfterSec: pttl > 0 ? Math.ceil(pttl / 1000) : 0,
+  });
   return {
     async hit(key, windowMs) {
-      const [count, pttl] = (await redis.eval(hitScript, 1, prefix + key, String(windowMs))) as [number, number];
+      const [count, pttl] = (await redis.eval(hitScript, 1, prefix + key, String(windowMs))) as [
+        number,
+        number,
+      ];
       return toCount(count, pttl);
     },
     async peek(key) {
@@ -92,18 +105,29 @@ export interface LoginThrottleOptions {
 
 function rateLimited(retryAfterSec: number, message: string): AppError {
   const seconds = Math.max(1, retryAfterSec);
-  return new AppError('RATE_LIMITED', message, { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+  return new AppError(
+    'RATE_LIMITED',
+    message,
+    { retryAfterSeconds: seconds },
+    { 'Retry-After': String(seconds) },
+  );
 }
 
 /** Failed-login accounting: `account` is the user id (or the typed login when no user matches). */
 export function loginThrottle(store: CounterStore, options: LoginThrottleOptions) {
-  const keys = (who: { account: string; ip: string }) => [`login:acct:${who.account}`, `login:ip:${who.ip}`];
+  const keys = (who: { account: string; ip: string }) => [
+    `login:acct:${who.account}`,
+    `login:ip:${who.ip}`,
+  ];
   return {
     async assertAllowed(who: { account: string; ip: string }): Promise<void> {
       const counts = await Promise.all(keys(who).map((k) => store.peek(k)));
       const blocked = counts.filter((c) => c.count >= options.maxFailures);
       if (blocked.length > 0) {
-        throw rateLimited(Math.max(...blocked.map((c) => c.retryAfterSec)), 'Too many failed sign-in attempts; try again later');
+        throw rateLimited(
+          Math.max(...blocked.map((c) => c.retryAfterSec)),
+          'Too many failed sign-in attempts; try again later',
+        );
       }
     },
     async recordFailure(who: { account: string; ip: string }): Promise<void> {
@@ -119,7 +143,11 @@ export function loginThrottle(store: CounterStore, options: LoginThrottleOptions
 export type LoginThrottle = ReturnType<typeof loginThrottle>;
 
 /** The general per-IP limit on /auth/*: throws RATE_LIMITED past `perMinute` requests. */
-export async function assertIpRate(store: CounterStore, ip: string, perMinute: number): Promise<void> {
+export async function assertIpRate(
+  store: CounterStore,
+  ip: string,
+  perMinute: number,
+): Promise<void> {
   const { count, retryAfterSec } = await store.hit(`auth-ip:${ip}`, 60_000);
   if (count > perMinute) throw rateLimited(retryAfterSec, 'Too many requests to /auth; slow down');
 }

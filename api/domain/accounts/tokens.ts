@@ -62,10 +62,25 @@ export async function signAccessToken(
 }
 
 /** The claims of a valid access token, or null for anything expired, forged or malformed. */
-export async function verifyAccessToken(key: Uint8Array, token: string, nowMs: number): Promise<AccessClaims | null> {
+export async function verifyAccessToken(
+  key: Uint8Array,
+  token: string,
+  nowMs: number,
+): Promise<AccessClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: [algorithm], issuer, audience: accessAudience, currentDate: new Date(nowMs) });
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.role !== 'string' || !payload.exp) return null;
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: [algorithm],
+      issuer,
+      audience: accessAudience,
+      currentDate: new Date(nowMs),
+    });
+    if (
+      typeof payload.sub !== 'string' ||
+      typeof payload.sid !== 'string' ||
+      typeof payload.role !== 'string' ||
+      !payload.exp
+    )
+      return null;
     return { userId: payload.sub, role: payload.role, sessionId: payload.sid, exp: payload.exp };
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return null;
@@ -73,7 +88,11 @@ export async function verifyAccessToken(key: Uint8Array, token: string, nowMs: n
   }
 }
 
-export async function signChallenge(key: Uint8Array, userId: string, nowMs: number): Promise<string> {
+export async function signChallenge(
+  key: Uint8Array,
+  userId: string,
+  nowMs: number,
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   return new SignJWT({ mfa: true })
     .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
@@ -86,9 +105,18 @@ export async function signChallenge(key: Uint8Array, userId: string, nowMs: numb
 }
 
 /** The user id of a valid 2FA challenge, or null. */
-export async function verifyChallenge(key: Uint8Array, token: string, nowMs: number): Promise<string | null> {
+export async function verifyChallenge(
+  key: Uint8Array,
+  token: string,
+  nowMs: number,
+): Promise<string | null> {
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: [algorithm], issuer, audience: challengeAudience, currentDate: new Date(nowMs) });
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: [algorithm],
+      issuer,
+      audience: challengeAudience,
+      currentDate: new Date(nowMs),
+    });
     return payload.mfa === true && typeof payload.sub === 'string' ? payload.sub : null;
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return null;

@@ -65,11 +65,16 @@ export function stepAt(ms: number): number {
  * Returns the step a code matches within ±1 step of `nowMs`, or null. Steps at
  * or before `lastStep` are refused so a code cannot be replayed.
  */
-export function matchTotp(secret: string, code: string, options: { nowMs: number; lastStep?: number | null }): number | null {
+export function matchTotp(
+  secret: string,
+  code: string,
+  options: { nowMs: number; lastStep?: number | null },
+): number | null {
   if (!/^\d{6}$/.test(code)) return null;
   const current = stepAt(options.nowMs);
   for (const step of [current - 1, current, current + 1]) {
-    if (options.lastStep !== null && options.lastStep !== undefined && step <= options.lastStep) continue;
+    if (options.lastStep !== null && options.lastStep !== undefined && step <= options.lastStep)
+      continue;
     if (timingSafeEqual(Buffer.from(totpAt(secret, step)), Buffer.from(code))) return step;
   }
   return null;

@@ -8,14 +8,23 @@ export const iso = (t: Time): string | null => (t === null ? null : new Date(t).
 
 /** A ban whose end has passed no longer counts. */
 export function effectiveStatus(user: UserRow, nowMs: number): UserRow['status'] {
-  if (user.status === 'banned' && user.banned_until && new Date(user.banned_until).getTime() <= nowMs) return 'active';
+  if (
+    user.status === 'banned' &&
+    user.banned_until &&
+    new Date(user.banned_until).getTime() <= nowMs
+  )
+    return 'active';
   return user.status;
 }
 
 /** Throws the 403 a banned user gets: FORBIDDEN with details {reason: 'BANNED', until, banReason}. */
 export function assertNotBanned(user: UserRow, nowMs: number): void {
   if (effectiveStatus(user, nowMs) !== 'banned') return;
-  throw new AppError('FORBIDDEN', 'This account is banned', { reason: 'BANNED', until: iso(user.banned_until), banReason: user.ban_reason });
+  throw new AppError('FORBIDDEN', 'This account is banned', {
+    reason: 'BANNED',
+    until: iso(user.banned_until),
+    banReason: user.ban_reason,
+  });
 }
 
 export function avatarUrl(user: Pick<UserRow, 'username' | 'avatar_etag'>): string {

@@ -3,7 +3,16 @@ import type { Knex } from 'knex';
 
 type Q = Knex | Knex.Transaction;
 
-export async function insertEvents(q: Q, rows: { user_id: string; name: string; properties: string; occurred_at: Date; received_at: Date }[]): Promise<void> {
+export async function insertEvents(
+  q: Q,
+  rows: {
+    user_id: string;
+    name: string;
+    properties: string;
+    occurred_at: Date;
+    received_at: Date;
+  }[],
+): Promise<void> {
   await q('events').insert(rows);
 }
 
@@ -11,10 +20,21 @@ export async function markActive(q: Q, userId: string, at: Date): Promise<void> 
   await q.raw('select stats_mark_active(?::uuid, ?::timestamptz)', [userId, at]);
 }
 
-export function countsPerDay(q: Q, range: { from: Date; to: Date }, event?: string): Promise<{ day: string; event: string; count: number }[]> {
-  const query = q('events').where('occurred_at', '>=', range.from).where('occurred_at', '<', range.to)
-    .select(q.raw(`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD') as day`), 'name as event', q.raw('count(*)::int as count'))
-    .groupByRaw('1, 2').orderByRaw('1, 2');
+export function countsPerDay(
+  q: Q,
+  range: { from: Date; to: Date },
+  event?: string,
+): Promise<{ day: string; event: string; count: number }[]> {
+  const query = q('events')
+    .where('occurred_at', '>=', range.from)
+    .where('occurred_at', '<', range.to)
+    .select(
+      q.raw(`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD') as day`),
+      'name as event',
+      q.raw('count(*)::int as count'),
+    )
+    .groupByRaw('1, 2')
+    .orderByRaw('1, 2');
   if (event) query.where('name', event);
   return query;
 }

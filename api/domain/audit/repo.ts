@@ -15,7 +15,13 @@ export interface AuditRow {
 
 export async function insertAudit(
   q: Q,
-  row: { actor: string; action: string; target: string | null; request_id: string | null; details: Record<string, unknown> },
+  row: {
+    actor: string;
+    action: string;
+    target: string | null;
+    request_id: string | null;
+    details: Record<string, unknown>;
+  },
 ): Promise<void> {
   await q('audit_log').insert({ ...row, details: JSON.stringify(row.details) });
 }
@@ -31,7 +37,9 @@ export interface AuditFilter {
 
 /** Newest first; the cursor continues strictly below the last id. */
 export function listAuditRows(q: Q, f: AuditFilter): Promise<AuditRow[]> {
-  const query = q<AuditRow>('audit_log').orderBy('id', 'desc').limit(f.limit + 1);
+  const query = q<AuditRow>('audit_log')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
   if (f.actor) query.where({ actor: f.actor });
   if (f.action) query.where({ action: f.action });
   if (f.since) query.where('created_at', '>=', f.since);

@@ -31,7 +31,10 @@ export interface AuditDeps {
 export type RecordAudit = (entry: AuditEntry) => Promise<void>;
 
 /** Runs `fn` in a transaction with a `record` that writes audit rows inside it; logs them after commit. */
-export async function withAudit<T>(deps: AuditDeps, fn: (trx: Knex.Transaction, record: RecordAudit) => Promise<T>): Promise<T> {
+export async function withAudit<T>(
+  deps: AuditDeps,
+  fn: (trx: Knex.Transaction, record: RecordAudit) => Promise<T>,
+): Promise<T> {
   const entries: AuditEntry[] = [];
   const result = await deps.db.transaction(async (trx) =>
     fn(trx, async (entry) => {
@@ -68,7 +71,10 @@ function view(row: AuditRow) {
     action: row.action,
     target: row.target,
     requestId: row.request_id,
-    details: (typeof row.details === 'string' ? JSON.parse(row.details) : row.details) as Record<string, unknown>,
+    details: (typeof row.details === 'string' ? JSON.parse(row.details) : row.details) as Record<
+      string,
+      unknown
+    >,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -83,9 +89,11 @@ export interface AuditQuery {
 
 /** Lists audit entries, newest first. Admins only. */
 export async function listAudit(deps: AuditDeps, actor: Actor, input: AuditQuery) {
-  if (actor.kind !== 'user' || actor.role !== 'admin') throw new AppError('FORBIDDEN', 'Reading the audit log needs the admin role');
+  if (actor.kind !== 'user' || actor.role !== 'admin')
+    throw new AppError('FORBIDDEN', 'Reading the audit log needs the admin role');
   const after = decodeCursor(input.cursor, 1)?.[0];
-  if (after !== undefined && typeof after !== 'number') throw new AppError('VALIDATION', 'The cursor is not valid');
+  if (after !== undefined && typeof after !== 'number')
+    throw new AppError('VALIDATION', 'The cursor is not valid');
   const rows = await listAuditRows(deps.db, {
     actor: input.actor?.toLowerCase(),
     action: input.action,

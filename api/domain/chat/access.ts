@@ -25,7 +25,10 @@ export const now = (deps: Pick<ChatDeps, 'clock'>): Date => new Date(deps.clock.
 /** Parses a decimal id of the contract into the number the database uses. */
 export function numericId(id: string): number {
   const n = Number(id);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new AppError('VALIDATION', 'The id is not valid', [{ path: 'id', message: 'must be a positive decimal id', code: 'invalid_id' }]);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new AppError('VALIDATION', 'The id is not valid', [
+      { path: 'id', message: 'must be a positive decimal id', code: 'invalid_id' },
+    ]);
   return n;
 }
 
@@ -39,12 +42,17 @@ export function peerOf(conv: repo.ConversationRow, userId: string): string {
  * (send, read receipts). A direct conversation of others is NOT_FOUND, so its
  * existence does not leak; a channel not joined is FORBIDDEN.
  */
-export async function conversationFor(deps: ChatDeps, actor: UserActor, input: { id: string; mode: 'read' | 'write' }): Promise<repo.ConversationRow> {
+export async function conversationFor(
+  deps: ChatDeps,
+  actor: UserActor,
+  input: { id: string; mode: 'read' | 'write' },
+): Promise<repo.ConversationRow> {
   const conv = await repo.findConversation(deps.db, numericId(input.id));
   if (!conv) throw new AppError('NOT_FOUND', `No conversation ${input.id}`);
   if (conv.implicit_members) return conv;
   if (conv.kind === 'direct') {
-    if (conv.user_low !== actor.id && conv.user_high !== actor.id) throw new AppError('NOT_FOUND', `No conversation ${input.id}`);
+    if (conv.user_low !== actor.id && conv.user_high !== actor.id)
+      throw new AppError('NOT_FOUND', `No conversation ${input.id}`);
     return conv;
   }
   if (await repo.isMemberRow(deps.db, conv.id, actor.id)) return conv;
@@ -55,8 +63,16 @@ export async function conversationFor(deps: ChatDeps, actor: UserActor, input: {
 /** Counts one message against the sender's window; RATE_LIMITED with Retry-After beyond it. */
 export async function takeSendToken(deps: ChatDeps, userId: string): Promise<void> {
   const { rateLimit, rateWindowSeconds } = deps.config;
-  const { count, retryAfterSec } = await deps.counters.hit(`chat:send:${userId}`, rateWindowSeconds * 1000);
+  const { count, retryAfterSec } = await deps.counters.hit(
+    `chat:send:${userId}`,
+    rateWindowSeconds * 1000,
+  );
   if (count > rateLimit) {
-    throw new AppError('RATE_LIMITED', `At most ${rateLimit} messages per ${rateWindowSeconds} s; try again in ${retryAfterSec} s`, { retryAfterSec }, { 'Retry-After': String(retryAfterSec) });
+    throw new AppError(
+      'RATE_LIMITED',
+      `At most ${rateLimit} messages per ${rateWindowSeconds} s; try again in ${retryAfterSec} s`,
+      { retryAfterSec },
+      { 'Retry-After': String(retryAfterSec) },
+    );
   }
 }

@@ -33,7 +33,12 @@ async function recipients(deps: ChatDeps, conv: repo.ConversationRow): Promise<s
 }
 
 /** Delivers one event to everyone in the conversation (see the module comment). */
-export async function deliverToConversation(deps: ChatDeps, conv: repo.ConversationRow, message: ServerMessage, options: DeliverOptions = {}): Promise<void> {
+export async function deliverToConversation(
+  deps: ChatDeps,
+  conv: repo.ConversationRow,
+  message: ServerMessage,
+  options: DeliverOptions = {},
+): Promise<void> {
   try {
     const exclude = await excluded(deps, options);
     if (conv.implicit_members) {
@@ -49,7 +54,11 @@ export async function deliverToConversation(deps: ChatDeps, conv: repo.Conversat
 }
 
 /** Delivers to a few users (read receipts), logging rather than failing. */
-export async function deliverToUsers(deps: ChatDeps, userIds: readonly string[], message: ServerMessage): Promise<void> {
+export async function deliverToUsers(
+  deps: ChatDeps,
+  userIds: readonly string[],
+  message: ServerMessage,
+): Promise<void> {
   try {
     await deps.delivery.sendToUsers(userIds, message);
   } catch (err) {

@@ -15,14 +15,22 @@ import { createTypingThrottle, type TypingThrottle } from './typing.ts';
 /** How chat events reach sockets on every instance; `Gateway` has this shape. */
 export interface ChatDelivery {
   sendToUsers(userIds: readonly string[], message: ServerMessage): Promise<void>;
-  broadcast(channel: string, message: ServerMessage, options?: { excludeUserIds?: readonly string[] }): Promise<void>;
+  broadcast(
+    channel: string,
+    message: ServerMessage,
+    options?: { excludeUserIds?: readonly string[] },
+  ): Promise<void>;
 }
 
 /** Whether a user has an open socket on any instance (the `message` notification is for users without one). */
 export type IsOnline = (userId: string) => Promise<boolean>;
 
 /** Stores and pushes a notification (api/domain/notifications). */
-export type Notify = (userId: string, type: 'message', payload: Record<string, unknown>) => Promise<void>;
+export type Notify = (
+  userId: string,
+  type: 'message',
+  payload: Record<string, unknown>,
+) => Promise<void>;
 
 export interface ChatDeps {
   db: Knex;
@@ -44,5 +52,8 @@ export const everyoneChannel = 'chat:everyone';
 export type ChatDepsOptions = Omit<ChatDeps, 'typing'>;
 
 export function createChatDeps(options: ChatDepsOptions): ChatDeps {
-  return { ...options, typing: createTypingThrottle(options.clock, options.config.typingIntervalMs) };
+  return {
+    ...options,
+    typing: createTypingThrottle(options.clock, options.config.typingIntervalMs),
+  };
 }

@@ -18,7 +18,11 @@ export const purgeBatchSize = 500;
 
 const actorName = (a: UserActor): string => a.username ?? a.id;
 
-async function announce(deps: ChatDeps, changed: ReadonlyArray<{ id: number; conversation_id: number }>, deletedBy: 'sender' | 'moderator'): Promise<void> {
+async function announce(
+  deps: ChatDeps,
+  changed: ReadonlyArray<{ id: number; conversation_id: number }>,
+  deletedBy: 'sender' | 'moderator',
+): Promise<void> {
   const byConversation = new Map<number, string[]>();
   for (const row of changed) {
     const ids = byConversation.get(Number(row.conversation_id)) ?? [];
@@ -27,25 +31,44 @@ async function announce(deps: ChatDeps, changed: ReadonlyArray<{ id: number; con
   }
   for (const [conversationId, messageIds] of byConversation) {
     const conv = await repo.findConversation(deps.db, conversationId);
-    if (conv) await deliverToConversation(deps, conv, { type: 'chat.deleted', conversationId: String(conversationId), messageIds, deletedBy });
+    if (conv)
+      await deliverToConversation(deps, conv, {
+        type: 'chat.deleted',
+        conversationId: String(conversationId),
+        messageIds,
+        deletedBy,
+      });
   }
 }
 
 /** Deletes one message: its sender, or staff (audited). Deleting a tombstone again changes nothing. */
-export async function deleteMessage(deps: ChatDeps, actor: Actor, input: { id: string; requestId?: string }): Promise<ChatMessage> {
+export async function deleteMessage(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { id: string; requestId?: string },
+): Promise<ChatMessage> {
   const me = userOf(actor);
   const id = numericId(input.id);
   const row = await repo.findMessage(deps.db, id);
   if (!row) throw new AppError('NOT_FOUND', `No message ${input.id}`);
   const own = row.sender_id === me.id;
-  if (!own && !isStaff(me)) throw new AppError('FORBIDDEN', 'You can delete only your own messages');
+  if (!own && !isStaff(me))
+    throw new AppError('FORBIDDEN', 'You can delete only your own messages');
   if (row.deleted_at !== null) return messageView(row);
   const changed = own
     ? await repo.tombstone(deps.db, { ids: [id], by: me.id, now: now(deps) })
     : await withAudit(deps, async (trx, record) => {
         const rows = await repo.tombstone(trx, { ids: [id], by: me.id, now: now(deps) });
         const details = { messageId: input.id, conversationId: String(row.conversation_id) };
-        await record({ actor: actorName(me), action: 'chat.message.delete', target: row.username.toLowerCase(), requestId: input.requestId, details, actorId: me.id, targetId: row.sender_id });
+        await record({
+          actor: actorName(me),
+          action: 'chat.message.delete',
+          target: row.username.toLowerCase(),
+          requestId: input.requestId,
+          details,
+          actorId: me.id,
+          targetId: row.sender_id,
+        });
         return rows;
       });
   await announce(deps, changed, own ? 'sender' : 'moderator');
@@ -54,12 +77,18 @@ export async function deleteMessage(deps: ChatDeps, actor: Actor, input: { id: s
 
 const rank = { player: 0, moderator: 1, admin: 2 } as const;
 
-async function purgeTarget(deps: ChatDeps, me: UserActor, username: string): Promise<repo.ChatUserRow> {
+async function purgeTarget(
+  deps: ChatDeps,
+  me: UserActor,
+  username: string,
+): Promise<repo.ChatUserRow> {
   if (!isStaff(me)) throw new AppError('FORBIDDEN', 'This needs the moderator role');
   const user = await repo.findUserByKey(deps.db, username.trim().toLowerCase());
   if (!user) throw new AppError('NOT_FOUND', `No user named ${username}`);
-  if (user.id === me.id) throw new AppError('FORBIDDEN', 'You cannot do this to your own account', { reason: 'SELF' });
-  if (me.role !== 'admin' && rank[user.role] >= rank[me.role]) throw new AppError('FORBIDDEN', `A ${me.role} cannot act on a ${user.role}`);
+  if (user.id === me.id)
+    throw new AppError('FORBIDDEN', 'You cannot do this to your own account', { reason: 'SELF' });
+  if (me.role !== 'admin' && rank[user.role] >= rank[me.role])
+    throw new AppError('FORBIDDEN', `A ${me.role} cannot act on a ${user.role}`);
   return user;
 }
 
@@ -69,7 +98,11 @@ async function purgeTarget(deps: ChatDeps, me: UserActor, username: string): Pro
  * records one audit entry with the totals. Running it again finishes an
  * interrupted purge and is audited again.
  */
-export async function purgeMessages(deps: ChatDeps, actor: Actor, input: { username: string; requestId?: string }) {
+export async function purgeMessages(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { username: string; requestId?: string },
+) {
   const me = userOf(actor);
   const user = await purgeTarget(deps, me, input.username);
   let purged = 0;
@@ -84,7 +117,15 @@ export async function purgeMessages(deps: ChatDeps, actor: Actor, input: { usern
     if (ids.length < purgeBatchSize) break;
   }
   await withAudit(deps, async (_trx, record) => {
-    await record({ actor: actorName(me), action: 'chat.purge', target: user.username_key, requestId: input.requestId, details: { purged, batches }, actorId: me.id, targetId: user.id });
+    await record({
+      actor: actorName(me),
+      action: 'chat.purge',
+      target: user.username_key,
+      requestId: input.requestId,
+      details: { purged, batches },
+      actorId: me.id,
+      targetId: user.id,
+    });
   });
   return { username: user.username, purged, batches };
 }

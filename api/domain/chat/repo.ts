@@ -44,42 +44,89 @@ export interface ChatUserRow {
   status: 'active' | 'banned' | 'deleted';
 }
 
-const messageColumns = ['m.id', 'm.conversation_id', 'm.sender_id', 'm.body', 'm.created_at', 'm.deleted_at', 'u.username', 'u.display_name'];
+const messageColumns = [
+  'm.id',
+  'm.conversation_id',
+  'm.sender_id',
+  'm.body',
+  'm.created_at',
+  'm.deleted_at',
+  'u.username',
+  'u.display_name',
+];
 
 export const findUserByKey = (q: Q, key: string) =>
-  q<ChatUserRow>('users').select('id', 'username', 'username_key', 'display_name', 'role', 'status').where({ username_key: key }).first();
+  q<ChatUserRow>('users')
+    .select('id', 'username', 'username_key', 'display_name', 'role', 'status')
+    .where({ username_key: key })
+    .first();
 
 export const findUserById = (q: Q, id: string) =>
-  q<ChatUserRow>('users').select('id', 'username', 'username_key', 'display_name', 'role', 'status').where({ id }).first();
+  q<ChatUserRow>('users')
+    .select('id', 'username', 'username_key', 'display_name', 'role', 'status')
+    .where({ id })
+    .first();
 
-export const findConversation = (q: Q, id: number) => q<ConversationRow>('chat_conversations').where({ id }).first();
+export const findConversation = (q: Q, id: number) =>
+  q<ConversationRow>('chat_conversations').where({ id }).first();
 
-export const findChannelByKey = (q: Q, key: string) => q<ConversationRow>('chat_conversations').where({ kind: 'channel', name_key: key }).first();
+export const findChannelByKey = (q: Q, key: string) =>
+  q<ConversationRow>('chat_conversations').where({ kind: 'channel', name_key: key }).first();
 
 export const findDirect = (q: Q, low: string, high: string) =>
-  q<ConversationRow>('chat_conversations').where({ kind: 'direct', user_low: low, user_high: high }).first();
+  q<ConversationRow>('chat_conversations')
+    .where({ kind: 'direct', user_low: low, user_high: high })
+    .first();
 
 /** Inserts the pair's conversation unless it exists (a concurrent opener may win); returns the row either way. */
-export async function insertDirect(q: Q, pair: { low: string; high: string; createdBy: string; now: Date }): Promise<ConversationRow> {
+export async function insertDirect(
+  q: Q,
+  pair: { low: string; high: string; createdBy: string; now: Date },
+): Promise<ConversationRow> {
   await q('chat_conversations')
-    .insert({ kind: 'direct', user_low: pair.low, user_high: pair.high, created_by: pair.createdBy, created_at: pair.now, activity_at: pair.now })
+    .insert({
+      kind: 'direct',
+      user_low: pair.low,
+      user_high: pair.high,
+      created_by: pair.createdBy,
+      created_at: pair.now,
+      activity_at: pair.now,
+    })
     .onConflict(['user_low', 'user_high'])
     .ignore();
   return (await findDirect(q, pair.low, pair.high)) as ConversationRow;
 }
 
-export async function insertChannel(q: Q, channel: { name: string; createdBy: string; now: Date }): Promise<ConversationRow> {
+export async function insertChannel(
+  q: Q,
+  channel: { name: string; createdBy: string; now: Date },
+): Promise<ConversationRow> {
   const [row] = await q<ConversationRow>('chat_conversations')
-    .insert({ kind: 'channel', name: channel.name, name_key: channel.name, is_public: true, created_by: channel.createdBy, created_at: channel.now, activity_at: channel.now })
+    .insert({
+      kind: 'channel',
+      name: channel.name,
+      name_key: channel.name,
+      is_public: true,
+      created_by: channel.createdBy,
+      created_at: channel.now,
+      activity_at: channel.now,
+    })
     .returning('*');
   return row as ConversationRow;
 }
 
 /** Adds members; existing memberships are kept as they are. */
-export async function addMembers(q: Q, conversationId: number, userIds: readonly string[], now: Date): Promise<void> {
+export async function addMembers(
+  q: Q,
+  conversationId: number,
+  userIds: readonly string[],
+  now: Date,
+): Promise<void> {
   if (userIds.length === 0) return;
   await q('chat_members')
-    .insert(userIds.map((user_id) => ({ conversation_id: conversationId, user_id, joined_at: now })))
+    .insert(
+      userIds.map((user_id) => ({ conversation_id: conversationId, user_id, joined_at: now })),
+    )
     .onConflict(['conversation_id', 'user_id'])
     .ignore();
 }
@@ -89,15 +136,23 @@ export async function removeMember(q: Q, conversationId: number, userId: string)
 }
 
 export async function isMemberRow(q: Q, conversationId: number, userId: string): Promise<boolean> {
-  return Boolean(await q('chat_members').where({ conversation_id: conversationId, user_id: userId }).first('user_id'));
+  return Boolean(
+    await q('chat_members')
+      .where({ conversation_id: conversationId, user_id: userId })
+      .first('user_id'),
+  );
 }
 
 export async function memberIds(q: Q, conversationId: number): Promise<string[]> {
-  return (await q('chat_members').where({ conversation_id: conversationId }).pluck('user_id')) as string[];
+  return (await q('chat_members')
+    .where({ conversation_id: conversationId })
+    .pluck('user_id')) as string[];
 }
 
 export async function lastReadOf(q: Q, conversationId: number, userId: string): Promise<number> {
-  const row = await q('chat_members').where({ conversation_id: conversationId, user_id: userId }).first('last_read_message_id');
+  const row = await q('chat_members')
+    .where({ conversation_id: conversationId, user_id: userId })
+    .first('last_read_message_id');
   return Number((row as { last_read_message_id?: number } | undefined)?.last_read_message_id ?? 0);
 }
 
@@ -106,28 +161,62 @@ export async function lastReadOf(q: Q, conversationId: number, userId: string): 
  * members such as world); otherwise only an existing membership is updated.
  * Returns the position now stored, or undefined when there was no row to update.
  */
-export async function advanceRead(q: Q, r: { conversationId: number; userId: string; messageId: number; now: Date; upsert: boolean }): Promise<number | undefined> {
-  const greatest = q.raw('greatest(chat_members.last_read_message_id, excluded.last_read_message_id)');
-  const row = { conversation_id: r.conversationId, user_id: r.userId, last_read_message_id: r.messageId, last_read_at: r.now, joined_at: r.now };
+export async function advanceRead(
+  q: Q,
+  r: { conversationId: number; userId: string; messageId: number; now: Date; upsert: boolean },
+): Promise<number | undefined> {
+  const greatest = q.raw(
+    'greatest(chat_members.last_read_message_id, excluded.last_read_message_id)',
+  );
+  const row = {
+    conversation_id: r.conversationId,
+    user_id: r.userId,
+    last_read_message_id: r.messageId,
+    last_read_at: r.now,
+    joined_at: r.now,
+  };
   const rows = r.upsert
-    ? await q('chat_members').insert(row).onConflict(['conversation_id', 'user_id']).merge({ last_read_message_id: greatest, last_read_at: r.now }).returning('last_read_message_id')
+    ? await q('chat_members')
+        .insert(row)
+        .onConflict(['conversation_id', 'user_id'])
+        .merge({ last_read_message_id: greatest, last_read_at: r.now })
+        .returning('last_read_message_id')
     : await q('chat_members')
         .where({ conversation_id: r.conversationId, user_id: r.userId })
-        .update({ last_read_message_id: q.raw('greatest(last_read_message_id, ?)', [r.messageId]), last_read_at: r.now })
+        .update({
+          last_read_message_id: q.raw('greatest(last_read_message_id, ?)', [r.messageId]),
+          last_read_at: r.now,
+        })
         .returning('last_read_message_id');
   const first = rows[0] as { last_read_message_id: number } | undefined;
   return first === undefined ? undefined : Number(first.last_read_message_id);
 }
 
-export async function insertMessage(q: Q, m: { conversationId: number; senderId: string; body: string; now: Date }): Promise<number> {
-  const [row] = await q('chat_messages').insert({ conversation_id: m.conversationId, sender_id: m.senderId, body: m.body, created_at: m.now }).returning('id');
+export async function insertMessage(
+  q: Q,
+  m: { conversationId: number; senderId: string; body: string; now: Date },
+): Promise<number> {
+  const [row] = await q('chat_messages')
+    .insert({
+      conversation_id: m.conversationId,
+      sender_id: m.senderId,
+      body: m.body,
+      created_at: m.now,
+    })
+    .returning('id');
   const id = Number((row as { id: number }).id);
-  await q('chat_conversations').where({ id: m.conversationId }).update({ activity_at: m.now, last_message_id: id });
+  await q('chat_conversations')
+    .where({ id: m.conversationId })
+    .update({ activity_at: m.now, last_message_id: id });
   return id;
 }
 
 export const findMessage = (q: Q, id: number) =>
-  q<MessageRow>('chat_messages as m').join('users as u', 'u.id', 'm.sender_id').select(messageColumns).where('m.id', id).first();
+  q<MessageRow>('chat_messages as m')
+    .join('users as u', 'u.id', 'm.sender_id')
+    .select(messageColumns)
+    .where('m.id', id)
+    .first();
 
 /**
  * One history page, newest first: walks the (conversation_id, id desc) index
@@ -140,13 +229,19 @@ export const findMessage = (q: Q, id: number) =>
  * start of the table. The range leaves only the history index able to give
  * this order, and the scan still starts at (conversation_id, before).
  */
-export function historyPage(q: Q, p: { conversationId: number; before?: number; limit: number; hiddenSenders: readonly string[] }): Promise<MessageRow[]> {
+export function historyPage(
+  q: Q,
+  p: { conversationId: number; before?: number; limit: number; hiddenSenders: readonly string[] },
+): Promise<MessageRow[]> {
   const query = q<MessageRow>('chat_messages as m')
     .join('users as u', 'u.id', 'm.sender_id')
     .select(messageColumns)
     .where('m.conversation_id', '>=', p.conversationId)
     .where('m.conversation_id', '<=', p.conversationId)
-    .orderBy([{ column: 'm.conversation_id', order: 'asc' }, { column: 'm.id', order: 'desc' }])
+    .orderBy([
+      { column: 'm.conversation_id', order: 'asc' },
+      { column: 'm.id', order: 'desc' },
+    ])
     .limit(p.limit);
   if (p.before !== undefined) query.where('m.id', '<', p.before);
   if (p.hiddenSenders.length > 0) query.whereNotIn('m.sender_id', p.hiddenSenders);
@@ -154,7 +249,10 @@ export function historyPage(q: Q, p: { conversationId: number; before?: number; 
 }
 
 /** Turns messages into tombstones; returns the ids that changed (already deleted ones are left alone). */
-export async function tombstone(q: Q, t: { ids: readonly number[]; by: string; now: Date }): Promise<Array<{ id: number; conversation_id: number }>> {
+export async function tombstone(
+  q: Q,
+  t: { ids: readonly number[]; by: string; now: Date },
+): Promise<Array<{ id: number; conversation_id: number }>> {
   if (t.ids.length === 0) return [];
   return q('chat_messages')
     .whereIn('id', t.ids)
@@ -165,7 +263,12 @@ export async function tombstone(q: Q, t: { ids: readonly number[]; by: string; n
 
 /** The next batch of one sender's live messages, oldest first (the partial sender index). */
 export async function liveMessageIdsOf(q: Q, senderId: string, limit: number): Promise<number[]> {
-  const ids = await q('chat_messages').where({ sender_id: senderId }).whereNull('deleted_at').orderBy('id').limit(limit).pluck('id');
+  const ids = await q('chat_messages')
+    .where({ sender_id: senderId })
+    .whereNull('deleted_at')
+    .orderBy('id')
+    .limit(limit)
+    .pluck('id');
   return (ids as number[]).map(Number);
 }
 
@@ -212,7 +315,11 @@ export interface ConversationQuery {
   only?: number;
 }
 
-function hiddenClause(column: string, hidden: readonly string[], bindings: Record<string, unknown>): string {
+function hiddenClause(
+  column: string,
+  hidden: readonly string[],
+  bindings: Record<string, unknown>,
+): string {
   if (hidden.length === 0) return '';
   const names = hidden.map((id, i) => {
     bindings[`h${i}`] = id;
@@ -227,7 +334,10 @@ function hiddenClause(column: string, hidden: readonly string[], bindings: Recor
  * with the peer (direct), the last visible message (one index probe) and an
  * unread count bounded by `unreadCap`.
  */
-export async function conversationViews(q: Q, p: ConversationQuery): Promise<ConversationViewRow[]> {
+export async function conversationViews(
+  q: Q,
+  p: ConversationQuery,
+): Promise<ConversationViewRow[]> {
   const b: Record<string, unknown> = { me: p.userId, limit: p.limit, cap: unreadCap };
   const filters: string[] = [];
   if (p.after) {
@@ -277,7 +387,10 @@ export async function conversationViews(q: Q, p: ConversationQuery): Promise<Con
 }
 
 /** Unread messages of one conversation for one user, bounded like the list's. */
-export async function unreadCount(q: Q, p: { conversationId: number; userId: string; after: number; hiddenSenders: readonly string[] }): Promise<number> {
+export async function unreadCount(
+  q: Q,
+  p: { conversationId: number; userId: string; after: number; hiddenSenders: readonly string[] },
+): Promise<number> {
   const inner = q('chat_messages')
     .select(q.raw('1'))
     .where('conversation_id', p.conversationId)

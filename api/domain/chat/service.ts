@@ -8,7 +8,15 @@ import { decodeCursor, pageOf } from '../../core/cursor.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Actor } from '../../http/context.ts';
 import { blockedUserIds, isBlockedEitherWay } from '../social/blocks.ts';
-import { conversationFor, now, numericId, peerOf, takeSendToken, userOf, type UserActor } from './access.ts';
+import {
+  conversationFor,
+  now,
+  numericId,
+  peerOf,
+  takeSendToken,
+  userOf,
+  type UserActor,
+} from './access.ts';
 import { deliverToConversation, deliverToUsers } from './delivery.ts';
 import type { ChatDeps } from './deps.ts';
 import * as repo from './repo.ts';
@@ -16,16 +24,26 @@ import { conversationView, messageView, type ChatMessage, type ConversationView 
 
 async function viewOf(deps: ChatDeps, actor: UserActor, id: number): Promise<ConversationView> {
   const hiddenSenders = await blockedUserIds(deps.db, actor.id);
-  const [row] = await repo.conversationViews(deps.db, { userId: actor.id, hiddenSenders, limit: 1, only: id });
+  const [row] = await repo.conversationViews(deps.db, {
+    userId: actor.id,
+    hiddenSenders,
+    limit: 1,
+    only: id,
+  });
   if (!row) throw new AppError('NOT_FOUND', `No conversation ${id}`);
   return conversationView(row);
 }
 
 /** The actor's conversations, newest activity first. */
-export async function listConversations(deps: ChatDeps, actor: Actor, input: { limit: number; cursor?: string }) {
+export async function listConversations(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { limit: number; cursor?: string },
+) {
   const me = userOf(actor);
   const key = decodeCursor(input.cursor, 2);
-  if (key && (typeof key[0] !== 'string' || typeof key[1] !== 'number')) throw new AppError('VALIDATION', 'The cursor is not valid');
+  if (key && (typeof key[0] !== 'string' || typeof key[1] !== 'number'))
+    throw new AppError('VALIDATION', 'The cursor is not valid');
   const hiddenSenders = await blockedUserIds(deps.db, me.id);
   const rows = await repo.conversationViews(deps.db, {
     userId: me.id,
@@ -33,23 +51,39 @@ export async function listConversations(deps: ChatDeps, actor: Actor, input: { l
     limit: input.limit + 1,
     after: key ? { at: key[0] as string, id: key[1] as number } : undefined,
   });
-  const page = pageOf(rows, input.limit, (r) => [new Date(r.activity_at).toISOString(), Number(r.id)]);
+  const page = pageOf(rows, input.limit, (r) => [
+    new Date(r.activity_at).toISOString(),
+    Number(r.id),
+  ]);
   return { items: page.items.map(conversationView), nextCursor: page.nextCursor };
 }
 
-export async function getConversation(deps: ChatDeps, actor: Actor, input: { id: string }): Promise<ConversationView> {
+export async function getConversation(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { id: string },
+): Promise<ConversationView> {
   const me = userOf(actor);
   const conv = await conversationFor(deps, me, { id: input.id, mode: 'write' });
   return viewOf(deps, me, conv.id);
 }
 
 /** Gets or creates the direct conversation with `username`; refused when either blocks the other. */
-export async function openDirect(deps: ChatDeps, actor: Actor, input: { username: string }): Promise<ConversationView> {
+export async function openDirect(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { username: string },
+): Promise<ConversationView> {
   const me = userOf(actor);
   const other = await repo.findUserByKey(deps.db, input.username.trim().toLowerCase());
-  if (!other || other.status === 'deleted') throw new AppError('NOT_FOUND', `No user named ${input.username}`);
-  if (other.id === me.id) throw new AppError('VALIDATION', 'A direct conversation needs another user', [{ path: 'body.username', message: 'is yourself', code: 'self' }]);
-  if (await isBlockedEitherWay(deps.db, me.id, other.id)) throw new AppError('FORBIDDEN', `You cannot message ${other.username}`, { reason: 'BLOCKED' });
+  if (!other || other.status === 'deleted')
+    throw new AppError('NOT_FOUND', `No user named ${input.username}`);
+  if (other.id === me.id)
+    throw new AppError('VALIDATION', 'A direct conversation needs another user', [
+      { path: 'body.username', message: 'is yourself', code: 'self' },
+    ]);
+  if (await isBlockedEitherWay(deps.db, me.id, other.id))
+    throw new AppError('FORBIDDEN', `You cannot message ${other.username}`, { reason: 'BLOCKED' });
   const [low, high] = me.id < other.id ? [me.id, other.id] : [other.id, me.id];
   const conv = await deps.db.transaction(async (trx) => {
     const row = await repo.insertDirect(trx, { low, high, createdBy: me.id, now: now(deps) });
@@ -60,7 +94,11 @@ export async function openDirect(deps: ChatDeps, actor: Actor, input: { username
 }
 
 /** History, newest first; `nextCursor` is the `before` of the next older page. */
-export async function listMessages(deps: ChatDeps, actor: Actor, input: { id: string; before?: string; limit: number }) {
+export async function listMessages(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { id: string; before?: string; limit: number },
+) {
   const me = userOf(actor);
   const conv = await conversationFor(deps, me, { id: input.id, mode: 'read' });
   const rows = await repo.historyPage(deps.db, {
@@ -73,7 +111,11 @@ export async function listMessages(deps: ChatDeps, actor: Actor, input: { id: st
   return { items, nextCursor: rows.length > input.limit ? items.at(-1)!.id : null };
 }
 
-async function notifyIfOffline(deps: ChatDeps, conv: repo.ConversationRow, message: ChatMessage): Promise<void> {
+async function notifyIfOffline(
+  deps: ChatDeps,
+  conv: repo.ConversationRow,
+  message: ChatMessage,
+): Promise<void> {
   const peer = peerOf(conv, message.sender.id);
   if (!deps.notify) return;
   try {
@@ -90,16 +132,30 @@ async function notifyIfOffline(deps: ChatDeps, conv: repo.ConversationRow, messa
 }
 
 /** Stores a message and delivers `chat.message` to every socket of every member. */
-export async function sendMessage(deps: ChatDeps, actor: Actor, input: { conversationId: string; body: string }): Promise<ChatMessage> {
+export async function sendMessage(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { conversationId: string; body: string },
+): Promise<ChatMessage> {
   const me = userOf(actor);
   const body = input.body.trim();
-  if (body === '') throw new AppError('VALIDATION', 'The message is empty', [{ path: 'body', message: 'must not be empty', code: 'too_small' }]);
+  if (body === '')
+    throw new AppError('VALIDATION', 'The message is empty', [
+      { path: 'body', message: 'must not be empty', code: 'too_small' },
+    ]);
   const conv = await conversationFor(deps, me, { id: input.conversationId, mode: 'write' });
-  if (conv.kind === 'direct' && (await isBlockedEitherWay(deps.db, conv.user_low!, conv.user_high!))) {
-    throw new AppError('FORBIDDEN', 'Messages between these users are blocked', { reason: 'BLOCKED' });
+  if (
+    conv.kind === 'direct' &&
+    (await isBlockedEitherWay(deps.db, conv.user_low!, conv.user_high!))
+  ) {
+    throw new AppError('FORBIDDEN', 'Messages between these users are blocked', {
+      reason: 'BLOCKED',
+    });
   }
   await takeSendToken(deps, me.id);
-  const id = await deps.db.transaction((trx) => repo.insertMessage(trx, { conversationId: conv.id, senderId: me.id, body, now: now(deps) }));
+  const id = await deps.db.transaction((trx) =>
+    repo.insertMessage(trx, { conversationId: conv.id, senderId: me.id, body, now: now(deps) }),
+  );
   const message = messageView((await repo.findMessage(deps.db, id))!);
   await deliverToConversation(deps, conv, { type: 'chat.message', message }, { fromUserId: me.id });
   if (conv.kind === 'direct') await notifyIfOffline(deps, conv, message);
@@ -126,26 +182,61 @@ export interface ReadReceipt {
  * Moves the read position forward (never back). When it moved, the receipt
  * goes to the reader's sockets and to the other side of a direct conversation.
  */
-export async function markReadWithReceipt(deps: ChatDeps, actor: Actor, input: { conversationId: string; messageId: string }): Promise<{ result: ReadResult; receipt: ReadReceipt }> {
+export async function markReadWithReceipt(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { conversationId: string; messageId: string },
+): Promise<{ result: ReadResult; receipt: ReadReceipt }> {
   const me = userOf(actor);
   const conv = await conversationFor(deps, me, { id: input.conversationId, mode: 'write' });
   const message = await repo.findMessage(deps.db, numericId(input.messageId));
-  if (!message || message.conversation_id !== conv.id) throw new AppError('NOT_FOUND', `No message ${input.messageId} in this conversation`);
+  if (!message || message.conversation_id !== conv.id)
+    throw new AppError('NOT_FOUND', `No message ${input.messageId} in this conversation`);
   const at = now(deps);
-  const stored = await repo.advanceRead(deps.db, { conversationId: conv.id, userId: me.id, messageId: message.id, now: at, upsert: conv.implicit_members });
-  if (stored === undefined) throw new AppError('FORBIDDEN', 'Join the channel first', { reason: 'NOT_A_MEMBER' });
+  const stored = await repo.advanceRead(deps.db, {
+    conversationId: conv.id,
+    userId: me.id,
+    messageId: message.id,
+    now: at,
+    upsert: conv.implicit_members,
+  });
+  if (stored === undefined)
+    throw new AppError('FORBIDDEN', 'Join the channel first', { reason: 'NOT_A_MEMBER' });
   const hiddenSenders = await blockedUserIds(deps.db, me.id);
-  const unreadCount = await repo.unreadCount(deps.db, { conversationId: conv.id, userId: me.id, after: stored, hiddenSenders });
+  const unreadCount = await repo.unreadCount(deps.db, {
+    conversationId: conv.id,
+    userId: me.id,
+    after: stored,
+    hiddenSenders,
+  });
   const username = (await repo.findUserById(deps.db, me.id))!.username;
-  const receipt: ReadReceipt = { type: 'chat.read', conversationId: String(conv.id), userId: me.id, username, messageId: String(stored), readAt: at.toISOString() };
+  const receipt: ReadReceipt = {
+    type: 'chat.read',
+    conversationId: String(conv.id),
+    userId: me.id,
+    username,
+    messageId: String(stored),
+    readAt: at.toISOString(),
+  };
   if (stored === message.id) {
     const peer = conv.kind === 'direct' ? peerOf(conv, me.id) : undefined;
-    await deliverToUsers(deps, peer && !hiddenSenders.includes(peer) ? [me.id, peer] : [me.id], receipt);
+    await deliverToUsers(
+      deps,
+      peer && !hiddenSenders.includes(peer) ? [me.id, peer] : [me.id],
+      receipt,
+    );
   }
-  return { result: { conversationId: String(conv.id), lastReadMessageId: String(stored), unreadCount }, receipt };
+  return {
+    result: { conversationId: String(conv.id), lastReadMessageId: String(stored), unreadCount },
+    receipt,
+  };
 }
 
-export async function markRead(deps: ChatDeps, actor: Actor, input: { conversationId: string; messageId: string }): Promise<ReadResult> {
+export async function markRead(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { conversationId: string; messageId: string },
+): Promise<ReadResult> {
   return (await markReadWithReceipt(deps, actor, input)).result;
 }
 
@@ -154,12 +245,20 @@ export async function markRead(deps: ChatDeps, actor: Actor, input: { conversati
  * per user and conversation; throttled signals are dropped quietly. Returns
  * whether it was forwarded.
  */
-export async function typing(deps: ChatDeps, actor: Actor, input: { conversationId: string }): Promise<boolean> {
+export async function typing(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { conversationId: string },
+): Promise<boolean> {
   const me = userOf(actor);
   const conv = await conversationFor(deps, me, { id: input.conversationId, mode: 'write' });
   if (!deps.typing.allow(me.id, String(conv.id))) return false;
   const user = (await repo.findUserById(deps.db, me.id))!;
-  const event = { type: 'chat.typing' as const, conversationId: String(conv.id), user: { id: user.id, username: user.username, displayName: user.display_name } };
+  const event = {
+    type: 'chat.typing' as const,
+    conversationId: String(conv.id),
+    user: { id: user.id, username: user.username, displayName: user.display_name },
+  };
   await deliverToConversation(deps, conv, event, { fromUserId: me.id, skipSender: true });
   return true;
 }

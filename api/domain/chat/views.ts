@@ -43,11 +43,16 @@ export function conversationView(row: ConversationViewRow): ConversationView {
     id: String(row.id),
     kind: row.kind,
     name: row.name,
-    peer: direct && row.peer_id ? { id: row.peer_id, username: row.peer_username!, displayName: row.peer_display_name! } : null,
+    peer:
+      direct && row.peer_id
+        ? { id: row.peer_id, username: row.peer_username!, displayName: row.peer_display_name! }
+        : null,
     lastMessage: lastMessageOf(row),
     unreadCount: Number(row.unread),
     lastReadMessageId: idOrNull(Number(row.last_read)),
-    peerLastReadMessageId: direct ? idOrNull(row.peer_last_read === null ? null : Number(row.peer_last_read)) : null,
+    peerLastReadMessageId: direct
+      ? idOrNull(row.peer_last_read === null ? null : Number(row.peer_last_read))
+      : null,
     activityAt: iso(row.activity_at),
   };
 }

@@ -16,14 +16,25 @@ import { getConversation, sendMessage } from '../chat/service.ts';
 import type { GamesDeps } from './deps.ts';
 import { declineMatch, inviteUser, userOf } from './service.ts';
 
-export async function inviteFromChat(deps: GamesDeps, chat: ChatDeps, actor: Actor, input: { id: string; settings?: GameSettings; visibility: Visibility }): Promise<{ match: MatchView; message: ChatMessage }> {
+export async function inviteFromChat(
+  deps: GamesDeps,
+  chat: ChatDeps,
+  actor: Actor,
+  input: { id: string; settings?: GameSettings; visibility: Visibility },
+): Promise<{ match: MatchView; message: ChatMessage }> {
   const user = userOf(actor);
   const conversation = await getConversation(chat, actor, { id: input.id });
   if (conversation.kind !== 'direct' || conversation.peer === null) {
-    throw new AppError('VALIDATION', 'Game invites can be posted in direct conversations only', [{ path: 'params.id', message: 'not a direct conversation', code: 'custom' }]);
+    throw new AppError('VALIDATION', 'Game invites can be posted in direct conversations only', [
+      { path: 'params.id', message: 'not a direct conversation', code: 'custom' },
+    ]);
   }
   const settings = input.settings ?? gameSettingsSchema.parse({});
-  const match = await inviteUser(deps, user, { opponent: conversation.peer.username, settings, visibility: input.visibility });
+  const match = await inviteUser(deps, user, {
+    opponent: conversation.peer.username,
+    settings,
+    visibility: input.visibility,
+  });
   const body = `[game-invite:${match.id}] invites you to a match, first to ${settings.pointsToWin} — accept within ${Math.round(deps.config.inviteTtlMs / 1000)} s`;
   try {
     const message = await sendMessage(chat, actor, { conversationId: input.id, body });

@@ -12,7 +12,11 @@ import type { Runner, RunnerHooks } from '../../game/runner.ts';
 import type { MatchKind, Outcome } from '../../game/live-match.ts';
 
 /** Stores and pushes a notification (api/domain/notifications); `game_invite` carries matchId, from, expiresAt. */
-export type GameNotify = (userId: string, type: 'game_invite', payload: Record<string, unknown>) => Promise<void>;
+export type GameNotify = (
+  userId: string,
+  type: 'game_invite',
+  payload: Record<string, unknown>,
+) => Promise<void>;
 
 /** Presence: the match a user is in, or null (api/domain/social presence). */
 export type SetInGame = (userId: string, matchId: string | null) => Promise<void>;
@@ -51,7 +55,11 @@ export interface GamesDeps {
 export type GamesDepsOptions = Omit<GamesDeps, 'runner' | 'writes' | 'endListeners'>;
 
 /** Builds the deps and the runner together: the runner's hooks need the deps, the deps hold the runner. */
-export function createGamesDeps(options: GamesDepsOptions, runnerFor: (hooks: RunnerHooks, deps: GamesDeps) => Runner, hooksFor: (deps: GamesDeps) => RunnerHooks): GamesDeps {
+export function createGamesDeps(
+  options: GamesDepsOptions,
+  runnerFor: (hooks: RunnerHooks, deps: GamesDeps) => Runner,
+  hooksFor: (deps: GamesDeps) => RunnerHooks,
+): GamesDeps {
   const deps = { ...options, writes: new Map(), endListeners: [] } as unknown as GamesDeps;
   deps.runner = runnerFor(hooksFor(deps), deps);
   return deps;
@@ -63,12 +71,18 @@ export function onMatchEnded(deps: GamesDeps, listener: MatchEndListener): void 
 }
 
 /** Queues a database write behind the match's earlier ones; errors are logged, not thrown at the caller's caller. */
-export function queueWrite<T>(deps: GamesDeps, matchId: string, write: () => Promise<T>): Promise<T> {
+export function queueWrite<T>(
+  deps: GamesDeps,
+  matchId: string,
+  write: () => Promise<T>,
+): Promise<T> {
   const previous = deps.writes.get(matchId) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(write);
   deps.writes.set(matchId, next);
-  void next.finally(() => {
-    if (deps.writes.get(matchId) === next) deps.writes.delete(matchId);
-  }).catch(() => undefined);
+  void next
+    .finally(() => {
+      if (deps.writes.get(matchId) === next) deps.writes.delete(matchId);
+    })
+    .catch(() => undefined);
   return next;
 }

@@ -13,7 +13,8 @@ import { GLICKO2_DEFAULT_RATING, rateMatch } from './rating.ts';
 import { queueWrite, type GamesDeps, type MatchEnded } from './deps.ts';
 import * as repo from './repo.ts';
 
-const userIdsOf = (spec: MatchSpec): string[] => spec.players.flatMap((p) => ('userId' in p ? [p.userId] : []));
+const userIdsOf = (spec: MatchSpec): string[] =>
+  spec.players.flatMap((p) => ('userId' in p ? [p.userId] : []));
 
 export function runnerHooks(deps: GamesDeps): RunnerHooks {
   return {
@@ -25,22 +26,54 @@ export function runnerHooks(deps: GamesDeps): RunnerHooks {
 /** Mirrors a live state change into the database (and presence once the countdown starts). */
 export function recordState(deps: GamesDeps, spec: MatchSpec, state: LiveState): Promise<void> {
   const now = new Date(deps.clock.now());
-  if (state === 'countdown') for (const id of userIdsOf(spec)) void deps.setInGame(id, spec.id).catch((err: unknown) => deps.logger.warn({ err }, 'presence update failed'));
+  if (state === 'countdown')
+    for (const id of userIdsOf(spec))
+      void deps
+        .setInGame(id, spec.id)
+        .catch((err: unknown) => deps.logger.warn({ err }, 'presence update failed'));
   return queueWrite(deps, spec.id, async () => {
-    await repo.setMatchState(deps.db, spec.id, state, state === 'playing' ? { started_at: now } : {});
-  }).catch((err: unknown) => deps.logger.error({ err, 'game.match.id': spec.id }, 'storing a match state failed'));
+    await repo.setMatchState(
+      deps.db,
+      spec.id,
+      state,
+      state === 'playing' ? { started_at: now } : {},
+    );
+  }).catch((err: unknown) =>
+    deps.logger.error({ err, 'game.match.id': spec.id }, 'storing a match state failed'),
+  );
 }
 
 /** Ranked, public, two users, and played to a result (a forfeit counts as a loss). */
 function isRated(result: MatchResult): boolean {
   const { spec, decision } = result;
-  return spec.ranked && spec.visibility === 'public' && spec.kind !== 'bot' && userIdsOf(spec).length === 2 && result.stats !== null && decision.outcome !== 'aborted';
+  return (
+    spec.ranked &&
+    spec.visibility === 'public' &&
+    spec.kind !== 'bot' &&
+    userIdsOf(spec).length === 2 &&
+    result.stats !== null &&
+    decision.outcome !== 'aborted'
+  );
 }
 
-async function rate(trx: Knex.Transaction, result: MatchResult, now: Date): Promise<[number, number]> {
+async function rate(
+  trx: Knex.Transaction,
+  result: MatchResult,
+  now: Date,
+): Promise<[number, number]> {
   const ids = userIdsOf(result.spec) as [string, string];
   const stored = await repo.lockRatings(trx, ids);
-  const current = ids.map((id) => stored.get(id) ?? { user_id: id, ...GLICKO2_DEFAULT_RATING, matches: 0, wins: 0, losses: 0, draws: 0 });
+  const current = ids.map(
+    (id) =>
+      stored.get(id) ?? {
+        user_id: id,
+        ...GLICKO2_DEFAULT_RATING,
+        matches: 0,
+        wins: 0,
+        losses: 0,
+        draws: 0,
+      },
+  );
   const winner = result.decision.winnerSide;
   const scoreLeft = winner === null ? 0.5 : winner === 0 ? 1 : 0;
   const next = rateMatch(current[0]!, current[1]!, scoreLeft);
@@ -51,50 +84,85 @@ async function rate(trx: Knex.Transaction, result: MatchResult, now: Date): Prom
     const delta = Math.round((after.rating - before.rating) * 100) / 100;
     deltas[side] = delta;
     const won = winner === side;
-    await repo.saveRating(trx, {
-      ...before,
+    await repo.saveRating(
+      trx,
+      {
+        ...before,
+        ...after,
+        matches: before.matches + 1,
+        wins: before.wins + (won ? 1 : 0),
+        losses: before.losses + (winner !== null && !won ? 1 : 0),
+        draws: before.draws + (winner === null ? 1 : 0),
+      },
+      now,
+    );
+    await repo.insertRatingHistory(trx, {
+      user_id: before.user_id,
+      match_id: result.spec.id,
       ...after,
-      matches: before.matches + 1,
-      wins: before.wins + (won ? 1 : 0),
-      losses: before.losses + (winner !== null && !won ? 1 : 0),
-      draws: before.draws + (winner === null ? 1 : 0),
-    }, now);
-    await repo.insertRatingHistory(trx, { user_id: before.user_id, match_id: result.spec.id, ...after, delta, created_at: now });
+      delta,
+      created_at: now,
+    });
     await repo.setPlayerRatings(trx, result.spec.id, side, before.rating, after.rating);
   }
   return deltas;
 }
 
 /** The end transaction; resolves with the rating changes for game.end. */
-export async function storeResult(deps: GamesDeps, result: MatchResult): Promise<{ ratingChanges: [number | null, number | null] }> {
+export async function storeResult(
+  deps: GamesDeps,
+  result: MatchResult,
+): Promise<{ ratingChanges: [number | null, number | null] }> {
   const { spec, decision, stats } = result;
   const now = new Date(deps.clock.now());
   let changes: [number | null, number | null] = [null, null];
   let stored = false;
   await queueWrite(deps, spec.id, () =>
     deps.db.transaction(async (trx) => {
-      const points = stats ? stats.players : ([{ points: 0, hits: 0 }, { points: 0, hits: 0 }] as const);
-      stored = await repo.endMatch(trx, spec.id, {
-        state: decision.outcome,
-        reason: decision.reason,
-        winner_side: decision.winnerSide,
-        left_score: result.score[0],
-        right_score: result.score[1],
-        ticks: result.ticks,
-        duration_sec: stats?.durationSec ?? null,
-        longest_rally: stats?.longestRally ?? null,
-        average_rally: stats?.averageRally ?? null,
-        max_ball_speed: stats?.maxBallSpeed ?? null,
-        ended_at: now,
-      }, [{ ...points[0] }, { ...points[1] }]);
+      const points = stats
+        ? stats.players
+        : ([
+            { points: 0, hits: 0 },
+            { points: 0, hits: 0 },
+          ] as const);
+      stored = await repo.endMatch(
+        trx,
+        spec.id,
+        {
+          state: decision.outcome,
+          reason: decision.reason,
+          winner_side: decision.winnerSide,
+          left_score: result.score[0],
+          right_score: result.score[1],
+          ticks: result.ticks,
+          duration_sec: stats?.durationSec ?? null,
+          longest_rally: stats?.longestRally ?? null,
+          average_rally: stats?.averageRally ?? null,
+          max_ball_speed: stats?.maxBallSpeed ?? null,
+          ended_at: now,
+        },
+        [{ ...points[0] }, { ...points[1] }],
+      );
       if (!stored) return;
       if (stats) await repo.insertTimeline(trx, spec.id, stats.timeline);
       if (result.inputLog !== null) await repo.insertInputLog(trx, spec.id, result.inputLog);
       if (isRated(result)) changes = await rate(trx, result, now);
     }),
   );
-  for (const id of userIdsOf(spec)) void deps.setInGame(id, null).catch((err: unknown) => deps.logger.warn({ err }, 'presence update failed'));
-  deps.logger.info({ 'game.match.id': spec.id, 'game.match.kind': spec.kind, 'game.match.outcome': decision.outcome, 'game.match.reason': decision.reason, 'game.match.score': result.score.join(':') }, 'match ended');
+  for (const id of userIdsOf(spec))
+    void deps
+      .setInGame(id, null)
+      .catch((err: unknown) => deps.logger.warn({ err }, 'presence update failed'));
+  deps.logger.info(
+    {
+      'game.match.id': spec.id,
+      'game.match.kind': spec.kind,
+      'game.match.outcome': decision.outcome,
+      'game.match.reason': decision.reason,
+      'game.match.score': result.score.join(':'),
+    },
+    'match ended',
+  );
   if (stored) await notifyListeners(deps, result);
   return { ratingChanges: changes };
 }
@@ -108,7 +176,10 @@ async function notifyListeners(deps: GamesDeps, result: MatchResult): Promise<vo
     outcome: decision.outcome,
     reason: decision.reason,
     winnerSide: decision.winnerSide,
-    players: [0, 1].map((i) => { const p = spec.players[i]!; return 'userId' in p ? p.userId : null; }) as [string | null, string | null],
+    players: [0, 1].map((i) => {
+      const p = spec.players[i]!;
+      return 'userId' in p ? p.userId : null;
+    }) as [string | null, string | null],
     score: result.score,
     started: result.stats !== null,
   };

@@ -36,25 +36,70 @@ interface NewMatch {
 
 /** Writes a match and starts holding it in the runner. */
 async function startMatch(deps: GamesDeps, input: NewMatch): Promise<MatchSpec> {
-  const spec: MatchSpec = { id: randomUUID(), kind: input.kind, ranked: input.ranked, visibility: input.visibility, settings: input.settings, seed: randomInt(0, 2 ** 31 - 1), players: input.players, state: input.state };
+  const spec: MatchSpec = {
+    id: randomUUID(),
+    kind: input.kind,
+    ranked: input.ranked,
+    visibility: input.visibility,
+    settings: input.settings,
+    seed: randomInt(0, 2 ** 31 - 1),
+    players: input.players,
+    state: input.state,
+  };
   for (const p of input.players) {
-    if ('userId' in p && deps.runner.matchOf(p.userId)) throw new AppError('CONFLICT', `${p.username} is already in a match`);
+    if ('userId' in p && deps.runner.matchOf(p.userId))
+      throw new AppError('CONFLICT', `${p.username} is already in a match`);
   }
   const now = deps.clock.now();
-  await repo.insertMatch(deps.db, {
-    id: spec.id, kind: spec.kind, ranked: spec.ranked, visibility: spec.visibility, state: spec.state, settings: spec.settings, seed: spec.seed,
-    created_by: input.createdBy, rematch_of: input.rematchOf ?? null, created_at: new Date(now),
-    invite_expires_at: spec.state === 'pending' ? new Date(now + deps.config.inviteTtlMs) : null,
-  }, input.players.map((p, side) => ({
-    match_id: spec.id, side: side as 0 | 1, user_id: 'userId' in p ? p.userId : null, bot_level: 'bot' in p ? p.bot : null,
-    // The inviter has accepted by inviting; matchmaking and tournament players by queueing or registering.
-    accepted: spec.state === 'ready' || side === 0,
-  })));
+  await repo.insertMatch(
+    deps.db,
+    {
+      id: spec.id,
+      kind: spec.kind,
+      ranked: spec.ranked,
+      visibility: spec.visibility,
+      state: spec.state,
+      settings: spec.settings,
+      seed: spec.seed,
+      created_by: input.createdBy,
+      rematch_of: input.rematchOf ?? null,
+      created_at: new Date(now),
+      invite_expires_at: spec.state === 'pending' ? new Date(now + deps.config.inviteTtlMs) : null,
+    },
+    input.players.map((p, side) => ({
+      match_id: spec.id,
+      side: side as 0 | 1,
+      user_id: 'userId' in p ? p.userId : null,
+      bot_level: 'bot' in p ? p.bot : null,
+      // The inviter has accepted by inviting; matchmaking and tournament players by queueing or registering.
+      accepted: spec.state === 'ready' || side === 0,
+    })),
+  );
   try {
     deps.runner.add(spec);
   } catch (err) {
     // Someone got into another match meanwhile: the row must not look live.
-    await repo.endMatch(deps.db, spec.id, { state: 'aborted', reason: 'conflict', winner_side: null, left_score: 0, right_score: 0, ticks: 0, duration_sec: null, longest_rally: null, average_rally: null, max_ball_speed: null, ended_at: new Date(deps.clock.now()) }, [{ points: 0, hits: 0 }, { points: 0, hits: 0 }]);
+    await repo.endMatch(
+      deps.db,
+      spec.id,
+      {
+        state: 'aborted',
+        reason: 'conflict',
+        winner_side: null,
+        left_score: 0,
+        right_score: 0,
+        ticks: 0,
+        duration_sec: null,
+        longest_rally: null,
+        average_rally: null,
+        max_ball_speed: null,
+        ended_at: new Date(deps.clock.now()),
+      },
+      [
+        { points: 0, hits: 0 },
+        { points: 0, hits: 0 },
+      ],
+    );
     throw err;
   }
   return spec;
@@ -66,85 +111,164 @@ async function activeUser(deps: GamesDeps, username: string) {
   return user;
 }
 
-export async function inviteUser(deps: GamesDeps, actor: UserActor, input: { opponent: string; settings: GameSettings; visibility: Visibility; rematchOf?: string }): Promise<MatchView> {
+export async function inviteUser(
+  deps: GamesDeps,
+  actor: UserActor,
+  input: { opponent: string; settings: GameSettings; visibility: Visibility; rematchOf?: string },
+): Promise<MatchView> {
   const me = await repo.findUserById(deps.db, actor.id);
   const other = await activeUser(deps, input.opponent);
   if (!me) throw new AppError('UNAUTHENTICATED', 'Your account no longer exists');
-  if (other.id === me.id) throw new AppError('VALIDATION', 'You cannot invite yourself', [{ path: 'body.opponent', message: 'is you', code: 'custom' }]);
-  if (await isBlockedEitherWay(deps.db, me.id, other.id)) throw new AppError('FORBIDDEN', `You cannot invite ${other.username}`);
+  if (other.id === me.id)
+    throw new AppError('VALIDATION', 'You cannot invite yourself', [
+      { path: 'body.opponent', message: 'is you', code: 'custom' },
+    ]);
+  if (await isBlockedEitherWay(deps.db, me.id, other.id))
+    throw new AppError('FORBIDDEN', `You cannot invite ${other.username}`);
   const spec = await startMatch(deps, {
-    kind: 'direct', ranked: false, visibility: input.visibility, settings: input.settings, state: 'pending', createdBy: me.id, rematchOf: input.rematchOf,
-    players: [{ userId: me.id, username: me.username }, { userId: other.id, username: other.username }],
+    kind: 'direct',
+    ranked: false,
+    visibility: input.visibility,
+    settings: input.settings,
+    state: 'pending',
+    createdBy: me.id,
+    rematchOf: input.rematchOf,
+    players: [
+      { userId: me.id, username: me.username },
+      { userId: other.id, username: other.username },
+    ],
   });
   const expiresAt = new Date(deps.clock.now() + deps.config.inviteTtlMs).toISOString();
-  await deps.notify(other.id, 'game_invite', { matchId: spec.id, from: me.username, expiresAt, rematch: input.rematchOf !== undefined })
-    .catch((err: unknown) => deps.logger.warn({ err, 'game.match.id': spec.id }, 'game invite notification failed'));
+  await deps
+    .notify(other.id, 'game_invite', {
+      matchId: spec.id,
+      from: me.username,
+      expiresAt,
+      rematch: input.rematchOf !== undefined,
+    })
+    .catch((err: unknown) =>
+      deps.logger.warn({ err, 'game.match.id': spec.id }, 'game invite notification failed'),
+    );
   return getMatch(deps, actor, { id: spec.id });
 }
 
-async function botMatch(deps: GamesDeps, actor: UserActor, input: { bot: BotLevel; settings: GameSettings; visibility: Visibility; rematchOf?: string }): Promise<MatchView> {
+async function botMatch(
+  deps: GamesDeps,
+  actor: UserActor,
+  input: { bot: BotLevel; settings: GameSettings; visibility: Visibility; rematchOf?: string },
+): Promise<MatchView> {
   const me = await repo.findUserById(deps.db, actor.id);
   if (!me) throw new AppError('UNAUTHENTICATED', 'Your account no longer exists');
   const spec = await startMatch(deps, {
-    kind: 'bot', ranked: false, visibility: input.visibility, settings: input.settings, state: 'ready', createdBy: me.id, rematchOf: input.rematchOf,
+    kind: 'bot',
+    ranked: false,
+    visibility: input.visibility,
+    settings: input.settings,
+    state: 'ready',
+    createdBy: me.id,
+    rematchOf: input.rematchOf,
     players: [{ userId: me.id, username: me.username }, { bot: input.bot }],
   });
   return getMatch(deps, actor, { id: spec.id });
 }
 
 /** POST /matches: an invite to `opponent` (pending until accepted) or a match against the bot (ready at once). */
-export async function createMatch(deps: GamesDeps, actor: Actor, input: { opponent?: string; bot?: BotLevel; settings?: GameSettings; visibility: Visibility }): Promise<MatchView> {
+export async function createMatch(
+  deps: GamesDeps,
+  actor: Actor,
+  input: { opponent?: string; bot?: BotLevel; settings?: GameSettings; visibility: Visibility },
+): Promise<MatchView> {
   const user = userOf(actor);
   const settings = input.settings ?? gameSettingsSchema.parse({});
-  if (input.bot) return botMatch(deps, user, { bot: input.bot, settings, visibility: input.visibility });
-  return inviteUser(deps, user, { opponent: input.opponent!, settings, visibility: input.visibility });
+  if (input.bot)
+    return botMatch(deps, user, { bot: input.bot, settings, visibility: input.visibility });
+  return inviteUser(deps, user, {
+    opponent: input.opponent!,
+    settings,
+    visibility: input.visibility,
+  });
 }
 
 /** The invited player accepts: the match becomes ready for both to join. */
-export async function acceptMatch(deps: GamesDeps, actor: Actor, input: { id: string }): Promise<MatchView> {
+export async function acceptMatch(
+  deps: GamesDeps,
+  actor: Actor,
+  input: { id: string },
+): Promise<MatchView> {
   const user = userOf(actor);
   const { row, players } = await loadMatch(deps, user, input.id);
   const invited = players.find((p) => p.side === 1)!;
-  if (invited.user_id !== user.id) throw new AppError('FORBIDDEN', 'Only the invited player can accept');
-  if (row.state !== 'pending') throw new AppError('CONFLICT', `The match is ${row.state}, not an open invite`);
+  if (invited.user_id !== user.id)
+    throw new AppError('FORBIDDEN', 'Only the invited player can accept');
+  if (row.state !== 'pending')
+    throw new AppError('CONFLICT', `The match is ${row.state}, not an open invite`);
   deps.runner.accept(row.id);
   await queueWrite(deps, row.id, () => repo.markAccepted(deps.db, row.id, 1));
   return getMatch(deps, actor, input);
 }
 
 /** Either player ends an open invite: the invited one declines, the inviter withdraws it. */
-export async function declineMatch(deps: GamesDeps, actor: Actor, input: { id: string }): Promise<MatchView> {
+export async function declineMatch(
+  deps: GamesDeps,
+  actor: Actor,
+  input: { id: string },
+): Promise<MatchView> {
   const user = userOf(actor);
   const { row, players } = await loadMatch(deps, user, input.id);
-  if (!players.some((p) => p.user_id === user.id)) throw new AppError('FORBIDDEN', 'You are not invited to this match');
-  if (row.state !== 'pending' || !deps.runner.get(row.id)) throw new AppError('CONFLICT', `The match is ${row.state}, not an open invite`);
+  if (!players.some((p) => p.user_id === user.id))
+    throw new AppError('FORBIDDEN', 'You are not invited to this match');
+  if (row.state !== 'pending' || !deps.runner.get(row.id))
+    throw new AppError('CONFLICT', `The match is ${row.state}, not an open invite`);
   await deps.runner.end(row.id, { outcome: 'aborted', reason: 'declined', winnerSide: null });
   return getMatch(deps, actor, input);
 }
 
 /** After an ended match, offer the same opponent (or bot) a new one with the same settings. */
-export async function rematch(deps: GamesDeps, actor: Actor, input: { id: string }): Promise<MatchView> {
+export async function rematch(
+  deps: GamesDeps,
+  actor: Actor,
+  input: { id: string },
+): Promise<MatchView> {
   const user = userOf(actor);
   const { row, players } = await loadMatch(deps, user, input.id);
   const mine = players.find((p) => p.user_id === user.id);
   if (!mine) throw new AppError('FORBIDDEN', 'Only its players can ask for a rematch');
-  if (!repo.endedStates.includes(row.state as (typeof repo.endedStates)[number]) || row.started_at === null) {
+  if (
+    !repo.endedStates.includes(row.state as (typeof repo.endedStates)[number]) ||
+    row.started_at === null
+  ) {
     throw new AppError('CONFLICT', 'A rematch needs a match that was played and has ended');
   }
   const other = players.find((p) => p !== mine)!;
   const settings = settingsOf(row);
-  if (other.bot_level) return botMatch(deps, user, { bot: other.bot_level, settings, visibility: row.visibility, rematchOf: row.id });
+  if (other.bot_level)
+    return botMatch(deps, user, {
+      bot: other.bot_level,
+      settings,
+      visibility: row.visibility,
+      rematchOf: row.id,
+    });
   if (!other.username) throw new AppError('NOT_FOUND', 'The opponent no longer exists');
-  return inviteUser(deps, user, { opponent: other.username, settings, visibility: row.visibility, rematchOf: row.id });
+  return inviteUser(deps, user, {
+    opponent: other.username,
+    settings,
+    visibility: row.visibility,
+    rematchOf: row.id,
+  });
 }
 
 async function pairOf(deps: GamesDeps, a: string, b: string): Promise<[SeatSpec, SeatSpec]> {
   const users = await Promise.all([repo.findUserById(deps.db, a), repo.findUserById(deps.db, b)]);
-  if (users.some((u) => !u || u.status !== 'active')) throw new AppError('NOT_FOUND', 'A player no longer exists');
+  if (users.some((u) => !u || u.status !== 'active'))
+    throw new AppError('NOT_FOUND', 'A player no longer exists');
   if (a === b) throw new AppError('VALIDATION', 'A match needs two different players');
-  if (await isBlockedEitherWay(deps.db, a, b)) throw new AppError('FORBIDDEN', 'These players block each other');
+  if (await isBlockedEitherWay(deps.db, a, b))
+    throw new AppError('FORBIDDEN', 'These players block each other');
   // Sides are drawn so neither queue position nor bracket order decides who serves from where.
-  const seats = users.map((u) => ({ userId: u!.id, username: u!.username })) as [SeatSpec, SeatSpec];
+  const seats = users.map((u) => ({ userId: u!.id, username: u!.username })) as [
+    SeatSpec,
+    SeatSpec,
+  ];
   return randomInt(0, 2) === 0 ? seats : [seats[1], seats[0]];
 }
 
@@ -153,9 +277,20 @@ async function pairOf(deps: GamesDeps, a: string, b: string): Promise<[SeatSpec,
  * ids). Both then get `queue.matched` from the caller, join and send ready;
  * a no-show forfeits after GAME_READY_TIMEOUT_MS. Public; ranked when asked.
  */
-export async function createMatchFromQueue(deps: GamesDeps, input: { a: string; b: string; ranked: boolean; settings?: GameSettings }): Promise<MatchSpec> {
+export async function createMatchFromQueue(
+  deps: GamesDeps,
+  input: { a: string; b: string; ranked: boolean; settings?: GameSettings },
+): Promise<MatchSpec> {
   const players = await pairOf(deps, input.a, input.b);
-  return startMatch(deps, { kind: 'matchmaking', ranked: input.ranked, visibility: 'public', settings: input.settings ?? gameSettingsSchema.parse({}), state: 'ready', players, createdBy: null });
+  return startMatch(deps, {
+    kind: 'matchmaking',
+    ranked: input.ranked,
+    visibility: 'public',
+    settings: input.settings ?? gameSettingsSchema.parse({}),
+    state: 'ready',
+    players,
+    createdBy: null,
+  });
 }
 
 /**
@@ -163,7 +298,18 @@ export async function createMatchFromQueue(deps: GamesDeps, input: { a: string; 
  * registered users; its end reaches `onMatchEnded` listeners with kind
  * `tournament` (a no-show forfeits, so brackets always advance).
  */
-export async function createTournamentMatch(deps: GamesDeps, input: { a: string; b: string; settings?: GameSettings }): Promise<MatchSpec> {
+export async function createTournamentMatch(
+  deps: GamesDeps,
+  input: { a: string; b: string; settings?: GameSettings },
+): Promise<MatchSpec> {
   const players = await pairOf(deps, input.a, input.b);
-  return startMatch(deps, { kind: 'tournament', ranked: false, visibility: 'public', settings: input.settings ?? gameSettingsSchema.parse({}), state: 'ready', players, createdBy: null });
+  return startMatch(deps, {
+    kind: 'tournament',
+    ranked: false,
+    visibility: 'public',
+    settings: input.settings ?? gameSettingsSchema.parse({}),
+    state: 'ready',
+    players,
+    createdBy: null,
+  });
 }

@@ -3,10 +3,13 @@ import type { MatchView } from '../../contract/games.ts';
 import { gameSettingsSchema, type GameSettings } from '../../contract/game.ts';
 import type { MatchRow, PlayerRow } from './repo.ts';
 
-const iso = (t: Date | string | null): string | null => (t === null ? null : new Date(t).toISOString());
+const iso = (t: Date | string | null): string | null =>
+  t === null ? null : new Date(t).toISOString();
 
 export function settingsOf(row: MatchRow): GameSettings {
-  return gameSettingsSchema.parse(typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings);
+  return gameSettingsSchema.parse(
+    typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings,
+  );
 }
 
 function playerView(p: PlayerRow) {
@@ -27,7 +30,11 @@ export interface ViewExtras {
   liveScore?: [number, number];
 }
 
-export function matchView(row: MatchRow, players: readonly PlayerRow[], extras: ViewExtras = {}): MatchView {
+export function matchView(
+  row: MatchRow,
+  players: readonly PlayerRow[],
+  extras: ViewExtras = {},
+): MatchView {
   const [left, right] = [players.find((p) => p.side === 0)!, players.find((p) => p.side === 1)!];
   const winner = row.winner_side === null ? null : row.winner_side === 0 ? left : right;
   const view: MatchView = {
@@ -56,6 +63,10 @@ export function matchView(row: MatchRow, players: readonly PlayerRow[], extras: 
       maxBallSpeed: row.max_ball_speed ?? 0,
     };
   }
-  if (extras.timeline) view.timeline = extras.timeline.map((t) => ({ tick: t.tick, score: [t.left_score, t.right_score] }));
+  if (extras.timeline)
+    view.timeline = extras.timeline.map((t) => ({
+      tick: t.tick,
+      score: [t.left_score, t.right_score],
+    }));
   return view;
 }

@@ -6,52 +6,144 @@
  */
 import type { Knex } from 'knex';
 
-export interface UserRef { id: string; username: string; status: string }
+export interface UserRef {
+  id: string;
+  username: string;
+  status: string;
+}
 
-export async function usersByName(trx: Knex.Transaction, usernames: readonly string[]): Promise<Map<string, UserRef>> {
-  const rows = (await trx('users').whereIn('username_key', usernames.map((u) => u.toLowerCase())).select('id', 'username', 'username_key', 'status')) as (UserRef & { username_key: string })[];
+export async function usersByName(
+  trx: Knex.Transaction,
+  usernames: readonly string[],
+): Promise<Map<string, UserRef>> {
+  const rows = (await trx('users')
+    .whereIn(
+      'username_key',
+      usernames.map((u) => u.toLowerCase()),
+    )
+    .select('id', 'username', 'username_key', 'status')) as (UserRef & { username_key: string })[];
   return new Map(rows.map((r) => [r.username_key, r]));
 }
 
 /** The latest end of any played match of these users (imports must come after it). */
-export async function latestEnd(trx: Knex.Transaction, userIds: readonly string[]): Promise<Date | null> {
-  const row = await trx('match_players').whereIn('user_id', userIds).max({ at: 'ended_at' }).first<{ at: Date | string | null }>();
+export async function latestEnd(
+  trx: Knex.Transaction,
+  userIds: readonly string[],
+): Promise<Date | null> {
+  const row = await trx('match_players')
+    .whereIn('user_id', userIds)
+    .max({ at: 'ended_at' })
+    .first<{ at: Date | string | null }>();
   return row?.at ? new Date(row.at) : null;
 }
 
-export async function insertFinishedMatch(trx: Knex.Transaction, match: Record<string, unknown>, players: Record<string, unknown>[]): Promise<void> {
+export async function insertFinishedMatch(
+  trx: Knex.Transaction,
+  match: Record<string, unknown>,
+  players: Record<string, unknown>[],
+): Promise<void> {
   await trx('matches').insert(match);
   await trx('match_players').insert(players);
 }
 
-export async function insertTimeline(trx: Knex.Transaction, matchId: string, timeline: readonly { tick: number; score: [number, number] }[]): Promise<void> {
+export async function insertTimeline(
+  trx: Knex.Transaction,
+  matchId: string,
+  timeline: readonly { tick: number; score: [number, number] }[],
+): Promise<void> {
   if (timeline.length === 0) return;
-  await trx('match_timeline').insert(timeline.map((t, i) => ({ match_id: matchId, point: i + 1, tick: t.tick, left_score: t.score[0], right_score: t.score[1] })));
+  await trx('match_timeline').insert(
+    timeline.map((t, i) => ({
+      match_id: matchId,
+      point: i + 1,
+      tick: t.tick,
+      left_score: t.score[0],
+      right_score: t.score[1],
+    })),
+  );
 }
 
-export interface RatingRow { user_id: string; rating: number; deviation: number; volatility: number; matches: number; wins: number; losses: number; draws: number }
+export interface RatingRow {
+  user_id: string;
+  rating: number;
+  deviation: number;
+  volatility: number;
+  matches: number;
+  wins: number;
+  losses: number;
+  draws: number;
+}
 
-export async function lockRatings(trx: Knex.Transaction, userIds: readonly string[]): Promise<Map<string, RatingRow>> {
-  const rows = (await trx('ratings').whereIn('user_id', userIds).orderBy('user_id').forUpdate().select('user_id', 'rating', 'deviation', 'volatility', 'matches', 'wins', 'losses', 'draws')) as RatingRow[];
+export async function lockRatings(
+  trx: Knex.Transaction,
+  userIds: readonly string[],
+): Promise<Map<string, RatingRow>> {
+  const rows = (await trx('ratings')
+    .whereIn('user_id', userIds)
+    .orderBy('user_id')
+    .forUpdate()
+    .select(
+      'user_id',
+      'rating',
+      'deviation',
+      'volatility',
+      'matches',
+      'wins',
+      'losses',
+      'draws',
+    )) as RatingRow[];
   return new Map(rows.map((r) => [r.user_id, r]));
 }
 
 export async function saveRating(trx: Knex.Transaction, row: RatingRow, at: Date): Promise<void> {
-  await trx('ratings').insert({ ...row, updated_at: at }).onConflict('user_id').merge();
+  await trx('ratings')
+    .insert({ ...row, updated_at: at })
+    .onConflict('user_id')
+    .merge();
 }
 
-export async function insertRatingHistory(trx: Knex.Transaction, row: { user_id: string; match_id: string; rating: number; deviation: number; volatility: number; delta: number; created_at: Date }): Promise<void> {
+export async function insertRatingHistory(
+  trx: Knex.Transaction,
+  row: {
+    user_id: string;
+    match_id: string;
+    rating: number;
+    deviation: number;
+    volatility: number;
+    delta: number;
+    created_at: Date;
+  },
+): Promise<void> {
   await trx('rating_history').insert(row);
 }
 
-export async function setPlayerRatings(trx: Knex.Transaction, matchId: string, side: 0 | 1, before: number, after: number): Promise<void> {
-  await trx('match_players').where({ match_id: matchId, side }).update({ rating_before: before, rating_after: after });
+export async function setPlayerRatings(
+  trx: Knex.Transaction,
+  matchId: string,
+  side: 0 | 1,
+  before: number,
+  after: number,
+): Promise<void> {
+  await trx('match_players')
+    .where({ match_id: matchId, side })
+    .update({ rating_before: before, rating_after: after });
 }
 
-export async function addQueueWait(trx: Knex.Transaction, day: string, bucket: number): Promise<void> {
-  await trx.raw('insert into stats_queue_waits as w (day, bucket, n) values (?, ?, 1) on conflict (day, bucket) do update set n = w.n + 1', [day, bucket]);
+export async function addQueueWait(
+  trx: Knex.Transaction,
+  day: string,
+  bucket: number,
+): Promise<void> {
+  await trx.raw(
+    'insert into stats_queue_waits as w (day, bucket, n) values (?, ?, 1) on conflict (day, bucket) do update set n = w.n + 1',
+    [day, bucket],
+  );
 }
 
-export async function setRegisteredAt(trx: Knex.Transaction, userId: string, at: Date): Promise<void> {
+export async function setRegisteredAt(
+  trx: Knex.Transaction,
+  userId: string,
+  at: Date,
+): Promise<void> {
   await trx('users').where({ id: userId }).update({ created_at: at });
 }

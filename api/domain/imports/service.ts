@@ -23,13 +23,16 @@ import * as repo from './repo.ts';
 type Changes = [number | null, number | null];
 
 function invalid(index: number, field: string, message: string): AppError {
-  return new AppError('VALIDATION', `Match ${index}: ${message}`, [{ path: `body.matches.${index}.${field}`, message, code: 'custom' }]);
+  return new AppError('VALIDATION', `Match ${index}: ${message}`, [
+    { path: `body.matches.${index}.${field}`, message, code: 'custom' },
+  ]);
 }
 
 /** Checks what zod cannot: times, the score path of the timeline. */
 export function checkMatch(m: ImportedMatch, index: number, nowMs: number): void {
   const [start, end] = [Date.parse(m.startedAt), Date.parse(m.endedAt)];
-  if (m.left.toLowerCase() === m.right.toLowerCase()) throw invalid(index, 'right', 'a player cannot play themselves');
+  if (m.left.toLowerCase() === m.right.toLowerCase())
+    throw invalid(index, 'right', 'a player cannot play themselves');
   if (!(start < end)) throw invalid(index, 'endedAt', 'must be after startedAt');
   if (end > nowMs) throw invalid(index, 'endedAt', 'must not be in the future');
   if (end - start > 3_600_000) throw invalid(index, 'endedAt', 'a match lasts at most an hour');
@@ -37,78 +40,184 @@ export function checkMatch(m: ImportedMatch, index: number, nowMs: number): void
   let [l, r, tick] = [0, 0, -1];
   for (const [i, point] of m.timeline.entries()) {
     const [nl, nr] = point.score;
-    if (point.tick <= tick || nl + nr !== l + r + 1 || nl < l || nr < r) throw invalid(index, `timeline.${i}`, 'each point adds one to one side, at a later tick');
+    if (point.tick <= tick || nl + nr !== l + r + 1 || nl < l || nr < r)
+      throw invalid(index, `timeline.${i}`, 'each point adds one to one side, at a later tick');
     [l, r, tick] = [nl, nr, point.tick];
   }
-  if (l !== m.score[0] || r !== m.score[1]) throw invalid(index, 'timeline', 'must end at the final score');
-  if (tick > Math.ceil(((end - start) / 1000) * 60)) throw invalid(index, 'timeline', 'points must fall within the match');
+  if (l !== m.score[0] || r !== m.score[1])
+    throw invalid(index, 'timeline', 'must end at the final score');
+  if (tick > Math.ceil(((end - start) / 1000) * 60))
+    throw invalid(index, 'timeline', 'points must fall within the match');
 }
 
-async function rate(trx: Knex.Transaction, matchId: string, ids: [string, string], input: { winner: 0 | 1 | null; at: Date }): Promise<Changes> {
+async function rate(
+  trx: Knex.Transaction,
+  matchId: string,
+  ids: [string, string],
+  input: { winner: 0 | 1 | null; at: Date },
+): Promise<Changes> {
   const stored = await repo.lockRatings(trx, ids);
-  const current = ids.map((id) => stored.get(id) ?? { user_id: id, ...GLICKO2_DEFAULT_RATING, matches: 0, wins: 0, losses: 0, draws: 0 });
-  const next = rateMatch(current[0]!, current[1]!, input.winner === null ? 0.5 : input.winner === 0 ? 1 : 0);
+  const current = ids.map(
+    (id) =>
+      stored.get(id) ?? {
+        user_id: id,
+        ...GLICKO2_DEFAULT_RATING,
+        matches: 0,
+        wins: 0,
+        losses: 0,
+        draws: 0,
+      },
+  );
+  const next = rateMatch(
+    current[0]!,
+    current[1]!,
+    input.winner === null ? 0.5 : input.winner === 0 ? 1 : 0,
+  );
   const changes: Changes = [null, null];
   for (const side of [0, 1] as const) {
     const [before, after] = [current[side]!, next[side]];
     const delta = Math.round((after.rating - before.rating) * 100) / 100;
     changes[side] = delta;
     const won = input.winner === side;
-    await repo.saveRating(trx, {
-      ...before, ...after, matches: before.matches + 1, wins: before.wins + (won ? 1 : 0),
-      losses: before.losses + (input.winner !== null && !won ? 1 : 0), draws: before.draws + (input.winner === null ? 1 : 0),
-    }, input.at);
-    await repo.insertRatingHistory(trx, { user_id: before.user_id, match_id: matchId, ...after, delta, created_at: input.at });
+    await repo.saveRating(
+      trx,
+      {
+        ...before,
+        ...after,
+        matches: before.matches + 1,
+        wins: before.wins + (won ? 1 : 0),
+        losses: before.losses + (input.winner !== null && !won ? 1 : 0),
+        draws: before.draws + (input.winner === null ? 1 : 0),
+      },
+      input.at,
+    );
+    await repo.insertRatingHistory(trx, {
+      user_id: before.user_id,
+      match_id: matchId,
+      ...after,
+      delta,
+      created_at: input.at,
+    });
     await repo.setPlayerRatings(trx, matchId, side, before.rating, after.rating);
   }
   return changes;
 }
 
-async function importOne(trx: Knex.Transaction, m: ImportedMatch, index: number): Promise<{ id: string; ratingChanges: Changes }> {
+async function importOne(
+  trx: Knex.Transaction,
+  m: ImportedMatch,
+  index: number,
+): Promise<{ id: string; ratingChanges: Changes }> {
   const users = await repo.usersByName(trx, [m.left, m.right]);
   const [left, right] = [users.get(m.left.toLowerCase()), users.get(m.right.toLowerCase())];
-  if (!left || !right) throw new AppError('NOT_FOUND', `Match ${index}: no such user ${left ? m.right : m.left}`);
-  if (left.status !== 'active' || right.status !== 'active') throw invalid(index, 'left', 'both players must be active');
+  if (!left || !right)
+    throw new AppError('NOT_FOUND', `Match ${index}: no such user ${left ? m.right : m.left}`);
+  if (left.status !== 'active' || right.status !== 'active')
+    throw invalid(index, 'left', 'both players must be active');
   const [start, end] = [new Date(m.startedAt), new Date(m.endedAt)];
   const latest = await repo.latestEnd(trx, [left.id, right.id]);
-  if (latest && start < latest) throw new AppError('CONFLICT', `Match ${index}: a player's latest match ended at ${latest.toISOString()}, after this one started`);
+  if (latest && start < latest)
+    throw new AppError(
+      'CONFLICT',
+      `Match ${index}: a player's latest match ended at ${latest.toISOString()}, after this one started`,
+    );
   const id = randomUUID();
   const winner = m.score[0] === m.score[1] ? null : m.score[0] > m.score[1] ? 0 : 1;
   const duration = (end.getTime() - start.getTime()) / 1000;
-  await repo.insertFinishedMatch(trx, {
-    id, kind: m.ranked ? 'matchmaking' : 'direct', ranked: m.ranked, visibility: m.visibility, state: 'finished', settings: JSON.stringify(defaultGameSettings()), seed: 0,
-    left_score: m.score[0], right_score: m.score[1], winner_side: winner, reason: winner === null ? 'time' : 'points', ticks: Math.round(duration * 60), duration_sec: duration,
-    longest_rally: m.stats?.longestRally ?? null, average_rally: m.stats?.averageRally ?? null, max_ball_speed: m.stats?.maxBallSpeed ?? null,
-    created_at: start, started_at: start, ended_at: end,
-  }, [left, right].map((u, side) => ({ match_id: id, side, user_id: u.id, accepted: true, points: m.score[side], hits: 0, ended_at: end, queue_wait_ms: m.queueWaitSec ? Math.round(m.queueWaitSec[side]! * 1000) : null })));
+  await repo.insertFinishedMatch(
+    trx,
+    {
+      id,
+      kind: m.ranked ? 'matchmaking' : 'direct',
+      ranked: m.ranked,
+      visibility: m.visibility,
+      state: 'finished',
+      settings: JSON.stringify(defaultGameSettings()),
+      seed: 0,
+      left_score: m.score[0],
+      right_score: m.score[1],
+      winner_side: winner,
+      reason: winner === null ? 'time' : 'points',
+      ticks: Math.round(duration * 60),
+      duration_sec: duration,
+      longest_rally: m.stats?.longestRally ?? null,
+      average_rally: m.stats?.averageRally ?? null,
+      max_ball_speed: m.stats?.maxBallSpeed ?? null,
+      created_at: start,
+      started_at: start,
+      ended_at: end,
+    },
+    [left, right].map((u, side) => ({
+      match_id: id,
+      side,
+      user_id: u.id,
+      accepted: true,
+      points: m.score[side],
+      hits: 0,
+      ended_at: end,
+      queue_wait_ms: m.queueWaitSec ? Math.round(m.queueWaitSec[side]! * 1000) : null,
+    })),
+  );
   if (m.timeline) await repo.insertTimeline(trx, id, m.timeline);
-  for (const wait of m.queueWaitSec ?? []) await repo.addQueueWait(trx, isoDay(start.getTime()), bucketOf(wait));
+  for (const wait of m.queueWaitSec ?? [])
+    await repo.addQueueWait(trx, isoDay(start.getTime()), bucketOf(wait));
   const rated = m.ranked && m.visibility === 'public';
-  return { id, ratingChanges: rated ? await rate(trx, id, [left.id, right.id], { winner, at: end }) : [null, null] };
+  return {
+    id,
+    ratingChanges: rated
+      ? await rate(trx, id, [left.id, right.id], { winner, at: end })
+      : [null, null],
+  };
 }
 
-const actorName = (actor: Actor) => (actor.kind === 'user' ? (actor.username ?? actor.id) : 'system');
+const actorName = (actor: Actor) =>
+  actor.kind === 'user' ? (actor.username ?? actor.id) : 'system';
 
-export async function importMatches(deps: StatsDeps, actor: Actor, input: { matches: ImportedMatch[]; requestId?: string }) {
+export async function importMatches(
+  deps: StatsDeps,
+  actor: Actor,
+  input: { matches: ImportedMatch[]; requestId?: string },
+) {
   requireAdmin(actor);
   input.matches.forEach((m, i) => checkMatch(m, i, deps.clock.now()));
   return withAudit({ db: deps.db, auditLogger: deps.auditLogger }, async (trx, record) => {
     const imported = [];
     for (const [i, m] of input.matches.entries()) imported.push(await importOne(trx, m, i));
-    await record({ actor: actorName(actor), action: 'matches.import', requestId: input.requestId, details: { count: imported.length, first: imported[0]!.id, last: imported.at(-1)!.id }, actorId: actor.kind === 'user' ? actor.id : undefined });
+    await record({
+      actor: actorName(actor),
+      action: 'matches.import',
+      requestId: input.requestId,
+      details: { count: imported.length, first: imported[0]!.id, last: imported.at(-1)!.id },
+      actorId: actor.kind === 'user' ? actor.id : undefined,
+    });
     return { imported };
   });
 }
 
-export async function backdateRegistration(deps: StatsDeps, actor: Actor, input: { username: string; registeredAt: string; requestId?: string }) {
+export async function backdateRegistration(
+  deps: StatsDeps,
+  actor: Actor,
+  input: { username: string; registeredAt: string; requestId?: string },
+) {
   requireAdmin(actor);
   const at = new Date(input.registeredAt);
-  if (at.getTime() > deps.clock.now()) throw new AppError('VALIDATION', 'registeredAt must be in the past', [{ path: 'body.registeredAt', message: 'must be in the past', code: 'custom' }]);
+  if (at.getTime() > deps.clock.now())
+    throw new AppError('VALIDATION', 'registeredAt must be in the past', [
+      { path: 'body.registeredAt', message: 'must be in the past', code: 'custom' },
+    ]);
   return withAudit({ db: deps.db, auditLogger: deps.auditLogger }, async (trx, record) => {
     const user = (await repo.usersByName(trx, [input.username])).get(input.username.toLowerCase());
     if (!user) throw new AppError('NOT_FOUND', 'No such user');
     await repo.setRegisteredAt(trx, user.id, at);
-    await record({ actor: actorName(actor), action: 'user.backdate', target: user.username, requestId: input.requestId, details: { registeredAt: at.toISOString() }, actorId: actor.kind === 'user' ? actor.id : undefined, targetId: user.id });
+    await record({
+      actor: actorName(actor),
+      action: 'user.backdate',
+      target: user.username,
+      requestId: input.requestId,
+      details: { registeredAt: at.toISOString() },
+      actorId: actor.kind === 'user' ? actor.id : undefined,
+      targetId: user.id,
+    });
     return { username: user.username, registeredAt: at.toISOString() };
   });
 }

@@ -32,5 +32,9 @@ export function periodAt(period: Period, ms: number): PeriodWindow {
     return { period, start: isoDay(start), resetsAt: new Date(start + 7 * dayMs) };
   }
   const d = new Date(ms);
-  return { period, start: isoDay(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)), resetsAt: new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)) };
+  return {
+    period,
+    start: isoDay(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)),
+    resetsAt: new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)),
+  };
 }

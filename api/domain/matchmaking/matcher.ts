@@ -54,7 +54,14 @@ async function startPair(deps: MatchmakingDeps, first: string, second: string): 
   if (!a || !b) return false;
   let matchId: string;
   try {
-    matchId = (await createMatchFromQueue(deps.games, { a: a.userId, b: b.userId, ranked: a.mode === 'ranked', settings: deps.settings })).id;
+    matchId = (
+      await createMatchFromQueue(deps.games, {
+        a: a.userId,
+        b: b.userId,
+        ranked: a.mode === 'ranked',
+        settings: deps.settings,
+      })
+    ).id;
   } catch (err) {
     await refused(deps, [a, b], err);
     return false;
@@ -64,7 +71,14 @@ async function startPair(deps: MatchmakingDeps, first: string, second: string): 
   const now = deps.clock.now();
   deps.queue.matchesMade++;
   for (const t of [a, b]) deps.metrics?.matched(Math.max(0, (now - t.enqueuedAt) / 1000));
-  deps.logger.info({ 'game.match.id': matchId, 'matchmaking.mode': a.mode, 'matchmaking.rating_gap': Math.round(Math.abs(a.rating - b.rating)) }, 'matchmaking paired two players');
+  deps.logger.info(
+    {
+      'game.match.id': matchId,
+      'matchmaking.mode': a.mode,
+      'matchmaking.rating_gap': Math.round(Math.abs(a.rating - b.rating)),
+    },
+    'matchmaking paired two players',
+  );
   await Promise.all([
     deps.push(a.userId, { type: 'queue.matched', matchId, opponent: b.username, mode: a.mode }),
     deps.push(b.userId, { type: 'queue.matched', matchId, opponent: a.username, mode: b.mode }),

@@ -57,7 +57,8 @@ export class MatchQueue {
   /** When the longest-waiting ticket joined, or undefined for an empty queue. */
   oldestEnqueuedAt(): number | undefined {
     let oldest: number | undefined;
-    for (const t of this.#tickets.values()) if (oldest === undefined || t.enqueuedAt < oldest) oldest = t.enqueuedAt;
+    for (const t of this.#tickets.values())
+      if (oldest === undefined || t.enqueuedAt < oldest) oldest = t.enqueuedAt;
     return oldest;
   }
 

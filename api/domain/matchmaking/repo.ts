@@ -15,5 +15,10 @@ export async function queueUser(db: Knex, userId: string): Promise<QueueUserRow 
     .where('users.id', userId)
     .first();
   if (!row) return undefined;
-  return { id: row.id, username: row.username, status: row.status, rating: row.rating === null || row.rating === undefined ? null : Number(row.rating) };
+  return {
+    id: row.id,
+    username: row.username,
+    status: row.status,
+    rating: row.rating === null || row.rating === undefined ? null : Number(row.rating),
+  };
 }

@@ -19,14 +19,20 @@ import * as repo from './repo.ts';
 
 function requireSocket(deps: MatchmakingDeps, userId: string): void {
   if (!deps.hasSocket(userId)) {
-    throw new AppError('CONFLICT', 'Open a WebSocket to this server first: the match is announced there (queue.matched)');
+    throw new AppError(
+      'CONFLICT',
+      'Open a WebSocket to this server first: the match is announced there (queue.matched)',
+    );
   }
 }
 
 /** Queue gauges: size and the oldest ticket's age. */
 export function recordQueueGauges(deps: MatchmakingDeps): void {
   const oldest = deps.queue.oldestEnqueuedAt();
-  deps.metrics?.queue(deps.queue.size, oldest === undefined ? 0 : Math.max(0, (deps.clock.now() - oldest) / 1000));
+  deps.metrics?.queue(
+    deps.queue.size,
+    oldest === undefined ? 0 : Math.max(0, (deps.clock.now() - oldest) / 1000),
+  );
 }
 
 /** One user's place in the queue (also the body of `queue.status`). */
@@ -44,22 +50,40 @@ export function statusOf(deps: MatchmakingDeps, userId: string): QueueStatus {
 }
 
 /** POST /matchmaking/queue and `queue.join`: enter (or switch mode); the same mode again keeps the place. */
-export async function joinQueue(deps: MatchmakingDeps, actor: Actor, input: { mode: QueueMode }): Promise<QueueStatus> {
+export async function joinQueue(
+  deps: MatchmakingDeps,
+  actor: Actor,
+  input: { mode: QueueMode },
+): Promise<QueueStatus> {
   const user = userOf(actor);
   requireSocket(deps, user.id);
-  if (deps.games.runner.matchOf(user.id)) throw new AppError('CONFLICT', 'You are already in a match');
+  if (deps.games.runner.matchOf(user.id))
+    throw new AppError('CONFLICT', 'You are already in a match');
   const row = await repo.queueUser(deps.db, user.id);
-  if (!row || row.status !== 'active') throw new AppError('UNAUTHENTICATED', 'Your account is not active');
+  if (!row || row.status !== 'active')
+    throw new AppError('UNAUTHENTICATED', 'Your account is not active');
   const blocked = new Set(await blockedUserIds(deps.db, user.id));
   // The socket may have closed while the queries ran: such a ticket could never be matched.
   requireSocket(deps, user.id);
   const existing = deps.queue.get(user.id);
   const enqueuedAt = existing?.mode === input.mode ? existing.enqueuedAt : deps.clock.now();
   const rating = row.rating ?? GLICKO2_DEFAULT_RATING.rating;
-  const ticket: Ticket = { userId: user.id, username: row.username, rating, enqueuedAt, pool: input.mode, mode: input.mode, blocked };
+  const ticket: Ticket = {
+    userId: user.id,
+    username: row.username,
+    rating,
+    enqueuedAt,
+    pool: input.mode,
+    mode: input.mode,
+    blocked,
+  };
   deps.queue.put(ticket);
   recordQueueGauges(deps);
-  if (!existing) deps.logger.info({ 'matchmaking.mode': input.mode, 'user.id': user.id }, 'joined the matchmaking queue');
+  if (!existing)
+    deps.logger.info(
+      { 'matchmaking.mode': input.mode, 'user.id': user.id },
+      'joined the matchmaking queue',
+    );
   const status = statusOf(deps, user.id);
   // The answer reports this window; the matcher tells the player each time it widens.
   ticket.reportedWindow = status.window;
@@ -84,7 +108,10 @@ export function queueStatus(deps: MatchmakingDeps, actor: Actor): QueueStatus {
 export function dropTicket(deps: MatchmakingDeps, userId: string, reason: string): boolean {
   if (!deps.queue.take(userId)) return false;
   recordQueueGauges(deps);
-  deps.logger.info({ 'user.id': userId, 'matchmaking.reason': reason }, 'matchmaking ticket dropped');
+  deps.logger.info(
+    { 'user.id': userId, 'matchmaking.reason': reason },
+    'matchmaking ticket dropped',
+  );
   return true;
 }
 
@@ -94,8 +121,13 @@ export function queueStats(deps: MatchmakingDeps, actor: Actor): QueueStats {
   return {
     queueSize: deps.queue.size,
     byMode: { ranked: deps.queue.countOf('ranked'), casual: deps.queue.countOf('casual') },
-    oldestWaitSec: oldest === undefined ? 0 : Math.max(0, Math.floor((deps.clock.now() - oldest) / 1000)),
+    oldestWaitSec:
+      oldest === undefined ? 0 : Math.max(0, Math.floor((deps.clock.now() - oldest) / 1000)),
     matchesMade: deps.queue.matchesMade,
-    window: { base: deps.config.baseWindow, widenBy: deps.config.widenBy, widenEverySec: deps.config.widenEveryMs / 1000 },
+    window: {
+      base: deps.config.baseWindow,
+      widenBy: deps.config.widenBy,
+      widenEverySec: deps.config.widenEveryMs / 1000,
+    },
   };
 }

@@ -19,11 +19,16 @@ export interface BroadcastInput {
 }
 
 export async function broadcastSystem(deps: NotificationDeps, actor: Actor, input: BroadcastInput) {
-  if (actor.kind !== 'user' || actor.role !== 'admin') throw new AppError('FORBIDDEN', 'Broadcasting needs the admin role');
+  if (actor.kind !== 'user' || actor.role !== 'admin')
+    throw new AppError('FORBIDDEN', 'Broadcasting needs the admin role');
   const broadcastId = randomUUID();
   await withAudit(deps, async (_trx, record) => {
     await record({
-      actor: actor.username ?? actor.id, actorId: actor.id, action: 'notifications.broadcast', target: broadcastId, requestId: input.requestId,
+      actor: actor.username ?? actor.id,
+      actorId: actor.id,
+      action: 'notifications.broadcast',
+      target: broadcastId,
+      requestId: input.requestId,
       details: { broadcastId, title: input.title, body: input.body },
     });
   });
@@ -32,7 +37,13 @@ export async function broadcastSystem(deps: NotificationDeps, actor: Actor, inpu
   let recipients = 0;
   let batches = 0;
   for (;;) {
-    const rows = await repo.insertBatchForUsers(deps.db, { afterUserId: after, limit: deps.broadcastBatchSize, type: 'system', payload, now: new Date(deps.clock.now()) });
+    const rows = await repo.insertBatchForUsers(deps.db, {
+      afterUserId: after,
+      limit: deps.broadcastBatchSize,
+      type: 'system',
+      payload,
+      now: new Date(deps.clock.now()),
+    });
     if (rows.length === 0) break;
     batches++;
     recipients += rows.length;
@@ -40,15 +51,24 @@ export async function broadcastSystem(deps: NotificationDeps, actor: Actor, inpu
     await pushBatch(deps, rows, payload);
     if (rows.length < deps.broadcastBatchSize) break;
   }
-  deps.logger.info({ 'event.action': 'notifications.broadcast', 'broadcast.id': broadcastId, recipients, batches }, 'broadcast delivered');
+  deps.logger.info(
+    { 'event.action': 'notifications.broadcast', 'broadcast.id': broadcastId, recipients, batches },
+    'broadcast delivered',
+  );
   return { broadcastId, recipients, batches };
 }
 
-async function pushBatch(deps: NotificationDeps, rows: repo.BatchRow[], payload: Record<string, unknown>): Promise<void> {
+async function pushBatch(
+  deps: NotificationDeps,
+  rows: repo.BatchRow[],
+  payload: Record<string, unknown>,
+): Promise<void> {
   const online = await deps.onlineAmong(rows.map((r) => r.user_id));
   for (const row of rows) {
     if (!online.has(row.user_id)) continue;
     const notification = notificationView({ ...row, type: 'system', payload, read_at: null });
-    await deps.push.sendToUsers([row.user_id], { type: 'notification', notification }).catch((err: unknown) => deps.logger.warn({ err }, 'broadcast push failed'));
+    await deps.push
+      .sendToUsers([row.user_id], { type: 'notification', notification })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'broadcast push failed'));
   }
 }

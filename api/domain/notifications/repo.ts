@@ -17,7 +17,10 @@ export interface NotificationRow {
   read_at: Time | null;
 }
 
-export async function insertNotification(q: Q, row: { user_id: string; type: string; payload: Record<string, unknown>; created_at: Date }): Promise<NotificationRow> {
+export async function insertNotification(
+  q: Q,
+  row: { user_id: string; type: string; payload: Record<string, unknown>; created_at: Date },
+): Promise<NotificationRow> {
   const [inserted] = await q<NotificationRow>('notifications')
     .insert({ ...row, payload: JSON.stringify(row.payload) })
     .returning('*');
@@ -25,20 +28,35 @@ export async function insertNotification(q: Q, row: { user_id: string; type: str
 }
 
 /** Newest first; the cursor continues strictly below the last id. */
-export function listNotifications(q: Q, userId: string, f: { unread: boolean; limit: number; before?: number }): Promise<NotificationRow[]> {
-  const query = q<NotificationRow>('notifications').where({ user_id: userId }).orderBy('id', 'desc').limit(f.limit + 1);
+export function listNotifications(
+  q: Q,
+  userId: string,
+  f: { unread: boolean; limit: number; before?: number },
+): Promise<NotificationRow[]> {
+  const query = q<NotificationRow>('notifications')
+    .where({ user_id: userId })
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
   if (f.unread) query.whereNull('read_at');
   if (f.before !== undefined) query.where('id', '<', f.before);
   return query;
 }
 
 export async function countUnread(q: Q, userId: string): Promise<number> {
-  const [row] = await q('notifications').where({ user_id: userId }).whereNull('read_at').count({ n: '*' });
+  const [row] = await q('notifications')
+    .where({ user_id: userId })
+    .whereNull('read_at')
+    .count({ n: '*' });
   return Number(row?.n ?? 0);
 }
 
 /** Marks the user's unread notifications read (only `ids` when given); returns how many changed. */
-export async function markRead(q: Q, userId: string, ids: readonly number[] | null, now: Date): Promise<number> {
+export async function markRead(
+  q: Q,
+  userId: string,
+  ids: readonly number[] | null,
+  now: Date,
+): Promise<number> {
   const query = q('notifications').where({ user_id: userId }).whereNull('read_at');
   if (ids) query.whereIn('id', [...ids]);
   // Counted from RETURNING: both engines report it the same way.
@@ -59,7 +77,13 @@ export interface BatchRow {
  */
 export async function insertBatchForUsers(
   q: Q,
-  b: { afterUserId: string | null; limit: number; type: string; payload: Record<string, unknown>; now: Date },
+  b: {
+    afterUserId: string | null;
+    limit: number;
+    type: string;
+    payload: Record<string, unknown>;
+    now: Date;
+  },
 ): Promise<BatchRow[]> {
   const result = (await q.raw(
     `insert into notifications (user_id, type, payload, created_at)

@@ -17,7 +17,11 @@ import * as repo from './repo.ts';
 
 /** The part of the WebSocket gateway domain code uses: reach every socket of some users, on every instance. */
 export interface Pusher {
-  sendToUsers(userIds: readonly string[], message: ServerMessage, options?: { droppable?: boolean }): Promise<void>;
+  sendToUsers(
+    userIds: readonly string[],
+    message: ServerMessage,
+    options?: { droppable?: boolean },
+  ): Promise<void>;
 }
 
 export interface NotificationDeps {
@@ -37,7 +41,10 @@ export function notificationView(row: repo.NotificationRow): NotificationView {
   return {
     id: String(row.id),
     type: row.type as NotificationType,
-    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>,
+    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+      string,
+      unknown
+    >,
     createdAt: new Date(row.created_at).toISOString(),
     readAt: row.read_at === null ? null : new Date(row.read_at).toISOString(),
   };
@@ -48,10 +55,22 @@ export function notificationView(row: repo.NotificationRow): NotificationView {
  * sockets. Call it after the transaction that caused it has committed. A
  * failed push is logged: the notification is stored and will be listed.
  */
-export async function notify(deps: Pick<NotificationDeps, 'db' | 'clock' | 'logger' | 'push'>, userId: string, type: NotificationType, payload: Record<string, unknown>): Promise<NotificationView> {
-  const row = await repo.insertNotification(deps.db, { user_id: userId, type, payload, created_at: new Date(deps.clock.now()) });
+export async function notify(
+  deps: Pick<NotificationDeps, 'db' | 'clock' | 'logger' | 'push'>,
+  userId: string,
+  type: NotificationType,
+  payload: Record<string, unknown>,
+): Promise<NotificationView> {
+  const row = await repo.insertNotification(deps.db, {
+    user_id: userId,
+    type,
+    payload,
+    created_at: new Date(deps.clock.now()),
+  });
   const notification = notificationView(row);
-  await deps.push.sendToUsers([userId], { type: 'notification', notification }).catch((err: unknown) => deps.logger.warn({ err }, 'notification push failed'));
+  await deps.push
+    .sendToUsers([userId], { type: 'notification', notification })
+    .catch((err: unknown) => deps.logger.warn({ err }, 'notification push failed'));
   return notification;
 }
 
@@ -60,10 +79,15 @@ function userId(actor: Actor): string {
   return actor.id;
 }
 
-export async function listNotifications(deps: Pick<NotificationDeps, 'db'>, actor: Actor, input: { unread: boolean; limit: number; cursor?: string }) {
+export async function listNotifications(
+  deps: Pick<NotificationDeps, 'db'>,
+  actor: Actor,
+  input: { unread: boolean; limit: number; cursor?: string },
+) {
   const me = userId(actor);
   const before = decodeCursor(input.cursor, 1)?.[0];
-  if (before !== undefined && typeof before !== 'number') throw new AppError('VALIDATION', 'The cursor is not valid');
+  if (before !== undefined && typeof before !== 'number')
+    throw new AppError('VALIDATION', 'The cursor is not valid');
   const [rows, unreadCount] = await Promise.all([
     repo.listNotifications(deps.db, me, { unread: input.unread, limit: input.limit, before }),
     repo.countUnread(deps.db, me),
@@ -73,7 +97,11 @@ export async function listNotifications(deps: Pick<NotificationDeps, 'db'>, acto
 }
 
 /** Marks some or all of the caller's notifications read; ids of others' notifications are silently not theirs to mark. */
-export async function markRead(deps: Pick<NotificationDeps, 'db' | 'clock'>, actor: Actor, input: { ids: string[] } | { all: true }) {
+export async function markRead(
+  deps: Pick<NotificationDeps, 'db' | 'clock'>,
+  actor: Actor,
+  input: { ids: string[] } | { all: true },
+) {
   const me = userId(actor);
   const ids = 'ids' in input ? input.ids.map(Number) : null;
   return deps.db.transaction(async (trx) => {

@@ -9,8 +9,13 @@ import type { Actor } from '../../http/context.ts';
 import type { SocialDeps } from './deps.ts';
 import * as repo from './repo.ts';
 
-export async function adminPresence(deps: SocialDeps, actor: Actor, input: { limit: number; cursor?: string }) {
-  if (actor.kind !== 'user' || actor.role !== 'admin') throw new AppError('FORBIDDEN', 'Presence of everyone needs the admin role');
+export async function adminPresence(
+  deps: SocialDeps,
+  actor: Actor,
+  input: { limit: number; cursor?: string },
+) {
+  if (actor.kind !== 'user' || actor.role !== 'admin')
+    throw new AppError('FORBIDDEN', 'Presence of everyone needs the admin role');
   const after = decodeCursor(input.cursor, 1)?.[0];
   const { sockets, matches } = await deps.presence.snapshot();
   const ids = [...sockets.keys()].sort();
@@ -21,7 +26,11 @@ export async function adminPresence(deps: SocialDeps, actor: Actor, input: { lim
   const names = new Map((await repo.usersByIds(deps.db, pageIds)).map((u) => [u.id, u.username]));
   const users = pageIds
     .filter((id) => names.has(id))
-    .map((id) => ({ username: names.get(id)!, status: matches.has(id) ? ('in_game' as const) : ('online' as const), sockets: sockets.get(id)! }));
+    .map((id) => ({
+      username: names.get(id)!,
+      status: matches.has(id) ? ('in_game' as const) : ('online' as const),
+      sockets: sockets.get(id)!,
+    }));
   const more = from >= 0 && from + input.limit < ids.length;
   return {
     data: { counts: { online: ids.length, inGame, sockets: total }, users },

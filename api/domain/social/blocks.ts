@@ -16,7 +16,11 @@ import { blockView } from './views.ts';
  * True when `userA` blocks `userB` or `userB` blocks `userA`. Pass a
  * transaction to check inside one.
  */
-export function isBlockedEitherWay(db: Knex | Knex.Transaction, userA: string, userB: string): Promise<boolean> {
+export function isBlockedEitherWay(
+  db: Knex | Knex.Transaction,
+  userA: string,
+  userB: string,
+): Promise<boolean> {
   return repo.isBlockedEitherWay(db, userA, userB);
 }
 
@@ -43,14 +47,22 @@ export async function blockUser(deps: SocialDeps, actor: Actor, input: { usernam
 export async function unblockUser(deps: SocialDeps, actor: Actor, input: { username: string }) {
   const me = userActor(actor);
   const them = await otherUser(deps.db, me, input.username, 'unblock');
-  if ((await repo.deleteBlock(deps.db, me.id, them.id)) === 0) throw new AppError('NOT_FOUND', `You do not block ${them.username}`);
+  if ((await repo.deleteBlock(deps.db, me.id, them.id)) === 0)
+    throw new AppError('NOT_FOUND', `You do not block ${them.username}`);
   return { username: them.username, blocked: false as const };
 }
 
-export async function listBlocks(deps: SocialDeps, actor: Actor, input: { limit: number; cursor?: string }) {
+export async function listBlocks(
+  deps: SocialDeps,
+  actor: Actor,
+  input: { limit: number; cursor?: string },
+) {
   const me = userActor(actor);
   const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
   const rows = await repo.listBlocks(deps.db, me.id, { limit: input.limit, after });
-  const page = pageOf(rows, input.limit, (r) => [new Date(r.created_at).toISOString(), r.blocked_id]);
+  const page = pageOf(rows, input.limit, (r) => [
+    new Date(r.created_at).toISOString(),
+    r.blocked_id,
+  ]);
   return { items: page.items.map(blockView), nextCursor: page.nextCursor };
 }

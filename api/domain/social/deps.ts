@@ -35,10 +35,22 @@ export interface SocialOptions {
 
 /** Builds presence (store + service), notifications and the social deps for the composition root. */
 export async function createSocialDeps(o: SocialOptions): Promise<SocialDeps> {
-  const store = o.redis ? await createRedisPresenceStore({ ...o.redis, logger: o.logger }) : createMemoryPresenceStore();
-  const presence = createPresence({ db: o.db, clock: o.clock, logger: o.logger, store, push: o.push });
+  const store = o.redis
+    ? await createRedisPresenceStore({ ...o.redis, logger: o.logger })
+    : createMemoryPresenceStore();
+  const presence = createPresence({
+    db: o.db,
+    clock: o.clock,
+    logger: o.logger,
+    store,
+    push: o.push,
+  });
   const notifications: NotificationDeps = {
-    db: o.db, clock: o.clock, logger: o.logger, auditLogger: o.auditLogger, push: o.push,
+    db: o.db,
+    clock: o.clock,
+    logger: o.logger,
+    auditLogger: o.auditLogger,
+    push: o.push,
     onlineAmong: (ids) => presence.onlineAmong(ids),
     broadcastBatchSize: o.broadcastBatchSize ?? 500,
   };

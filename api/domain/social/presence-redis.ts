@@ -67,8 +67,14 @@ function presenceKeys(prefix: string) {
 type Keys = ReturnType<typeof presenceKeys>;
 
 async function open(options: RedisPresenceOptions): Promise<Redis> {
-  const redis = new Redis(options.url, { lazyConnect: true, connectionName: 'pongctl-presence', maxRetriesPerRequest: 2 });
-  redis.on('error', (err: Error) => options.logger.warn({ err }, 'redis presence connection error'));
+  const redis = new Redis(options.url, {
+    lazyConnect: true,
+    connectionName: 'pongctl-presence',
+    maxRetriesPerRequest: 2,
+  });
+  redis.on('error', (err: Error) =>
+    options.logger.warn({ err }, 'redis presence connection error'),
+  );
   try {
     await redis.connect();
   } catch (err) {
@@ -79,8 +85,13 @@ async function open(options: RedisPresenceOptions): Promise<Redis> {
 }
 
 /** Socket counting and the admin snapshot. */
-function counting(redis: Redis, key: Keys, id: string): Pick<PresenceStore, 'connected' | 'disconnected' | 'socketCounts' | 'snapshot'> {
-  const change = async (userId: string, delta: 1 | -1) => Number(await redis.eval(changeScript, 2, key.count, key.inst(id), userId, String(delta)));
+function counting(
+  redis: Redis,
+  key: Keys,
+  id: string,
+): Pick<PresenceStore, 'connected' | 'disconnected' | 'socketCounts' | 'snapshot'> {
+  const change = async (userId: string, delta: 1 | -1) =>
+    Number(await redis.eval(changeScript, 2, key.count, key.inst(id), userId, String(delta)));
   return {
     connected: async (userId) => (await change(userId, 1)) === 1,
     disconnected: async (userId) => (await change(userId, -1)) <= 0,
@@ -90,8 +101,15 @@ function counting(redis: Redis, key: Keys, id: string): Pick<PresenceStore, 'con
       return new Map(userIds.map((u, i) => [u, Math.max(0, Number(values[i] ?? 0))]));
     },
     async snapshot(): Promise<PresenceSnapshot> {
-      const [counts, matches] = await Promise.all([redis.hgetall(key.count), redis.hgetall(key.match)]);
-      const sockets = new Map(Object.entries(counts).map(([u, n]) => [u, Number(n)] as const).filter(([, n]) => n > 0));
+      const [counts, matches] = await Promise.all([
+        redis.hgetall(key.count),
+        redis.hgetall(key.match),
+      ]);
+      const sockets = new Map(
+        Object.entries(counts)
+          .map(([u, n]) => [u, Number(n)] as const)
+          .filter(([, n]) => n > 0),
+      );
       return { sockets, matches: new Map(Object.entries(matches)) };
     },
   };
@@ -113,12 +131,18 @@ function matching(redis: Redis, key: Keys): Pick<PresenceStore, 'setMatch' | 'ma
   };
 }
 
-export async function createRedisPresenceStore(options: RedisPresenceOptions): Promise<PresenceStore> {
+export async function createRedisPresenceStore(
+  options: RedisPresenceOptions,
+): Promise<PresenceStore> {
   const id = options.instanceId ?? randomUUID();
   const key = presenceKeys(options.prefix);
   const redis = await open(options);
   const refresh = async () => {
-    await redis.multi().set(key.alive(id), '1', 'PX', options.aliveTtlMs ?? 30_000).sadd(key.instances, id).exec();
+    await redis
+      .multi()
+      .set(key.alive(id), '1', 'PX', options.aliveTtlMs ?? 30_000)
+      .sadd(key.instances, id)
+      .exec();
   };
   await refresh();
   const timer = setInterval(() => {
@@ -126,7 +150,16 @@ export async function createRedisPresenceStore(options: RedisPresenceOptions): P
   }, options.refreshMs ?? 10_000);
   timer.unref();
   const dropInstance = async (instance: string, force: boolean) =>
-    (await redis.eval(dropInstanceScript, 4, key.count, key.inst(instance), key.alive(instance), key.instances, instance, force ? '1' : '0')) as string[];
+    (await redis.eval(
+      dropInstanceScript,
+      4,
+      key.count,
+      key.inst(instance),
+      key.alive(instance),
+      key.instances,
+      instance,
+      force ? '1' : '0',
+    )) as string[];
   return {
     kind: 'redis',
     ...counting(redis, key, id),

@@ -46,7 +46,10 @@ export interface Presence {
 
 const iso = (t: Date | string | null | undefined) => (t ? new Date(t).toISOString() : null);
 
-export function presenceOf(status: PresenceStatus, lastSeen: Date | string | null | undefined): UserPresence {
+export function presenceOf(
+  status: PresenceStatus,
+  lastSeen: Date | string | null | undefined,
+): UserPresence {
   return { status, lastSeenAt: iso(lastSeen) };
 }
 
@@ -59,7 +62,9 @@ function statusFrom(sockets: number, match: string | undefined): PresenceStatus 
 function serialiser(logger: Logger) {
   const chains = new Map<string, Promise<void>>();
   const serial = (userId: string, fn: () => Promise<void>): Promise<void> => {
-    const next = (chains.get(userId) ?? Promise.resolve()).then(fn).catch((err: unknown) => logger.error({ err, 'user.id': userId }, 'presence update failed'));
+    const next = (chains.get(userId) ?? Promise.resolve())
+      .then(fn)
+      .catch((err: unknown) => logger.error({ err, 'user.id': userId }, 'presence update failed'));
     chains.set(userId, next);
     void next.then(() => chains.get(userId) === next && chains.delete(userId));
     return next;
@@ -71,14 +76,22 @@ function serialiser(logger: Logger) {
 function announcer(deps: PresenceDeps) {
   const { db, store } = deps;
   const statusOf = async (userIds: readonly string[]) => {
-    const [counts, matches] = await Promise.all([store.socketCounts(userIds), store.matches(userIds)]);
+    const [counts, matches] = await Promise.all([
+      store.socketCounts(userIds),
+      store.matches(userIds),
+    ]);
     return new Map(userIds.map((id) => [id, statusFrom(counts.get(id) ?? 0, matches.get(id))]));
   };
   const tell = async (recipients: readonly string[], userId: string, status: PresenceStatus) => {
     if (recipients.length === 0) return;
     const [row] = await repo.usersByIds(db, [userId]);
     if (!row) return;
-    await deps.push.sendToUsers(recipients, { type: 'presence.update', username: row.username, status, lastSeenAt: iso(row.last_seen_at) });
+    await deps.push.sendToUsers(recipients, {
+      type: 'presence.update',
+      username: row.username,
+      status,
+      lastSeenAt: iso(row.last_seen_at),
+    });
   };
   /** Tells the user's friends the user's current status; `touch` writes the last-seen time first. */
   const announce = async (userId: string, touch: boolean) => {
@@ -95,12 +108,20 @@ export function createPresence(deps: PresenceDeps): Presence {
   const { statusOf, tell, announce } = announcer(deps);
   let closed = false;
   const onSocket = (userId: string, change: (id: string) => Promise<boolean>) =>
-    closed ? Promise.resolve() : serial(userId, async () => void ((await change(userId)) && (await announce(userId, true))));
+    closed
+      ? Promise.resolve()
+      : serial(userId, async () => void ((await change(userId)) && (await announce(userId, true))));
 
   const sweep = async () => {
     for (const userId of await store.sweep()) void serial(userId, () => announce(userId, true));
   };
-  const timer = store.kind === 'redis' ? setInterval(() => void sweep().catch((err: unknown) => logger.warn({ err }, 'presence sweep failed')), deps.sweepMs ?? 10_000) : undefined;
+  const timer =
+    store.kind === 'redis'
+      ? setInterval(
+          () => void sweep().catch((err: unknown) => logger.warn({ err }, 'presence sweep failed')),
+          deps.sweepMs ?? 10_000,
+        )
+      : undefined;
   timer?.unref();
 
   return {
@@ -108,11 +129,13 @@ export function createPresence(deps: PresenceDeps): Presence {
     disconnected: (userId) => onSocket(userId, store.disconnected),
     // After close (shutdown) matches still end; their presence no longer matters here.
     setInGame: (userId, matchId) =>
-      closed ? Promise.resolve() : serial(userId, async () => {
-        const before = (await statusOf([userId])).get(userId);
-        await store.setMatch(userId, matchId);
-        if ((await statusOf([userId])).get(userId) !== before) await announce(userId, false);
-      }),
+      closed
+        ? Promise.resolve()
+        : serial(userId, async () => {
+            const before = (await statusOf([userId])).get(userId);
+            await store.setMatch(userId, matchId);
+            if ((await statusOf([userId])).get(userId) !== before) await announce(userId, false);
+          }),
     statusOf,
     isOnline: async (userId) => ((await store.socketCounts([userId])).get(userId) ?? 0) > 0,
     async onlineAmong(userIds) {

@@ -52,14 +52,26 @@ export async function blockedUserIds(q: Q, userId: string): Promise<string[]> {
 }
 
 /** Inserts a block; false when it already existed. */
-export async function insertBlock(q: Q, blockerId: string, blockedId: string, now: Date): Promise<boolean> {
-  const rows = await q('user_blocks').insert({ blocker_id: blockerId, blocked_id: blockedId, created_at: now }).onConflict(['blocker_id', 'blocked_id']).ignore().returning('blocker_id');
+export async function insertBlock(
+  q: Q,
+  blockerId: string,
+  blockedId: string,
+  now: Date,
+): Promise<boolean> {
+  const rows = await q('user_blocks')
+    .insert({ blocker_id: blockerId, blocked_id: blockedId, created_at: now })
+    .onConflict(['blocker_id', 'blocked_id'])
+    .ignore()
+    .returning('blocker_id');
   return rows.length > 0;
 }
 
 /** Returns how many rows went (counted from RETURNING, which both engines report the same way). */
 export async function deleteBlock(q: Q, blockerId: string, blockedId: string): Promise<number> {
-  const rows: unknown[] = await q('user_blocks').where({ blocker_id: blockerId, blocked_id: blockedId }).delete().returning('blocker_id');
+  const rows: unknown[] = await q('user_blocks')
+    .where({ blocker_id: blockerId, blocked_id: blockedId })
+    .delete()
+    .returning('blocker_id');
   return rows.length;
 }
 
@@ -72,15 +84,26 @@ export interface BlockWithUser {
 }
 
 /** The users `blockerId` blocks, newest first; the cursor is the last row's (created_at, blocked_id). */
-export function listBlocks(q: Q, blockerId: string, page: { limit: number; after?: [string, string] }): Promise<BlockWithUser[]> {
+export function listBlocks(
+  q: Q,
+  blockerId: string,
+  page: { limit: number; after?: [string, string] },
+): Promise<BlockWithUser[]> {
   const query = q<BlockWithUser>('user_blocks as b')
     .join('users as u', 'u.id', 'b.blocked_id')
     .select('b.blocked_id', 'b.created_at', 'u.username', 'u.display_name', 'u.avatar_etag')
     .where('b.blocker_id', blockerId)
     .whereNot('u.status', 'deleted')
-    .orderBy([{ column: 'b.created_at', order: 'desc' }, { column: 'b.blocked_id', order: 'desc' }])
+    .orderBy([
+      { column: 'b.created_at', order: 'desc' },
+      { column: 'b.blocked_id', order: 'desc' },
+    ])
     .limit(page.limit + 1);
-  if (page.after) query.whereRaw('(b.created_at, b.blocked_id) < (?, ?)', [new Date(page.after[0]), page.after[1]]);
+  if (page.after)
+    query.whereRaw('(b.created_at, b.blocked_id) < (?, ?)', [
+      new Date(page.after[0]),
+      page.after[1],
+    ]);
   return query;
 }
 
@@ -96,12 +119,31 @@ export async function lockPair(q: Q, a: string, b: string): Promise<void> {
 }
 
 /** Writes both sides of a pair (insert or overwrite). */
-export async function upsertPair(q: Q, pair: { userId: string; otherId: string; mine: EdgeState; theirs: EdgeState }, now: Date): Promise<void> {
+export async function upsertPair(
+  q: Q,
+  pair: { userId: string; otherId: string; mine: EdgeState; theirs: EdgeState },
+  now: Date,
+): Promise<void> {
   const rows = [
-    { user_id: pair.userId, other_id: pair.otherId, state: pair.mine, created_at: now, updated_at: now },
-    { user_id: pair.otherId, other_id: pair.userId, state: pair.theirs, created_at: now, updated_at: now },
+    {
+      user_id: pair.userId,
+      other_id: pair.otherId,
+      state: pair.mine,
+      created_at: now,
+      updated_at: now,
+    },
+    {
+      user_id: pair.otherId,
+      other_id: pair.userId,
+      state: pair.theirs,
+      created_at: now,
+      updated_at: now,
+    },
   ];
-  await q('friend_edges').insert(rows).onConflict(['user_id', 'other_id']).merge(['state', 'updated_at']);
+  await q('friend_edges')
+    .insert(rows)
+    .onConflict(['user_id', 'other_id'])
+    .merge(['state', 'updated_at']);
 }
 
 /** Deletes both sides of a pair; returns how many rows went (0 or 2). */
@@ -115,22 +157,33 @@ export async function deletePair(q: Q, a: string, b: string): Promise<number> {
 }
 
 /** One user's edges in one state, most recently changed first; cursor (updated_at, other_id). */
-export function listEdges(q: Q, userId: string, state: EdgeState, page: { limit: number; after?: [string, string] }): Promise<EdgeWithUser[]> {
+export function listEdges(
+  q: Q,
+  userId: string,
+  state: EdgeState,
+  page: { limit: number; after?: [string, string] },
+): Promise<EdgeWithUser[]> {
   const query = q<EdgeWithUser>('friend_edges as e')
     .join('users as u', 'u.id', 'e.other_id')
     .select('e.*', 'u.username', 'u.display_name', 'u.avatar_etag', 'u.last_seen_at')
     .where({ 'e.user_id': userId, 'e.state': state })
     // A deleted (anonymised) account keeps its rows for history but leaves friend lists.
     .whereNot('u.status', 'deleted')
-    .orderBy([{ column: 'e.updated_at', order: 'desc' }, { column: 'e.other_id', order: 'desc' }])
+    .orderBy([
+      { column: 'e.updated_at', order: 'desc' },
+      { column: 'e.other_id', order: 'desc' },
+    ])
     .limit(page.limit + 1);
-  if (page.after) query.whereRaw('(e.updated_at, e.other_id) < (?, ?)', [new Date(page.after[0]), page.after[1]]);
+  if (page.after)
+    query.whereRaw('(e.updated_at, e.other_id) < (?, ?)', [new Date(page.after[0]), page.after[1]]);
   return query;
 }
 
 /** Ids of a user's accepted friends (presence fan-out). */
 export async function friendIds(q: Q, userId: string): Promise<string[]> {
-  const rows = await q('friend_edges').select('other_id').where({ user_id: userId, state: 'friend' });
+  const rows = await q('friend_edges')
+    .select('other_id')
+    .where({ user_id: userId, state: 'friend' });
   return rows.map((r: { other_id: string }) => r.other_id);
 }
 
@@ -155,5 +208,7 @@ export interface UserBrief {
 /** Public columns of some users (presence events, admin presence list). */
 export function usersByIds(q: Q, ids: readonly string[]): Promise<UserBrief[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return q<UserBrief>('users').select('id', 'username', 'display_name', 'avatar_etag', 'last_seen_at').whereIn('id', [...ids]);
+  return q<UserBrief>('users')
+    .select('id', 'username', 'display_name', 'avatar_etag', 'last_seen_at')
+    .whereIn('id', [...ids]);
 }

@@ -26,16 +26,29 @@ export function userActor(actor: Actor): UserActor {
 }
 
 /** The other user of a friend or block action: exists, not deleted, not the caller. */
-export async function otherUser(db: Knex, me: UserActor, username: string, verb: string): Promise<UserRow> {
+export async function otherUser(
+  db: Knex,
+  me: UserActor,
+  username: string,
+  verb: string,
+): Promise<UserRow> {
   const other = await findVisibleUser(db, username);
-  if (other.id === me.id) throw new AppError('VALIDATION', `You cannot ${verb} yourself`, [{ path: 'username', message: 'is you', code: 'self' }]);
+  if (other.id === me.id)
+    throw new AppError('VALIDATION', `You cannot ${verb} yourself`, [
+      { path: 'username', message: 'is you', code: 'self' },
+    ]);
   return other;
 }
 
 const now = (deps: SocialDeps) => new Date(deps.clock.now());
 
 /** Runs fn with both rows of the pair locked. */
-function inPair<T>(deps: SocialDeps, a: string, b: string, fn: (trx: Knex.Transaction, edge: repo.EdgeRow | undefined) => Promise<T>): Promise<T> {
+function inPair<T>(
+  deps: SocialDeps,
+  a: string,
+  b: string,
+  fn: (trx: Knex.Transaction, edge: repo.EdgeRow | undefined) => Promise<T>,
+): Promise<T> {
   return deps.db.transaction(async (trx) => {
     await repo.lockPair(trx, a, b);
     return fn(trx, await repo.findEdge(trx, a, b));
@@ -51,41 +64,82 @@ async function selfOf(deps: SocialDeps, me: UserActor): Promise<Named> {
 }
 
 async function sayAccepted(deps: SocialDeps, me: Named, them: Named): Promise<void> {
-  await notify(deps.notifications, them.id, 'friend_accept', { from: me.username, displayName: me.display_name });
+  await notify(deps.notifications, them.id, 'friend_accept', {
+    from: me.username,
+    displayName: me.display_name,
+  });
   await deps.presence.exchange(me.id, them.id);
 }
 
-export async function requestFriend(deps: SocialDeps, actor: Actor, input: { username: string }): Promise<{ username: string; state: FriendState }> {
+export async function requestFriend(
+  deps: SocialDeps,
+  actor: Actor,
+  input: { username: string },
+): Promise<{ username: string; state: FriendState }> {
   const me = userActor(actor);
   const them = await otherUser(deps.db, me, input.username, 'befriend');
   const state = await inPair(deps, me.id, them.id, async (trx, edge) => {
-    if (await repo.isBlockedEitherWay(trx, me.id, them.id)) throw new AppError('FORBIDDEN', `You cannot send ${them.username} a friend request`, { reason: 'BLOCKED' });
-    if (edge?.state === 'friend') throw new AppError('CONFLICT', `You are already friends with ${them.username}`);
-    if (edge?.state === 'invite_sent') throw new AppError('CONFLICT', `You already asked ${them.username}`);
+    if (await repo.isBlockedEitherWay(trx, me.id, them.id))
+      throw new AppError('FORBIDDEN', `You cannot send ${them.username} a friend request`, {
+        reason: 'BLOCKED',
+      });
+    if (edge?.state === 'friend')
+      throw new AppError('CONFLICT', `You are already friends with ${them.username}`);
+    if (edge?.state === 'invite_sent')
+      throw new AppError('CONFLICT', `You already asked ${them.username}`);
     const accepted = edge?.state === 'invite_received';
-    await repo.upsertPair(trx, { userId: me.id, otherId: them.id, mine: accepted ? 'friend' : 'invite_sent', theirs: accepted ? 'friend' : 'invite_received' }, now(deps));
+    await repo.upsertPair(
+      trx,
+      {
+        userId: me.id,
+        otherId: them.id,
+        mine: accepted ? 'friend' : 'invite_sent',
+        theirs: accepted ? 'friend' : 'invite_received',
+      },
+      now(deps),
+    );
     return accepted ? ('accepted' as const) : ('outgoing' as const);
   });
   const sender = await selfOf(deps, me);
   if (state === 'accepted') await sayAccepted(deps, sender, them);
-  else await notify(deps.notifications, them.id, 'friend_request', { from: sender.username, displayName: sender.display_name });
+  else
+    await notify(deps.notifications, them.id, 'friend_request', {
+      from: sender.username,
+      displayName: sender.display_name,
+    });
   return { username: them.username, state };
 }
 
-export async function acceptFriend(deps: SocialDeps, actor: Actor, input: { username: string }): Promise<{ username: string; state: FriendState }> {
+export async function acceptFriend(
+  deps: SocialDeps,
+  actor: Actor,
+  input: { username: string },
+): Promise<{ username: string; state: FriendState }> {
   const me = userActor(actor);
   const them = await otherUser(deps.db, me, input.username, 'befriend');
   await inPair(deps, me.id, them.id, async (trx, edge) => {
-    if (edge?.state === 'friend') throw new AppError('CONFLICT', `You are already friends with ${them.username}`);
-    if (edge?.state !== 'invite_received') throw new AppError('NOT_FOUND', `No friend request from ${them.username}`);
-    await repo.upsertPair(trx, { userId: me.id, otherId: them.id, mine: 'friend', theirs: 'friend' }, now(deps));
+    if (edge?.state === 'friend')
+      throw new AppError('CONFLICT', `You are already friends with ${them.username}`);
+    if (edge?.state !== 'invite_received')
+      throw new AppError('NOT_FOUND', `No friend request from ${them.username}`);
+    await repo.upsertPair(
+      trx,
+      { userId: me.id, otherId: them.id, mine: 'friend', theirs: 'friend' },
+      now(deps),
+    );
   });
   await sayAccepted(deps, await selfOf(deps, me), them);
   return { username: them.username, state: 'accepted' };
 }
 
 /** Removes a pair whose caller-side edge is in `state`; NOT_FOUND otherwise. */
-async function endEdge(deps: SocialDeps, actor: Actor, username: string, state: repo.EdgeState, missing: (name: string) => string): Promise<void> {
+async function endEdge(
+  deps: SocialDeps,
+  actor: Actor,
+  username: string,
+  state: repo.EdgeState,
+  missing: (name: string) => string,
+): Promise<void> {
   const me = userActor(actor);
   const them = await otherUser(deps.db, me, username, 'unfriend');
   await inPair(deps, me.id, them.id, async (trx, edge) => {
@@ -95,7 +149,13 @@ async function endEdge(deps: SocialDeps, actor: Actor, username: string, state: 
 }
 
 export async function declineFriend(deps: SocialDeps, actor: Actor, input: { username: string }) {
-  await endEdge(deps, actor, input.username, 'invite_received', (n) => `No friend request from ${n}`);
+  await endEdge(
+    deps,
+    actor,
+    input.username,
+    'invite_received',
+    (n) => `No friend request from ${n}`,
+  );
   return { declined: true as const };
 }
 
@@ -109,14 +169,29 @@ export async function removeFriend(deps: SocialDeps, actor: Actor, input: { user
   return { removed: true as const };
 }
 
-export async function listFriends(deps: SocialDeps, actor: Actor, input: { state: FriendState; limit: number; cursor?: string }) {
+export async function listFriends(
+  deps: SocialDeps,
+  actor: Actor,
+  input: { state: FriendState; limit: number; cursor?: string },
+) {
   const me = userActor(actor);
   const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
-  const rows = await repo.listEdges(deps.db, me.id, edgeOfState[input.state], { limit: input.limit, after });
+  const rows = await repo.listEdges(deps.db, me.id, edgeOfState[input.state], {
+    limit: input.limit,
+    after,
+  });
   const page = pageOf(rows, input.limit, (r) => [new Date(r.updated_at).toISOString(), r.other_id]);
   // Presence is for friends: pending requests show none.
-  const statuses = input.state === 'accepted' ? await deps.presence.statusOf(page.items.map((r) => r.other_id)) : undefined;
-  const items = page.items.map((r) => friendView(r, statuses ? presenceOf(statuses.get(r.other_id) ?? 'offline', r.last_seen_at) : null));
+  const statuses =
+    input.state === 'accepted'
+      ? await deps.presence.statusOf(page.items.map((r) => r.other_id))
+      : undefined;
+  const items = page.items.map((r) =>
+    friendView(
+      r,
+      statuses ? presenceOf(statuses.get(r.other_id) ?? 'offline', r.last_seen_at) : null,
+    ),
+  );
   return { items, nextCursor: page.nextCursor };
 }
 

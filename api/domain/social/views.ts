@@ -6,8 +6,16 @@ import type { EdgeState, EdgeWithUser, BlockWithUser } from './repo.ts';
 
 const iso = (t: Date | string) => new Date(t).toISOString();
 
-export const stateOfEdge: Record<EdgeState, FriendState> = { friend: 'accepted', invite_sent: 'outgoing', invite_received: 'incoming' };
-export const edgeOfState: Record<FriendState, EdgeState> = { accepted: 'friend', outgoing: 'invite_sent', incoming: 'invite_received' };
+export const stateOfEdge: Record<EdgeState, FriendState> = {
+  friend: 'accepted',
+  invite_sent: 'outgoing',
+  invite_received: 'incoming',
+};
+export const edgeOfState: Record<FriendState, EdgeState> = {
+  accepted: 'friend',
+  outgoing: 'invite_sent',
+  incoming: 'invite_received',
+};
 
 export function friendView(row: EdgeWithUser, presence: UserPresence | null) {
   return {
@@ -21,5 +29,10 @@ export function friendView(row: EdgeWithUser, presence: UserPresence | null) {
 }
 
 export function blockView(row: BlockWithUser) {
-  return { username: row.username, displayName: row.display_name, avatarUrl: avatarUrl(row), blockedAt: iso(row.created_at) };
+  return {
+    username: row.username,
+    displayName: row.display_name,
+    avatarUrl: avatarUrl(row),
+    blockedAt: iso(row.created_at),
+  };
 }

@@ -8,7 +8,10 @@ import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 
 /** Stores and pushes a `system` notification (api/domain/notifications). */
-export type SystemNotify = (userId: string, payload: { title: string; body: string; [key: string]: unknown }) => Promise<void>;
+export type SystemNotify = (
+  userId: string,
+  payload: { title: string; body: string; [key: string]: unknown },
+) => Promise<void>;
 
 /** Sends a mail (api/domain/accounts/mailer.ts); set only when SMTP is configured. */
 export type SendMail = (mail: { to: string; subject: string; text: string }) => Promise<void>;

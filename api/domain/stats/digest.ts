@@ -23,51 +23,97 @@ const dayMs = 86_400_000;
 export const DIGEST_THRESHOLD = 0.05;
 
 async function weekOf(deps: StatsDeps, userId: string, start: number) {
-  const rows = await repo.dailyRows(deps.db, userId, 1, { from: isoDay(start), to: isoDay(start + 6 * dayMs) });
+  const rows = await repo.dailyRows(deps.db, userId, 1, {
+    from: isoDay(start),
+    to: isoDay(start + 6 * dayMs),
+  });
   const matches = rows.reduce((n, r) => n + r.matches, 0);
   const wins = rows.reduce((n, r) => n + r.wins, 0);
   return { matches, winRate: matches === 0 ? 0 : Math.round((wins / matches) * 100) / 100 };
 }
 
-export function trendOf(thisWeek: { matches: number; winRate: number }, lastWeek: { matches: number; winRate: number }): Item['trend'] {
+export function trendOf(
+  thisWeek: { matches: number; winRate: number },
+  lastWeek: { matches: number; winRate: number },
+): Item['trend'] {
   if (thisWeek.matches === 0 && lastWeek.matches === 0) return 'unchanged';
   if (lastWeek.matches === 0) return 'better';
   if (thisWeek.matches === 0) return 'worse';
   const change = thisWeek.winRate - lastWeek.winRate;
-  return change >= DIGEST_THRESHOLD ? 'better' : change <= -DIGEST_THRESHOLD ? 'worse' : 'unchanged';
+  return change >= DIGEST_THRESHOLD
+    ? 'better'
+    : change <= -DIGEST_THRESHOLD
+      ? 'worse'
+      : 'unchanged';
 }
 
 function message(item: Item): { title: string; body: string } {
   const pct = (r: number) => `${Math.round(r * 100)}%`;
-  const title = item.trend === 'better' ? 'Your weekly stats got better' : 'Your weekly stats got worse';
+  const title =
+    item.trend === 'better' ? 'Your weekly stats got better' : 'Your weekly stats got worse';
   const body = `Last week: ${item.thisWeek.matches} matches, ${pct(item.thisWeek.winRate)} won. The week before: ${item.lastWeek.matches} matches, ${pct(item.lastWeek.winRate)} won.`;
   return { title, body };
 }
 
-async function deliver(deps: StatsDeps, user: { id: string; email: string | null }, item: Item, week: string): Promise<void> {
+async function deliver(
+  deps: StatsDeps,
+  user: { id: string; email: string | null },
+  item: Item,
+  week: string,
+): Promise<void> {
   const { title, body } = message(item);
   await deps.notify(user.id, { title, body, kind: 'weekly_digest', week });
-  if (deps.sendMail && user.email) await deps.sendMail({ to: user.email, subject: title, text: body });
+  if (deps.sendMail && user.email)
+    await deps.sendMail({ to: user.email, subject: title, text: body });
 }
 
 /** Runs the digest of the last full week before the clock's now; a dry run only reports. */
-export async function runWeeklyDigest(deps: StatsDeps, actor: Actor, input: { dryRun: boolean; requestId?: string }): Promise<DigestResult> {
+export async function runWeeklyDigest(
+  deps: StatsDeps,
+  actor: Actor,
+  input: { dryRun: boolean; requestId?: string },
+): Promise<DigestResult> {
   requireAdmin(actor);
   const lastWeek = weekStart(deps.clock.now()) - 7 * dayMs;
   const week = isoDay(lastWeek);
-  const [users, done] = [await repo.digestSubscribers(deps.db), await repo.sentDigests(deps.db, week)];
-  const result: DigestResult = { weekStart: week, dryRun: input.dryRun, optedIn: users.length, sent: 0, alreadySent: 0, unchanged: 0, items: [] };
+  const [users, done] = [
+    await repo.digestSubscribers(deps.db),
+    await repo.sentDigests(deps.db, week),
+  ];
+  const result: DigestResult = {
+    weekStart: week,
+    dryRun: input.dryRun,
+    optedIn: users.length,
+    sent: 0,
+    alreadySent: 0,
+    unchanged: 0,
+    items: [],
+  };
   for (const user of users) {
     if (done.has(user.id)) {
       result.alreadySent++;
       continue;
     }
-    const [thisWeek, before] = [await weekOf(deps, user.id, lastWeek), await weekOf(deps, user.id, lastWeek - 7 * dayMs)];
-    const item: Item = { username: user.username, trend: trendOf(thisWeek, before), thisWeek, lastWeek: before, sent: false };
+    const [thisWeek, before] = [
+      await weekOf(deps, user.id, lastWeek),
+      await weekOf(deps, user.id, lastWeek - 7 * dayMs),
+    ];
+    const item: Item = {
+      username: user.username,
+      trend: trendOf(thisWeek, before),
+      thisWeek,
+      lastWeek: before,
+      sent: false,
+    };
     result.items.push(item);
     if (item.trend === 'unchanged') result.unchanged++;
     if (item.trend === 'unchanged' || input.dryRun) continue;
-    const claimed = await repo.claimDigest(deps.db, { user_id: user.id, week_start: week, trend: item.trend, sent_at: new Date(deps.clock.now()) });
+    const claimed = await repo.claimDigest(deps.db, {
+      user_id: user.id,
+      week_start: week,
+      trend: item.trend,
+      sent_at: new Date(deps.clock.now()),
+    });
     if (!claimed) {
       result.alreadySent++;
       continue;
@@ -76,13 +122,25 @@ export async function runWeeklyDigest(deps: StatsDeps, actor: Actor, input: { dr
     item.sent = true;
     result.sent++;
   }
-  if (!input.dryRun) await audit(deps, actor, { week, sent: result.sent, requestId: input.requestId });
+  if (!input.dryRun)
+    await audit(deps, actor, { week, sent: result.sent, requestId: input.requestId });
   return result;
 }
 
-async function audit(deps: StatsDeps, actor: Actor, what: { week: string; sent: number; requestId?: string }): Promise<void> {
+async function audit(
+  deps: StatsDeps,
+  actor: Actor,
+  what: { week: string; sent: number; requestId?: string },
+): Promise<void> {
   await withAudit({ db: deps.db, auditLogger: deps.auditLogger }, async (_trx, record) => {
-    await record({ actor: actor.kind === 'user' ? (actor.username ?? actor.id) : 'system', action: 'digest.weekly', target: what.week, requestId: what.requestId, details: { sent: what.sent }, actorId: actor.kind === 'user' ? actor.id : undefined });
+    await record({
+      actor: actor.kind === 'user' ? (actor.username ?? actor.id) : 'system',
+      action: 'digest.weekly',
+      target: what.week,
+      requestId: what.requestId,
+      details: { sent: what.sent },
+      actorId: actor.kind === 'user' ? actor.id : undefined,
+    });
   });
 }
 
@@ -90,7 +148,11 @@ export async function digestSettings(deps: StatsDeps, actor: Actor): Promise<{ w
   return { weekly: await repo.digestSetting(deps.db, userIdOf(actor)) };
 }
 
-export async function updateDigestSettings(deps: StatsDeps, actor: Actor, input: { weekly: boolean }): Promise<{ weekly: boolean }> {
+export async function updateDigestSettings(
+  deps: StatsDeps,
+  actor: Actor,
+  input: { weekly: boolean },
+): Promise<{ weekly: boolean }> {
   await repo.setDigestSetting(deps.db, userIdOf(actor), input.weekly, new Date(deps.clock.now()));
   return { weekly: input.weekly };
 }

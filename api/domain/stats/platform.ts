@@ -20,21 +20,37 @@ const dayMs = 86_400_000;
 const avg = (sum: number, n: number) => (n === 0 ? 0 : Math.round((sum / n) * 100) / 100);
 
 export function requireAdmin(actor: Actor): void {
-  if (actor.kind === 'user' && actor.role !== 'admin') throw new AppError('FORBIDDEN', 'This needs the admin role');
+  if (actor.kind === 'user' && actor.role !== 'admin')
+    throw new AppError('FORBIDDEN', 'This needs the admin role');
 }
 
-function dailySeries(range: { from: string; to: string }, rows: repo.PlatformRow[], dau: Map<string, number>): PlatformStats['daily'] {
+function dailySeries(
+  range: { from: string; to: string },
+  rows: repo.PlatformRow[],
+  dau: Map<string, number>,
+): PlatformStats['daily'] {
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const out: PlatformStats['daily'] = [];
   for (let t = Date.parse(range.from); t <= Date.parse(range.to); t += dayMs) {
     const day = isoDay(t);
     const r = byDay.get(day);
-    out.push({ day, registrations: r?.registrations ?? 0, activeUsers: dau.get(day) ?? 0, matches: r?.matches ?? 0, averageDurationSec: r ? avg(r.duration_sum, r.timed) : 0, peakPlayers: r?.peak_players ?? 0 });
+    out.push({
+      day,
+      registrations: r?.registrations ?? 0,
+      activeUsers: dau.get(day) ?? 0,
+      matches: r?.matches ?? 0,
+      averageDurationSec: r ? avg(r.duration_sum, r.timed) : 0,
+      peakPlayers: r?.peak_players ?? 0,
+    });
   }
   return out;
 }
 
-export async function platformStats(deps: StatsDeps, actor: Actor, input: { days: number }): Promise<PlatformStats> {
+export async function platformStats(
+  deps: StatsDeps,
+  actor: Actor,
+  input: { days: number },
+): Promise<PlatformStats> {
   requireAdmin(actor);
   const range = windowOf(deps.clock.now(), input.days);
   const fromMs = Date.parse(range.from);
@@ -53,7 +69,11 @@ export async function platformStats(deps: StatsDeps, actor: Actor, input: { days
       registrations: sum('registrations'),
       matches: sum('matches'),
       averageDurationSec: avg(sum('duration_sum'), sum('timed')),
-      queueWait: { samples: waits.reduce((n, w) => n + w.n, 0), p50: quantile(waits, 0.5), p95: quantile(waits, 0.95) },
+      queueWait: {
+        samples: waits.reduce((n, w) => n + w.n, 0),
+        p50: quantile(waits, 0.5),
+        p95: quantile(waits, 0.95),
+      },
       peakConcurrentPlayers: rows.reduce((n, r) => Math.max(n, r.peak_players), 0),
     },
     daily: dailySeries(range, rows, new Map(dau.map((d) => [d.period_start, d.users]))),

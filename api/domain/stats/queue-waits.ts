@@ -8,7 +8,26 @@ import * as repo from './repo.ts';
 import { isoDay } from '../leaderboards/periods.ts';
 
 /** Upper bounds in seconds; the last bucket is open. The index is stored, so only append. */
-export const WAIT_BOUNDS = [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, Infinity] as const;
+export const WAIT_BOUNDS = [
+  0.5,
+  1,
+  2,
+  3,
+  5,
+  7.5,
+  10,
+  15,
+  20,
+  30,
+  45,
+  60,
+  90,
+  120,
+  180,
+  300,
+  600,
+  Infinity,
+] as const;
 
 export function bucketOf(seconds: number): number {
   const i = WAIT_BOUNDS.findIndex((b) => seconds <= b);
@@ -16,7 +35,10 @@ export function bucketOf(seconds: number): number {
 }
 
 /** The q-quantile (0..1) of a histogram, or null when it is empty. */
-export function quantile(buckets: readonly { bucket: number; n: number }[], q: number): number | null {
+export function quantile(
+  buckets: readonly { bucket: number; n: number }[],
+  q: number,
+): number | null {
   const total = buckets.reduce((n, b) => n + b.n, 0);
   if (total === 0) return null;
   const target = q * total;
@@ -35,7 +57,10 @@ export function quantile(buckets: readonly { bucket: number; n: number }[], q: n
 }
 
 /** Records one matchmaking wait on the day it ended (called for every matched player). */
-export async function recordQueueWait(deps: Pick<StatsDeps, 'db' | 'clock'>, seconds: number): Promise<void> {
+export async function recordQueueWait(
+  deps: Pick<StatsDeps, 'db' | 'clock'>,
+  seconds: number,
+): Promise<void> {
   await repo.addQueueWait(deps.db, isoDay(deps.clock.now()), bucketOf(seconds));
 }
 
@@ -43,11 +68,16 @@ export async function recordQueueWait(deps: Pick<StatsDeps, 'db' | 'clock'>, sec
  * Wraps the matchmaking metrics so every observed wait is also stored in the
  * histogram (the matcher already reports each matched player's wait there).
  */
-export function withQueueWaits<M extends { matched(waitSec: number): void }>(metrics: M, deps: Pick<StatsDeps, 'db' | 'clock' | 'logger'>): M {
+export function withQueueWaits<M extends { matched(waitSec: number): void }>(
+  metrics: M,
+  deps: Pick<StatsDeps, 'db' | 'clock' | 'logger'>,
+): M {
   const wrapped = Object.create(metrics) as M;
   wrapped.matched = (waitSec: number) => {
     metrics.matched(waitSec);
-    recordQueueWait(deps, waitSec).catch((err: unknown) => deps.logger.warn({ err }, 'storing a queue wait failed'));
+    recordQueueWait(deps, waitSec).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'storing a queue wait failed'),
+    );
   };
   return wrapped;
 }

@@ -14,7 +14,14 @@ export interface RunPiece {
   lossSuffix: number;
 }
 
-export const emptyRuns: RunPiece = Object.freeze({ matches: 0, winPrefix: 0, winSuffix: 0, winBest: 0, lossPrefix: 0, lossSuffix: 0 });
+export const emptyRuns: RunPiece = Object.freeze({
+  matches: 0,
+  winPrefix: 0,
+  winSuffix: 0,
+  winBest: 0,
+  lossPrefix: 0,
+  lossSuffix: 0,
+});
 
 /** `a` then `b`. */
 export function combineRuns(a: RunPiece, b: RunPiece): RunPiece {

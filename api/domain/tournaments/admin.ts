@@ -20,7 +20,16 @@ interface ActionInput {
   requestId?: string;
 }
 
-function audit(record: RecordAudit, actor: Actor, entry: { action: string; t: repo.TournamentRow; requestId?: string; details?: Record<string, unknown> }) {
+function audit(
+  record: RecordAudit,
+  actor: Actor,
+  entry: {
+    action: string;
+    t: repo.TournamentRow;
+    requestId?: string;
+    details?: Record<string, unknown>;
+  },
+) {
   return record({
     actor: actor.kind === 'user' ? (actor.username ?? actor.id) : 'system',
     actorId: actor.kind === 'user' ? actor.id : undefined,
@@ -32,16 +41,30 @@ function audit(record: RecordAudit, actor: Actor, entry: { action: string; t: re
 }
 
 /** One organiser action: permission, the change, its audit row, then the fresh view. */
-async function act(deps: TournamentDeps, actor: Actor, input: ActionInput & { action: string }, change: (step: Step) => Promise<Record<string, unknown> | void>): Promise<TournamentView> {
+async function act(
+  deps: TournamentDeps,
+  actor: Actor,
+  input: ActionInput & { action: string },
+  change: (step: Step) => Promise<Record<string, unknown> | void>,
+): Promise<TournamentView> {
   await runStep(deps, input.id, async (step, record) => {
     requireOrganizer(actor, step.t);
     const details = await change(step);
-    await audit(record, actor, { action: input.action, t: step.t, requestId: input.requestId, details: details ?? {} });
+    await audit(record, actor, {
+      action: input.action,
+      t: step.t,
+      requestId: input.requestId,
+      details: details ?? {},
+    });
   });
   return loadView(deps, input.id);
 }
 
-export function startTournament(deps: TournamentDeps, actor: Actor, input: ActionInput): Promise<TournamentView> {
+export function startTournament(
+  deps: TournamentDeps,
+  actor: Actor,
+  input: ActionInput,
+): Promise<TournamentView> {
   return act(deps, actor, { ...input, action: 'tournament.start' }, async (step) => {
     await startInStep(step);
     return { players: step.players.size };
@@ -52,29 +75,52 @@ export function startTournament(deps: TournamentDeps, actor: Actor, input: Actio
 export async function startDue(deps: TournamentDeps, id: string): Promise<void> {
   const system: Actor = { kind: 'system' };
   await runStep(deps, id, async (step, record) => {
-    if (step.t.state !== 'registration' || !step.t.starts_at || new Date(step.t.starts_at).getTime() > step.now.getTime()) return;
+    if (
+      step.t.state !== 'registration' ||
+      !step.t.starts_at ||
+      new Date(step.t.starts_at).getTime() > step.now.getTime()
+    )
+      return;
     if (step.players.size >= 2) {
       await startInStep(step);
-      await audit(record, system, { action: 'tournament.start', t: step.t, details: { players: step.players.size, scheduled: true } });
+      await audit(record, system, {
+        action: 'tournament.start',
+        t: step.t,
+        details: { players: step.players.size, scheduled: true },
+      });
       return;
     }
     await cancelInStep(step, 'too few players at the start time');
-    await audit(record, system, { action: 'tournament.cancel', t: step.t, details: { reason: 'too few players', players: step.players.size } });
+    await audit(record, system, {
+      action: 'tournament.cancel',
+      t: step.t,
+      details: { reason: 'too few players', players: step.players.size },
+    });
   });
 }
 
-export function pauseTournament(deps: TournamentDeps, actor: Actor, input: ActionInput): Promise<TournamentView> {
+export function pauseTournament(
+  deps: TournamentDeps,
+  actor: Actor,
+  input: ActionInput,
+): Promise<TournamentView> {
   return act(deps, actor, { ...input, action: 'tournament.pause' }, async ({ t, trx }) => {
-    if (t.state !== 'running') throw new AppError('CONFLICT', `Only a running tournament can be paused (it is ${t.state})`);
+    if (t.state !== 'running')
+      throw new AppError('CONFLICT', `Only a running tournament can be paused (it is ${t.state})`);
     t.state = 'paused';
     await repo.updateTournament(trx, t.id, { state: 'paused' });
   });
 }
 
-export function resumeTournament(deps: TournamentDeps, actor: Actor, input: ActionInput): Promise<TournamentView> {
+export function resumeTournament(
+  deps: TournamentDeps,
+  actor: Actor,
+  input: ActionInput,
+): Promise<TournamentView> {
   return act(deps, actor, { ...input, action: 'tournament.resume' }, async (step) => {
     const { t, trx, now } = step;
-    if (t.state !== 'paused') throw new AppError('CONFLICT', `Only a paused tournament can be resumed (it is ${t.state})`);
+    if (t.state !== 'paused')
+      throw new AppError('CONFLICT', `Only a paused tournament can be resumed (it is ${t.state})`);
     t.state = 'running';
     await repo.updateTournament(trx, t.id, { state: 'running' });
     // Players waiting for a game get a fresh join window; scheduled matches get their games.
@@ -89,65 +135,141 @@ export function resumeTournament(deps: TournamentDeps, actor: Actor, input: Acti
 
 async function cancelInStep(step: Step, reason: string): Promise<void> {
   const { t, trx, now } = step;
-  if (t.state === 'finished' || t.state === 'cancelled') throw new AppError('CONFLICT', `The tournament is already ${t.state}`);
+  if (t.state === 'finished' || t.state === 'cancelled')
+    throw new AppError('CONFLICT', `The tournament is already ${t.state}`);
   for (const m of await repo.matchesOf(trx, t.id)) {
     if (m.state === 'finished' || m.state === 'cancelled') continue;
-    if (m.state === 'ready' && m.game_id) step.fx.end.push({ gameId: m.game_id, decision: { outcome: 'aborted', reason: 'tournament: cancelled', winnerSide: null } });
+    if (m.state === 'ready' && m.game_id)
+      step.fx.end.push({
+        gameId: m.game_id,
+        decision: { outcome: 'aborted', reason: 'tournament: cancelled', winnerSide: null },
+      });
     await repo.updateMatch(trx, m.id, { state: 'cancelled' });
   }
   Object.assign(t, { state: 'cancelled', finished_at: now });
   await repo.updateTournament(trx, t.id, { state: 'cancelled', finished_at: now });
   for (const p of step.players.values()) {
-    step.fx.notify.push({ userId: p.user_id, type: 'system', payload: { event: 'tournament_cancelled', tournamentId: t.id, tournament: t.name, reason, title: `${t.name} was cancelled`, body: reason } });
+    step.fx.notify.push({
+      userId: p.user_id,
+      type: 'system',
+      payload: {
+        event: 'tournament_cancelled',
+        tournamentId: t.id,
+        tournament: t.name,
+        reason,
+        title: `${t.name} was cancelled`,
+        body: reason,
+      },
+    });
   }
 }
 
-export function cancelTournament(deps: TournamentDeps, actor: Actor, input: ActionInput): Promise<TournamentView> {
-  return act(deps, actor, { ...input, action: 'tournament.cancel' }, (step) => cancelInStep(step, 'cancelled by the organiser'));
+export function cancelTournament(
+  deps: TournamentDeps,
+  actor: Actor,
+  input: ActionInput,
+): Promise<TournamentView> {
+  return act(deps, actor, { ...input, action: 'tournament.cancel' }, (step) =>
+    cancelInStep(step, 'cancelled by the organiser'),
+  );
 }
 
 /** Before the start the registration goes; after it the player forfeits their open and future matches. */
-export function kickPlayer(deps: TournamentDeps, actor: Actor, input: ActionInput & { username: string }): Promise<TournamentView> {
+export function kickPlayer(
+  deps: TournamentDeps,
+  actor: Actor,
+  input: ActionInput & { username: string },
+): Promise<TournamentView> {
   return act(deps, actor, { ...input, action: 'tournament.kick' }, async (step) => {
     const { t, trx } = step;
-    const player = [...step.players.values()].find((p) => p.username?.toLowerCase() === input.username.toLowerCase());
-    if (!player) throw new AppError('NOT_FOUND', `${input.username} is not registered in this tournament`);
-    const notice = { tournamentId: t.id, tournament: t.name, title: `You were removed from ${t.name}` };
+    const player = [...step.players.values()].find(
+      (p) => p.username?.toLowerCase() === input.username.toLowerCase(),
+    );
+    if (!player)
+      throw new AppError('NOT_FOUND', `${input.username} is not registered in this tournament`);
+    const notice = {
+      tournamentId: t.id,
+      tournament: t.name,
+      title: `You were removed from ${t.name}`,
+    };
     if (t.state === 'registration') {
       await repo.deletePlayer(trx, t.id, player.user_id);
       step.players.delete(player.user_id);
-      step.fx.notify.push({ userId: player.user_id, type: 'system', payload: { event: 'tournament_kicked', ...notice, body: 'Your registration was removed' } });
+      step.fx.notify.push({
+        userId: player.user_id,
+        type: 'system',
+        payload: { event: 'tournament_kicked', ...notice, body: 'Your registration was removed' },
+      });
       return { username: player.username, alias: player.alias, before: 'start' };
     }
-    if (t.state !== 'running' && t.state !== 'paused') throw new AppError('CONFLICT', `The tournament is ${t.state}`);
-    if (player.status !== 'active') throw new AppError('CONFLICT', `${input.username} is already out (${player.status})`);
+    if (t.state !== 'running' && t.state !== 'paused')
+      throw new AppError('CONFLICT', `The tournament is ${t.state}`);
+    if (player.status !== 'active')
+      throw new AppError('CONFLICT', `${input.username} is already out (${player.status})`);
     player.status = 'forfeited';
     await repo.updatePlayer(trx, t.id, player.user_id, { status: 'forfeited' });
-    step.fx.notify.push({ userId: player.user_id, type: 'system', payload: { event: 'tournament_kicked', ...notice, body: 'You forfeit your remaining matches' } });
+    step.fx.notify.push({
+      userId: player.user_id,
+      type: 'system',
+      payload: {
+        event: 'tournament_kicked',
+        ...notice,
+        body: 'You forfeit your remaining matches',
+      },
+    });
     await settle(step);
     return { username: player.username, alias: player.alias, before: 'forfeit' };
   });
 }
 
 /** Decides an open match for `winner` (username or alias); a game in progress is aborted. */
-export function overrideResult(deps: TournamentDeps, actor: Actor, input: ActionInput & { matchId: string; winner: string; reason: string }): Promise<TournamentView> {
+export function overrideResult(
+  deps: TournamentDeps,
+  actor: Actor,
+  input: ActionInput & { matchId: string; winner: string; reason: string },
+): Promise<TournamentView> {
   return act(deps, actor, { ...input, action: 'tournament.result_override' }, async (step) => {
     const { t, trx } = step;
     const m = await repo.findMatch(trx, t.id, input.matchId);
     if (!m) throw new AppError('NOT_FOUND', 'No such match in this tournament');
-    if (t.state !== 'running' && t.state !== 'paused') throw new AppError('CONFLICT', `The tournament is ${t.state}`);
-    if (m.state === 'finished' || m.state === 'cancelled') throw new AppError('CONFLICT', `The match is already ${m.state === 'finished' ? 'decided' : 'cancelled'}`);
-    if (m.state === 'waiting' || m.player_a === null || m.player_b === null) throw new AppError('CONFLICT', 'The match has no opponents yet');
+    if (t.state !== 'running' && t.state !== 'paused')
+      throw new AppError('CONFLICT', `The tournament is ${t.state}`);
+    if (m.state === 'finished' || m.state === 'cancelled')
+      throw new AppError(
+        'CONFLICT',
+        `The match is already ${m.state === 'finished' ? 'decided' : 'cancelled'}`,
+      );
+    if (m.state === 'waiting' || m.player_a === null || m.player_b === null)
+      throw new AppError('CONFLICT', 'The match has no opponents yet');
     const wanted = input.winner.toLowerCase();
     const side = (['a', 'b'] as const).find((s) => {
       const p = step.players.get((s === 'a' ? m.player_a : m.player_b)!);
       return p && (p.username?.toLowerCase() === wanted || p.alias_key === wanted);
     });
-    if (!side) throw new AppError('VALIDATION', `${input.winner} does not play in this match`, [{ path: 'body.winner', message: 'not a player of this match', code: 'custom' }]);
-    if (m.state === 'ready' && m.game_id) step.fx.end.push({ gameId: m.game_id, decision: { outcome: 'aborted', reason: 'tournament: result overridden', winnerSide: null } });
-    await recordResult(step, m, { winner: side, score: null, reason: `override: ${input.reason}`, forfeit: null });
+    if (!side)
+      throw new AppError('VALIDATION', `${input.winner} does not play in this match`, [
+        { path: 'body.winner', message: 'not a player of this match', code: 'custom' },
+      ]);
+    if (m.state === 'ready' && m.game_id)
+      step.fx.end.push({
+        gameId: m.game_id,
+        decision: { outcome: 'aborted', reason: 'tournament: result overridden', winnerSide: null },
+      });
+    await recordResult(step, m, {
+      winner: side,
+      score: null,
+      reason: `override: ${input.reason}`,
+      forfeit: null,
+    });
     await settle(step);
     const winner = step.players.get((side === 'a' ? m.player_a : m.player_b)!);
-    return { matchId: m.id, round: m.round, winner: winner?.username ?? null, alias: winner?.alias ?? null, reason: input.reason, gameId: m.game_id };
+    return {
+      matchId: m.id,
+      round: m.round,
+      winner: winner?.username ?? null,
+      alias: winner?.alias ?? null,
+      reason: input.reason,
+      gameId: m.game_id,
+    };
   });
 }

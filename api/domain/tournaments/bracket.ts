@@ -23,7 +23,8 @@ export interface BracketPlan {
 }
 
 export function bracketSize(players: number): number {
-  if (!Number.isInteger(players) || players < 2) throw new RangeError('a bracket needs at least two players');
+  if (!Number.isInteger(players) || players < 2)
+    throw new RangeError('a bracket needs at least two players');
   let size = 2;
   while (size < players) size *= 2;
   return size;
@@ -35,7 +36,8 @@ export function bracketSize(players: number): number {
  * so every first-round pair sums to size + 1 and the halves stay balanced.
  */
 export function seedOrder(size: number): number[] {
-  if (size < 2 || (size & (size - 1)) !== 0) throw new RangeError('size must be a power of two ≥ 2');
+  if (size < 2 || (size & (size - 1)) !== 0)
+    throw new RangeError('size must be a power of two ≥ 2');
   let order = [1, 2];
   while (order.length < size) {
     const next = order.length * 2;
@@ -60,7 +62,11 @@ export function planBracket(players: number): BracketPlan {
 }
 
 /** Where the winner of (round, position) plays next; null after the final. `side` 0 is the upper slot. */
-export function nextSlot(plan: Pick<BracketPlan, 'rounds'>, round: number, position: number): { round: number; position: number; side: 0 | 1 } | null {
+export function nextSlot(
+  plan: Pick<BracketPlan, 'rounds'>,
+  round: number,
+  position: number,
+): { round: number; position: number; side: 0 | 1 } | null {
   if (round >= plan.rounds) return null;
   return { round: round + 1, position: position >> 1, side: (position & 1) as 0 | 1 };
 }

@@ -14,7 +14,11 @@ import type { TournamentMetrics } from '../../core/tournament-metrics.ts';
 import type { GamesDeps } from '../games/deps.ts';
 
 /** Stores and pushes a notification (api/domain/notifications). */
-export type TournamentNotify = (userId: string, type: NotificationType, payload: Record<string, unknown>) => Promise<void>;
+export type TournamentNotify = (
+  userId: string,
+  type: NotificationType,
+  payload: Record<string, unknown>,
+) => Promise<void>;
 
 export interface TournamentDeps {
   db: Knex;

@@ -44,20 +44,37 @@ export interface Outcome {
   forfeit: 'a' | 'b' | 'both' | null;
 }
 
-const label = (step: Step, userId: string | null) => (userId === null ? '(bye)' : (step.players.get(userId)?.alias ?? '(gone)'));
+const label = (step: Step, userId: string | null) =>
+  userId === null ? '(bye)' : (step.players.get(userId)?.alias ?? '(gone)');
 
 /** Single elimination needs someone to advance: after a double forfeit or a draw it is the better seed. */
 function winnerIn(step: Step, m: repo.TMatchRow, o: Outcome): string | null {
   if (o.winner !== null) return o.winner === 'a' ? m.player_a : m.player_b;
   if (step.t.format === 'round_robin') return null;
-  const seed = (id: string | null) => (id === null ? Infinity : (step.players.get(id)?.seed ?? Infinity));
+  const seed = (id: string | null) =>
+    id === null ? Infinity : (step.players.get(id)?.seed ?? Infinity);
   return seed(m.player_a) <= seed(m.player_b) ? m.player_a : m.player_b;
 }
 
-async function updateStandings(step: Step, m: repo.TMatchRow, o: Outcome, winnerId: string | null): Promise<void> {
+async function updateStandings(
+  step: Step,
+  m: repo.TMatchRow,
+  o: Outcome,
+  winnerId: string | null,
+): Promise<void> {
   const sides = [
-    { id: m.player_a, mine: o.score?.[0] ?? 0, theirs: o.score?.[1] ?? 0, forfeited: o.forfeit === 'a' || o.forfeit === 'both' },
-    { id: m.player_b, mine: o.score?.[1] ?? 0, theirs: o.score?.[0] ?? 0, forfeited: o.forfeit === 'b' || o.forfeit === 'both' },
+    {
+      id: m.player_a,
+      mine: o.score?.[0] ?? 0,
+      theirs: o.score?.[1] ?? 0,
+      forfeited: o.forfeit === 'a' || o.forfeit === 'both',
+    },
+    {
+      id: m.player_b,
+      mine: o.score?.[1] ?? 0,
+      theirs: o.score?.[0] ?? 0,
+      forfeited: o.forfeit === 'b' || o.forfeit === 'both',
+    },
   ];
   const drawn = o.winner === null && o.forfeit === null;
   for (const side of sides) {
@@ -67,7 +84,15 @@ async function updateStandings(step: Step, m: repo.TMatchRow, o: Outcome, winner
     await repo.bumpStanding(
       step.trx,
       { tournamentId: step.t.id, userId: side.id },
-      { played: 1, wins: won ? 1 : 0, losses: !won && !drawn ? 1 : 0, draws: drawn ? 1 : 0, points_for: side.mine, points_against: side.theirs, forfeits: side.forfeited ? 1 : 0 },
+      {
+        played: 1,
+        wins: won ? 1 : 0,
+        losses: !won && !drawn ? 1 : 0,
+        draws: drawn ? 1 : 0,
+        points_for: side.mine,
+        points_against: side.theirs,
+        forfeits: side.forfeited ? 1 : 0,
+      },
       knockedOut ? { eliminated_round: m.round } : {},
     );
     if (knockedOut && step.players.get(side.id)?.status === 'active') {
@@ -81,19 +106,36 @@ async function updateStandings(step: Step, m: repo.TMatchRow, o: Outcome, winner
 export async function recordResult(step: Step, m: repo.TMatchRow, o: Outcome): Promise<void> {
   const winnerId = winnerIn(step, m, o);
   await repo.updateMatch(step.trx, m.id, {
-    state: 'finished', winner_id: winnerId, score_a: o.score?.[0] ?? null, score_b: o.score?.[1] ?? null, reason: o.reason, forfeit: o.forfeit, finished_at: step.now,
+    state: 'finished',
+    winner_id: winnerId,
+    score_a: o.score?.[0] ?? null,
+    score_b: o.score?.[1] ?? null,
+    reason: o.reason,
+    forfeit: o.forfeit,
+    finished_at: step.now,
   });
   m.state = 'finished';
   await updateStandings(step, m, o, winnerId);
   if (o.forfeit) step.fx.forfeits += o.forfeit === 'both' ? 2 : 1;
-  const next = step.t.format === 'single_elimination' ? nextSlot({ rounds: step.t.rounds_total }, m.round, m.position) : null;
+  const next =
+    step.t.format === 'single_elimination'
+      ? nextSlot({ rounds: step.t.rounds_total }, m.round, m.position)
+      : null;
   if (next && winnerId !== null) {
-    const [target] = (await repo.matchesOf(step.trx, step.t.id, next.round)).filter((x) => x.position === next.position);
-    if (target) await repo.updateMatch(step.trx, target.id, next.side === 0 ? { player_a: winnerId } : { player_b: winnerId });
+    const [target] = (await repo.matchesOf(step.trx, step.t.id, next.round)).filter(
+      (x) => x.position === next.position,
+    );
+    if (target)
+      await repo.updateMatch(
+        step.trx,
+        target.id,
+        next.side === 0 ? { player_a: winnerId } : { player_b: winnerId },
+      );
   }
 }
 
-const isOut = (step: Step, id: string | null) => id !== null && step.players.get(id)?.status === 'forfeited';
+const isOut = (step: Step, id: string | null) =>
+  id !== null && step.players.get(id)?.status === 'forfeited';
 
 /** Open matches of the current round with a removed player are forfeited (both removed: a double forfeit). */
 async function forfeitRemoved(step: Step, matches: repo.TMatchRow[]): Promise<void> {
@@ -101,13 +143,27 @@ async function forfeitRemoved(step: Step, matches: repo.TMatchRow[]): Promise<vo
     if (m.state !== 'scheduled' && m.state !== 'ready') continue;
     const [outA, outB] = [isOut(step, m.player_a), isOut(step, m.player_b)];
     if (!outA && !outB) continue;
-    if (m.state === 'ready' && m.game_id) step.fx.end.push({ gameId: m.game_id, decision: { outcome: 'aborted', reason: 'tournament: player removed', winnerSide: null } });
-    await recordResult(step, m, { winner: outA && outB ? null : outA ? 'b' : 'a', score: null, reason: 'kicked', forfeit: outA && outB ? 'both' : outA ? 'a' : 'b' });
+    if (m.state === 'ready' && m.game_id)
+      step.fx.end.push({
+        gameId: m.game_id,
+        decision: { outcome: 'aborted', reason: 'tournament: player removed', winnerSide: null },
+      });
+    await recordResult(step, m, {
+      winner: outA && outB ? null : outA ? 'b' : 'a',
+      score: null,
+      reason: 'kicked',
+      forfeit: outA && outB ? 'both' : outA ? 'a' : 'b',
+    });
   }
 }
 
 function tellEveryone(step: Step, payload: Record<string, unknown>): void {
-  for (const p of step.players.values()) step.fx.notify.push({ userId: p.user_id, type: 'system', payload: { tournamentId: step.t.id, tournament: step.t.name, ...payload } });
+  for (const p of step.players.values())
+    step.fx.notify.push({
+      userId: p.user_id,
+      type: 'system',
+      payload: { tournamentId: step.t.id, tournament: step.t.name, ...payload },
+    });
 }
 
 /** Makes a round current: its matches with both players become scheduled (games follow), and everyone hears who plays whom. */
@@ -124,8 +180,15 @@ export async function beginRound(step: Step, number: number): Promise<void> {
     step.fx.launch.push(m.id);
     pairs.push(`${label(step, m.player_a)} vs ${label(step, m.player_b)}`);
   }
-  const name = t.format === 'single_elimination' ? roundName(t.rounds_total, number) : `Round ${number}`;
-  tellEveryone(step, { event: 'tournament_round', round: number, title: `${t.name}: ${name}`, body: `Next: ${pairs.join(', ')}`, matches: pairs });
+  const name =
+    t.format === 'single_elimination' ? roundName(t.rounds_total, number) : `Round ${number}`;
+  tellEveryone(step, {
+    event: 'tournament_round',
+    round: number,
+    title: `${t.name}: ${name}`,
+    body: `Next: ${pairs.join(', ')}`,
+    matches: pairs,
+  });
 }
 
 async function finishTournament(step: Step): Promise<void> {
@@ -135,7 +198,16 @@ async function finishTournament(step: Step): Promise<void> {
   if (t.format === 'single_elimination') {
     const [final] = await repo.matchesOf(trx, t.id, t.rounds_total);
     winnerId = final?.winner_id ?? null;
-    for (const s of standings) await repo.bumpStanding(trx, { tournamentId: t.id, userId: s.user_id }, {}, { rank: s.user_id === winnerId ? 1 : eliminationRank(t.rounds_total, s.eliminated_round ?? 1) });
+    for (const s of standings)
+      await repo.bumpStanding(
+        trx,
+        { tournamentId: t.id, userId: s.user_id },
+        {},
+        {
+          rank:
+            s.user_id === winnerId ? 1 : eliminationRank(t.rounds_total, s.eliminated_round ?? 1),
+        },
+      );
   } else {
     const seed = (s: repo.StandingRow) => step.players.get(s.user_id)?.seed ?? Infinity;
     const sorted = [...standings].sort((a, b) => compareTable(a, b) || seed(a) - seed(b));
@@ -147,14 +219,28 @@ async function finishTournament(step: Step): Promise<void> {
     winnerId = sorted[0]?.user_id ?? null;
   }
   Object.assign(t, { state: 'finished', finished_at: now, winner_id: winnerId });
-  await repo.updateTournament(trx, t.id, { state: 'finished', finished_at: now, winner_id: winnerId });
+  await repo.updateTournament(trx, t.id, {
+    state: 'finished',
+    finished_at: now,
+    winner_id: winnerId,
+  });
   const ranks = new Map((await repo.standingsOf(trx, t.id)).map((s) => [s.user_id, s.rank]));
   const winner = winnerId === null ? null : step.players.get(winnerId);
   for (const p of step.players.values()) {
     step.fx.notify.push({
       userId: p.user_id,
       type: 'system',
-      payload: { event: 'tournament_finished', tournamentId: t.id, tournament: t.name, winner: winner?.alias ?? null, rank: ranks.get(p.user_id) ?? null, title: `${t.name} is over`, body: winner ? `${winner.alias} won; you finished #${ranks.get(p.user_id) ?? '-'}` : 'It ended without a winner' },
+      payload: {
+        event: 'tournament_finished',
+        tournamentId: t.id,
+        tournament: t.name,
+        winner: winner?.alias ?? null,
+        rank: ranks.get(p.user_id) ?? null,
+        title: `${t.name} is over`,
+        body: winner
+          ? `${winner.alias} won; you finished #${ranks.get(p.user_id) ?? '-'}`
+          : 'It ended without a winner',
+      },
     });
   }
 }

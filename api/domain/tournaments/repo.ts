@@ -81,8 +81,16 @@ export interface StandingRow {
 
 const op = (name: string) => ({ op: `tournaments.${name}` });
 
-export async function insertTournament(q: Q, row: Omit<TournamentRow, 'rounds_total' | 'current_round' | 'winner_id' | 'started_at' | 'finished_at' | 'state'>): Promise<void> {
-  await q('tournaments').queryContext(op('insert')).insert({ ...row, settings: JSON.stringify(row.settings) });
+export async function insertTournament(
+  q: Q,
+  row: Omit<
+    TournamentRow,
+    'rounds_total' | 'current_round' | 'winner_id' | 'started_at' | 'finished_at' | 'state'
+  >,
+): Promise<void> {
+  await q('tournaments')
+    .queryContext(op('insert'))
+    .insert({ ...row, settings: JSON.stringify(row.settings) });
 }
 
 export function getTournament(q: Q, id: string): Promise<TournamentRow | undefined> {
@@ -95,23 +103,43 @@ export function getTournament(q: Q, id: string): Promise<TournamentRow | undefin
 }
 
 /** Locks the tournament row: every state change of one step runs under this lock. */
-export function lockTournament(trx: Knex.Transaction, id: string): Promise<TournamentRow | undefined> {
-  return trx('tournaments').queryContext(op('lock')).where({ id }).forUpdate().first() as Promise<TournamentRow | undefined>;
+export function lockTournament(
+  trx: Knex.Transaction,
+  id: string,
+): Promise<TournamentRow | undefined> {
+  return trx('tournaments').queryContext(op('lock')).where({ id }).forUpdate().first() as Promise<
+    TournamentRow | undefined
+  >;
 }
 
-export async function updateTournament(q: Q, id: string, patch: Partial<TournamentRow>): Promise<void> {
+export async function updateTournament(
+  q: Q,
+  id: string,
+  patch: Partial<TournamentRow>,
+): Promise<void> {
   await q('tournaments').queryContext(op('update')).where({ id }).update(patch);
 }
 
-export function listTournaments(q: Q, input: { state?: TournamentState; limit: number; after?: [string, string] }): Promise<(TournamentRow & { players: number })[]> {
+export function listTournaments(
+  q: Q,
+  input: { state?: TournamentState; limit: number; after?: [string, string] },
+): Promise<(TournamentRow & { players: number })[]> {
   const query = q('tournaments as t')
     .queryContext(op('list'))
     .leftJoin('users as u', 'u.id', 't.created_by')
-    .select('t.*', 'u.username as creator_name', q.raw('(select count(*) from tournament_players p where p.tournament_id = t.id) as players'))
-    .orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id', order: 'desc' }])
+    .select(
+      't.*',
+      'u.username as creator_name',
+      q.raw('(select count(*) from tournament_players p where p.tournament_id = t.id) as players'),
+    )
+    .orderBy([
+      { column: 't.created_at', order: 'desc' },
+      { column: 't.id', order: 'desc' },
+    ])
     .limit(input.limit + 1);
   if (input.state) query.where('t.state', input.state);
-  if (input.after) query.whereRaw('(t.created_at, t.id) < (?, ?)', [input.after[0], input.after[1]]);
+  if (input.after)
+    query.whereRaw('(t.created_at, t.id) < (?, ?)', [input.after[0], input.after[1]]);
   return query as unknown as Promise<(TournamentRow & { players: number })[]>;
 }
 
@@ -121,7 +149,9 @@ export function playersOf(q: Q, tournamentId: string): Promise<PlayerRow[]> {
     .leftJoin('users as u', 'u.id', 'p.user_id')
     .select<PlayerRow[]>('p.*', 'u.username')
     .where('p.tournament_id', tournamentId)
-    .orderByRaw('p.seed asc nulls last, p.registered_at asc, p.user_id asc') as unknown as Promise<PlayerRow[]>;
+    .orderByRaw('p.seed asc nulls last, p.registered_at asc, p.user_id asc') as unknown as Promise<
+    PlayerRow[]
+  >;
 }
 
 /** The winners' registrations of these tournaments (alias and username). */
@@ -137,22 +167,39 @@ export function winnersOf(q: Q, tournamentIds: string[]): Promise<PlayerRow[]> {
     .whereIn('t.id', tournamentIds) as unknown as Promise<PlayerRow[]>;
 }
 
-export async function insertPlayer(q: Q, row: Pick<PlayerRow, 'tournament_id' | 'user_id' | 'alias' | 'alias_key' | 'registered_at'>): Promise<void> {
+export async function insertPlayer(
+  q: Q,
+  row: Pick<PlayerRow, 'tournament_id' | 'user_id' | 'alias' | 'alias_key' | 'registered_at'>,
+): Promise<void> {
   await q('tournament_players').queryContext(op('insertPlayer')).insert(row);
 }
 
 export async function deletePlayer(q: Q, tournamentId: string, userId: string): Promise<number> {
-  return q('tournament_players').queryContext(op('deletePlayer')).where({ tournament_id: tournamentId, user_id: userId }).delete();
+  return q('tournament_players')
+    .queryContext(op('deletePlayer'))
+    .where({ tournament_id: tournamentId, user_id: userId })
+    .delete();
 }
 
-export async function updatePlayer(q: Q, tournamentId: string, userId: string, patch: Partial<PlayerRow>): Promise<void> {
-  await q('tournament_players').queryContext(op('updatePlayer')).where({ tournament_id: tournamentId, user_id: userId }).update(patch);
+export async function updatePlayer(
+  q: Q,
+  tournamentId: string,
+  userId: string,
+  patch: Partial<PlayerRow>,
+): Promise<void> {
+  await q('tournament_players')
+    .queryContext(op('updatePlayer'))
+    .where({ tournament_id: tournamentId, user_id: userId })
+    .update(patch);
 }
 
 /** Current Glicko-2 ratings of these users (absent: never rated). */
 export async function ratingsOf(q: Q, userIds: string[]): Promise<Map<string, number>> {
   if (userIds.length === 0) return new Map();
-  const rows = (await q('ratings').queryContext(op('ratings')).select('user_id', 'rating').whereIn('user_id', userIds)) as { user_id: string; rating: number }[];
+  const rows = (await q('ratings')
+    .queryContext(op('ratings'))
+    .select('user_id', 'rating')
+    .whereIn('user_id', userIds)) as { user_id: string; rating: number }[];
   return new Map(rows.map((r) => [r.user_id, Number(r.rating)]));
 }
 
@@ -161,11 +208,22 @@ export async function insertRounds(q: Q, rows: RoundRow[]): Promise<void> {
 }
 
 export function roundsOf(q: Q, tournamentId: string): Promise<RoundRow[]> {
-  return q('tournament_rounds').queryContext(op('rounds')).where({ tournament_id: tournamentId }).orderBy('number') as Promise<RoundRow[]>;
+  return q('tournament_rounds')
+    .queryContext(op('rounds'))
+    .where({ tournament_id: tournamentId })
+    .orderBy('number') as Promise<RoundRow[]>;
 }
 
-export async function updateRound(q: Q, tournamentId: string, number: number, patch: Partial<RoundRow>): Promise<void> {
-  await q('tournament_rounds').queryContext(op('updateRound')).where({ tournament_id: tournamentId, number }).update(patch);
+export async function updateRound(
+  q: Q,
+  tournamentId: string,
+  number: number,
+  patch: Partial<RoundRow>,
+): Promise<void> {
+  await q('tournament_rounds')
+    .queryContext(op('updateRound'))
+    .where({ tournament_id: tournamentId, number })
+    .update(patch);
 }
 
 export async function insertMatches(q: Q, rows: Partial<TMatchRow>[]): Promise<void> {
@@ -173,7 +231,10 @@ export async function insertMatches(q: Q, rows: Partial<TMatchRow>[]): Promise<v
 }
 
 export function matchesOf(q: Q, tournamentId: string, round?: number): Promise<TMatchRow[]> {
-  const query = q('tournament_matches').queryContext(op('matches')).where({ tournament_id: tournamentId }).orderBy([{ column: 'round' }, { column: 'position' }]);
+  const query = q('tournament_matches')
+    .queryContext(op('matches'))
+    .where({ tournament_id: tournamentId })
+    .orderBy([{ column: 'round' }, { column: 'position' }]);
   if (round !== undefined) query.where({ round });
   return query as unknown as Promise<TMatchRow[]>;
 }
@@ -188,11 +249,16 @@ export function findMatch(q: Q, tournamentId: string, id: string): Promise<TMatc
 }
 
 export function getMatch(q: Q, id: string): Promise<TMatchRow | undefined> {
-  return q('tournament_matches').queryContext(op('getMatch')).where({ id }).first() as Promise<TMatchRow | undefined>;
+  return q('tournament_matches').queryContext(op('getMatch')).where({ id }).first() as Promise<
+    TMatchRow | undefined
+  >;
 }
 
 export function matchByGame(q: Q, gameId: string): Promise<TMatchRow | undefined> {
-  return q('tournament_matches').queryContext(op('matchByGame')).where({ game_id: gameId }).first() as Promise<TMatchRow | undefined>;
+  return q('tournament_matches')
+    .queryContext(op('matchByGame'))
+    .where({ game_id: gameId })
+    .first() as Promise<TMatchRow | undefined>;
 }
 
 export async function updateMatch(q: Q, id: string, patch: Partial<TMatchRow>): Promise<void> {
@@ -200,32 +266,66 @@ export async function updateMatch(q: Q, id: string, patch: Partial<TMatchRow>): 
 }
 
 /** Conditional state change; true when this caller made it (claims against concurrent schedulers). */
-export async function transitionMatch(q: Q, id: string, from: { state: TMatchState; gameId?: string | null }, patch: Partial<TMatchRow>): Promise<boolean> {
-  const query = q('tournament_matches').queryContext(op('transitionMatch')).where({ id, state: from.state });
+export async function transitionMatch(
+  q: Q,
+  id: string,
+  from: { state: TMatchState; gameId?: string | null },
+  patch: Partial<TMatchRow>,
+): Promise<boolean> {
+  const query = q('tournament_matches')
+    .queryContext(op('transitionMatch'))
+    .where({ id, state: from.state });
   if (from.gameId === null) query.whereNull('game_id');
   else if (from.gameId !== undefined) query.where({ game_id: from.gameId });
   return (await query.update(patch)) > 0;
 }
 
-export async function insertStandings(q: Q, rows: Pick<StandingRow, 'tournament_id' | 'user_id'>[]): Promise<void> {
-  if (rows.length > 0) await q('tournament_standings').queryContext(op('insertStandings')).insert(rows);
+export async function insertStandings(
+  q: Q,
+  rows: Pick<StandingRow, 'tournament_id' | 'user_id'>[],
+): Promise<void> {
+  if (rows.length > 0)
+    await q('tournament_standings').queryContext(op('insertStandings')).insert(rows);
 }
 
 export function standingsOf(q: Q, tournamentId: string): Promise<StandingRow[]> {
-  return q('tournament_standings').queryContext(op('standings')).where({ tournament_id: tournamentId }) as Promise<StandingRow[]>;
+  return q('tournament_standings')
+    .queryContext(op('standings'))
+    .where({ tournament_id: tournamentId }) as Promise<StandingRow[]>;
 }
 
 /** Adds to a player's counters (`eliminated_round`/`rank` are set, not added). */
-export async function bumpStanding(q: Q, key: { tournamentId: string; userId: string }, add: Partial<Record<'played' | 'wins' | 'losses' | 'draws' | 'points_for' | 'points_against' | 'forfeits', number>>, set: Partial<StandingRow> = {}): Promise<void> {
+export async function bumpStanding(
+  q: Q,
+  key: { tournamentId: string; userId: string },
+  add: Partial<
+    Record<
+      'played' | 'wins' | 'losses' | 'draws' | 'points_for' | 'points_against' | 'forfeits',
+      number
+    >
+  >,
+  set: Partial<StandingRow> = {},
+): Promise<void> {
   const patch: Record<string, unknown> = { ...set };
-  for (const [column, n] of Object.entries(add)) if (n) patch[column] = q.raw('?? + ?', [column, n]);
+  for (const [column, n] of Object.entries(add))
+    if (n) patch[column] = q.raw('?? + ?', [column, n]);
   if (Object.keys(patch).length === 0) return;
-  await q('tournament_standings').queryContext(op('bumpStanding')).where({ tournament_id: key.tournamentId, user_id: key.userId }).update(patch);
+  await q('tournament_standings')
+    .queryContext(op('bumpStanding'))
+    .where({ tournament_id: key.tournamentId, user_id: key.userId })
+    .update(patch);
 }
 
 /** Tournaments the scheduler should start: open for registration with starts_at reached. */
 export function dueStarts(q: Q, now: Date): Promise<{ id: string }[]> {
-  return q('tournaments').queryContext(op('dueStarts')).select('id').where({ state: 'registration' }).whereNotNull('starts_at').where('starts_at', '<=', now).orderBy('starts_at').limit(50) as Promise<{ id: string }[]>;
+  return q('tournaments')
+    .queryContext(op('dueStarts'))
+    .select('id')
+    .where({ state: 'registration' })
+    .whereNotNull('starts_at')
+    .where('starts_at', '<=', now)
+    .orderBy('starts_at')
+    .limit(50) as Promise<{ id: string }[]>;
 }
 
 export interface OpenMatchRow extends TMatchRow {
@@ -241,7 +341,13 @@ export function openMatches(q: Q): Promise<OpenMatchRow[]> {
     .queryContext(op('openMatches'))
     .join('tournaments as t', 't.id', 'm.tournament_id')
     .leftJoin('matches as g', 'g.id', 'm.game_id')
-    .select('m.*', 't.state as tournament_state', 'g.state as game_state', 'g.winner_side as game_winner_side', 'g.reason as game_reason')
+    .select(
+      'm.*',
+      't.state as tournament_state',
+      'g.state as game_state',
+      'g.winner_side as game_winner_side',
+      'g.reason as game_reason',
+    )
     .whereIn('m.state', ['scheduled', 'ready'])
     .where('t.state', 'running')
     .orderBy('m.scheduled_at')
@@ -250,18 +356,35 @@ export function openMatches(q: Q): Promise<OpenMatchRow[]> {
 
 /** Sides of a game: user id per side (0 left, 1 right). */
 export async function gameSides(q: Q, gameId: string): Promise<[string | null, string | null]> {
-  const rows = (await q('match_players').queryContext(op('gameSides')).select('side', 'user_id').where({ match_id: gameId })) as { side: number; user_id: string | null }[];
-  return [rows.find((r) => r.side === 0)?.user_id ?? null, rows.find((r) => r.side === 1)?.user_id ?? null];
+  const rows = (await q('match_players')
+    .queryContext(op('gameSides'))
+    .select('side', 'user_id')
+    .where({ match_id: gameId })) as { side: number; user_id: string | null }[];
+  return [
+    rows.find((r) => r.side === 0)?.user_id ?? null,
+    rows.find((r) => r.side === 1)?.user_id ?? null,
+  ];
 }
 
 export async function gameScore(q: Q, gameId: string): Promise<[number, number]> {
-  const row = (await q('matches').queryContext(op('gameScore')).select('left_score', 'right_score').where({ id: gameId }).first()) as { left_score: number; right_score: number } | undefined;
+  const row = (await q('matches')
+    .queryContext(op('gameScore'))
+    .select('left_score', 'right_score')
+    .where({ id: gameId })
+    .first()) as { left_score: number; right_score: number } | undefined;
   return [row?.left_score ?? 0, row?.right_score ?? 0];
 }
 
 /** Gauges: tournaments per open state, and the start of the oldest round still in progress. */
-export async function gaugeCounts(q: Q): Promise<{ byState: Map<string, number>; oldestRoundStart: Date | null }> {
-  const rows = (await q('tournaments').queryContext(op('gaugeStates')).select('state').count({ n: '*' }).whereIn('state', ['registration', 'running', 'paused']).groupBy('state')) as { state: string; n: number }[];
+export async function gaugeCounts(
+  q: Q,
+): Promise<{ byState: Map<string, number>; oldestRoundStart: Date | null }> {
+  const rows = (await q('tournaments')
+    .queryContext(op('gaugeStates'))
+    .select('state')
+    .count({ n: '*' })
+    .whereIn('state', ['registration', 'running', 'paused'])
+    .groupBy('state')) as { state: string; n: number }[];
   const oldest = (await q('tournament_rounds as r')
     .queryContext(op('gaugeOldestRound'))
     .join('tournaments as t', function () {
@@ -271,5 +394,8 @@ export async function gaugeCounts(q: Q): Promise<{ byState: Map<string, number>;
     .where('r.state', 'running')
     .min({ at: 'r.started_at' })
     .first()) as { at: Time | null } | undefined;
-  return { byState: new Map(rows.map((r) => [r.state, Number(r.n)])), oldestRoundStart: oldest?.at ? new Date(oldest.at) : null };
+  return {
+    byState: new Map(rows.map((r) => [r.state, Number(r.n)])),
+    oldestRoundStart: oldest?.at ? new Date(oldest.at) : null,
+  };
 }

@@ -19,7 +19,8 @@ export interface RoundRobinRound {
 }
 
 export function roundRobinSchedule(players: number): RoundRobinRound[] {
-  if (!Number.isInteger(players) || players < 2) throw new RangeError('a round robin needs at least two players');
+  if (!Number.isInteger(players) || players < 2)
+    throw new RangeError('a round robin needs at least two players');
   const n = players % 2 === 0 ? players : players + 1;
   // circle[0] is fixed; the rest rotate. Index `players` (when odd) is the bye.
   let circle = Array.from({ length: n }, (_, i) => i);

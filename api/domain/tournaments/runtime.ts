@@ -22,7 +22,14 @@ export function startTournaments(options: TournamentsOptions): Tournaments {
   const deps: TournamentDeps = { ...options, lifecycle: { closed: false } };
   onMatchEnded(options.games, (event) => {
     if (event.kind !== 'tournament') return;
-    return applyGameEnd(deps, { gameId: event.matchId, outcome: event.outcome, reason: event.reason, winnerSide: event.winnerSide, players: event.players, score: event.score });
+    return applyGameEnd(deps, {
+      gameId: event.matchId,
+      outcome: event.outcome,
+      reason: event.reason,
+      winnerSide: event.winnerSide,
+      players: event.players,
+      score: event.score,
+    });
   });
   const scheduler = createScheduler(deps);
   scheduler.start();

@@ -28,10 +28,22 @@ const endedGameStates = new Set(['finished', 'aborted', 'forfeited']);
 async function timeoutWithoutGame(deps: TournamentDeps, m: repo.TMatchRow): Promise<void> {
   await runStep(deps, m.tournament_id, async (step) => {
     const fresh = await repo.findMatch(step.trx, step.t.id, m.id);
-    if (!fresh || step.t.state !== 'running' || !(fresh.state === 'scheduled' || (fresh.state === 'ready' && fresh.game_id === null))) return;
-    const busy = [fresh.player_a, fresh.player_b].map((id) => id !== null && deps.games.runner.matchOf(id) !== undefined);
+    if (
+      !fresh ||
+      step.t.state !== 'running' ||
+      !(fresh.state === 'scheduled' || (fresh.state === 'ready' && fresh.game_id === null))
+    )
+      return;
+    const busy = [fresh.player_a, fresh.player_b].map(
+      (id) => id !== null && deps.games.runner.matchOf(id) !== undefined,
+    );
     const forfeit = busy[0] === busy[1] ? 'both' : busy[0] ? 'a' : 'b';
-    await recordResult(step, fresh, { winner: forfeit === 'both' ? null : forfeit === 'a' ? 'b' : 'a', score: null, reason: forfeit === 'both' ? 'double_forfeit' : 'join_timeout', forfeit });
+    await recordResult(step, fresh, {
+      winner: forfeit === 'both' ? null : forfeit === 'a' ? 'b' : 'a',
+      score: null,
+      reason: forfeit === 'both' ? 'double_forfeit' : 'join_timeout',
+      forfeit,
+    });
     await settle(step);
   });
 }
@@ -57,14 +69,21 @@ async function timeoutGame(deps: TournamentDeps, gameId: string): Promise<void> 
   if (!live || live.state !== 'ready') return;
   const present = live.seats.map((s) => s.peer !== null && s.ready);
   if (present[0] && present[1]) return;
-  const decision = present[0] || present[1]
-    ? { outcome: 'forfeited' as const, reason: 'join_timeout', winnerSide: (present[0] ? 0 : 1) as 0 | 1 }
-    : { outcome: 'aborted' as const, reason: 'join_timeout', winnerSide: null };
+  const decision =
+    present[0] || present[1]
+      ? {
+          outcome: 'forfeited' as const,
+          reason: 'join_timeout',
+          winnerSide: (present[0] ? 0 : 1) as 0 | 1,
+        }
+      : { outcome: 'aborted' as const, reason: 'join_timeout', winnerSide: null };
   await deps.games.runner.end(gameId, decision);
 }
 
 async function supervise(deps: TournamentDeps, m: repo.OpenMatchRow, now: number): Promise<void> {
-  const due = m.scheduled_at !== null && new Date(m.scheduled_at).getTime() + deps.config.joinTimeoutMs <= now;
+  const due =
+    m.scheduled_at !== null &&
+    new Date(m.scheduled_at).getTime() + deps.config.joinTimeoutMs <= now;
   if (m.game_id === null) {
     if (due) await timeoutWithoutGame(deps, m);
     else if (m.state === 'scheduled') await launchMatch(deps, m.id);
@@ -82,11 +101,18 @@ async function updateGauges(deps: TournamentDeps, now: number): Promise<void> {
 export async function schedulerPass(deps: TournamentDeps): Promise<void> {
   const now = deps.clock.now();
   for (const { id } of await repo.dueStarts(deps.db, new Date(now))) {
-    await startDue(deps, id).catch((err: unknown) => deps.logger.error({ err, 'tournament.id': id }, 'scheduled tournament start failed'));
+    await startDue(deps, id).catch((err: unknown) =>
+      deps.logger.error({ err, 'tournament.id': id }, 'scheduled tournament start failed'),
+    );
   }
   for (const m of await repo.openMatches(deps.db)) {
     if (deps.lifecycle.closed) break;
-    await supervise(deps, m, now).catch((err: unknown) => deps.logger.error({ err, 'tournament.id': m.tournament_id }, 'tournament match supervision failed'));
+    await supervise(deps, m, now).catch((err: unknown) =>
+      deps.logger.error(
+        { err, 'tournament.id': m.tournament_id },
+        'tournament match supervision failed',
+      ),
+    );
   }
   await updateGauges(deps, now);
 }

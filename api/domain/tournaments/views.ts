@@ -4,17 +4,28 @@
  * schedule), and standings in their current order (final ranks once finished).
  */
 import { gameSettingsSchema } from '../../contract/game.ts';
-import type { TournamentMatchView, TournamentSummary, TournamentView } from '../../contract/tournaments.ts';
+import type {
+  TournamentMatchView,
+  TournamentSummary,
+  TournamentView,
+} from '../../contract/tournaments.ts';
 import { roundName } from './bracket.ts';
 import type { PlayerRow, RoundRow, StandingRow, TMatchRow, TournamentRow } from './repo.ts';
 
-const iso = (t: Date | string | null | undefined): string | null => (t === null || t === undefined ? null : new Date(t).toISOString());
+const iso = (t: Date | string | null | undefined): string | null =>
+  t === null || t === undefined ? null : new Date(t).toISOString();
 
 export function settingsOf(row: TournamentRow) {
-  return gameSettingsSchema.parse(typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings);
+  return gameSettingsSchema.parse(
+    typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings,
+  );
 }
 
-export function summaryView(row: TournamentRow, players: number, winner: PlayerRow | undefined): TournamentSummary {
+export function summaryView(
+  row: TournamentRow,
+  players: number,
+  winner: PlayerRow | undefined,
+): TournamentSummary {
   return {
     id: row.id,
     name: row.name,
@@ -35,10 +46,21 @@ export function summaryView(row: TournamentRow, players: number, winner: PlayerR
 }
 
 export function playerView(p: PlayerRow) {
-  return { username: p.username ?? null, alias: p.alias, seed: p.seed, rating: p.rating === null ? null : Math.round(Number(p.rating) * 100) / 100, status: p.status, registeredAt: iso(p.registered_at)! };
+  return {
+    username: p.username ?? null,
+    alias: p.alias,
+    seed: p.seed,
+    rating: p.rating === null ? null : Math.round(Number(p.rating) * 100) / 100,
+    status: p.status,
+    registeredAt: iso(p.registered_at)!,
+  };
 }
 
-function matchView(m: TMatchRow, byId: Map<string, PlayerRow>, joinTimeoutMs: number): TournamentMatchView {
+function matchView(
+  m: TMatchRow,
+  byId: Map<string, PlayerRow>,
+  joinTimeoutMs: number,
+): TournamentMatchView {
   const entrant = (id: string | null) => {
     const p = id === null ? undefined : byId.get(id);
     return p ? { username: p.username ?? null, alias: p.alias, seed: p.seed } : null;
@@ -56,7 +78,10 @@ function matchView(m: TMatchRow, byId: Map<string, PlayerRow>, joinTimeoutMs: nu
     score: m.score_a === null || m.score_b === null ? null : [m.score_a, m.score_b],
     reason: m.reason,
     forfeit: m.forfeit,
-    joinBy: open && m.scheduled_at ? new Date(new Date(m.scheduled_at).getTime() + joinTimeoutMs).toISOString() : null,
+    joinBy:
+      open && m.scheduled_at
+        ? new Date(new Date(m.scheduled_at).getTime() + joinTimeoutMs).toISOString()
+        : null,
     finishedAt: iso(m.finished_at),
   };
 }
@@ -65,24 +90,42 @@ const tablePoints = (s: StandingRow) => 2 * s.wins + s.draws;
 
 /** Round robin: points, then point difference, then points scored; ties on all three share a rank. */
 export function compareTable(x: StandingRow, y: StandingRow): number {
-  return tablePoints(y) - tablePoints(x) || y.points_for - y.points_against - (x.points_for - x.points_against) || y.points_for - x.points_for;
+  return (
+    tablePoints(y) - tablePoints(x) ||
+    y.points_for - y.points_against - (x.points_for - x.points_against) ||
+    y.points_for - x.points_for
+  );
 }
 
-function orderStandings(t: TournamentRow, rows: StandingRow[], byId: Map<string, PlayerRow>): { row: StandingRow; rank: number }[] {
+function orderStandings(
+  t: TournamentRow,
+  rows: StandingRow[],
+  byId: Map<string, PlayerRow>,
+): { row: StandingRow; rank: number }[] {
   const seed = (s: StandingRow) => byId.get(s.user_id)?.seed ?? Number.MAX_SAFE_INTEGER;
   if (rows.every((r) => r.rank !== null) && rows.length > 0) {
-    return [...rows].sort((a, b) => a.rank! - b.rank! || seed(a) - seed(b)).map((row) => ({ row, rank: row.rank! }));
+    return [...rows]
+      .sort((a, b) => a.rank! - b.rank! || seed(a) - seed(b))
+      .map((row) => ({ row, rank: row.rank! }));
   }
   if (t.format === 'round_robin') {
     const sorted = [...rows].sort((a, b) => compareTable(a, b) || seed(a) - seed(b));
-    return sorted.map((row, i) => ({ row, rank: i > 0 && compareTable(sorted[i - 1]!, row) === 0 ? 0 : i + 1 })).map((e, i, all) => {
-      if (e.rank === 0) e.rank = all.slice(0, i).findLast((x) => x.rank !== 0)!.rank;
-      return e;
-    });
+    return sorted
+      .map((row, i) => ({
+        row,
+        rank: i > 0 && compareTable(sorted[i - 1]!, row) === 0 ? 0 : i + 1,
+      }))
+      .map((e, i, all) => {
+        if (e.rank === 0) e.rank = all.slice(0, i).findLast((x) => x.rank !== 0)!.rank;
+        return e;
+      });
   }
   // Single elimination in progress: still in, then by how far they got.
-  const still = (s: StandingRow) => (s.eliminated_round === null ? Number.MAX_SAFE_INTEGER : s.eliminated_round);
-  return [...rows].sort((a, b) => still(b) - still(a) || b.wins - a.wins || seed(a) - seed(b)).map((row, i) => ({ row, rank: i + 1 }));
+  const still = (s: StandingRow) =>
+    s.eliminated_round === null ? Number.MAX_SAFE_INTEGER : s.eliminated_round;
+  return [...rows]
+    .sort((a, b) => still(b) - still(a) || b.wins - a.wins || seed(a) - seed(b))
+    .map((row, i) => ({ row, rank: i + 1 }));
 }
 
 export interface TournamentRows {
@@ -103,11 +146,16 @@ export function tournamentView(rows: TournamentRows, joinTimeoutMs: number): Tou
     entrants: players.map(playerView),
     rounds: rounds.map((r) => ({
       number: r.number,
-      name: t.format === 'single_elimination' ? roundName(t.rounds_total, r.number) : `Round ${r.number}`,
+      name:
+        t.format === 'single_elimination'
+          ? roundName(t.rounds_total, r.number)
+          : `Round ${r.number}`,
       state: r.state,
       startedAt: iso(r.started_at),
       finishedAt: iso(r.finished_at),
-      matches: matches.filter((m) => m.round === r.number).map((m) => matchView(m, byId, joinTimeoutMs)),
+      matches: matches
+        .filter((m) => m.round === r.number)
+        .map((m) => matchView(m, byId, joinTimeoutMs)),
     })),
     standings: orderStandings(t, standings, byId).map(({ row, rank }) => {
       const p = byId.get(row.user_id);

@@ -8,19 +8,35 @@ import type { AppContext, RequestState } from '../context.ts';
 import type { HandlersFor } from '../routes.ts';
 
 export function requestInfo(ctx: AppContext): accounts.RequestInfo {
-  return { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined, requestId: ctx.state.requestId };
+  return {
+    ip: ctx.ip,
+    userAgent: ctx.get('user-agent') || undefined,
+    requestId: ctx.state.requestId,
+  };
 }
 
 export function accountHandlers(deps: AccountsDeps): HandlersFor<typeof accountEndpoints> {
   return {
-    'auth.register': async ({ body, ctx }) => ({ data: await accounts.register(deps, requestInfo(ctx), body) }),
-    'auth.login': async ({ body, ctx }) => ({ data: await accounts.login(deps, requestInfo(ctx), body) }),
-    'auth.loginMfa': async ({ body, ctx }) => ({ data: await accounts.loginMfa(deps, requestInfo(ctx), body) }),
-    'auth.refresh': async ({ body, ctx }) => ({ data: await accounts.refresh(deps, requestInfo(ctx), body) }),
+    'auth.register': async ({ body, ctx }) => ({
+      data: await accounts.register(deps, requestInfo(ctx), body),
+    }),
+    'auth.login': async ({ body, ctx }) => ({
+      data: await accounts.login(deps, requestInfo(ctx), body),
+    }),
+    'auth.loginMfa': async ({ body, ctx }) => ({
+      data: await accounts.loginMfa(deps, requestInfo(ctx), body),
+    }),
+    'auth.refresh': async ({ body, ctx }) => ({
+      data: await accounts.refresh(deps, requestInfo(ctx), body),
+    }),
     'auth.logout': async ({ actor }) => ({ data: await accounts.logout(deps, actor!) }),
     'auth.logoutAll': async ({ actor }) => ({ data: await accounts.logoutAll(deps, actor!) }),
-    'auth.passwordResetRequest': async ({ body }) => ({ data: await accounts.requestPasswordReset(deps, body) }),
-    'auth.passwordResetConfirm': async ({ body }) => ({ data: await accounts.confirmPasswordReset(deps, body) }),
+    'auth.passwordResetRequest': async ({ body }) => ({
+      data: await accounts.requestPasswordReset(deps, body),
+    }),
+    'auth.passwordResetConfirm': async ({ body }) => ({
+      data: await accounts.confirmPasswordReset(deps, body),
+    }),
   };
 }
 
@@ -28,5 +44,8 @@ export function accountHandlers(deps: AccountsDeps): HandlersFor<typeof accountE
 export function authRateLimit(deps: AccountsDeps): Middleware<RequestState> {
   const perMinute = deps.auth.rateLimitPerMinute;
   // Not async: every other request passes through with no promise or microtask of its own.
-  return (ctx, next) => (ctx.path.startsWith('/api/v1/auth/') ? assertIpRate(deps.counters, ctx.ip, perMinute).then(() => next()) : next());
+  return (ctx, next) =>
+    ctx.path.startsWith('/api/v1/auth/')
+      ? assertIpRate(deps.counters, ctx.ip, perMinute).then(() => next())
+      : next();
 }

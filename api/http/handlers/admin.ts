@@ -6,22 +6,48 @@ import type { AccountsDeps } from '../../domain/accounts/deps.ts';
 import { listAudit } from '../../domain/audit/service.ts';
 import type { HandlersFor } from '../routes.ts';
 
-export function adminHandlers(deps: AccountsDeps): HandlersFor<typeof adminUserEndpoints & typeof auditEndpoints> {
+export function adminHandlers(
+  deps: AccountsDeps,
+): HandlersFor<typeof adminUserEndpoints & typeof auditEndpoints> {
   return {
     'admin.usersList': async ({ actor, query }) => {
       const page = await admin.listUsersAdmin(deps, actor!, query);
       return { data: page.items, meta: { nextCursor: page.nextCursor } };
     },
-    'admin.usersCreate': async ({ actor, body, ctx }) => ({ data: await admin.createUser(deps, actor!, { ...body, requestId: ctx.state.requestId }) }),
-    'admin.usersGet': async ({ actor, params }) => ({ data: await admin.getUserAdmin(deps, actor!, params) }),
-    'admin.usersUpdate': async ({ actor, params, body, ctx }) => ({
-      data: await admin.updateUserAdmin(deps, actor!, { ...body, ...params, requestId: ctx.state.requestId }),
+    'admin.usersCreate': async ({ actor, body, ctx }) => ({
+      data: await admin.createUser(deps, actor!, { ...body, requestId: ctx.state.requestId }),
     }),
-    'admin.usersDelete': async ({ actor, params, ctx }) => ({ data: await admin.deleteUserAdmin(deps, actor!, { ...params, requestId: ctx.state.requestId }) }),
-    'admin.usersBan': async ({ actor, params, body, ctx }) => ({ data: await admin.banUser(deps, actor!, { ...body, ...params, requestId: ctx.state.requestId }) }),
-    'admin.usersUnban': async ({ actor, params, ctx }) => ({ data: await admin.unbanUser(deps, actor!, { ...params, requestId: ctx.state.requestId }) }),
+    'admin.usersGet': async ({ actor, params }) => ({
+      data: await admin.getUserAdmin(deps, actor!, params),
+    }),
+    'admin.usersUpdate': async ({ actor, params, body, ctx }) => ({
+      data: await admin.updateUserAdmin(deps, actor!, {
+        ...body,
+        ...params,
+        requestId: ctx.state.requestId,
+      }),
+    }),
+    'admin.usersDelete': async ({ actor, params, ctx }) => ({
+      data: await admin.deleteUserAdmin(deps, actor!, {
+        ...params,
+        requestId: ctx.state.requestId,
+      }),
+    }),
+    'admin.usersBan': async ({ actor, params, body, ctx }) => ({
+      data: await admin.banUser(deps, actor!, {
+        ...body,
+        ...params,
+        requestId: ctx.state.requestId,
+      }),
+    }),
+    'admin.usersUnban': async ({ actor, params, ctx }) => ({
+      data: await admin.unbanUser(deps, actor!, { ...params, requestId: ctx.state.requestId }),
+    }),
     'admin.usersPasswordReset': async ({ actor, params, ctx }) => ({
-      data: await admin.adminPasswordReset(deps, actor!, { ...params, requestId: ctx.state.requestId }),
+      data: await admin.adminPasswordReset(deps, actor!, {
+        ...params,
+        requestId: ctx.state.requestId,
+      }),
     }),
     'admin.auditList': async ({ actor, query }) => {
       const page = await listAudit(deps, actor!, query);

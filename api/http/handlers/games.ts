@@ -10,10 +10,16 @@ import type { HandlersFor } from '../routes.ts';
 
 export function gameHandlers(deps: GamesDeps, chat: ChatDeps): HandlersFor<typeof gameEndpoints> {
   return {
-    'games.chatInvite': async ({ actor, params, body }) => ({ data: await inviteFromChat(deps, chat, actor!, { ...params, ...body }) }),
+    'games.chatInvite': async ({ actor, params, body }) => ({
+      data: await inviteFromChat(deps, chat, actor!, { ...params, ...body }),
+    }),
     'games.create': async ({ actor, body }) => ({ data: await createMatch(deps, actor!, body) }),
-    'games.accept': async ({ actor, params }) => ({ data: await acceptMatch(deps, actor!, params) }),
-    'games.decline': async ({ actor, params }) => ({ data: await declineMatch(deps, actor!, params) }),
+    'games.accept': async ({ actor, params }) => ({
+      data: await acceptMatch(deps, actor!, params),
+    }),
+    'games.decline': async ({ actor, params }) => ({
+      data: await declineMatch(deps, actor!, params),
+    }),
     'games.rematch': async ({ actor, params }) => ({ data: await rematch(deps, actor!, params) }),
     'games.list': async ({ actor, query }) => {
       const page = await listMatches(deps, actor!, query);
@@ -29,7 +35,15 @@ export function gameHandlers(deps: GamesDeps, chat: ChatDeps): HandlersFor<typeo
       const page = await adminListMatches(deps, actor!, query);
       return { data: page.items, meta: { nextCursor: page.nextCursor } };
     },
-    'admin.matchState': async ({ actor, params }) => ({ data: adminMatchState(deps, actor!, params) }),
-    'admin.matchAbort': async ({ actor, params, body, ctx }) => ({ data: await adminAbortMatch(deps, actor!, { ...params, ...body, requestId: ctx.state.requestId }) }),
+    'admin.matchState': async ({ actor, params }) => ({
+      data: adminMatchState(deps, actor!, params),
+    }),
+    'admin.matchAbort': async ({ actor, params, body, ctx }) => ({
+      data: await adminAbortMatch(deps, actor!, {
+        ...params,
+        ...body,
+        requestId: ctx.state.requestId,
+      }),
+    }),
   };
 }

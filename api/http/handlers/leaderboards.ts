@@ -1,9 +1,16 @@
 /** Handlers of /leaderboards. */
 import type { leaderboardEndpoints } from '../../contract/leaderboards.ts';
-import { aroundPlayer, ratingBoard, winsBoard, type LeaderboardDeps } from '../../domain/leaderboards/service.ts';
+import {
+  aroundPlayer,
+  ratingBoard,
+  winsBoard,
+  type LeaderboardDeps,
+} from '../../domain/leaderboards/service.ts';
 import type { HandlersFor } from '../routes.ts';
 
-export function leaderboardHandlers(deps: LeaderboardDeps): HandlersFor<typeof leaderboardEndpoints> {
+export function leaderboardHandlers(
+  deps: LeaderboardDeps,
+): HandlersFor<typeof leaderboardEndpoints> {
   return {
     'leaderboards.rating': async ({ query }) => {
       const page = await ratingBoard(deps, query);

@@ -9,6 +9,8 @@ export function realtimeHandlers(): HandlersFor<typeof realtimeEndpoints> {
   let document: string | undefined;
   return {
     // Built on first request and kept: the message table cannot change while the process runs.
-    'system.asyncapi': async () => ({ raw: (document ??= JSON.stringify(buildAsyncApi(messages, { version: apiVersion }))) }),
+    'system.asyncapi': async () => ({
+      raw: (document ??= JSON.stringify(buildAsyncApi(messages, { version: apiVersion }))),
+    }),
   };
 }

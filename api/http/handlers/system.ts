@@ -16,13 +16,23 @@ export function systemHandlers(deps: AppDeps): HandlersFor<typeof systemEndpoint
       try {
         await pingDb(deps.db);
       } catch {
-        throw new AppError('UNAVAILABLE', 'The database is not reachable', {
-          checks: { database: { status: 'unavailable' } },
-        }, { 'Retry-After': '5' });
+        throw new AppError(
+          'UNAVAILABLE',
+          'The database is not reachable',
+          {
+            checks: { database: { status: 'unavailable' } },
+          },
+          { 'Retry-After': '5' },
+        );
       }
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       return {
-        data: { status: 'ok', checks: { database: { status: 'ok', latencyMs } }, version: deps.version, engine: deps.engine },
+        data: {
+          status: 'ok',
+          checks: { database: { status: 'ok', latencyMs } },
+          version: deps.version,
+          engine: deps.engine,
+        },
       };
     },
     'system.metrics': async () => ({ raw: await deps.metrics.registry.metrics() }),

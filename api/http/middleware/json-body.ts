@@ -9,7 +9,9 @@ import { AppError } from '../../core/errors.ts';
 const jsonType = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
 function tooLarge(limit: number): AppError {
-  return new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes`, { limit });
+  return new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes`, {
+    limit,
+  });
 }
 
 async function readLimited(ctx: Context, limit: number): Promise<Buffer> {
@@ -47,6 +49,8 @@ export async function readJsonBody(ctx: Context, limit: number): Promise<unknown
   try {
     return JSON.parse(raw.toString('utf8')) as unknown;
   } catch (err) {
-    throw new AppError('VALIDATION', 'The request body is not valid JSON', { reason: (err as Error).message });
+    throw new AppError('VALIDATION', 'The request body is not valid JSON', {
+      reason: (err as Error).message,
+    });
   }
 }

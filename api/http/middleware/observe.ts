@@ -46,7 +46,12 @@ export function requestMetrics(metrics: Metrics): Middleware<RequestState> {
     try {
       await next();
     } finally {
-      metrics.observeRequest(ctx.method, ctx.state.route ?? unmatchedRoute, ctx.status, (performance.now() - started) / 1000);
+      metrics.observeRequest(
+        ctx.method,
+        ctx.state.route ?? unmatchedRoute,
+        ctx.status,
+        (performance.now() - started) / 1000,
+      );
     }
   };
 }

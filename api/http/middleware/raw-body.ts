@@ -7,14 +7,23 @@
 import type { Context } from 'koa';
 import { AppError } from '../../core/errors.ts';
 
-export async function readBinaryBody(ctx: Context, accept: { contentTypes: readonly string[]; maxBytes: number }): Promise<Buffer> {
+export async function readBinaryBody(
+  ctx: Context,
+  accept: { contentTypes: readonly string[]; maxBytes: number },
+): Promise<Buffer> {
   const type = ctx.get('content-type').split(';')[0]!.trim().toLowerCase();
   if (!accept.contentTypes.includes(type)) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The body must be one of ${accept.contentTypes.join(', ')}`, { contentType: type || null, accepted: accept.contentTypes });
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The body must be one of ${accept.contentTypes.join(', ')}`,
+      { contentType: type || null, accepted: accept.contentTypes },
+    );
   }
   const tooLarge = () => {
     ctx.set('Connection', 'close');
-    return new AppError('PAYLOAD_TOO_LARGE', `The body is larger than ${accept.maxBytes} bytes`, { limit: accept.maxBytes });
+    return new AppError('PAYLOAD_TOO_LARGE', `The body is larger than ${accept.maxBytes} bytes`, {
+      limit: accept.maxBytes,
+    });
   };
   const length = ctx.get('content-length');
   if (length !== '' && Number(length) > accept.maxBytes) throw tooLarge();
@@ -25,6 +34,9 @@ export async function readBinaryBody(ctx: Context, accept: { contentTypes: reado
     if (size > accept.maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
-  if (size === 0) throw new AppError('VALIDATION', 'The request body is empty', [{ path: 'body', message: 'required', code: 'invalid_type' }]);
+  if (size === 0)
+    throw new AppError('VALIDATION', 'The request body is empty', [
+      { path: 'body', message: 'required', code: 'invalid_type' },
+    ]);
   return Buffer.concat(chunks, size);
 }

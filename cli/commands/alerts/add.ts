@@ -34,14 +34,23 @@ export async function add(ctx: CliContext, opts: Flags): Promise<void> {
   const missing = fields.filter((f) => !opts[f.key]).map((f) => `--${f.key}`);
   let values: Flags = opts;
   if (missing.length > 0) {
-    if (!ctx.io.canPrompt) throw new AppError('VALIDATION', `missing ${missing.join(', ')} (no terminal to prompt on)`);
+    if (!ctx.io.canPrompt)
+      throw new AppError('VALIDATION', `missing ${missing.join(', ')} (no terminal to prompt on)`);
     values = await ask(opts);
   }
-  const parsed = newAlertSchema.safeParse(Object.fromEntries(fields.map((f) => [f.key, values[f.key]])));
+  const parsed = newAlertSchema.safeParse(
+    Object.fromEntries(fields.map((f) => [f.key, values[f.key]])),
+  );
   if (!parsed.success) {
-    throw new AppError('VALIDATION', 'invalid alert', parsed.error.issues.map((i) => ({ path: `--${String(i.path[0])}`, message: i.message })));
+    throw new AppError(
+      'VALIDATION',
+      'invalid alert',
+      parsed.error.issues.map((i) => ({ path: `--${String(i.path[0])}`, message: i.message })),
+    );
   }
   const touched = addAlert(monitoringPaths(opts), parsed.data);
   for (const file of touched) ctx.io.out(file);
-  ctx.io.success(`added ${parsed.data.name}; now write a runbook section and a test case where it fires (alerts lint checks both)`);
+  ctx.io.success(
+    `added ${parsed.data.name}; now write a runbook section and a test case where it fires (alerts lint checks both)`,
+  );
 }

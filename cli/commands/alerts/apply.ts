@@ -2,7 +2,13 @@
 import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { renderAlertmanagerConfig } from '../../../ops/alertmanager/render.ts';
 import { diffExit } from '../../../ops/lib/exit-codes.ts';
-import { applyChanges, hasDifferences, planJson, renderPlan, type Change } from '../../../ops/lib/plan.ts';
+import {
+  applyChanges,
+  hasDifferences,
+  planJson,
+  renderPlan,
+  type Change,
+} from '../../../ops/lib/plan.ts';
 import {
   applyRuleFileChange,
   desiredRuleFiles,
@@ -26,12 +32,22 @@ interface ApplyOptions {
 }
 
 function target(ctx: CliContext, opts: ApplyOptions) {
-  const dir = required(opts.rulesDir ?? ctx.env.PONGCTL_PROMETHEUS_RULES_DIR, "Prometheus's rules directory", '--rules-dir', 'PONGCTL_PROMETHEUS_RULES_DIR');
-  return { dir, url: prometheusUrl(ctx, opts), desired: desiredRuleFiles(monitoringPaths(opts).rulesDir) };
+  const dir = required(
+    opts.rulesDir ?? ctx.env.PONGCTL_PROMETHEUS_RULES_DIR,
+    "Prometheus's rules directory",
+    '--rules-dir',
+    'PONGCTL_PROMETHEUS_RULES_DIR',
+  );
+  return {
+    dir,
+    url: prometheusUrl(ctx, opts),
+    desired: desiredRuleFiles(monitoringPaths(opts).rulesDir),
+  };
 }
 
 async function printPlan(ctx: CliContext, changes: Change[]): Promise<void> {
-  if (ctx.io.format === 'json' || ctx.io.format === 'yaml') await ctx.io.print(planJson(changes), []);
+  if (ctx.io.format === 'json' || ctx.io.format === 'yaml')
+    await ctx.io.print(planJson(changes), []);
   else ctx.io.out(renderPlan(changes, { color: ctx.io.options.color }));
 }
 
@@ -50,7 +66,8 @@ export async function apply(ctx: CliContext, opts: ApplyOptions): Promise<number
   const changes = planRuleFiles(desired, readLiveRuleFiles(dir), Boolean(opts.prune));
   const loadedBefore = planLoaded(desired, await client.rules());
   if (!hasDifferences(changes) && !hasDifferences(loadedBefore)) {
-    if (ctx.io.format !== 'table') await ctx.io.print({ ...(planJson(changes) as object), applied: [] }, []);
+    if (ctx.io.format !== 'table')
+      await ctx.io.print({ ...(planJson(changes) as object), applied: [] }, []);
     ctx.io.success('no changes: the rule files and what Prometheus loaded match the desired rules');
     return 0;
   }
@@ -70,8 +87,11 @@ export async function apply(ctx: CliContext, opts: ApplyOptions): Promise<number
   }
   await client.reload();
   await waitUntilLoaded(client, desired);
-  if (ctx.io.format !== 'table') await ctx.io.print({ ...(planJson(changes) as object), applied: result.applied }, []);
-  ctx.io.success(`applied ${result.applied.length} rule file change(s); Prometheus reloaded and reports the desired rules`);
+  if (ctx.io.format !== 'table')
+    await ctx.io.print({ ...(planJson(changes) as object), applied: result.applied }, []);
+  ctx.io.success(
+    `applied ${result.applied.length} rule file change(s); Prometheus reloaded and reports the desired rules`,
+  );
   return 0;
 }
 

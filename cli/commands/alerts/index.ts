@@ -6,17 +6,30 @@
 import { Option, type Command } from 'commander';
 import type { Runner } from '../../runner.ts';
 
-const prometheusOption = () => new Option('--prometheus <url>', 'Prometheus base URL (env PONGCTL_PROMETHEUS_URL)');
-const rulesDirOption = () => new Option('--rules-dir <dir>', "Prometheus's rules directory to write (env PONGCTL_PROMETHEUS_RULES_DIR)");
-const sourceOption = () => new Option('--rules <dir>', 'desired rule files (default ops/prometheus/rules)');
-const testsOption = () => new Option('--tests <dir>', 'promtool test files (default ops/prometheus/tests)');
+const prometheusOption = () =>
+  new Option('--prometheus <url>', 'Prometheus base URL (env PONGCTL_PROMETHEUS_URL)');
+const rulesDirOption = () =>
+  new Option(
+    '--rules-dir <dir>',
+    "Prometheus's rules directory to write (env PONGCTL_PROMETHEUS_RULES_DIR)",
+  );
+const sourceOption = () =>
+  new Option('--rules <dir>', 'desired rule files (default ops/prometheus/rules)');
+const testsOption = () =>
+  new Option('--tests <dir>', 'promtool test files (default ops/prometheus/tests)');
 
 export function registerAlerts(program: Command, run: Runner): void {
-  const alerts = program.command('alerts').description('Prometheus alert rules and Alertmanager: list, lint, test, add, diff, apply, silence');
+  const alerts = program
+    .command('alerts')
+    .description(
+      'Prometheus alert rules and Alertmanager: list, lint, test, add, diff, apply, silence',
+    );
 
   alerts
     .command('list')
-    .description('alert rules from the files, or with --live their state in Prometheus (firing first)')
+    .description(
+      'alert rules from the files, or with --live their state in Prometheus (firing first)',
+    )
     .option('--live', 'ask Prometheus (/api/v1/rules and /api/v1/alerts)')
     .addOption(prometheusOption())
     .addOption(sourceOption())
@@ -24,7 +37,9 @@ export function registerAlerts(program: Command, run: Runner): void {
 
   alerts
     .command('lint')
-    .description('promtool check rules plus policy: labels, annotations, for, no personal data, known metrics, runbook, tests')
+    .description(
+      'promtool check rules plus policy: labels, annotations, for, no personal data, known metrics, runbook, tests',
+    )
     .addOption(sourceOption())
     .addOption(testsOption())
     .action(run(async (ctx, opts) => (await import('./check.ts')).lint(ctx, opts)));
@@ -37,7 +52,9 @@ export function registerAlerts(program: Command, run: Runner): void {
 
   alerts
     .command('add')
-    .description('append an alert rule and a test skeleton (a wizard on a terminal, flags otherwise)')
+    .description(
+      'append an alert rule and a test skeleton (a wizard on a terminal, flags otherwise)',
+    )
     .option('--name <Name>', 'alert name, UpperCamelCase')
     .option('--expr <promql>', 'PromQL expression')
     .option('--for <duration>', 'hold time, e.g. 5m')
@@ -53,7 +70,9 @@ export function registerAlerts(program: Command, run: Runner): void {
 
   alerts
     .command('diff')
-    .description('compare the desired rules with --rules-dir and with what Prometheus loaded (exit 0 same, 1 different)')
+    .description(
+      'compare the desired rules with --rules-dir and with what Prometheus loaded (exit 0 same, 1 different)',
+    )
     .addOption(prometheusOption())
     .addOption(rulesDirOption())
     .option('--prune', 'also count files that are not desired')
@@ -72,12 +91,15 @@ export function registerAlerts(program: Command, run: Runner): void {
 
   alerts
     .command('render')
-    .description('write the Alertmanager config with receivers from ALERTMANAGER_* variables (mode 0600)')
+    .description(
+      'write the Alertmanager config with receivers from ALERTMANAGER_* variables (mode 0600)',
+    )
     .requiredOption('--out <file>', 'where to write alertmanager.yml')
     .action(run(async (ctx, opts) => (await import('./apply.ts')).render(ctx, opts)));
 
   const silence = alerts.command('silence').description('Alertmanager silences (API v2)');
-  const amOption = () => new Option('--alertmanager <url>', 'Alertmanager base URL (env PONGCTL_ALERTMANAGER_URL)');
+  const amOption = () =>
+    new Option('--alertmanager <url>', 'Alertmanager base URL (env PONGCTL_ALERTMANAGER_URL)');
   silence
     .command('create')
     .description('silence alerts matching every --matcher for --duration')
@@ -97,5 +119,9 @@ export function registerAlerts(program: Command, run: Runner): void {
     .command('expire <id...>')
     .description('end silences now')
     .addOption(amOption())
-    .action(run(async (ctx, ids: string[], opts) => (await import('./silence.ts')).expire(ctx, ids, opts)));
+    .action(
+      run(async (ctx, ids: string[], opts) =>
+        (await import('./silence.ts')).expire(ctx, ids, opts),
+      ),
+    );
 }

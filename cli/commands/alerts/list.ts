@@ -23,17 +23,35 @@ async function liveRows(url: string): Promise<LiveRow[]> {
     for (const rule of group.rules) {
       if (rule.type !== 'alerting') continue;
       const mine = active.filter((a) => a.labels.alertname === rule.name);
-      const since = mine.map((a) => a.activeAt ?? '').filter(Boolean).sort()[0] ?? '';
-      rows.push({ alert: rule.name, state: rule.state ?? 'inactive', severity: rule.labels?.severity ?? '', active: mine.length, since, error: rule.lastError ?? '' });
+      const since =
+        mine
+          .map((a) => a.activeAt ?? '')
+          .filter(Boolean)
+          .sort()[0] ?? '';
+      rows.push({
+        alert: rule.name,
+        state: rule.state ?? 'inactive',
+        severity: rule.labels?.severity ?? '',
+        active: mine.length,
+        since,
+        error: rule.lastError ?? '',
+      });
     }
   }
-  return rows.sort((a, b) => (stateOrder[a.state] ?? 3) - (stateOrder[b.state] ?? 3) || a.alert.localeCompare(b.alert));
+  return rows.sort(
+    (a, b) =>
+      (stateOrder[a.state] ?? 3) - (stateOrder[b.state] ?? 3) || a.alert.localeCompare(b.alert),
+  );
 }
 
-export async function listAlerts(ctx: CliContext, opts: { live?: boolean; prometheus?: string; rules?: string }): Promise<void> {
+export async function listAlerts(
+  ctx: CliContext,
+  opts: { live?: boolean; prometheus?: string; rules?: string },
+): Promise<void> {
   if (opts.live) {
     const rows = await liveRows(prometheusUrl(ctx, opts));
-    const paint = (s: string) => (s === 'firing' ? ctx.io.paint('red', s) : s === 'pending' ? ctx.io.paint('yellow', s) : s);
+    const paint = (s: string) =>
+      s === 'firing' ? ctx.io.paint('red', s) : s === 'pending' ? ctx.io.paint('yellow', s) : s;
     return ctx.io.print(rows, [
       { header: 'ALERT', value: (r) => r.alert },
       { header: 'STATE', value: (r) => paint(r.state) },

@@ -1,31 +1,68 @@
 /** `alerts silence create|list|expire` against Alertmanager's API v2. */
 import { AppError } from '../../../api/contract/errors.ts';
-import { alertmanagerClient, parseMatcher, type Matcher } from '../../../ops/alertmanager/client.ts';
+import {
+  alertmanagerClient,
+  parseMatcher,
+  type Matcher,
+} from '../../../ops/alertmanager/client.ts';
 import type { CliContext } from '../../context.ts';
 import { alertmanagerUrl } from './shared.ts';
 
 function durationMs(text: string): number {
   const parts = [...text.matchAll(/(\d+)(m|h|d|w)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new AppError('VALIDATION', `"${text}" is not a duration like 30m, 2h or 1d`);
-  return parts.reduce((ms, [, n, unit]) => ms + Number(n) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit as 'm'], 0);
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
+    throw new AppError('VALIDATION', `"${text}" is not a duration like 30m, 2h or 1d`);
+  return parts.reduce(
+    (ms, [, n, unit]) =>
+      ms + Number(n) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit as 'm'],
+    0,
+  );
 }
 
-const show = (m: Matcher) => `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}${m.value}`;
+const show = (m: Matcher) =>
+  `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}${m.value}`;
 
-export async function create(ctx: CliContext, opts: { alertmanager?: string; matcher?: string[]; duration: string; comment?: string; author?: string }): Promise<void> {
-  if (!opts.matcher?.length) throw new AppError('VALIDATION', 'at least one --matcher is required, e.g. --matcher alertname=ApiDown');
-  if (!opts.comment) throw new AppError('VALIDATION', '--comment is required: say why, for whoever sees the silence next');
+export async function create(
+  ctx: CliContext,
+  opts: {
+    alertmanager?: string;
+    matcher?: string[];
+    duration: string;
+    comment?: string;
+    author?: string;
+  },
+): Promise<void> {
+  if (!opts.matcher?.length)
+    throw new AppError(
+      'VALIDATION',
+      'at least one --matcher is required, e.g. --matcher alertname=ApiDown',
+    );
+  if (!opts.comment)
+    throw new AppError(
+      'VALIDATION',
+      '--comment is required: say why, for whoever sees the silence next',
+    );
   const matchers = opts.matcher.map(parseMatcher);
   const startsAt = new Date();
   const endsAt = new Date(startsAt.getTime() + durationMs(opts.duration));
   const createdBy = opts.author ?? ctx.env.USER ?? 'pongctl';
-  const id = await alertmanagerClient(alertmanagerUrl(ctx, opts)).createSilence({ matchers, startsAt, endsAt, createdBy, comment: opts.comment });
-  if (ctx.io.format !== 'table') await ctx.io.print({ id, matchers, startsAt, endsAt, createdBy }, []);
+  const id = await alertmanagerClient(alertmanagerUrl(ctx, opts)).createSilence({
+    matchers,
+    startsAt,
+    endsAt,
+    createdBy,
+    comment: opts.comment,
+  });
+  if (ctx.io.format !== 'table')
+    await ctx.io.print({ id, matchers, startsAt, endsAt, createdBy }, []);
   else ctx.io.out(id);
   ctx.io.success(`silenced ${matchers.map(show).join(' ')} until ${endsAt.toISOString()}`);
 }
 
-export async function list(ctx: CliContext, opts: { alertmanager?: string; all?: boolean }): Promise<void> {
+export async function list(
+  ctx: CliContext,
+  opts: { alertmanager?: string; all?: boolean },
+): Promise<void> {
   const silences = (await alertmanagerClient(alertmanagerUrl(ctx, opts)).silences())
     .filter((s) => opts.all || s.status.state !== 'expired')
     .sort((a, b) => a.endsAt.localeCompare(b.endsAt));
@@ -39,7 +76,11 @@ export async function list(ctx: CliContext, opts: { alertmanager?: string; all?:
   ]);
 }
 
-export async function expire(ctx: CliContext, ids: string[], opts: { alertmanager?: string }): Promise<void> {
+export async function expire(
+  ctx: CliContext,
+  ids: string[],
+  opts: { alertmanager?: string },
+): Promise<void> {
   const client = alertmanagerClient(alertmanagerUrl(ctx, opts));
   for (const id of ids) {
     await client.expireSilence(id);

@@ -6,7 +6,11 @@
  */
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
-import { chatMessages, type chatMessageSchema, type channelSchema } from '../../../api/contract/chat.ts';
+import {
+  chatMessages,
+  type chatMessageSchema,
+  type channelSchema,
+} from '../../../api/contract/chat.ts';
 import { AppError } from '../../../api/contract/errors.ts';
 import type { ApiClient } from '../../client.ts';
 import type { CliContext } from '../../context.ts';
@@ -33,7 +37,10 @@ async function printer(ctx: CliContext): Promise<(message: ChatMessage) => void>
     const { stringify } = await import('yaml');
     return (m) => ctx.io.out(`---\n${stringify(m).trimEnd()}`);
   }
-  return (m) => ctx.io.out(`${m.createdAt.slice(11, 19)} ${ctx.io.paint('bold', m.sender.username)}: ${m.body ?? ctx.io.paint('dim', '(message deleted)')}`);
+  return (m) =>
+    ctx.io.out(
+      `${m.createdAt.slice(11, 19)} ${ctx.io.paint('bold', m.sender.username)}: ${m.body ?? ctx.io.paint('dim', '(message deleted)')}`,
+    );
 }
 
 function onFrame(ctx: CliContext, channel: Channel, print: (m: ChatMessage) => void) {
@@ -48,7 +55,8 @@ function onFrame(ctx: CliContext, channel: Channel, print: (m: ChatMessage) => v
     if (type === 'hello') return ctx.io.info(`following #${channel.name} (Ctrl-C to stop)`);
     if (type === 'chat.deleted') {
       const deleted = chatMessages['chat.deleted'].schema.safeParse(raw);
-      if (deleted.success && deleted.data.conversationId === channel.id) ctx.io.info(`deleted: ${deleted.data.messageIds.join(', ')}`);
+      if (deleted.success && deleted.data.conversationId === channel.id)
+        ctx.io.info(`deleted: ${deleted.data.messageIds.join(', ')}`);
       return;
     }
     if (type !== 'chat.message') return;
@@ -79,8 +87,15 @@ function follow(ws: WebSocket): Promise<number> {
 
 export async function tail(ctx: CliContext, channelName: string): Promise<number> {
   const { withSession } = await import('../../session.ts');
-  const { channel, token } = await withSession(ctx, async (client) => ({ channel: await findChannel(client, channelName), token: client.options.token! }));
-  if (!channel.member) throw new AppError('FORBIDDEN', `You are not in #${channel.name}; join it to follow it (POST /api/v1/channels/${channel.name}/join)`);
+  const { channel, token } = await withSession(ctx, async (client) => ({
+    channel: await findChannel(client, channelName),
+    token: client.options.token!,
+  }));
+  if (!channel.member)
+    throw new AppError(
+      'FORBIDDEN',
+      `You are not in #${channel.name}; join it to follow it (POST /api/v1/channels/${channel.name}/join)`,
+    );
   const ws = await openGateway(ctx.apiUrl, token, onFrame(ctx, channel, await printer(ctx)));
   return follow(ws);
 }

@@ -11,7 +11,10 @@ import { keysOf } from '../../render/input-model.ts';
 import type { Screen } from '../../render/screen.ts';
 import type { GameSocket, ServerMessage } from './socket.ts';
 
-export type Opponent = { kind: 'bot'; level: BotLevel } | { kind: 'queue'; mode: 'ranked' | 'casual' } | { kind: 'invite'; username: string };
+export type Opponent =
+  | { kind: 'bot'; level: BotLevel }
+  | { kind: 'queue'; mode: 'ranked' | 'casual' }
+  | { kind: 'invite'; username: string };
 
 interface Lobby {
   ctx: CliContext;
@@ -35,7 +38,10 @@ function message(screen: Screen, lines: string[]): void {
  * Waits for `ready` while redrawing `lines()` every second; resolves with its
  * value, or null when the user cancels (after `cancel` ran).
  */
-function waitFor<T>(lobby: Lobby, wait: { ready: Promise<T>; lines: () => string[]; cancel: () => Promise<void> }): Promise<T | null> {
+function waitFor<T>(
+  lobby: Lobby,
+  wait: { ready: Promise<T>; lines: () => string[]; cancel: () => Promise<void> },
+): Promise<T | null> {
   const { screen } = lobby;
   return new Promise<T | null>((resolve, reject) => {
     const draw = () => message(screen, wait.lines());
@@ -56,7 +62,10 @@ function waitFor<T>(lobby: Lobby, wait: { ready: Promise<T>; lines: () => string
     });
     const offQuit = screen.onQuit(cancel);
     draw();
-    wait.ready.then((value) => (stop(), resolve(value)), (err: unknown) => (stop(), reject(err)));
+    wait.ready.then(
+      (value) => (stop(), resolve(value)),
+      (err: unknown) => (stop(), reject(err)),
+    );
   });
 }
 
@@ -75,7 +84,12 @@ async function fromQueue(lobby: Lobby, mode: 'ranked' | 'casual'): Promise<strin
     await socket.request({ type: 'queue.join', mode });
     const found = await waitFor(lobby, {
       ready: matched,
-      lines: () => [`looking for a ${mode} opponent…`, `${Math.floor((Date.now() - since) / 1000)} s${typeof window === 'number' ? ` · rating window ±${window}` : ''}`, '', 'q cancels'],
+      lines: () => [
+        `looking for a ${mode} opponent…`,
+        `${Math.floor((Date.now() - since) / 1000)} s${typeof window === 'number' ? ` · rating window ±${window}` : ''}`,
+        '',
+        'q cancels',
+      ],
       cancel: async () => void (await socket.request({ type: 'queue.leave' })),
     });
     return found === null ? null : String((found as ServerMessage).matchId);
@@ -87,27 +101,43 @@ async function fromQueue(lobby: Lobby, mode: 'ranked' | 'casual'): Promise<strin
 async function invite(lobby: Lobby, username: string): Promise<string | null> {
   const { ctx } = lobby;
   const { withSession } = await import('../../session.ts');
-  const created = await withSession(ctx, (client) => client.call('games.create', { body: { opponent: username, visibility: 'public' } }));
+  const created = await withSession(ctx, (client) =>
+    client.call('games.create', { body: { opponent: username, visibility: 'public' } }),
+  );
   const id = created.data.id;
   let stopped = false;
   const accepted = (async () => {
     for (;;) {
-      const match = await withSession(ctx, (client) => client.call('games.get', { params: { id } }));
+      const match = await withSession(ctx, (client) =>
+        client.call('games.get', { params: { id } }),
+      );
       if (stopped || match.data.state !== 'pending') return match.data;
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
-  const expires = created.data.inviteExpiresAt ? Date.parse(created.data.inviteExpiresAt) : undefined;
+  const expires = created.data.inviteExpiresAt
+    ? Date.parse(created.data.inviteExpiresAt)
+    : undefined;
   const match = await waitFor(lobby, {
     ready: accepted,
-    lines: () => [`invited ${username}; waiting for them to accept…`, expires ? `the invite expires in ${Math.max(0, Math.round((expires - Date.now()) / 1000))} s` : '', '', 'q withdraws the invite'],
+    lines: () => [
+      `invited ${username}; waiting for them to accept…`,
+      expires
+        ? `the invite expires in ${Math.max(0, Math.round((expires - Date.now()) / 1000))} s`
+        : '',
+      '',
+      'q withdraws the invite',
+    ],
     cancel: async () => {
       stopped = true;
-      await withSession(ctx, (client) => client.call('games.decline', { params: { id } })).catch(() => undefined);
+      await withSession(ctx, (client) => client.call('games.decline', { params: { id } })).catch(
+        () => undefined,
+      );
     },
   });
   if (match === null) return null;
-  if (match.state === 'ready' || match.state === 'countdown' || match.state === 'playing') return id;
+  if (match.state === 'ready' || match.state === 'countdown' || match.state === 'playing')
+    return id;
   const { AppError } = await import('../../../api/contract/errors.ts');
   throw new AppError('CONFLICT', `${username} did not accept (${match.reason ?? match.state})`);
 }
@@ -118,6 +148,8 @@ export async function findMatch(lobby: Lobby, opponent: Opponent): Promise<strin
   if (opponent.kind === 'invite') return invite(lobby, opponent.username);
   message(lobby.screen, [`starting a match against the ${opponent.level} bot…`]);
   const { withSession } = await import('../../session.ts');
-  const created = await withSession(lobby.ctx, (client) => client.call('games.create', { body: { bot: opponent.level, visibility: 'public' } }));
+  const created = await withSession(lobby.ctx, (client) =>
+    client.call('games.create', { body: { bot: opponent.level, visibility: 'public' } }),
+  );
   return created.data.id;
 }

@@ -20,7 +20,12 @@ type Listener = (message: ServerMessage) => void;
 
 /** Server messages of the game contract are checked; others (hello, error, presence, chat) pass as they are. */
 function validated(raw: ServerMessage): ServerMessage | undefined {
-  const spec = (gameMessages as Record<string, { direction: string; schema: { safeParse(v: unknown): { success: boolean } } }>)[raw.type];
+  const spec = (
+    gameMessages as Record<
+      string,
+      { direction: string; schema: { safeParse(v: unknown): { success: boolean } } }
+    >
+  )[raw.type];
   if (!spec || spec.direction !== 'server') return raw;
   return spec.schema.safeParse(raw).success ? raw : undefined;
 }
@@ -36,7 +41,9 @@ export class GameSocket {
   constructor(ws: WebSocket) {
     this.#ws = ws;
     this.#closed = new Promise((resolve) => {
-      ws.once('close', (code, reason) => resolve(this.#closing ? null : errorForClose(code, reason.toString())));
+      ws.once('close', (code, reason) =>
+        resolve(this.#closing ? null : errorForClose(code, reason.toString())),
+      );
     });
   }
 
@@ -58,7 +65,16 @@ export class GameSocket {
   request(message: Record<string, unknown>, timeoutMs = 10_000): Promise<ServerMessage> {
     const id = `c${++this.#nextId}`;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new AppError('UNAVAILABLE', `No answer to ${String(message.type)} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          done(
+            new AppError(
+              'UNAVAILABLE',
+              `No answer to ${String(message.type)} within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
       const off = this.on((m) => {
         if (m.id !== id) return;
         if (m.type === 'error') done(new AppError(m.code as ErrorCode, String(m.message)));
@@ -70,7 +86,9 @@ export class GameSocket {
         if (err) reject(err);
         else resolve(m!);
       };
-      void this.#closed.then((err) => done(err ?? new AppError('UNAVAILABLE', 'The connection closed')));
+      void this.#closed.then((err) =>
+        done(err ?? new AppError('UNAVAILABLE', 'The connection closed')),
+      );
       this.send({ ...message, id });
     });
   }
@@ -92,7 +110,8 @@ export class GameSocket {
 
   close(): void {
     this.#closing = true;
-    if (this.#ws.readyState === this.#ws.OPEN || this.#ws.readyState === this.#ws.CONNECTING) this.#ws.close(1000, 'bye');
+    if (this.#ws.readyState === this.#ws.OPEN || this.#ws.readyState === this.#ws.CONNECTING)
+      this.#ws.close(1000, 'bye');
   }
 
   /** Every frame from the socket; openGameSocket wires it before the upgrade completes. */
@@ -117,11 +136,16 @@ export interface OpenedSocket {
 /** Opens the gateway socket as the signed-in user (refreshing the session first if needed) and waits for the server's hello. */
 export async function openGameSocket(ctx: CliContext): Promise<OpenedSocket> {
   const { withSession } = await import('../../session.ts');
-  const { token, username } = await withSession(ctx, async (client) => ({ username: (await client.call('me.get')).data.username, token: client.options.token! }));
+  const { token, username } = await withSession(ctx, async (client) => ({
+    username: (await client.call('me.get')).data.username,
+    token: client.options.token!,
+  }));
   // Frames are held until the wrapper exists: hello can arrive with the upgrade's own bytes.
   const early: Buffer[] = [];
   const wrapper: { socket?: GameSocket } = {};
-  const ws = await openGateway(ctx.apiUrl, token, (data) => (wrapper.socket ? wrapper.socket.onFrame(data) : early.push(data)));
+  const ws = await openGateway(ctx.apiUrl, token, (data) =>
+    wrapper.socket ? wrapper.socket.onFrame(data) : early.push(data),
+  );
   const socket = (wrapper.socket = new GameSocket(ws));
   const hello = socket.next('hello');
   for (const data of early.splice(0)) socket.onFrame(data);

@@ -21,7 +21,9 @@ export interface GameEnd {
   ratingChange?: number;
 }
 
-export type WatchResult = { kind: 'end'; end: GameEnd; last: GameView | undefined } | { kind: 'quit'; why: string; last: GameView | undefined };
+export type WatchResult =
+  | { kind: 'end'; end: GameEnd; last: GameView | undefined }
+  | { kind: 'quit'; why: string; last: GameView | undefined };
 
 export interface WatchOptions {
   screen: Screen;
@@ -50,7 +52,12 @@ function draw(options: WatchOptions, loop: Loop): void {
   const { columns, rows } = options.screen.size;
   if (!loop.view) return options.screen.draw(['connecting…'.padEnd(columns)]);
   const status = options.status?.(loop.view);
-  options.screen.draw(renderField(loop.view, columns, rows, { fps: loop.rate, ...(status === undefined ? {} : { status }) }));
+  options.screen.draw(
+    renderField(loop.view, columns, rows, {
+      fps: loop.rate,
+      ...(status === undefined ? {} : { status }),
+    }),
+  );
 }
 
 /** Runs the loop until the match ends or the user quits; rejects with the error of an unexpected close. */
@@ -88,21 +95,32 @@ export function watch(options: WatchOptions): Promise<WatchResult> {
     };
     const offKey = screen.onKey((data) => {
       const keys = keysOf(data);
-      if (keys.includes('quit')) return finish(() => resolve({ kind: 'quit', why: 'key', last: loop.view }));
+      if (keys.includes('quit'))
+        return finish(() => resolve({ kind: 'quit', why: 'key', last: loop.view }));
       options.onKeys?.(keys as InputKey[], performance.now());
     });
     const offResize = screen.onResize(() => (loop.dirty = true));
-    const offQuit = screen.onQuit((why) => finish(() => resolve({ kind: 'quit', why, last: loop.view })));
-    void socket.closed.then((err: AppError | null) => finish(() => (err ? reject(err) : resolve({ kind: 'quit', why: 'closed', last: loop.view }))));
+    const offQuit = screen.onQuit((why) =>
+      finish(() => resolve({ kind: 'quit', why, last: loop.view })),
+    );
+    void socket.closed.then((err: AppError | null) =>
+      finish(() => (err ? reject(err) : resolve({ kind: 'quit', why: 'closed', last: loop.view }))),
+    );
   });
 }
 
 /** One line about how a match ended, from `me`'s point of view when given. */
 export function describeEnd(end: GameEnd, last: GameView | undefined, me?: string): string {
-  const names = last ? `${last.players[0].username} ${end.score[0]} : ${end.score[1]} ${last.players[1].username}` : `${end.score[0]} : ${end.score[1]}`;
+  const names = last
+    ? `${last.players[0].username} ${end.score[0]} : ${end.score[1]} ${last.players[1].username}`
+    : `${end.score[0]} : ${end.score[1]}`;
   const why = end.reason ? ` (${end.reason})` : '';
   if (end.outcome === 'aborted') return `match aborted${why}: ${names}`;
-  const rating = end.ratingChange === undefined ? '' : `, rating ${end.ratingChange >= 0 ? '+' : ''}${end.ratingChange.toFixed(1)}`;
-  if (me !== undefined && end.winner !== null) return `${end.winner === me ? 'you won' : 'you lost'}${why}: ${names}${rating}`;
+  const rating =
+    end.ratingChange === undefined
+      ? ''
+      : `, rating ${end.ratingChange >= 0 ? '+' : ''}${end.ratingChange.toFixed(1)}`;
+  if (me !== undefined && end.winner !== null)
+    return `${end.winner === me ? 'you won' : 'you lost'}${why}: ${names}${rating}`;
   return `${end.winner === null ? 'draw' : `${end.winner} won`}${why}: ${names}${rating}`;
 }

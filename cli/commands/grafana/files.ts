@@ -11,7 +11,10 @@ export async function render(ctx: CliContext, opts: { check?: boolean }): Promis
     const stale = staleFiles();
     if (ctx.io.format !== 'table') await ctx.io.print({ stale }, []);
     else for (const file of stale) ctx.io.out(`ops/grafana/${file}`);
-    if (stale.length) ctx.io.error(`${stale.length} file(s) differ from the TypeScript sources: run pongctl grafana render`);
+    if (stale.length)
+      ctx.io.error(
+        `${stale.length} file(s) differ from the TypeScript sources: run pongctl grafana render`,
+      );
     else ctx.io.success('committed dashboards and provisioning files are up to date');
     return stale.length ? 1 : 0;
   }
@@ -22,11 +25,20 @@ export async function render(ctx: CliContext, opts: { check?: boolean }): Promis
 }
 
 export async function lint(ctx: CliContext): Promise<number> {
-  const problems = await lintDashboards(renderDashboards(), dataSources(fromEnv({})), opsPaths.rulesDir);
-  const stale = staleFiles().map((file) => ({ uid: file, message: 'committed file is stale: run pongctl grafana render' }));
+  const problems = await lintDashboards(
+    renderDashboards(),
+    dataSources(fromEnv({})),
+    opsPaths.rulesDir,
+  );
+  const stale = staleFiles().map((file) => ({
+    uid: file,
+    message: 'committed file is stale: run pongctl grafana render',
+  }));
   const all = [...problems, ...stale];
   if (ctx.io.format !== 'table') await ctx.io.print({ ok: all.length === 0, problems: all }, []);
-  else for (const p of all) ctx.io.out(`${p.uid}${'panel' in p && p.panel ? ` / ${p.panel}` : ''}: ${p.message}`);
+  else
+    for (const p of all)
+      ctx.io.out(`${p.uid}${'panel' in p && p.panel ? ` / ${p.panel}` : ''}: ${p.message}`);
   if (all.length) ctx.io.error(`${all.length} problem(s)`);
   else ctx.io.success('dashboards pass the JSON Schema and the semantic checks');
   return all.length ? 1 : 0;

@@ -9,40 +9,68 @@ const urlOption = () => new Option('--url <url>', 'Grafana base URL (env PONGCTL
 const tokenOptions = (cmd: Command) =>
   cmd
     .addOption(urlOption())
-    .option('--token-stdin', 'read the service-account token from stdin (else env PONGCTL_GRAFANA_TOKEN)')
+    .option(
+      '--token-stdin',
+      'read the service-account token from stdin (else env PONGCTL_GRAFANA_TOKEN)',
+    )
     .option('--token-file <file>', 'read the service-account token from a file');
 
 export function registerGrafana(program: Command, run: Runner): void {
-  const grafana = program.command('grafana').description('Grafana dashboards and data sources as code: render, lint, diff, apply, export');
+  const grafana = program
+    .command('grafana')
+    .description('Grafana dashboards and data sources as code: render, lint, diff, apply, export');
 
   grafana
     .command('render')
-    .description('write ops/grafana/dashboards/*.json and the provisioning files from the TypeScript sources')
+    .description(
+      'write ops/grafana/dashboards/*.json and the provisioning files from the TypeScript sources',
+    )
     .option('--check', 'write nothing; exit 1 when the committed files are stale')
     .action(run(async (ctx, opts) => (await import('./files.ts')).render(ctx, opts)));
 
   grafana
     .command('lint')
-    .description('JSON Schema and semantic checks of the dashboards (uids, refIds, grid, data sources, metrics, SQL)')
+    .description(
+      'JSON Schema and semantic checks of the dashboards (uids, refIds, grid, data sources, metrics, SQL)',
+    )
     .action(run(async (ctx) => (await import('./files.ts')).lint(ctx)));
 
-  tokenOptions(grafana.command('diff').description('compare desired folder, data sources and dashboards with Grafana (exit 0 same, 1 different)'))
+  tokenOptions(
+    grafana
+      .command('diff')
+      .description(
+        'compare desired folder, data sources and dashboards with Grafana (exit 0 same, 1 different)',
+      ),
+  )
     .option('--prune', 'also show managed objects Grafana has that are not desired')
     .action(run(async (ctx, opts) => (await import('./live.ts')).diff(ctx, opts)));
 
-  tokenOptions(grafana.command('apply').description('upsert the folder, data sources and dashboards by uid, then verify'))
+  tokenOptions(
+    grafana
+      .command('apply')
+      .description('upsert the folder, data sources and dashboards by uid, then verify'),
+  )
     .option('--prune', 'delete managed objects that are not desired')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--force', 'overwrite dashboards changed in Grafana since they were read')
     .action(run(async (ctx, opts) => (await import('./live.ts')).apply(ctx, opts)));
 
-  tokenOptions(grafana.command('export <uid>').description('print a live dashboard as the JSON pongctl would commit (no id, no version)'))
-    .action(run(async (ctx, uid: string, opts) => (await import('./live.ts')).exportDashboard(ctx, uid, opts)));
+  tokenOptions(
+    grafana
+      .command('export <uid>')
+      .description('print a live dashboard as the JSON pongctl would commit (no id, no version)'),
+  ).action(
+    run(async (ctx, uid: string, opts) =>
+      (await import('./live.ts')).exportDashboard(ctx, uid, opts),
+    ),
+  );
 
   const token = grafana.command('token').description('service-account tokens for automation');
   token
     .command('create')
-    .description('create (or reuse) a service account with the Admin role and print a new token; the admin password comes from stdin or GF_SECURITY_ADMIN_PASSWORD')
+    .description(
+      'create (or reuse) a service account with the Admin role and print a new token; the admin password comes from stdin or GF_SECURITY_ADMIN_PASSWORD',
+    )
     .addOption(urlOption())
     .option('--admin-user <name>', 'Grafana admin user', 'admin')
     .option('--password-stdin', 'read the admin password from stdin')

@@ -17,11 +17,22 @@ export interface PlanOptions {
   pointsToWin: number;
 }
 
-export interface PlannedUser { username: string; email: string; password: string; registeredAt: string; skill: number }
+export interface PlannedUser {
+  username: string;
+  email: string;
+  password: string;
+  registeredAt: string;
+  skill: number;
+}
 
 export interface PlannedMatch {
-  left: string; right: string; score: [number, number]; ranked: boolean; visibility: 'public' | 'private';
-  startedAt: string; endedAt: string;
+  left: string;
+  right: string;
+  score: [number, number];
+  ranked: boolean;
+  visibility: 'public' | 'private';
+  startedAt: string;
+  endedAt: string;
   stats: { longestRally: number; averageRally: number; maxBallSpeed: number };
   timeline: { tick: number; score: [number, number] }[];
   queueWaitSec?: [number, number];
@@ -34,7 +45,12 @@ export interface Plan {
   friendships: [string, string][];
   messages: { from: string; to: string; body: string }[];
   matches: PlannedMatch[];
-  tournaments: { name: string; capacity: number; format: 'single_elimination' | 'round_robin'; players: string[] }[];
+  tournaments: {
+    name: string;
+    capacity: number;
+    format: 'single_elimination' | 'round_robin';
+    players: string[];
+  }[];
 }
 
 const DAY = 86_400_000;
@@ -54,15 +70,28 @@ export function random(seed: number): () => number {
 function planUsers(o: PlanOptions, rand: () => number): PlannedUser[] {
   const start = o.now - o.days * DAY;
   // Sorted uniform times: registrations spread over the period, a few more early on (the launch).
-  const times = Array.from({ length: o.users }, () => start + Math.pow(rand(), 1.3) * (o.days * DAY - 3_600_000)).sort((x, y) => x - y);
+  const times = Array.from(
+    { length: o.users },
+    () => start + Math.pow(rand(), 1.3) * (o.days * DAY - 3_600_000),
+  ).sort((x, y) => x - y);
   return times.map((t, i) => {
     const username = `${o.prefix}${String(i + 1).padStart(4, '0')}`;
     const skill = 1500 + (rand() + rand() + rand() - 1.5) * 400;
-    return { username, email: `${username}@sim.example`, password: `sim-${o.seed}-${username}`, registeredAt: new Date(Math.floor(t)).toISOString(), skill: Math.round(skill) };
+    return {
+      username,
+      email: `${username}@sim.example`,
+      password: `sim-${o.seed}-${username}`,
+      registeredAt: new Date(Math.floor(t)).toISOString(),
+      skill: Math.round(skill),
+    };
   });
 }
 
-function timeline(score: [number, number], ticks: number, rand: () => number): PlannedMatch['timeline'] {
+function timeline(
+  score: [number, number],
+  ticks: number,
+  rand: () => number,
+): PlannedMatch['timeline'] {
   const points: (0 | 1)[] = [...Array<0>(score[0]).fill(0), ...Array<1>(score[1]).fill(1)];
   // The winner scores the last point.
   const last = score[0] > score[1] ? 0 : 1;
@@ -76,12 +105,28 @@ function timeline(score: [number, number], ticks: number, rand: () => number): P
   const now: [number, number] = [0, 0];
   points.forEach((side, i) => {
     now[side]++;
-    out.push({ tick: Math.max(1, Math.floor(((i + 1) / points.length) * ticks) - (i === points.length - 1 ? 0 : Math.floor(rand() * 30))), score: [now[0], now[1]] });
+    out.push({
+      tick: Math.max(
+        1,
+        Math.floor(((i + 1) / points.length) * ticks) -
+          (i === points.length - 1 ? 0 : Math.floor(rand() * 30)),
+      ),
+      score: [now[0], now[1]],
+    });
   });
-  return out.map((p, i) => ({ ...p, tick: i === 0 ? p.tick : Math.max(p.tick, out[i - 1]!.tick + 1) }));
+  return out.map((p, i) => ({
+    ...p,
+    tick: i === 0 ? p.tick : Math.max(p.tick, out[i - 1]!.tick + 1),
+  }));
 }
 
-function playMatch(a: PlannedUser, b: PlannedUser, start: number, o: PlanOptions, rand: () => number): PlannedMatch {
+function playMatch(
+  a: PlannedUser,
+  b: PlannedUser,
+  start: number,
+  o: PlanOptions,
+  rand: () => number,
+): PlannedMatch {
   const aWins = rand() < 1 / (1 + Math.pow(10, (b.skill - a.skill) / 400));
   const loser = Math.floor(rand() * o.pointsToWin);
   const score: [number, number] = aWins ? [o.pointsToWin, loser] : [loser, o.pointsToWin];
@@ -90,23 +135,48 @@ function playMatch(a: PlannedUser, b: PlannedUser, start: number, o: PlanOptions
   const isPrivate = rand() < 0.05;
   const ranked = !isPrivate && rand() < 0.85;
   return {
-    left: a.username, right: b.username, score, ranked, visibility: isPrivate ? 'private' : 'public',
-    startedAt: new Date(start).toISOString(), endedAt: new Date(start + seconds * 1000).toISOString(),
-    stats: { averageRally: Math.max(1, averageRally), longestRally: Math.max(1, Math.round(averageRally * (1.5 + rand() * 2))), maxBallSpeed: Math.round(600 + rand() * 600) },
+    left: a.username,
+    right: b.username,
+    score,
+    ranked,
+    visibility: isPrivate ? 'private' : 'public',
+    startedAt: new Date(start).toISOString(),
+    endedAt: new Date(start + seconds * 1000).toISOString(),
+    stats: {
+      averageRally: Math.max(1, averageRally),
+      longestRally: Math.max(1, Math.round(averageRally * (1.5 + rand() * 2))),
+      maxBallSpeed: Math.round(600 + rand() * 600),
+    },
     timeline: timeline(score, seconds * 60, rand),
-    ...(ranked ? { queueWaitSec: [Math.round(-Math.log(1 - rand()) * 800) / 100, Math.round(-Math.log(1 - rand()) * 800) / 100] as [number, number] } : {}),
+    ...(ranked
+      ? {
+          queueWaitSec: [
+            Math.round(-Math.log(1 - rand()) * 800) / 100,
+            Math.round(-Math.log(1 - rand()) * 800) / 100,
+          ] as [number, number],
+        }
+      : {}),
   };
 }
 
 /** An opponent near in skill among the players already registered (by index in skill order). */
-function opponentFor(pool: PlannedUser[], me: PlannedUser, rand: () => number): PlannedUser | undefined {
-  const others = pool.filter((u) => u !== me).sort((x, y) => Math.abs(x.skill - me.skill) - Math.abs(y.skill - me.skill));
+function opponentFor(
+  pool: PlannedUser[],
+  me: PlannedUser,
+  rand: () => number,
+): PlannedUser | undefined {
+  const others = pool
+    .filter((u) => u !== me)
+    .sort((x, y) => Math.abs(x.skill - me.skill) - Math.abs(y.skill - me.skill));
   return others[Math.floor(Math.pow(rand(), 2) * Math.min(others.length, 12))];
 }
 
 function planMatches(users: PlannedUser[], o: PlanOptions, rand: () => number): PlannedMatch[] {
   const start = o.now - o.days * DAY;
-  const starts = Array.from({ length: o.matches }, () => start + rand() * (o.days * DAY - 3_600_000)).sort((x, y) => x - y);
+  const starts = Array.from(
+    { length: o.matches },
+    () => start + rand() * (o.days * DAY - 3_600_000),
+  ).sort((x, y) => x - y);
   const lastEnd = new Map<string, number>();
   const out: PlannedMatch[] = [];
   for (const planned of starts) {
@@ -114,8 +184,15 @@ function planMatches(users: PlannedUser[], o: PlanOptions, rand: () => number): 
     if (pool.length < 2) continue;
     const me = pool[Math.floor(rand() * pool.length)]!;
     const other = opponentFor(pool, me, rand)!;
-    const at = Math.max(planned, (lastEnd.get(me.username) ?? 0) + 5_000, (lastEnd.get(other.username) ?? 0) + 5_000);
-    const match = rand() < 0.5 ? playMatch(me, other, Math.round(at), o, rand) : playMatch(other, me, Math.round(at), o, rand);
+    const at = Math.max(
+      planned,
+      (lastEnd.get(me.username) ?? 0) + 5_000,
+      (lastEnd.get(other.username) ?? 0) + 5_000,
+    );
+    const match =
+      rand() < 0.5
+        ? playMatch(me, other, Math.round(at), o, rand)
+        : playMatch(other, me, Math.round(at), o, rand);
     const end = Date.parse(match.endedAt);
     if (end > o.now - 60_000) continue;
     lastEnd.set(me.username, end);
@@ -126,7 +203,10 @@ function planMatches(users: PlannedUser[], o: PlanOptions, rand: () => number): 
 }
 
 /** At most 30 users take part in the social part (each signs in once: the API rate limits sign-ins per address). */
-function planSocial(users: PlannedUser[], rand: () => number): Pick<Plan, 'friendships' | 'messages'> {
+function planSocial(
+  users: PlannedUser[],
+  rand: () => number,
+): Pick<Plan, 'friendships' | 'messages'> {
   const social = users.slice(0, Math.min(users.length, 30));
   const friendships: [string, string][] = [];
   const seen = new Set<string>();
@@ -139,8 +219,17 @@ function planSocial(users: PlannedUser[], rand: () => number): Pick<Plan, 'frien
       friendships.push([u.username, v.username]);
     }
   }
-  const lines = ['gg!', 'rematch?', 'nice rally', 'that last point though', 'ranked later?', 'see you in the tournament'];
-  const messages = friendships.slice(0, 40).map(([from, to]) => ({ from, to, body: lines[Math.floor(rand() * lines.length)]! }));
+  const lines = [
+    'gg!',
+    'rematch?',
+    'nice rally',
+    'that last point though',
+    'ranked later?',
+    'see you in the tournament',
+  ];
+  const messages = friendships
+    .slice(0, 40)
+    .map(([from, to]) => ({ from, to, body: lines[Math.floor(rand() * lines.length)]! }));
   return { friendships, messages };
 }
 
@@ -150,11 +239,22 @@ export function planSimulation(o: PlanOptions): Plan {
   const matches = planMatches(users, o, rand);
   const social = planSocial(users, rand);
   const entrants = users.slice(0, Math.min(users.length, 30));
-  const tournaments = entrants.length >= 8
-    ? [
-        { name: `${o.prefix} cup`, capacity: 16, format: 'single_elimination' as const, players: entrants.slice(0, 12).map((u) => u.username) },
-        { name: `${o.prefix} league`, capacity: 8, format: 'round_robin' as const, players: entrants.slice(12, 18).map((u) => u.username) },
-      ]
-    : [];
+  const tournaments =
+    entrants.length >= 8
+      ? [
+          {
+            name: `${o.prefix} cup`,
+            capacity: 16,
+            format: 'single_elimination' as const,
+            players: entrants.slice(0, 12).map((u) => u.username),
+          },
+          {
+            name: `${o.prefix} league`,
+            capacity: 8,
+            format: 'round_robin' as const,
+            players: entrants.slice(12, 18).map((u) => u.username),
+          },
+        ]
+      : [];
   return { seed: o.seed, users, ...social, matches, tournaments };
 }

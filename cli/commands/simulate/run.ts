@@ -34,22 +34,44 @@ function progressBar(ctx: CliContext): Progress {
 
 async function createUsers(admin: ApiClient, plan: Plan, progress: Progress): Promise<void> {
   for (const [i, u] of plan.users.entries()) {
-    await admin.call('admin.usersCreate', { body: { username: u.username, email: u.email, password: u.password, role: 'player' } });
-    await admin.call('admin.usersBackdate', { params: { username: u.username }, body: { registeredAt: u.registeredAt } });
+    await admin.call('admin.usersCreate', {
+      body: { username: u.username, email: u.email, password: u.password, role: 'player' },
+    });
+    await admin.call('admin.usersBackdate', {
+      params: { username: u.username },
+      body: { registeredAt: u.registeredAt },
+    });
     progress.step('users', i + 1, plan.users.length);
   }
 }
 
-async function signIn(ctx: CliContext, admin: ApiClient, plan: Plan, names: Set<string>): Promise<Map<string, ApiClient>> {
+async function signIn(
+  ctx: CliContext,
+  admin: ApiClient,
+  plan: Plan,
+  names: Set<string>,
+): Promise<Map<string, ApiClient>> {
   const clients = new Map<string, ApiClient>();
   for (const u of plan.users.filter((x) => names.has(x.username))) {
-    const session = await admin.call('auth.login', { body: { login: u.username, password: u.password } });
-    clients.set(u.username, clientFor({ apiUrl: ctx.apiUrl, token: (session.data as { accessToken: string }).accessToken }));
+    const session = await admin.call('auth.login', {
+      body: { login: u.username, password: u.password },
+    });
+    clients.set(
+      u.username,
+      clientFor({
+        apiUrl: ctx.apiUrl,
+        token: (session.data as { accessToken: string }).accessToken,
+      }),
+    );
   }
   return clients;
 }
 
-async function social(clients: Map<string, ApiClient>, plan: Plan, progress: Progress): Promise<void> {
+async function social(
+  clients: Map<string, ApiClient>,
+  plan: Plan,
+  progress: Progress,
+): Promise<void> {
   let done = 0;
   const total = plan.friendships.length + plan.messages.length;
   for (const [a, b] of plan.friendships) {
@@ -58,8 +80,15 @@ async function social(clients: Map<string, ApiClient>, plan: Plan, progress: Pro
     progress.step('friends', ++done, total);
   }
   for (const m of plan.messages) {
-    const conversation = await clients.get(m.from)!.call('chat.directOpen', { body: { username: m.to } });
-    await clients.get(m.from)!.call('chat.messagesSend', { params: { id: (conversation.data as { id: string }).id }, body: { body: m.body } });
+    const conversation = await clients
+      .get(m.from)!
+      .call('chat.directOpen', { body: { username: m.to } });
+    await clients
+      .get(m.from)!
+      .call('chat.messagesSend', {
+        params: { id: (conversation.data as { id: string }).id },
+        body: { body: m.body },
+      });
     progress.step('chat', ++done, total);
   }
 }
@@ -69,9 +98,17 @@ async function enterTournaments(clients: Map<string, ApiClient>, plan: Plan): Pr
   const ids: string[] = [];
   for (const t of plan.tournaments) {
     const creator = clients.get(t.players[0]!)!;
-    const created = await creator.call('tournaments.create', { body: { name: t.name, capacity: t.capacity, format: t.format } });
+    const created = await creator.call('tournaments.create', {
+      body: { name: t.name, capacity: t.capacity, format: t.format },
+    });
     const id = created.data.id;
-    for (const name of t.players) await clients.get(name)!.call('tournaments.register', { params: { id }, body: { alias: `${name}-${t.format === 'round_robin' ? 'rr' : 'se'}` } });
+    for (const name of t.players)
+      await clients
+        .get(name)!
+        .call('tournaments.register', {
+          params: { id },
+          body: { alias: `${name}-${t.format === 'round_robin' ? 'rr' : 'se'}` },
+        });
     ids.push(id);
   }
   return ids;
@@ -83,10 +120,18 @@ async function enterTournaments(clients: Map<string, ApiClient>, plan: Plan): Pr
  * same skill-based odds as the imported matches (the creator's audited result
  * override); the seed makes the winners reproducible.
  */
-async function playTournaments(clients: Map<string, ApiClient>, plan: Plan, ids: string[], progress: Progress): Promise<void> {
+async function playTournaments(
+  clients: Map<string, ApiClient>,
+  plan: Plan,
+  ids: string[],
+  progress: Progress,
+): Promise<void> {
   const skill = new Map(plan.users.map((u) => [u.username, u.skill]));
   const rand = random(plan.seed);
-  const decisions = (t: Plan['tournaments'][number]) => (t.format === 'round_robin' ? (t.players.length * (t.players.length - 1)) / 2 : t.players.length - 1);
+  const decisions = (t: Plan['tournaments'][number]) =>
+    t.format === 'round_robin'
+      ? (t.players.length * (t.players.length - 1)) / 2
+      : t.players.length - 1;
   const total = plan.tournaments.reduce((sum, t) => sum + decisions(t), 0);
   let decided = 0;
   for (const [i, t] of plan.tournaments.entries()) {
@@ -95,11 +140,21 @@ async function playTournaments(clients: Map<string, ApiClient>, plan: Plan, ids:
     let view = (await creator.call('tournaments.start', { params })).data;
     // Each pass decides every match that has both players; a bracket of 64 needs at most 63 decisions.
     for (let pass = 0; view.state === 'running' && pass < 2 * t.capacity; pass++) {
-      const open = view.rounds.flatMap((r) => r.matches).filter((m) => (m.state === 'scheduled' || m.state === 'ready') && m.a?.username && m.b?.username);
+      const open = view.rounds
+        .flatMap((r) => r.matches)
+        .filter(
+          (m) => (m.state === 'scheduled' || m.state === 'ready') && m.a?.username && m.b?.username,
+        );
       for (const m of open) {
         const [a, b] = [m.a!.username!, m.b!.username!];
-        const aWins = rand() < 1 / (1 + Math.pow(10, ((skill.get(b) ?? 1500) - (skill.get(a) ?? 1500)) / 400));
-        view = (await creator.call('tournaments.result', { params: { ...params, matchId: m.id }, body: { winner: aWins ? a : b, reason: 'simulated' } })).data;
+        const aWins =
+          rand() < 1 / (1 + Math.pow(10, ((skill.get(b) ?? 1500) - (skill.get(a) ?? 1500)) / 400));
+        view = (
+          await creator.call('tournaments.result', {
+            params: { ...params, matchId: m.id },
+            body: { winner: aWins ? a : b, reason: 'simulated' },
+          })
+        ).data;
         progress.step('tournaments', ++decided, total);
       }
     }
@@ -118,13 +173,22 @@ export async function runPlan(ctx: CliContext, admin: ApiClient, plan: Plan) {
   const progress = progressBar(ctx);
   try {
     await createUsers(admin, plan, progress);
-    const names = new Set([...plan.friendships.flat(), ...plan.tournaments.flatMap((t) => t.players)]);
+    const names = new Set([
+      ...plan.friendships.flat(),
+      ...plan.tournaments.flatMap((t) => t.players),
+    ]);
     const clients = await signIn(ctx, admin, plan, names);
     await social(clients, plan, progress);
     const tournamentIds = await enterTournaments(clients, plan);
     await importAll(admin, plan, progress);
     await playTournaments(clients, plan, tournamentIds, progress);
-    return { users: plan.users.length, friendships: plan.friendships.length, messages: plan.messages.length, tournaments: tournamentIds.length, matches: plan.matches.length };
+    return {
+      users: plan.users.length,
+      friendships: plan.friendships.length,
+      messages: plan.messages.length,
+      tournaments: tournamentIds.length,
+      matches: plan.matches.length,
+    };
   } finally {
     progress.end();
   }

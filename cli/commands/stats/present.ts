@@ -29,7 +29,10 @@ export interface Series<Row> {
 /** Prints a series: the chart on a terminal, aligned columns in a pipe, rows for -o json|yaml|csv. */
 export async function printSeries<Row>(ctx: CliContext, series: Series<Row>): Promise<void> {
   const mode = modeOf(ctx);
-  const columns: Column<Row>[] = [{ header: series.xLabel, value: series.x }, ...series.lines.map((l) => ({ header: l.name, value: l.value }))];
+  const columns: Column<Row>[] = [
+    { header: series.xLabel, value: series.x },
+    ...series.lines.map((l) => ({ header: l.name, value: l.value })),
+  ];
   if (mode === 'data') return ctx.io.print(series.rows, columns);
   if (mode === 'plain') {
     ctx.io.out(`# ${series.title} (${series.yLabel})`);
@@ -38,24 +41,45 @@ export async function printSeries<Row>(ctx: CliContext, series: Series<Row>): Pr
     return;
   }
   const { renderChart } = await import('../../render/chart.ts');
-  const lines: ChartSeries[] = series.lines.map((l) => ({ name: l.name, values: series.rows.map(l.value) }));
-  ctx.io.out(renderChart(lines, {
-    title: series.title, yLabel: series.yLabel, xLabel: series.xLabel, xLabels: series.rows.map(series.x),
-    width: ctx.io.options.stdout.columns ?? 80, height: 10, color: ctx.io.options.color,
+  const lines: ChartSeries[] = series.lines.map((l) => ({
+    name: l.name,
+    values: series.rows.map(l.value),
   }));
+  ctx.io.out(
+    renderChart(lines, {
+      title: series.title,
+      yLabel: series.yLabel,
+      xLabel: series.xLabel,
+      xLabels: series.rows.map(series.x),
+      width: ctx.io.options.stdout.columns ?? 80,
+      height: 10,
+      color: ctx.io.options.color,
+    }),
+  );
 }
 
 /** Prints a summary record: a two-column table on a terminal, `key: value` lines in a pipe. */
-export async function printSummary(ctx: CliContext, record: Record<string, unknown>): Promise<void> {
+export async function printSummary(
+  ctx: CliContext,
+  record: Record<string, unknown>,
+): Promise<void> {
   if (modeOf(ctx) === 'plain') {
-    for (const [key, value] of Object.entries(record)) ctx.io.out(`${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`);
+    for (const [key, value] of Object.entries(record))
+      ctx.io.out(
+        `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`,
+      );
     return;
   }
   await ctx.io.printRecord(record);
 }
 
 /** Prints rows as a table on a terminal, tab-separated in a pipe. */
-export async function printRows<Row>(ctx: CliContext, title: string, rows: Row[], columns: Column<Row>[]): Promise<void> {
+export async function printRows<Row>(
+  ctx: CliContext,
+  title: string,
+  rows: Row[],
+  columns: Column<Row>[],
+): Promise<void> {
   if (modeOf(ctx) === 'plain') {
     ctx.io.out(`# ${title}`);
     ctx.io.out(columns.map((c) => c.header).join('\t'));
@@ -70,6 +94,7 @@ export async function printRows<Row>(ctx: CliContext, title: string, rows: Row[]
 /** `--days` as a whole number of days (1–365). */
 export function parseDays(text: string | undefined): number {
   const n = Number(text ?? '30');
-  if (!Number.isInteger(n) || n < 1 || n > 365) throw new AppError('VALIDATION', '--days must be a whole number from 1 to 365');
+  if (!Number.isInteger(n) || n < 1 || n > 365)
+    throw new AppError('VALIDATION', '--days must be a whole number from 1 to 365');
   return n;
 }

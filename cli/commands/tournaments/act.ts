@@ -6,7 +6,11 @@
 import type { TournamentView } from '../../../api/contract/tournaments.ts';
 import type { CliContext } from '../../context.ts';
 
-async function confirmed(ctx: CliContext, o: { yes?: boolean }, question: string): Promise<boolean> {
+async function confirmed(
+  ctx: CliContext,
+  o: { yes?: boolean },
+  question: string,
+): Promise<boolean> {
   if (o.yes) return true;
   ctx.io.requireInteractive(`${question.replace(/\?$/, '')} needs --yes`);
   const { confirm } = await import('@inquirer/prompts');
@@ -20,31 +24,69 @@ async function done(ctx: CliContext, view: TournamentView, message: string): Pro
   ctx.io.success(message);
 }
 
-export async function simple(ctx: CliContext, verb: 'start' | 'pause' | 'resume', id: string): Promise<void> {
+export async function simple(
+  ctx: CliContext,
+  verb: 'start' | 'pause' | 'resume',
+  id: string,
+): Promise<void> {
   const { withSession } = await import('../../session.ts');
-  const { data } = await withSession(ctx, (client) => client.call(`tournaments.${verb}`, { params: { id } }));
-  const detail = verb === 'start' ? ` with ${data.players} players, ${data.roundsTotal} rounds; round 1 announced` : '';
+  const { data } = await withSession(ctx, (client) =>
+    client.call(`tournaments.${verb}`, { params: { id } }),
+  );
+  const detail =
+    verb === 'start'
+      ? ` with ${data.players} players, ${data.roundsTotal} rounds; round 1 announced`
+      : '';
   await done(ctx, data, `${data.name}: ${data.state}${detail}`);
 }
 
-export async function cancel(ctx: CliContext, id: string, o: { yes?: boolean }): Promise<number | void> {
-  if (!(await confirmed(ctx, o, `Cancel tournament ${id}? Games in progress are aborted.`))) return 1;
+export async function cancel(
+  ctx: CliContext,
+  id: string,
+  o: { yes?: boolean },
+): Promise<number | void> {
+  if (!(await confirmed(ctx, o, `Cancel tournament ${id}? Games in progress are aborted.`)))
+    return 1;
   const { withSession } = await import('../../session.ts');
-  const { data } = await withSession(ctx, (client) => client.call('tournaments.cancel', { params: { id } }));
+  const { data } = await withSession(ctx, (client) =>
+    client.call('tournaments.cancel', { params: { id } }),
+  );
   await done(ctx, data, `${data.name}: cancelled`);
 }
 
-export async function kick(ctx: CliContext, o: { id: string; username: string; yes?: boolean }): Promise<number | void> {
+export async function kick(
+  ctx: CliContext,
+  o: { id: string; username: string; yes?: boolean },
+): Promise<number | void> {
   if (!(await confirmed(ctx, o, `Remove ${o.username} from tournament ${o.id}?`))) return 1;
   const { withSession } = await import('../../session.ts');
-  const { data } = await withSession(ctx, (client) => client.call('tournaments.kick', { params: { id: o.id, username: o.username } }));
-  await done(ctx, data, data.state === 'registration' ? `${o.username} removed` : `${o.username} forfeits their remaining matches`);
+  const { data } = await withSession(ctx, (client) =>
+    client.call('tournaments.kick', { params: { id: o.id, username: o.username } }),
+  );
+  await done(
+    ctx,
+    data,
+    data.state === 'registration'
+      ? `${o.username} removed`
+      : `${o.username} forfeits their remaining matches`,
+  );
 }
 
-export async function result(ctx: CliContext, o: { id: string; matchId: string; winner: string; reason: string; yes?: boolean }): Promise<number | void> {
+export async function result(
+  ctx: CliContext,
+  o: { id: string; matchId: string; winner: string; reason: string; yes?: boolean },
+): Promise<number | void> {
   if (!(await confirmed(ctx, o, `Decide match ${o.matchId} for ${o.winner}?`))) return 1;
   const { withSession } = await import('../../session.ts');
-  const { data } = await withSession(ctx, (client) => client.call('tournaments.result', { params: { id: o.id, matchId: o.matchId }, body: { winner: o.winner, reason: o.reason } }));
-  const state = data.state === 'finished' ? `; ${data.name} is over, ${data.winner?.alias} wins` : `; round ${data.currentRound} of ${data.roundsTotal}`;
+  const { data } = await withSession(ctx, (client) =>
+    client.call('tournaments.result', {
+      params: { id: o.id, matchId: o.matchId },
+      body: { winner: o.winner, reason: o.reason },
+    }),
+  );
+  const state =
+    data.state === 'finished'
+      ? `; ${data.name} is over, ${data.winner?.alias} wins`
+      : `; round ${data.currentRound} of ${data.roundsTotal}`;
   await done(ctx, data, `${o.winner} wins ${o.matchId}${state}`);
 }

@@ -3,7 +3,10 @@
  * on a terminal, missing answers are asked for by an inquirer wizard.
  */
 import { AppError } from '../../../api/contract/errors.ts';
-import { createTournamentBodySchema, tournamentFormatValues } from '../../../api/contract/tournaments.ts';
+import {
+  createTournamentBodySchema,
+  tournamentFormatValues,
+} from '../../../api/contract/tournaments.ts';
 import type { CliContext } from '../../context.ts';
 
 export interface CreateOptions {
@@ -27,16 +30,53 @@ function parseJson(text: string, flag: string): unknown {
 /** Asks for what the flags left out. */
 async function wizard(o: CreateOptions): Promise<CreateOptions> {
   const { input, number, select } = await import('@inquirer/prompts');
-  const name = o.name ?? (await input({ message: 'Tournament name', validate: (v) => (v.trim().length >= 1 && v.trim().length <= 60) || '1-60 characters' }));
-  const format = o.format ?? (await select({ message: 'Format', choices: [{ name: 'Single elimination (bracket)', value: 'single_elimination' }, { name: 'Round robin (everyone plays everyone)', value: 'round_robin' }] }));
-  const capacity = o.capacity ?? String(await number({ message: 'Most players (4-64)', default: 8, min: 4, max: 64, required: true }));
-  const pointsToWin = o.pointsToWin ?? String(await number({ message: 'Points to win a game (1-21)', default: 11, min: 1, max: 21, required: true }));
-  const startsAt = o.startsAt ?? ((await input({ message: 'Start automatically at (ISO 8601, empty: start it yourself)' })).trim() || undefined);
+  const name =
+    o.name ??
+    (await input({
+      message: 'Tournament name',
+      validate: (v) => (v.trim().length >= 1 && v.trim().length <= 60) || '1-60 characters',
+    }));
+  const format =
+    o.format ??
+    (await select({
+      message: 'Format',
+      choices: [
+        { name: 'Single elimination (bracket)', value: 'single_elimination' },
+        { name: 'Round robin (everyone plays everyone)', value: 'round_robin' },
+      ],
+    }));
+  const capacity =
+    o.capacity ??
+    String(
+      await number({ message: 'Most players (4-64)', default: 8, min: 4, max: 64, required: true }),
+    );
+  const pointsToWin =
+    o.pointsToWin ??
+    String(
+      await number({
+        message: 'Points to win a game (1-21)',
+        default: 11,
+        min: 1,
+        max: 21,
+        required: true,
+      }),
+    );
+  const startsAt =
+    o.startsAt ??
+    ((
+      await input({ message: 'Start automatically at (ISO 8601, empty: start it yourself)' })
+    ).trim() ||
+      undefined);
   return { ...o, name, format, capacity, pointsToWin, startsAt };
 }
 
 function body(o: CreateOptions) {
-  const settings = o.settings !== undefined ? (parseJson(o.settings, '--settings') as Record<string, unknown>) : o.pointsToWin !== undefined ? {} : undefined;
+  const settings =
+    o.settings !== undefined
+      ? (parseJson(o.settings, '--settings') as Record<string, unknown>)
+      : o.pointsToWin !== undefined
+        ? {}
+        : undefined;
   if (settings && o.pointsToWin !== undefined) settings.pointsToWin = Number(o.pointsToWin);
   const parsed = createTournamentBodySchema.safeParse({
     name: o.name,
@@ -47,7 +87,10 @@ function body(o: CreateOptions) {
     registrationClosesAt: o.registrationClosesAt,
   });
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ path: `--${String(i.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, message: i.message }));
+    const details = parsed.error.issues.map((i) => ({
+      path: `--${String(i.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      message: i.message,
+    }));
     throw new AppError('VALIDATION', 'The tournament is not valid', details);
   }
   return parsed.data;
@@ -55,12 +98,20 @@ function body(o: CreateOptions) {
 
 export async function create(ctx: CliContext, flags: CreateOptions): Promise<void> {
   const missing = !flags.name || !flags.capacity || !flags.format;
-  if (missing && !ctx.io.canPrompt) throw new AppError('VALIDATION', `--name, --capacity and --format (${tournamentFormatValues.join(' or ')}) are required without a terminal`);
+  if (missing && !ctx.io.canPrompt)
+    throw new AppError(
+      'VALIDATION',
+      `--name, --capacity and --format (${tournamentFormatValues.join(' or ')}) are required without a terminal`,
+    );
   const o = missing ? await wizard(flags) : flags;
   const request = body(o);
   const { withSession } = await import('../../session.ts');
-  const { data } = await withSession(ctx, (client) => client.call('tournaments.create', { body: request }));
+  const { data } = await withSession(ctx, (client) =>
+    client.call('tournaments.create', { body: request }),
+  );
   if (ctx.io.format !== 'table') return ctx.io.print(data, []);
-  ctx.io.success(`created ${data.name} (${data.id}); players register with POST /tournaments/${data.id}/register {alias}`);
+  ctx.io.success(
+    `created ${data.name} (${data.id}); players register with POST /tournaments/${data.id}/register {alias}`,
+  );
   ctx.io.out(data.id);
 }

@@ -8,7 +8,10 @@ import type { Command } from 'commander';
 import type { Runner } from '../../runner.ts';
 
 export function registerTournaments(program: Command, run: Runner): void {
-  const t = program.command('tournaments').alias('tournament').description('tournaments: list, show the bracket, create, and run them (creator or admin)');
+  const t = program
+    .command('tournaments')
+    .alias('tournament')
+    .description('tournaments: list, show the bracket, create, and run them (creator or admin)');
   t.command('list')
     .description('tournaments, newest first')
     .option('--state <state>', 'registration, running, paused, finished or cancelled')
@@ -16,7 +19,9 @@ export function registerTournaments(program: Command, run: Runner): void {
     .option('--all', 'follow every page')
     .action(run(async (ctx, o) => (await import('./read.ts')).list(ctx, o)));
   t.command('show <id>')
-    .description('one tournament: the bracket as a tree (round robin: the table), open matches with their ids')
+    .description(
+      'one tournament: the bracket as a tree (round robin: the table), open matches with their ids',
+    )
     .action(run(async (ctx, id: string) => (await import('./read.ts')).show(ctx, id)));
   t.command('create')
     .description('create a tournament (a wizard on a terminal; flags otherwise)')
@@ -30,21 +35,46 @@ export function registerTournaments(program: Command, run: Runner): void {
     .action(run(async (ctx, o) => (await import('./create.ts')).create(ctx, o)));
   for (const verb of ['start', 'pause', 'resume'] as const) {
     t.command(`${verb} <id>`)
-      .description({ start: 'start now: seed by rating, draw the bracket, create round 1', pause: 'pause: games in progress finish, nothing new starts', resume: 'resume a paused tournament' }[verb])
+      .description(
+        {
+          start: 'start now: seed by rating, draw the bracket, create round 1',
+          pause: 'pause: games in progress finish, nothing new starts',
+          resume: 'resume a paused tournament',
+        }[verb],
+      )
       .action(run(async (ctx, id: string) => (await import('./act.ts')).simple(ctx, verb, id)));
   }
   t.command('cancel <id>')
     .description('cancel: games in progress are aborted, everyone registered is told')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(run(async (ctx, id: string, o: { yes?: boolean }) => (await import('./act.ts')).cancel(ctx, id, o)));
+    .action(
+      run(async (ctx, id: string, o: { yes?: boolean }) =>
+        (await import('./act.ts')).cancel(ctx, id, o),
+      ),
+    );
   t.command('kick <id> <username>')
     .description('remove a player: the registration before the start, a forfeit after it')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(run(async (ctx, id: string, username: string, o: { yes?: boolean }) => (await import('./act.ts')).kick(ctx, { id, username, ...o })));
+    .action(
+      run(async (ctx, id: string, username: string, o: { yes?: boolean }) =>
+        (await import('./act.ts')).kick(ctx, { id, username, ...o }),
+      ),
+    );
   t.command('result <id> <matchId>')
-    .description('decide an open match (audited); the match id or its game id, as `show` lists them')
+    .description(
+      'decide an open match (audited); the match id or its game id, as `show` lists them',
+    )
     .requiredOption('--winner <name>', 'username or alias of the winner')
     .requiredOption('--reason <text>', 'why (kept in the audit log)')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(run(async (ctx, id: string, matchId: string, o: { winner: string; reason: string; yes?: boolean }) => (await import('./act.ts')).result(ctx, { id, matchId, ...o })));
+    .action(
+      run(
+        async (
+          ctx,
+          id: string,
+          matchId: string,
+          o: { winner: string; reason: string; yes?: boolean },
+        ) => (await import('./act.ts')).result(ctx, { id, matchId, ...o }),
+      ),
+    );
 }

@@ -1,6 +1,10 @@
 /** `pongctl tournaments list` and `show`: a table of tournaments; one tournament with its bracket or table. */
 import { AppError } from '../../../api/contract/errors.ts';
-import { tournamentStateValues, type TournamentSummary, type TournamentView } from '../../../api/contract/tournaments.ts';
+import {
+  tournamentStateValues,
+  type TournamentSummary,
+  type TournamentView,
+} from '../../../api/contract/tournaments.ts';
 import type { CliContext } from '../../context.ts';
 import type { Column } from '../../io.ts';
 
@@ -9,22 +13,40 @@ const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') :
 const columns: Column<TournamentSummary>[] = [
   { header: 'ID', value: (t) => t.id },
   { header: 'NAME', value: (t) => t.name },
-  { header: 'FORMAT', value: (t) => (t.format === 'single_elimination' ? 'elimination' : 'round robin') },
+  {
+    header: 'FORMAT',
+    value: (t) => (t.format === 'single_elimination' ? 'elimination' : 'round robin'),
+  },
   { header: 'STATE', value: (t) => t.state },
   { header: 'PLAYERS', value: (t) => `${t.players}/${t.capacity}` },
   { header: 'ROUND', value: (t) => (t.roundsTotal ? `${t.currentRound}/${t.roundsTotal}` : '') },
-  { header: 'WINNER', value: (t) => (t.winner ? `${t.winner.alias} (${t.winner.username ?? '-'})` : '') },
+  {
+    header: 'WINNER',
+    value: (t) => (t.winner ? `${t.winner.alias} (${t.winner.username ?? '-'})` : ''),
+  },
   { header: 'STARTS', value: (t) => when(t.startedAt ?? t.startsAt) },
 ];
 
-export async function list(ctx: CliContext, o: { state?: string; limit?: string; all?: boolean }): Promise<void> {
+export async function list(
+  ctx: CliContext,
+  o: { state?: string; limit?: string; all?: boolean },
+): Promise<void> {
   if (o.state !== undefined && !(tournamentStateValues as readonly string[]).includes(o.state)) {
-    throw new AppError('VALIDATION', `--state must be one of ${tournamentStateValues.join(', ')} (got "${o.state}")`);
+    throw new AppError(
+      'VALIDATION',
+      `--state must be one of ${tournamentStateValues.join(', ')} (got "${o.state}")`,
+    );
   }
   const state = o.state as TournamentSummary['state'] | undefined;
   const { collect, pageSize } = await import('../../pages.ts');
   const { withSession } = await import('../../session.ts');
-  const rows = await withSession(ctx, (client) => collect((cursor) => client.call('tournaments.list', { query: { state, limit: pageSize(o.limit), cursor } }), Boolean(o.all)));
+  const rows = await withSession(ctx, (client) =>
+    collect(
+      (cursor) =>
+        client.call('tournaments.list', { query: { state, limit: pageSize(o.limit), cursor } }),
+      Boolean(o.all),
+    ),
+  );
   await ctx.io.print(rows, columns);
 }
 
@@ -44,18 +66,31 @@ function summary(v: TournamentView): Record<string, unknown> {
 
 /** Matches waiting to be played, with the ids `result` takes. */
 function openMatches(v: TournamentView): string[] {
-  const open = v.rounds.flatMap((r) => r.matches).filter((m) => m.state === 'scheduled' || m.state === 'ready');
+  const open = v.rounds
+    .flatMap((r) => r.matches)
+    .filter((m) => m.state === 'scheduled' || m.state === 'ready');
   if (open.length === 0) return [];
-  return ['', 'Open matches:', ...open.map((m) => `  ${m.id}  ${m.a?.alias} vs ${m.b?.alias}  ${m.state}${m.joinBy ? `, join by ${when(m.joinBy)}` : ''}`)];
+  return [
+    '',
+    'Open matches:',
+    ...open.map(
+      (m) =>
+        `  ${m.id}  ${m.a?.alias} vs ${m.b?.alias}  ${m.state}${m.joinBy ? `, join by ${when(m.joinBy)}` : ''}`,
+    ),
+  ];
 }
 
 export async function show(ctx: CliContext, id: string): Promise<void> {
   const { withSession } = await import('../../session.ts');
-  const { data } = await withSession(ctx, (client) => client.call('tournaments.get', { params: { id } }));
+  const { data } = await withSession(ctx, (client) =>
+    client.call('tournaments.get', { params: { id } }),
+  );
   if (ctx.io.format !== 'table') return ctx.io.print(data, []);
   await ctx.io.printRecord(summary(data));
   const { renderTournament } = await import('../../render/bracket.ts');
   ctx.io.out('');
-  ctx.io.out(renderTournament(data, { color: ctx.io.options.color, width: ctx.io.options.stdout.columns }));
+  ctx.io.out(
+    renderTournament(data, { color: ctx.io.options.color, width: ctx.io.options.stdout.columns }),
+  );
   for (const line of openMatches(data)) ctx.io.out(line);
 }

@@ -13,7 +13,9 @@ const length = String(Buffer.byteLength(body));
 
 const server = http.createServer((req, res) => {
   if (req.method !== 'GET' || req.url !== '/healthz') {
-    res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end('{"error":{"code":"NOT_FOUND"}}');
+    res
+      .writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' })
+      .end('{"error":{"code":"NOT_FOUND"}}');
     return;
   }
   res.writeHead(200, {

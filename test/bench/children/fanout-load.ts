@@ -27,24 +27,34 @@ function onText(payload: Buffer): void {
   const at = payload.indexOf(marker);
   if (at < 0) return;
   const receivedAt = performance.timeOrigin + performance.now();
-  const [sentAt, seq] = payload.toString('latin1', at + marker.length, at + marker.length + 40).split('|');
+  const [sentAt, seq] = payload
+    .toString('latin1', at + marker.length, at + marker.length + 40)
+    .split('|');
   const list = latencies.get(Number(seq)) ?? latencies.set(Number(seq), []).get(Number(seq))!;
   list.push(receivedAt - Number(sentAt));
   settle();
 }
 
-process.on('message', (m: { type?: string; url?: string; tokens?: string[]; seq?: number; count?: number }) => {
-  if (m?.type === 'receivers') {
-    void (async () => {
-      for (let i = 0; i < m.tokens!.length; i += 100) sockets.push(...(await Promise.all(m.tokens!.slice(i, i + 100).map((t) => lightClient(m.url!, t, [], onText)))));
-      process.send?.({ type: 'receivers', open: sockets.length });
-    })();
-  }
-  if (m?.type === 'collect') {
-    waiting = { seq: m.seq!, count: m.count! };
-    settle();
-  }
-});
+process.on(
+  'message',
+  (m: { type?: string; url?: string; tokens?: string[]; seq?: number; count?: number }) => {
+    if (m?.type === 'receivers') {
+      void (async () => {
+        for (let i = 0; i < m.tokens!.length; i += 100)
+          sockets.push(
+            ...(await Promise.all(
+              m.tokens!.slice(i, i + 100).map((t) => lightClient(m.url!, t, [], onText)),
+            )),
+          );
+        process.send?.({ type: 'receivers', open: sockets.length });
+      })();
+    }
+    if (m?.type === 'collect') {
+      waiting = { seq: m.seq!, count: m.count! };
+      settle();
+    }
+  },
+);
 onStop(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
 });

@@ -18,15 +18,29 @@ const arrivals = new Map<unknown, number[]>();
 const statePrefix = Buffer.from('{"type":"game.state"');
 let inputTimer: NodeJS.Timeout | undefined;
 
-async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
-async function players(url: string, matches: { id: string; a: string; b: string }[], inputEveryMs: number): Promise<number> {
+async function players(
+  url: string,
+  matches: { id: string; a: string; b: string }[],
+  inputEveryMs: number,
+): Promise<number> {
   const seats: { socket: Socket; matchId: string; seq: number }[] = [];
-  const seatsOf = matches.flatMap((m) => [{ token: m.a, matchId: m.id }, { token: m.b, matchId: m.id }]);
+  const seatsOf = matches.flatMap((m) => [
+    { token: m.a, matchId: m.id },
+    { token: m.b, matchId: m.id },
+  ]);
   await inBatches(seatsOf, 50, async ({ token, matchId }) => {
-    const socket = await lightClient(url, token, [{ type: 'game.join', matchId }, { type: 'game.ready', matchId }]);
+    const socket = await lightClient(url, token, [
+      { type: 'game.join', matchId },
+      { type: 'game.ready', matchId },
+    ]);
     sockets.push(socket);
     seats.push({ socket, matchId, seq: 0 });
   });
@@ -38,35 +52,54 @@ async function players(url: string, matches: { id: string; a: string; b: string 
       const seat = seats[next++ % seats.length]!;
       seat.seq += 1;
       const dir = ((seat.seq % 3) - 1) as -1 | 0 | 1;
-      if (!seat.socket.destroyed) seat.socket.write(clientFrame(0x1, Buffer.from(`{"type":"game.input","matchId":"${seat.matchId}","seq":${seat.seq},"dir":${dir}}`)));
+      if (!seat.socket.destroyed)
+        seat.socket.write(
+          clientFrame(
+            0x1,
+            Buffer.from(
+              `{"type":"game.input","matchId":"${seat.matchId}","seq":${seat.seq},"dir":${dir}}`,
+            ),
+          ),
+        );
     }
   }, 10);
   return seats.length;
 }
 
 async function spectators(url: string, matchId: string, count: number): Promise<number> {
-  await inBatches(Array.from({ length: count }, () => randomUUID()), 100, async (token) => {
-    const times: number[] = [];
-    const onText = (payload: Buffer) => {
-      if (payload.length > statePrefix.length && payload.compare(statePrefix, 0, statePrefix.length, 0, statePrefix.length) === 0) times.push(performance.now());
-    };
-    const socket = await lightClient(url, token, [{ type: 'spectate.start', matchId }], onText);
-    sockets.push(socket);
-    arrivals.set(socket, times);
-  });
+  await inBatches(
+    Array.from({ length: count }, () => randomUUID()),
+    100,
+    async (token) => {
+      const times: number[] = [];
+      const onText = (payload: Buffer) => {
+        if (
+          payload.length > statePrefix.length &&
+          payload.compare(statePrefix, 0, statePrefix.length, 0, statePrefix.length) === 0
+        )
+          times.push(performance.now());
+      };
+      const socket = await lightClient(url, token, [{ type: 'spectate.start', matchId }], onText);
+      sockets.push(socket);
+      arrivals.set(socket, times);
+    },
+  );
   return count;
 }
 
 /** Plain TCP readers for raw-writer.ts: they read and discard, like a client that never parses. */
 async function readers(url: string, count: number): Promise<number> {
   const { hostname, port } = new URL(url);
-  await inBatches(Array.from({ length: count }, (_, i) => i), 100, () =>
-    new Promise<void>((resolve, reject) => {
-      const socket = net.connect(Number(port), hostname, resolve);
-      socket.on('error', reject); // after the open, a no-op that keeps errors from crashing the process
-      socket.on('data', () => undefined);
-      sockets.push(socket);
-    }),
+  await inBatches(
+    Array.from({ length: count }, (_, i) => i),
+    100,
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname, resolve);
+        socket.on('error', reject); // after the open, a no-op that keeps errors from crashing the process
+        socket.on('data', () => undefined);
+        sockets.push(socket);
+      }),
   );
   return count;
 }
@@ -93,19 +126,37 @@ function stats(expectedMs: number) {
   return { type: 'stats', frames, histogram };
 }
 
-process.on('message', (m: { type: string; url: string; matches: { id: string; a: string; b: string }[]; inputEveryMs: number; matchId: string; count: number; expectedMs: number }) => {
-  if (m.type === 'players') void players(m.url, m.matches, m.inputEveryMs).then((n) => process.send?.({ type: 'players', open: n }));
-  if (m.type === 'readers') void readers(m.url, m.count).then((n) => process.send?.({ type: 'readers', open: n }));
-  if (m.type === 'spectators') void spectators(m.url, m.matchId, m.count).then((n) => process.send?.({ type: 'spectators', open: n }));
-  if (m.type === 'reset') {
-    for (const times of arrivals.values()) times.length = 0;
-    process.send?.({ type: 'reset' });
-  }
-  if (m.type === 'stats') process.send?.(stats(m.expectedMs));
-  if (m.type === 'close') {
-    close();
-    process.send?.({ type: 'close' });
-  }
-});
+process.on(
+  'message',
+  (m: {
+    type: string;
+    url: string;
+    matches: { id: string; a: string; b: string }[];
+    inputEveryMs: number;
+    matchId: string;
+    count: number;
+    expectedMs: number;
+  }) => {
+    if (m.type === 'players')
+      void players(m.url, m.matches, m.inputEveryMs).then((n) =>
+        process.send?.({ type: 'players', open: n }),
+      );
+    if (m.type === 'readers')
+      void readers(m.url, m.count).then((n) => process.send?.({ type: 'readers', open: n }));
+    if (m.type === 'spectators')
+      void spectators(m.url, m.matchId, m.count).then((n) =>
+        process.send?.({ type: 'spectators', open: n }),
+      );
+    if (m.type === 'reset') {
+      for (const times of arrivals.values()) times.length = 0;
+      process.send?.({ type: 'reset' });
+    }
+    if (m.type === 'stats') process.send?.(stats(m.expectedMs));
+    if (m.type === 'close') {
+      close();
+      process.send?.({ type: 'close' });
+    }
+  },
+);
 onStop(async () => close());
 announceReady('');

@@ -46,18 +46,31 @@ const gameMetrics: RunnerMetrics = {
 };
 const wsMetrics = createWsMetrics(registry);
 const realtime = await startRealtime({
-  config, logger, metrics: wsMetrics,
+  config,
+  logger,
+  metrics: wsMetrics,
   authenticateToken: async (token) => ({ userId: token, role: 'player', sessionId: token }),
 });
 const games = await startGames({
-  db, config, clock: systemClock, logger, auditLogger: logger, gateway: realtime.gateway, wsMetrics, gameMetrics,
-  notify: async () => undefined, setInGame: async () => undefined,
+  db,
+  config,
+  clock: systemClock,
+  logger,
+  auditLogger: logger,
+  gateway: realtime.gateway,
+  wsMetrics,
+  gameMetrics,
+  notify: async () => undefined,
+  setInGame: async () => undefined,
 });
 const server = http.createServer((_req, res) => res.writeHead(404).end());
 server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
-async function setup(count: number, settingsInput: unknown): Promise<{ id: string; a: string; b: string }[]> {
+async function setup(
+  count: number,
+  settingsInput: unknown,
+): Promise<{ id: string; a: string; b: string }[]> {
   const settings = gameSettingsSchema.parse(settingsInput ?? {});
   const users = Array.from({ length: count * 2 }, () => {
     const id = randomUUID();
@@ -67,7 +80,12 @@ async function setup(count: number, settingsInput: unknown): Promise<{ id: strin
   for (let i = 0; i < users.length; i += 500) await db('users').insert(users.slice(i, i + 500));
   const matches = [];
   for (let i = 0; i < count; i++) {
-    const spec = await createMatchFromQueue(games.deps, { a: users[2 * i]!.id, b: users[2 * i + 1]!.id, ranked: false, settings });
+    const spec = await createMatchFromQueue(games.deps, {
+      a: users[2 * i]!.id,
+      b: users[2 * i + 1]!.id,
+      ranked: false,
+      settings,
+    });
     const [left, right] = spec.players.map((p) => ('userId' in p ? p.userId : ''));
     matches.push({ id: spec.id, a: left!, b: right! });
   }
@@ -89,14 +107,25 @@ async function measure(ms: number) {
   const cpu = process.cpuUsage(cpu0);
   const { lateness, duration } = samples;
   return {
-    type: 'measure', ticks: lateness.length, active: games.deps.runner.size, activeMax: samples.activeMax,
-    lateP50: pct(lateness, 50), lateP99: pct(lateness, 99), lateMax: pct(lateness, 100),
-    durP50: pct(duration, 50), durP99: pct(duration, 99), cpuShare: (cpu.user + cpu.system) / 1000 / ms, systemShare: cpu.system / 1000 / ms,
+    type: 'measure',
+    ticks: lateness.length,
+    active: games.deps.runner.size,
+    activeMax: samples.activeMax,
+    lateP50: pct(lateness, 50),
+    lateP99: pct(lateness, 99),
+    lateMax: pct(lateness, 100),
+    durP50: pct(duration, 50),
+    durP99: pct(duration, 99),
+    cpuShare: (cpu.user + cpu.system) / 1000 / ms,
+    systemShare: cpu.system / 1000 / ms,
   };
 }
 
 process.on('message', (m: { type?: string; matches?: number; settings?: unknown; ms?: number }) => {
-  if (m?.type === 'setup') void setup(m.matches ?? 1, m.settings).then((matches) => process.send?.({ type: 'setup', matches }));
+  if (m?.type === 'setup')
+    void setup(m.matches ?? 1, m.settings).then((matches) =>
+      process.send?.({ type: 'setup', matches }),
+    );
   if (m?.type === 'measure') void measure(m.ms ?? 5000).then((r) => process.send?.(r));
   if (m?.type === 'teardown') void games.close().then(() => process.send?.({ type: 'teardown' }));
 });

@@ -27,7 +27,8 @@ export function isReadyMessage(message: unknown): message is ReadyMessage {
 
 /** Tells the parent the child is listening at `url`. */
 export function announceReady(url: string): void {
-  if (!process.send) throw new Error('a bench child must be started with an IPC channel (startChild)');
+  if (!process.send)
+    throw new Error('a bench child must be started with an IPC channel (startChild)');
   process.send({ type: 'ready', url } satisfies ReadyMessage);
 }
 
@@ -52,7 +53,11 @@ export function onStop(stop: () => Promise<void>): void {
     if (message?.type === 'stop') handle();
     if (message?.type === 'cpu') {
       const usage = process.cpuUsage();
-      process.send?.({ type: 'cpu', userUs: usage.user, systemUs: usage.system } satisfies CpuMessage);
+      process.send?.({
+        type: 'cpu',
+        userUs: usage.user,
+        systemUs: usage.system,
+      } satisfies CpuMessage);
     }
   });
   process.once('SIGTERM', handle);

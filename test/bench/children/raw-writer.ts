@@ -17,7 +17,8 @@ const server = net.createServer((socket) => {
   sockets.push(socket);
 });
 
-const pct = (values: number[], p: number) => [...values].sort((x, y) => x - y)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)] ?? 0;
+const pct = (values: number[], p: number) =>
+  [...values].sort((x, y) => x - y)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)] ?? 0;
 
 async function measure(count: number, frameBytes: number, ms: number) {
   while (sockets.length < count) await new Promise((r) => setTimeout(r, 20));
@@ -38,14 +39,28 @@ async function measure(count: number, frameBytes: number, ms: number) {
     durations.push(performance.now() - t0);
   }
   const cpu = process.cpuUsage(cpu0);
-  return { type: 'measure', durP50: pct(durations, 50), durP99: pct(durations, 99), lateP99: pct(lateness, 99), cpuShare: (cpu.user + cpu.system) / 1000 / ms };
+  return {
+    type: 'measure',
+    durP50: pct(durations, 50),
+    durP99: pct(durations, 99),
+    lateP99: pct(lateness, 99),
+    cpuShare: (cpu.user + cpu.system) / 1000 / ms,
+  };
 }
 
-process.on('message', (m: { type?: string; sockets?: number; frameBytes?: number; ms?: number }) => {
-  if (m?.type === 'measure') void measure(m.sockets ?? 0, m.frameBytes ?? 400, m.ms ?? 3000).then((r) => process.send?.(r));
-});
+process.on(
+  'message',
+  (m: { type?: string; sockets?: number; frameBytes?: number; ms?: number }) => {
+    if (m?.type === 'measure')
+      void measure(m.sockets ?? 0, m.frameBytes ?? 400, m.ms ?? 3000).then((r) =>
+        process.send?.(r),
+      );
+  },
+);
 onStop(async () => {
   for (const socket of sockets) socket.destroy();
   server.close();
 });
-server.listen(0, '127.0.0.1', () => announceReady(`tcp://127.0.0.1:${(server.address() as AddressInfo).port}`));
+server.listen(0, '127.0.0.1', () =>
+  announceReady(`tcp://127.0.0.1:${(server.address() as AddressInfo).port}`),
+);

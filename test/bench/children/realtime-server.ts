@@ -25,7 +25,14 @@ interface FanoutRequest {
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-bench-rt-'));
-const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'warn', ...process.env, PONG_DATA_DIR: dataDir });
+const config = loadConfig({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: 'memory://',
+  LOG_LEVEL: 'warn',
+  ...process.env,
+  PONG_DATA_DIR: dataDir,
+});
 const server = await startServer({ config, migrate: true, authenticateToken: testAuthenticator });
 const { gateway } = server.realtime;
 const world = new Set<Connection>();
@@ -51,7 +58,11 @@ process.on('message', (message: { type?: string }) => {
   if (message.type === 'fanout') fanout(message as FanoutRequest);
   if (message.type === 'memory') {
     globalThis.gc?.();
-    process.send?.({ type: 'memory', usage: process.memoryUsage(), sockets: gateway.stats().connections });
+    process.send?.({
+      type: 'memory',
+      usage: process.memoryUsage(),
+      sockets: gateway.stats().connections,
+    });
   }
 });
 onStop(() => server.shutdown());
