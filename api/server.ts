@@ -8,10 +8,14 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
-import { createDb, engineOf, type Db } from './core/db.ts';
+import { createDb, engineOf, type Db, type DbOptions } from './core/db.ts';
+import { createDependencyLog, type DependencyLog } from './core/dependency-log.ts';
 import { createLogging } from './core/logging.ts';
 import type { Logger } from './core/logger.ts';
 import { createMetrics } from './core/metrics.ts';
+import type { RedisSettings } from './core/redis.ts';
+import { createRedisFallback } from './core/redis-fallback.ts';
+import { openLeaseBackend } from './core/lease.ts';
 import { ensureSecret } from './core/secrets.ts';
 import { version } from './core/version.ts';
 import { authenticateBearer } from './domain/accounts/authenticate.ts';
@@ -22,14 +26,16 @@ import {
   createAccountsDeps,
   type AccountsDeps,
 } from './domain/accounts/deps.ts';
+import type { NotificationType } from './contract/notifications.ts';
 import { notify } from './domain/notifications/service.ts';
 import { createSocialDeps, type SocialDeps } from './domain/social/deps.ts';
 import { createApp } from './http/app.ts';
 import { createAuthenticate } from './http/auth.ts';
+import { metricsListener, metricsPath } from './http/metrics-listener.ts';
 import { registerChatRealtime } from './realtime/chat.ts';
 import type { AuthenticateToken } from './realtime/gateway.ts';
 import { followRevocations, patSessionId } from './realtime/revocation.ts';
-import { followPresence } from './realtime/presence.ts';
+import { followPresence } from './realtime/presence-feed.ts';
 import type { GamesDeps } from './domain/games/deps.ts';
 import { createStatsDeps, type StatsDeps } from './domain/stats/deps.ts';
 import { withQueueWaits } from './domain/stats/queue-waits.ts';
@@ -56,6 +62,8 @@ export interface StartOptions {
 export interface RunningServer {
   url: string;
   port: number;
+  /** Base URL of the /metrics listener (METRICS_HOST, METRICS_PORT). */
+  metricsUrl: string;
   db: Db;
   logger: Logger;
   /** The WebSocket gateway and the bus, for areas and tests. */
@@ -86,6 +94,11 @@ function listen(server: http.Server, port: number, host: string): Promise<Addres
   });
 }
 
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
 function closeServer(server: http.Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
@@ -98,30 +111,103 @@ function closeServer(server: http.Server, timeoutMs: number): Promise<void> {
   });
 }
 
+/** Applies pending migrations, on PostgreSQL through a connection without the request timeouts. */
+async function migrate(db: Db, options: DbOptions, logger: Logger): Promise<void> {
+  const migrator =
+    engineOf(options) === 'postgres' ? createDb({ ...options, timeouts: undefined }) : db;
+  try {
+    const [, applied] = (await migrator.migrate.latest()) as [number, string[]];
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  } finally {
+    if (migrator !== db) await migrator.destroy();
+  }
+}
+
+function redisSettings(
+  config: Config,
+  log: DependencyLog,
+  fallback: RedisSettings['fallback'],
+): RedisSettings | undefined {
+  if (!config.redisUrl) return undefined;
+  return {
+    url: config.redisUrl,
+    prefix: config.redisPrefix,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+    log,
+    fallback,
+  };
+}
+
+/** What a running server has started, in start order; shutdown closes it in its own order. */
+interface Parts {
+  logging: Awaited<ReturnType<typeof createLogging>>;
+  accounts: Awaited<ReturnType<typeof createAccountsDeps>>;
+  realtime: Realtime;
+  social: SocialDeps;
+  games: Awaited<ReturnType<typeof startGames>>;
+  leases: Awaited<ReturnType<typeof openLeaseBackend>>;
+  tournaments: Tournaments;
+  matchmaking: Awaited<ReturnType<typeof startMatchmaking>>;
+  servers: http.Server[];
+}
+
+/**
+ * Closes whatever of `parts` was started: on shutdown, and when start-up
+ * fails half-way (nothing started stays open, and the logs are flushed).
+ */
+async function closeParts(parts: Partial<Parts>, db: Db, graceMs: number): Promise<void> {
+  // Before the sockets close: a shutdown is not every user going offline (they reconnect elsewhere).
+  await parts.social?.presence.close();
+  // No new matches from the queue; then running matches are handed over or end (stored, game.end sent) while their sockets are still open.
+  await parts.matchmaking?.close();
+  await parts.tournaments?.close();
+  await parts.leases?.close();
+  await parts.games?.close();
+  await parts.realtime?.close(graceMs);
+  for (const server of parts.servers ?? []) await closeServer(server, graceMs);
+  if (parts.accounts) await closeAccountsDeps(parts.accounts);
+  await db.destroy();
+  await parts.logging?.close(graceMs);
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const engine = engineOf(config);
   const jwtSecret = ensureSecret(config.dataDir, 'jwt-secret', config.jwtSecret);
   const clock = options.clock ?? systemClock;
-  const db = createDb({
+  // Bound once logging exists; knex says nothing before the first query.
+  let dependencyLog: DependencyLog | undefined;
+  const dbOptions: DbOptions = {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolMax: config.databasePoolMax,
-  });
+    timeouts: {
+      statementMs: config.databaseStatementTimeoutMs,
+      acquireMs: config.databaseAcquireTimeoutMs,
+    },
+    log: (level, message) => {
+      if (level !== 'debug') dependencyLog?.driverWarning('postgresql', message);
+    },
+  };
+  const db = createDb(dbOptions);
+  const parts: Partial<Parts> = {};
   try {
     const metrics = createMetrics({ version, db });
-    const logging = await createLogging({
+    const logging = (parts.logging = await createLogging({
       config,
       metrics,
       version,
       destination: options.logDestination,
-    });
+    }));
     const { logger, logs } = logging;
-    if (engine === 'pglite' || options.migrate) {
-      const [, applied] = (await db.migrate.latest()) as [number, string[]];
-      if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-    }
-    const accounts = await createAccountsDeps({
+    dependencyLog = createDependencyLog(logs.app);
+    const redis = redisSettings(
+      config,
+      dependencyLog,
+      createRedisFallback({ logger: logs.app, metrics: metrics.redis }),
+    );
+    if (engine === 'pglite' || options.migrate) await migrate(db, dbOptions, logger);
+    const accounts = (parts.accounts = await createAccountsDeps({
       db,
       logger: logs.app,
       auditLogger: logs.audit,
@@ -129,18 +215,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       auth: config.auth,
       dataDir: config.dataDir,
       jwtSecret,
-      redisUrl: config.redisUrl,
+      redis,
       metrics: metrics.auth,
-    });
+    }));
     // Test runs keep their output clean; the password is still in PONG_DATA_DIR/initial-admin-password.
     await ensureBootstrapAdmin(
       accounts,
       options.stderr ?? (config.nodeEnv === 'test' ? { write: () => true } : process.stderr),
     );
-    const realtime = await startRealtime({
+    const realtime = (parts.realtime = await startRealtime({
       config,
       logger,
       metrics: metrics.ws,
+      redis,
       authenticateToken:
         options.authenticateToken ??
         (async (token) => {
@@ -152,16 +239,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           };
         }),
       validateOutgoing: options.validateResponses,
-    });
-    const social = await createSocialDeps({
+    }));
+    const social = (parts.social = await createSocialDeps({
       db,
       clock,
       logger: logs.app,
       auditLogger: logs.audit,
       push: realtime.gateway,
-      redis: config.redisUrl ? { url: config.redisUrl, prefix: config.redisPrefix } : undefined,
-    });
+      redis,
+      instanceId: config.instance.id,
+    }));
     followPresence(realtime.gateway, social.presence);
+    // The one way other areas notify a user: through the notifications service (stored, then pushed).
+    const notifyUser = async (
+      userId: string,
+      type: NotificationType,
+      payload: Record<string, unknown>,
+    ) => void (await notify(social.notifications, userId, type, payload));
     const chat = createChatDeps({
       db,
       clock,
@@ -171,11 +265,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       counters: accounts.counters,
       delivery: realtime.gateway,
       isOnline: social.presence.isOnline,
-      notify: async (userId, type, payload) =>
-        void (await notify(social.notifications, userId, type, payload)),
+      notify: notifyUser,
     });
     registerChatRealtime(realtime.gateway, chat);
-    const games = await startGames({
+    const games = (parts.games = await startGames({
       db,
       config,
       clock,
@@ -184,20 +277,28 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       gateway: realtime.gateway,
       wsMetrics: metrics.ws,
       gameMetrics: metrics.game,
-      notify: async (userId, type, payload) =>
-        void (await notify(social.notifications, userId, type, payload)),
+      resultMetrics: metrics.results,
+      notify: notifyUser,
       setInGame: (userId, matchId) => social.presence.setInGame(userId, matchId),
-    });
+      redis,
+      bus: realtime.bus,
+      clusterMetrics: metrics.cluster,
+    }));
     const stats = createStatsDeps({
       db,
       clock,
       logger: logs.app,
       auditLogger: logs.audit,
-      notify: async (userId, payload) =>
-        void (await notify(social.notifications, userId, 'system', payload)),
+      notify: (userId, payload) => notifyUser(userId, 'system', payload),
       sendMail: config.auth.smtpUrl ? (mail) => accounts.mailer.send(mail) : undefined,
     });
-    const tournaments = startTournaments({
+    const leases = (parts.leases = await openLeaseBackend({
+      redis,
+      database: dbOptions,
+      instanceId: config.instance.id,
+    }));
+    const tournaments = (parts.tournaments = startTournaments({
+      lease: { backend: leases.backend, ttlMs: config.instance.leaseTtlMs },
       db,
       clock,
       logger: logs.game,
@@ -205,18 +306,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       config: config.tournaments,
       games: games.deps,
       metrics: metrics.tournaments,
-      notify: async (userId, type, payload) =>
-        void (await notify(social.notifications, userId, type, payload)),
-    });
-    const matchmaking = startMatchmaking({
+      notify: notifyUser,
+    }));
+    const matchmaking = (parts.matchmaking = await startMatchmaking({
       db,
       clock,
       logger: logs.game,
       config: config.matchmaking,
       gateway: realtime.gateway,
       games: games.deps,
+      presence: social.presence,
       metrics: withQueueWaits(metrics.matchmaking, stats),
-    });
+      redis,
+      instance: config.instance,
+    }));
     const app = createApp({
       config,
       db,
@@ -244,21 +347,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     server.keepAliveTimeout = 5_000;
     server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
-    const address = await listen(server, config.port, config.host).catch(async (err: unknown) => {
-      matchmaking.close();
-      await tournaments.close();
-      await games.close();
-      await realtime.close(0);
-      await closeAccountsDeps(accounts);
-      throw err;
-    });
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${host}:${address.port}`;
+    const metricsServer = http.createServer(metricsListener(metrics, logger));
+    parts.servers = [server, metricsServer];
+    const [address, metricsAddress] = await Promise.all([
+      listen(server, config.port, config.host),
+      listen(metricsServer, config.metrics.port, config.metrics.host),
+    ]);
+    const url = urlOf(address);
+    const metricsUrl = urlOf(metricsAddress);
     logger.info({ 'url.full': url, engine }, 'api listening');
+    logger.info({ 'url.full': `${metricsUrl}${metricsPath}` }, 'metrics listening');
     let closing: Promise<void> | undefined;
     return {
       url,
       port: address.port,
+      metricsUrl,
       db,
       logger,
       realtime,
@@ -271,21 +374,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       shutdown: () =>
         (closing ??= (async () => {
           logger.info('shutting down');
-          // Before the sockets close: a shutdown is not every user going offline (they reconnect elsewhere).
-          await social.presence.close();
-          // No new matches from the queue; then running matches end (aborted, stored, game.end sent) while their sockets are still open.
-          matchmaking.close();
-          await tournaments.close();
-          await games.close();
-          await realtime.close(config.shutdownTimeoutMs);
-          await closeServer(server, config.shutdownTimeoutMs);
-          await closeAccountsDeps(accounts);
-          await db.destroy();
-          await logging.close(config.shutdownTimeoutMs);
+          await closeParts(parts, db, config.shutdownTimeoutMs);
         })()),
     };
   } catch (err) {
-    await db.destroy();
+    parts.logging?.logger.error({ err }, 'start-up failed');
+    await closeParts(parts, db, 0);
     throw err;
   }
 }

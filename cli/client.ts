@@ -6,10 +6,13 @@
 import { endpoints, type EndpointId, type Endpoints } from '../api/contract/index.ts';
 import type { Endpoint, MetaOf, RequestOf, ResponseOf } from '../api/contract/endpoint.ts';
 import { AppError, errorEnvelopeSchema } from '../api/contract/errors.ts';
+import { isHttpUrl } from './api-url.ts';
 
 export interface ClientOptions {
   baseUrl: string;
   token?: string;
+  /** Where the token came from, for the message when it is unusable (PONGCTL_TOKEN, a profile). */
+  tokenFrom?: string;
   timeoutMs?: number;
   userAgent?: string;
 }
@@ -46,7 +49,10 @@ async function decodeError(response: Response): Promise<AppError> {
   try {
     const envelope = errorEnvelopeSchema.parse(JSON.parse(text));
     const { code, message, details, requestId } = envelope.error;
-    return new AppError(code, message, details, requestId ? { 'x-request-id': requestId } : {});
+    const headers: Record<string, string> = requestId ? { 'x-request-id': requestId } : {};
+    const retryAfter = response.headers.get('retry-after');
+    if (retryAfter) headers['Retry-After'] = retryAfter;
+    return new AppError(code, message, details, headers);
   } catch {
     const code = response.status >= 500 ? 'UNAVAILABLE' : 'INTERNAL';
     return new AppError(code, `The API answered ${response.status} without an error envelope`, {
@@ -55,10 +61,29 @@ async function decodeError(response: Response): Promise<AppError> {
   }
 }
 
+/** The API base URL as given, or a usage error. */
+export function checkApiUrl(text: string): string {
+  if (!isHttpUrl(text))
+    throw new AppError(
+      'VALIDATION',
+      `the API URL "${text}" is not an http:// or https:// URL (from --api, PONGCTL_API or the profile's api)`,
+    );
+  return text;
+}
+
+/** A bearer token is one word of visible ASCII; anything else cannot go into a header. */
+const tokenPattern = /^[\x21-\x7e]+$/;
+
 export class ApiClient {
   readonly options: ClientOptions;
 
   constructor(options: ClientOptions) {
+    checkApiUrl(options.baseUrl);
+    if (options.token !== undefined && !tokenPattern.test(options.token))
+      throw new AppError(
+        'VALIDATION',
+        `the token in ${options.tokenFrom ?? 'PONGCTL_TOKEN or the profile'} is not a token: it holds spaces, line breaks or other characters (\`pongctl tokens create\` prints just the token; -o json prints an object)`,
+      );
     this.options = options;
   }
 

@@ -3,6 +3,7 @@
  * (PONGCTL_*) and the active profile, in that order of precedence. The CLI's
  * only reader of process.env.
  */
+import { serviceConnection, type ServiceConnection } from './connections.ts';
 import { Io, type OutputFormat } from './io.ts';
 import { configPath, readProfiles, type Profile } from './profiles.ts';
 
@@ -23,37 +24,6 @@ export interface GlobalOptions {
   kibanaUser?: string;
   kibanaCa?: string;
   kibanaPasswordStdin?: boolean;
-}
-
-/** How to reach Elasticsearch or Kibana: flag, then PONGCTL_ES_* / PONGCTL_KIBANA_*, then the profile. */
-export interface ServiceConnection {
-  url: string | undefined;
-  apiKey: string | undefined;
-  username: string | undefined;
-  password: string | undefined;
-  caFile: string | undefined;
-  /** Read the password from stdin (`--es-password-stdin`). */
-  passwordFromStdin: boolean;
-}
-
-function serviceConnection(
-  flags: { url?: string; user?: string; ca?: string; passwordStdin?: boolean },
-  env: Record<string, string | undefined>,
-  twin: { prefix: 'PONGCTL_ES' | 'PONGCTL_KIBANA'; profile?: Profile['elasticsearch'] },
-): ServiceConnection {
-  const { prefix, profile } = twin;
-  const username = flags.user ?? env[`${prefix}_USER`] ?? profile?.username;
-  return {
-    url: (flags.url ?? env[`${prefix}_URL`] ?? profile?.url)?.replace(/\/+$/, ''),
-    apiKey:
-      username && !env[`${prefix}_API_KEY`]
-        ? undefined
-        : env[`${prefix}_API_KEY`] || profile?.apiKey,
-    username,
-    password: env[`${prefix}_PASSWORD`],
-    caFile: flags.ca ?? env[`${prefix}_CA`] ?? profile?.ca,
-    passwordFromStdin: Boolean(flags.passwordStdin),
-  };
 }
 
 export interface CliContext {
@@ -95,6 +65,7 @@ export function resolveContext(opts: GlobalOptions, proc: ProcessLike): CliConte
     interactive: opts.input && env.PONGCTL_NO_INPUT === undefined,
     quiet: Boolean(opts.quiet),
     verbose: Boolean(opts.verbose),
+    width: proc.stdout.columns || Math.max(0, Math.floor(Number(env.COLUMNS))) || undefined,
   });
   const apiUrl = (opts.api ?? env.PONGCTL_API ?? profile.api ?? defaultApi).replace(/\/+$/, '');
   const token = env.PONGCTL_TOKEN || profile.accessToken;

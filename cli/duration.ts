@@ -1,23 +1,18 @@
 /** Parses CLI time arguments: durations like 30m, 24h, 7d, 2w, and absolute dates. */
 import { AppError } from '../api/contract/errors.ts';
+import { durationMs, type DurationUnit } from '../ops/lib/duration.ts';
 
-const units: Record<string, number> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
+const cliUnits: readonly DurationUnit[] = ['s', 'm', 'h', 'd', 'w'];
 
-/** Milliseconds of `7d`, `24h`, `30m`…; a usage error otherwise. */
+/** Milliseconds of `7d`, `24h`, `30m`, `1h30m`…; a usage error otherwise. */
 export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+)\s*([smhdw])$/.exec(text.trim());
-  if (!match || Number(match[1]) <= 0)
+  const ms = durationMs(text.trim(), cliUnits);
+  if (!ms)
     throw new AppError(
       'VALIDATION',
       `${flag} must be a duration like 30m, 24h, 7d or 2w (got "${text}")`,
     );
-  return Number(match[1]) * units[match[2]!]!;
+  return ms;
 }
 
 /** An ISO timestamp from a date (2026-12-01, or a full ISO time); a usage error otherwise. */
@@ -33,7 +28,7 @@ export function parseDate(text: string, flag: string): string {
 
 /** `--since`: a duration back from now, or a date. */
 export function parseSince(text: string): string {
-  return /^\d+\s*[smhdw]$/.test(text.trim())
+  return durationMs(text.trim(), cliUnits) !== undefined
     ? new Date(Date.now() - parseDuration(text, '--since')).toISOString()
     : parseDate(text, '--since');
 }

@@ -21,6 +21,8 @@ export interface IoOptions {
   interactive: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** Columns of the terminal (or $COLUMNS), which tables fit into; undefined in a pipe. */
+  width?: number;
 }
 
 export interface Column<Row> {
@@ -44,6 +46,17 @@ export function toCsv<Row>(rows: Row[], columns: Column<Row>[]): string {
     ...rows.map((row) => columns.map((c) => field(c.value(row)))),
   ];
   return lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
+}
+
+/** One column per field, in first-seen order: CSV for data printed without a column list. */
+export function fieldColumns<Row>(rows: Row[]): Column<Row>[] {
+  const keys = new Set<string>();
+  for (const row of rows)
+    if (row && typeof row === 'object') for (const key of Object.keys(row)) keys.add(key);
+  return [...keys].map((key) => ({
+    header: key,
+    value: (row) => (row as Record<string, unknown>)[key],
+  }));
 }
 
 const ansi = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
@@ -104,11 +117,12 @@ export class Io {
       return this.options.stdout.write(stringify(data)) as void;
     }
     const rows = Array.isArray(data) ? data : [data];
-    if (format === 'csv') return this.options.stdout.write(toCsv(rows, columns)) as void;
+    if (format === 'csv') {
+      const csvColumns = columns.length > 0 ? columns : fieldColumns(rows);
+      return this.options.stdout.write(toCsv(rows, csvColumns)) as void;
+    }
     const { renderTable } = await import('./render/table.ts');
-    this.out(
-      renderTable(rows, columns, { color: this.options.color, width: this.options.stdout.columns }),
-    );
+    this.out(renderTable(rows, columns, { color: this.options.color, width: this.options.width }));
   }
 
   /** Prints key/value pairs: a two-column table, or the object itself for json/yaml. */
@@ -124,10 +138,14 @@ export class Io {
     this.out(renderKeyValue(rows, { color: this.options.color }));
   }
 
-  /** Fails with a usage error instead of prompting when input is not interactive. */
-  requireInteractive(what: string): void {
+  /**
+   * Fails with a usage error instead of prompting when input is not
+   * interactive, in the one wording every command uses: what could not be
+   * asked for, and what to pass instead.
+   */
+  requireInteractive(what: string, instead: string): void {
     if (!this.canPrompt) {
-      throw new AppError('VALIDATION', `${what} (no terminal to prompt on; pass it as a flag)`);
+      throw new AppError('VALIDATION', `cannot ask for ${what} without a terminal: ${instead}`);
     }
   }
 }

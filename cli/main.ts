@@ -4,10 +4,12 @@
  * run is imported (see commands/index.ts); `--help` lists the others from the
  * command table, so it loads commander and nothing else.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import { isHttpUrl } from './api-url.ts';
 import { commandModules } from './commands/index.ts';
-import type { Runner } from './runner.ts';
+import { decorateHelp } from './help.ts';
+import type { CommandRunner } from './command-runner.ts';
 
 export const exitCodesHelp = `
 Exit codes:
@@ -18,6 +20,12 @@ Exit codes:
 
 Environment:
   PONGCTL_API, PONGCTL_TOKEN, PONGCTL_PROFILE, PONGCTL_NO_INPUT, NO_COLOR`;
+
+/** `--api` is checked as it is parsed, so a bad URL is a usage error for every command. */
+function apiUrlFlag(text: string): string {
+  if (!isHttpUrl(text)) throw new InvalidArgumentError('must be an http:// or https:// URL');
+  return text;
+}
 
 const optionsWithValues = new Set(['--api', '--profile', '-o', '--output']);
 
@@ -35,7 +43,7 @@ export function requestedCommand(argv: readonly string[]): string | undefined {
 /** Registers the requested command's module for real and every other command as a help-only summary. */
 async function registerCommands(
   program: Command,
-  run: Runner,
+  run: CommandRunner,
   argv: readonly string[],
 ): Promise<void> {
   const wanted = requestedCommand(argv);
@@ -65,7 +73,7 @@ async function buildProgram(
   const program = new Command('pongctl')
     .description('Run the pongctl Pong platform and its observability stack')
     .version(`pongctl ${pkg.version}`, '--version', 'print the version')
-    .option('--api <url>', 'API base URL (env PONGCTL_API)')
+    .option('--api <url>', 'API base URL (env PONGCTL_API)', apiUrlFlag)
     .option('--profile <name>', 'profile to use (env PONGCTL_PROFILE)')
     .addOption(
       new Option('-o, --output <format>', 'output format').choices([
@@ -84,7 +92,7 @@ async function buildProgram(
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  const run: Runner =
+  const run: CommandRunner =
     (impl) =>
     async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
@@ -96,6 +104,7 @@ async function buildProgram(
 
   await registerCommands(program, run, argv);
   for (const command of program.commands) command.exitOverride();
+  decorateHelp(program);
   return program;
 }
 

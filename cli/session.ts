@@ -85,8 +85,9 @@ export async function withSession<T>(
   fn: (client: ApiClient) => Promise<T>,
 ): Promise<T> {
   const { ApiClient } = await import('./client.ts');
-  const make = (token: string) => new ApiClient({ baseUrl: ctx.apiUrl, token });
-  if (fromEnv(ctx)) return fn(make(ctx.env.PONGCTL_TOKEN!));
+  const make = (token: string, tokenFrom = `profile ${ctx.profileName}`) =>
+    new ApiClient({ baseUrl: ctx.apiUrl, token, tokenFrom });
+  if (fromEnv(ctx)) return fn(make(ctx.env.PONGCTL_TOKEN!, 'PONGCTL_TOKEN'));
   let token = ctx.profile.accessToken;
   if (!token)
     throw new AppError(

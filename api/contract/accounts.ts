@@ -31,6 +31,7 @@ export const accountEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'Create an account and a session',
     tags: ['auth'],
+    errors: ['CONFLICT', 'RATE_LIMITED', 'UNAVAILABLE'],
     status: 201,
     body: z.strictObject({
       username: usernameSchema,
@@ -46,6 +47,7 @@ export const accountEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'Sign in with username or email; answers an MFA challenge when 2FA is on',
     tags: ['auth'],
+    errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNAVAILABLE'],
     body: z.strictObject({
       login: z.string().trim().min(1).max(254),
       password: z.string().min(1).max(128),
@@ -59,6 +61,7 @@ export const accountEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'Complete a 2FA sign-in with a TOTP or recovery code',
     tags: ['auth'],
+    errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNAVAILABLE'],
     body: z.strictObject({ challengeToken: z.string().min(1).max(2048), code: totpCodeSchema }),
     response: sessionTokensSchema,
   },
@@ -69,6 +72,7 @@ export const accountEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'Rotate the refresh token; a reused one revokes its session',
     tags: ['auth'],
+    errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNAVAILABLE'],
     body: z.strictObject({ refreshToken: z.string().min(1).max(256) }),
     response: sessionTokensSchema,
   },
@@ -79,6 +83,7 @@ export const accountEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'Revoke the current session at once',
     tags: ['auth'],
+    errors: ['RATE_LIMITED'],
     response: z.strictObject({ revokedSessions: z.number().int() }),
   },
   'auth.logoutAll': {
@@ -88,6 +93,7 @@ export const accountEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'Revoke every session of the user',
     tags: ['auth'],
+    errors: ['RATE_LIMITED'],
     response: z.strictObject({ revokedSessions: z.number().int() }),
   },
   'auth.passwordResetRequest': {
@@ -97,6 +103,7 @@ export const accountEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'Mail a reset link; 202 whether or not the address exists',
     tags: ['auth'],
+    errors: ['RATE_LIMITED', 'UNAVAILABLE'],
     status: 202,
     body: z.strictObject({ email: emailSchema }),
     response: z.strictObject({ accepted: z.literal(true) }),
@@ -108,6 +115,7 @@ export const accountEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'Set a new password with a reset token; revokes every session',
     tags: ['auth'],
+    errors: ['RATE_LIMITED', 'UNAVAILABLE'],
     body: z.strictObject({ token: z.string().min(1).max(256), password: passwordSchema }),
     response: z.strictObject({ passwordChanged: z.literal(true) }),
   },

@@ -1,5 +1,6 @@
 /** Admin user management (`/admin/users`): admins do everything, moderators list, show, ban and unban. */
 import { z } from 'zod';
+import { timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
 import {
   displayNameSchema,
@@ -18,11 +19,11 @@ import {
 export const adminUserSchema = selfUserSchema.extend({
   banReason: z.string().nullable(),
   bannedUntil: z.string().nullable(),
-  lastLoginAt: z.string().nullable(),
-  updatedAt: z.string(),
+  lastLoginAt: timestampSchema.nullable(),
+  updatedAt: timestampSchema,
 });
 
-const resetLinkSchema = z.strictObject({ resetLink: z.string(), expiresAt: z.string() });
+const resetLinkSchema = z.strictObject({ resetLink: z.string(), expiresAt: timestampSchema });
 
 export const adminUserEndpoints = defineEndpoints({
   'admin.usersList': {
@@ -32,6 +33,7 @@ export const adminUserEndpoints = defineEndpoints({
     auth: 'moderator',
     summary: 'List users with filters',
     tags: ['admin'],
+    errors: [],
     query: z.strictObject({
       q: z.string().trim().max(64).optional(),
       role: roleSchema.optional(),
@@ -48,6 +50,7 @@ export const adminUserEndpoints = defineEndpoints({
     auth: 'admin',
     summary: 'Create a user; without a password a reset link is issued',
     tags: ['admin'],
+    errors: ['CONFLICT'],
     status: 201,
     body: z.strictObject({
       username: usernameSchema,
@@ -64,6 +67,7 @@ export const adminUserEndpoints = defineEndpoints({
     auth: 'moderator',
     summary: 'One user, as staff see it',
     tags: ['admin'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: adminUserSchema,
   },
@@ -74,6 +78,7 @@ export const adminUserEndpoints = defineEndpoints({
     auth: 'admin',
     summary: 'Change role, display name or email',
     tags: ['admin'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     params: usernameParams,
     body: z.strictObject({
       role: roleSchema.optional(),
@@ -89,6 +94,7 @@ export const adminUserEndpoints = defineEndpoints({
     auth: 'admin',
     summary: 'Anonymise the account: personal fields erased, games kept under a tombstone name',
     tags: ['admin'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     params: usernameParams,
     response: adminUserSchema,
   },
@@ -99,6 +105,7 @@ export const adminUserEndpoints = defineEndpoints({
     auth: 'moderator',
     summary: 'Ban until a time (or for good); revokes sessions',
     tags: ['admin'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     params: usernameParams,
     body: z.strictObject({
       reason: z.string().trim().min(1).max(500),
@@ -113,6 +120,7 @@ export const adminUserEndpoints = defineEndpoints({
     auth: 'moderator',
     summary: 'Lift a ban',
     tags: ['admin'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: adminUserSchema,
   },
@@ -123,6 +131,7 @@ export const adminUserEndpoints = defineEndpoints({
     auth: 'admin',
     summary: 'Issue a reset link for the admin to pass on',
     tags: ['admin'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: resetLinkSchema,
   },

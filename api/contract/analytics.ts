@@ -55,6 +55,7 @@ export const analyticsEndpoints = defineEndpoints({
     path: '/api/v1/events',
     auth: 'user',
     tags: ['analytics'],
+    errors: ['RATE_LIMITED'],
     status: 202,
     summary: `Record up to ${EVENTS_MAX_BATCH} analytics events (names from the documented list)`,
     body: z.strictObject({ events: z.array(analyticsEventSchema).min(1) }),
@@ -66,6 +67,7 @@ export const analyticsEndpoints = defineEndpoints({
     path: '/api/v1/admin/analytics/activity',
     auth: 'admin',
     tags: ['admin', 'analytics'],
+    errors: [],
     summary: 'Events per UTC day and name over the last `days` days',
     query: z.strictObject({
       days: z.coerce.number().int().min(1).max(365).default(30),

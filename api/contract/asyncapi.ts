@@ -3,30 +3,31 @@
  * message table, as `openapi.ts` does for HTTP: one channel (the gateway
  * endpoint), one operation per message type, and the close codes.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { exampleOf } from './examples.ts';
+import { toJsonSchema, type Json } from './json-schema.ts';
 import { closeCodes, websocketPath, type MessageSpec } from './realtime.ts';
-
-type Json = Record<string, unknown>;
 
 const channel = 'gateway';
 
+/** Message payloads are written without named components, so an example never meets a `$ref`. */
+const noRefs = (ref: string): never => {
+  throw new Error(`unexpected $ref ${ref} in a message payload`);
+};
+
 function payload(schema: z.ZodType): Json {
-  const json = z.toJSONSchema(schema, {
-    target: 'draft-7',
-    io: 'input',
-    unrepresentable: 'any',
-  }) as Json;
-  delete json.$schema;
-  return json;
+  return toJsonSchema(schema, { target: 'draft-7', io: 'input' });
 }
 
 function message(spec: MessageSpec): Json {
+  const json = payload(spec.schema);
   const out: Json = {
     name: spec.type,
     title: spec.type,
     summary: spec.summary,
     contentType: 'application/json',
-    payload: payload(spec.schema),
+    payload: json,
+    examples: [{ name: spec.type, payload: spec.example ?? exampleOf(json, noRefs) }],
   };
   if (spec.droppable) out['x-droppable'] = true;
   return out;

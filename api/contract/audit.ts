@@ -1,5 +1,6 @@
 /** The audit log endpoint: every admin action, newest first. */
 import { z } from 'zod';
+import { timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
 import { listMetaSchema, pageQuery } from './users.ts';
 
@@ -10,7 +11,7 @@ export const auditEntrySchema = z.strictObject({
   target: z.string().nullable(),
   requestId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
+  createdAt: timestampSchema,
 });
 
 export const auditEndpoints = defineEndpoints({
@@ -21,6 +22,7 @@ export const auditEndpoints = defineEndpoints({
     auth: 'admin',
     summary: 'Audit log with filters, newest first',
     tags: ['admin'],
+    errors: [],
     query: z.strictObject({
       actor: z.string().trim().min(1).max(64).optional(),
       action: z.string().trim().min(1).max(64).optional(),

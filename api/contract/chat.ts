@@ -6,6 +6,7 @@
  * strings (64-bit in the database).
  */
 import { z } from 'zod';
+import { timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
 import { defineMessages, messageSchema } from './realtime.ts';
 import { listMetaSchema, pageQuery, usernameParams } from './users.ts';
@@ -30,8 +31,6 @@ export const channelNameSchema = z
     'must be 2-32 lowercase letters, digits, _ or -, starting with a letter or digit',
   );
 
-const timestamp = z.string().describe('ISO 8601');
-
 /** Who wrote a message or is typing. */
 export const chatUserSchema = z.strictObject({
   id: z.string(),
@@ -39,15 +38,27 @@ export const chatUserSchema = z.strictObject({
   displayName: z.string(),
 });
 
-/** One message; a deleted one is a tombstone: `deleted: true`, `body: null`. */
+/**
+ * A game invite carried by a message. Only the server sets it (POST
+ * /conversations/{id}/invite); clients offer to accept from it, never from the
+ * body, so a body that merely looks like an invite is text.
+ */
+export const chatInviteSchema = z.strictObject({
+  matchId: z.uuid(),
+  expiresAt: timestampSchema,
+});
+
+/** One message; a deleted one is a tombstone: `deleted: true`, `body: null`, `invite: null`. */
 export const chatMessageSchema = z.strictObject({
   id: chatIdSchema,
   conversationId: chatIdSchema,
   sender: chatUserSchema,
   body: z.string().nullable(),
-  createdAt: timestamp,
+  /** A game invite set by the server; null on every other message. */
+  invite: chatInviteSchema.nullable(),
+  createdAt: timestampSchema,
   deleted: z.boolean(),
-  deletedAt: timestamp.nullable(),
+  deletedAt: timestampSchema.nullable(),
 });
 
 export const conversationSchema = z.strictObject({
@@ -63,7 +74,7 @@ export const conversationSchema = z.strictObject({
   lastReadMessageId: chatIdSchema.nullable(),
   /** Direct conversations: how far the other user has read (read receipts). */
   peerLastReadMessageId: chatIdSchema.nullable(),
-  activityAt: timestamp,
+  activityAt: timestampSchema,
 });
 
 export const channelSchema = z.strictObject({
@@ -73,7 +84,7 @@ export const channelSchema = z.strictObject({
   /** Every user is in it without joining (world); it cannot be left. */
   everyone: z.boolean(),
   member: z.boolean(),
-  createdAt: timestamp,
+  createdAt: timestampSchema,
 });
 
 const conversationParams = z.strictObject({ id: chatIdSchema });
@@ -88,6 +99,7 @@ export const chatEndpoints = defineEndpoints({
     summary:
       'Your conversations, newest activity first, each with its last message and unread count',
     tags: ['chat'],
+    errors: [],
     query: z.strictObject(pageQuery),
     response: z.array(conversationSchema),
     meta: listMetaSchema,
@@ -99,6 +111,7 @@ export const chatEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'One conversation you are in',
     tags: ['chat'],
+    errors: ['NOT_FOUND'],
     params: conversationParams,
     response: conversationSchema,
   },
@@ -110,6 +123,7 @@ export const chatEndpoints = defineEndpoints({
     summary:
       'Get or create the direct conversation with a user (refused when either blocks the other)',
     tags: ['chat'],
+    errors: ['NOT_FOUND'],
     body: z.strictObject({ username: z.string().min(1).max(64) }),
     response: conversationSchema,
   },
@@ -120,6 +134,7 @@ export const chatEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'History, newest first: pass meta.nextCursor as `before` for the next older page',
     tags: ['chat'],
+    errors: ['NOT_FOUND'],
     params: conversationParams,
     query: z.strictObject({
       before: chatIdSchema.optional(),
@@ -135,6 +150,7 @@ export const chatEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'Send a message (1-2000 characters after trimming; rate limited per user)',
     tags: ['chat'],
+    errors: ['NOT_FOUND', 'RATE_LIMITED'],
     status: 201,
     params: conversationParams,
     body: z.strictObject({ body: messageBodySchema }),
@@ -148,6 +164,7 @@ export const chatEndpoints = defineEndpoints({
     summary:
       'Move your read position forward to a message (never back); the other side of a direct conversation gets chat.read',
     tags: ['chat'],
+    errors: ['NOT_FOUND'],
     params: conversationParams,
     body: z.strictObject({ messageId: chatIdSchema }),
     response: z.strictObject({
@@ -161,8 +178,10 @@ export const chatEndpoints = defineEndpoints({
     method: 'DELETE',
     path: '/api/v1/messages/{id}',
     auth: 'user',
-    summary: 'Delete a message (your own; moderators any): a tombstone stays in history',
+    summary:
+      'Delete a message: your own anywhere; staff also others’ in channels, of users below them (audited). A tombstone stays in history; a message you cannot see is 404',
     tags: ['chat'],
+    errors: ['NOT_FOUND'],
     params: conversationParams,
     response: chatMessageSchema,
   },
@@ -173,6 +192,7 @@ export const chatEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'Public channels by name',
     tags: ['chat'],
+    errors: [],
     query: z.strictObject(pageQuery),
     response: z.array(channelSchema),
     meta: listMetaSchema,
@@ -184,6 +204,7 @@ export const chatEndpoints = defineEndpoints({
     auth: 'moderator',
     summary: 'Create a public channel (moderators); the creator joins it',
     tags: ['chat'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     status: 201,
     body: z.strictObject({ name: channelNameSchema }),
     response: channelSchema,
@@ -195,6 +216,7 @@ export const chatEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'Join a public channel (idempotent)',
     tags: ['chat'],
+    errors: ['NOT_FOUND'],
     params: channelParams,
     response: channelSchema,
   },
@@ -205,6 +227,7 @@ export const chatEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'Leave a channel (idempotent; world cannot be left)',
     tags: ['chat'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     params: channelParams,
     response: channelSchema,
   },
@@ -215,6 +238,7 @@ export const chatEndpoints = defineEndpoints({
     auth: 'moderator',
     summary: 'Delete every message one user wrote (tombstones, in batches; audited)',
     tags: ['admin', 'chat'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: z.strictObject({
       username: z.string(),
@@ -279,7 +303,7 @@ export const chatMessages = defineMessages({
       userId: z.string(),
       username: z.string(),
       messageId: chatIdSchema,
-      readAt: timestamp,
+      readAt: timestampSchema,
     }),
   },
   'chat.deleted': {

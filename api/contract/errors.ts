@@ -28,7 +28,7 @@ export interface ErrorMapping {
   wsClose: number;
 }
 
-/** The single table of ARCHITECTURE.md, plus 405 and 415 which HTTP needs. */
+/** The single table of docs/ARCHITECTURE.md, plus 405 and 415 which HTTP needs. */
 export const errorTable: Readonly<Record<ErrorCode, ErrorMapping>> = Object.freeze({
   VALIDATION: { http: 400, exit: 2, wsClose: 4400 },
   UNAUTHENTICATED: { http: 401, exit: 4, wsClose: 4401 },
@@ -92,3 +92,15 @@ export class AppError extends Error {
 }
 
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
+
+/** What `details` of every RATE_LIMITED error carries, beside the `Retry-After` header. */
+export const rateLimitedDetailsSchema = z.strictObject({
+  retryAfterSeconds: z.number().int().min(1),
+});
+
+/** The one way to refuse for rate: `details.retryAfterSeconds` and `Retry-After` agree (at least 1 s). */
+export function rateLimitedError(retryAfterSeconds: number, message: string): AppError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  const details: z.infer<typeof rateLimitedDetailsSchema> = { retryAfterSeconds: seconds };
+  return new AppError('RATE_LIMITED', message, details, { 'Retry-After': String(seconds) });
+}

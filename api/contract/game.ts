@@ -6,6 +6,7 @@
  * `FIELD_WIDTH` × `FIELD_HEIGHT`, y grows downwards, dir -1 moves a paddle up.
  */
 import { z } from 'zod';
+import { pair } from './shapes.ts';
 import { defineMessages, messageSchema } from './realtime.ts';
 
 /** Field size in field units; fixed so every client can lay it out without asking. */
@@ -74,8 +75,8 @@ export const botLevelValues = ['easy', 'normal', 'hard'] as const;
 export const botLevelSchema = z.enum(botLevelValues);
 export type BotLevel = z.infer<typeof botLevelSchema>;
 
-const matchId = z.string().min(1).max(64);
-const username = z.string().min(1).max(32);
+export const matchId = z.string().min(1).max(64);
+export const username = z.string().min(1).max(32);
 const side = z.union([z.literal(0), z.literal(1)]);
 
 export const gamePhaseValues = [
@@ -106,25 +107,16 @@ export const gameViewSchema = z.strictObject({
     size: z.number().int().positive(),
     speed: z.number().int().nonnegative(),
   }),
-  paddles: z.tuple([
+  paddles: pair(
     z.strictObject({
       x: z.number().int(),
       y: z.number().int(),
       width: z.number().int().positive(),
       height: z.number().int().positive(),
     }),
-    z.strictObject({
-      x: z.number().int(),
-      y: z.number().int(),
-      width: z.number().int().positive(),
-      height: z.number().int().positive(),
-    }),
-  ]),
-  score: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
-  players: z.tuple([
-    z.strictObject({ username, bot: botLevelSchema.optional() }),
-    z.strictObject({ username, bot: botLevelSchema.optional() }),
-  ]),
+  ),
+  score: pair(z.number().int().nonnegative()),
+  players: pair(z.strictObject({ username, bot: botLevelSchema.optional() })),
   spectators: z.number().int().nonnegative(),
   /** Seconds left before play starts or resumes, in `countdown` and `paused`. */
   countdown: z.number().int().nonnegative().optional(),
@@ -148,7 +140,7 @@ export const gameEventSchema = z.discriminatedUnion('type', [
     type: z.literal('score'),
     tick: z.number().int(),
     player: side,
-    score: z.tuple([z.number().int(), z.number().int()]),
+    score: pair(z.number().int()),
     rally: z.number().int(),
   }),
   z.strictObject({
@@ -156,6 +148,12 @@ export const gameEventSchema = z.discriminatedUnion('type', [
     tick: z.number().int(),
     winner: side.nullable(),
     reason: z.enum(['points', 'time']),
+  }),
+  /** Another server took the match over (its own died, or was shut down) and play goes on after a countdown. */
+  z.strictObject({
+    type: z.literal('resumed'),
+    tick: z.number().int(),
+    reason: z.enum(['takeover', 'handover']),
   }),
 ]);
 export type GameEvent = z.infer<typeof gameEventSchema>;
@@ -167,8 +165,7 @@ const seqSchema = z
   .int()
   .nonnegative()
   .max(2 ** 31 - 1);
-const scoreSchema = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
-const modeSchema = z.enum(['ranked', 'casual']);
+const scoreSchema = pair(z.number().int().nonnegative());
 
 /**
  * `spectate.start` names a match or a user (to watch the match that user plays),
@@ -182,8 +179,8 @@ const spectateStartSchema = messageSchema('spectate.start', {
 });
 
 /**
- * The WebSocket messages of games, the matchmaking queue, spectating and
- * replays, in the gateway's table format (envelope `{type, id?, ...}`).
+ * The WebSocket messages of games, spectating and replays, in the gateway's
+ * table format (envelope `{type, id?, ...}`); the queue's are in matchmaking.ts.
  */
 export const gameMessages = defineMessages({
   'game.join': {
@@ -229,52 +226,35 @@ export const gameMessages = defineMessages({
     type: 'game.end',
     direction: 'server',
     summary:
-      'The match is over: outcome, winner, final score and, in ranked matches, your rating change',
+      'The match is over: outcome, winner, final score, whether the result is stored yet (false while the database is away: it is held and stored later, announced by game.stored) and, in ranked matches once stored, your rating change',
     schema: messageSchema('game.end', {
       matchId,
       outcome: z.enum(matchOutcomeValues),
       reason: z.string().max(200).optional(),
       winner: username.nullable(),
       score: scoreSchema,
+      stored: z.boolean(),
       ratingChange: z.number().optional(),
     }),
   },
-  'queue.join': {
-    type: 'queue.join',
-    direction: 'client',
-    summary: 'Enter the matchmaking queue; answered with queue.status, then queue.matched',
-    schema: messageSchema('queue.join', { mode: modeSchema }),
-  },
-  'queue.leave': {
-    type: 'queue.leave',
-    direction: 'client',
-    summary: 'Leave the matchmaking queue',
-    schema: messageSchema('queue.leave', {}),
-  },
-  'queue.status': {
-    type: 'queue.status',
+  'game.stored': {
+    type: 'game.stored',
     direction: 'server',
     summary:
-      'Your place in the queue: whether queued, time waited, current rating window, queue size',
-    schema: messageSchema('queue.status', {
-      queued: z.boolean(),
-      mode: modeSchema.optional(),
-      waitedSec: z.number().int().nonnegative().optional(),
-      window: z.number().int().nonnegative().optional(),
-      queueSize: z.number().int().nonnegative(),
+      'A result that game.end reported as not stored yet has now been stored, with your rating change in ranked matches',
+    schema: messageSchema('game.stored', {
+      matchId,
+      outcome: z.enum(matchOutcomeValues),
+      score: scoreSchema,
+      ratingChange: z.number().optional(),
     }),
-  },
-  'queue.matched': {
-    type: 'queue.matched',
-    direction: 'server',
-    summary: 'An opponent was found: join the match with game.join, then game.ready',
-    schema: messageSchema('queue.matched', { matchId, opponent: username, mode: modeSchema }),
   },
   'spectate.start': {
     type: 'spectate.start',
     direction: 'client',
     summary: 'Watch a live public match, by id or by the username of a player; read-only',
     schema: spectateStartSchema,
+    example: { type: 'spectate.start', username: 'ada' },
   },
   'spectate.stop': {
     type: 'spectate.stop',

@@ -5,6 +5,7 @@
  * list, live state and abort. Realtime play is over the WebSocket (game.ts).
  */
 import { z } from 'zod';
+import { pair, timestampSchema } from './shapes.ts';
 import { chatIdSchema, chatMessageSchema } from './chat.ts';
 import { defineEndpoints } from './endpoint.ts';
 import { botLevelSchema, gameSettingsSchema, gameViewSchema, matchOutcomeValues } from './game.ts';
@@ -22,7 +23,6 @@ export const matchStateValues = [
 ] as const;
 export const visibilitySchema = z.enum(['public', 'private']);
 
-const timestamp = z.string().describe('ISO 8601');
 const side = z.union([z.literal(0), z.literal(1)]);
 
 export const matchPlayerSchema = z.strictObject({
@@ -51,26 +51,26 @@ export const matchSchema = z.strictObject({
   ranked: z.boolean(),
   visibility: visibilitySchema,
   state: z.enum(matchStateValues),
-  /** Why it ended: points, time, left, disconnect, no_show, declined, invite_expired, not_ready, abandoned, admin: …, server_restart. */
+  /** Why it ended: points, time, left, disconnect, no_show, declined, invite_expired, crossed (an invite met one the other player had sent first), not_ready, abandoned, admin: …, server_restart. */
   reason: z.string().nullable(),
   settings: gameSettingsSchema,
-  players: z.tuple([matchPlayerSchema, matchPlayerSchema]),
-  score: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+  players: pair(matchPlayerSchema),
+  score: pair(z.number().int().nonnegative()),
   winnerSide: side.nullable(),
   /** Username of the winner (`bot` for a bot), null without one. */
   winner: z.string().nullable(),
   rematchOf: z.uuid().nullable(),
-  createdAt: timestamp,
-  startedAt: timestamp.nullable(),
-  endedAt: timestamp.nullable(),
-  inviteExpiresAt: timestamp.nullable(),
+  createdAt: timestampSchema,
+  startedAt: timestampSchema.nullable(),
+  endedAt: timestampSchema.nullable(),
+  inviteExpiresAt: timestampSchema.nullable(),
   /** Finished, forfeited or aborted after play began (GET /matches/{id} only). */
   stats: matchStatsSchema.optional(),
   timeline: z
     .array(
       z.strictObject({
         tick: z.number().int().nonnegative(),
-        score: z.tuple([z.number().int(), z.number().int()]),
+        score: pair(z.number().int()),
       }),
     )
     .optional(),
@@ -95,11 +95,11 @@ export const replaySchema = z.strictObject({
   /** Run-length encoded inputs (api/game/input-log.ts): `1:<ticks>:<left runs>:<right runs>`. */
   inputLog: z.string(),
   ticks: z.number().int().nonnegative(),
-  players: z.tuple([matchPlayerSchema, matchPlayerSchema]),
+  players: pair(matchPlayerSchema),
   outcome: z.enum(matchOutcomeValues),
   reason: z.string().nullable(),
   winner: z.string().nullable(),
-  score: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+  score: pair(z.number().int().nonnegative()),
 });
 
 export const liveMatchStateSchema = z.strictObject({
@@ -121,15 +121,9 @@ export const liveMatchStateSchema = z.strictObject({
 
 const idParams = z.strictObject({ id: z.uuid() });
 
-/**
- * How an invite posted in a direct conversation starts: clients that see a
- * chat message matching this offer to accept it (POST /matches/{id}/accept).
- */
-export const chatInvitePattern = /^\[game-invite:([0-9a-f-]{36})\] /;
-
 export const chatInviteResponseSchema = z.strictObject({
   match: matchSchema,
-  /** The chat message carrying the invite. */
+  /** The chat message carrying the invite (its `invite` names the match). */
   message: chatMessageSchema,
 });
 
@@ -141,10 +135,12 @@ export const gameEndpoints = defineEndpoints({
     auth: 'user',
     status: 201,
     tags: ['games'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
-      'Invite a user (a game_invite notification; the invite expires) or start a match against the bot (ready at once)',
+      'Invite a user (a game_invite notification; the invite expires) or start a match against the bot (ready at once); when that user has already invited you, their invite is accepted instead, so crossing invites make one match',
     body: createMatchBodySchema,
     response: matchSchema,
+    examples: { body: { bot: 'normal', visibility: 'public' } },
   },
   'games.accept': {
     id: 'games.accept',
@@ -152,6 +148,7 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/matches/{id}/accept',
     auth: 'user',
     tags: ['games'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary: 'Accept an invite: the match becomes ready; join it over the WebSocket',
     params: idParams,
     response: matchSchema,
@@ -162,6 +159,7 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/matches/{id}/decline',
     auth: 'user',
     tags: ['games'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary: 'Decline an invite (or withdraw your own)',
     params: idParams,
     response: matchSchema,
@@ -173,6 +171,7 @@ export const gameEndpoints = defineEndpoints({
     auth: 'user',
     status: 201,
     tags: ['games'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary: 'Offer the same opponent a new match with the same settings after an ended one',
     params: idParams,
     response: matchSchema,
@@ -184,8 +183,9 @@ export const gameEndpoints = defineEndpoints({
     auth: 'user',
     status: 201,
     tags: ['games', 'chat'],
+    errors: ['NOT_FOUND', 'CONFLICT', 'RATE_LIMITED'],
     summary:
-      'Invite the other member of a direct conversation to a match: the invite is posted as a chat message (starting [game-invite:<matchId>]) that they accept',
+      'Invite the other member of a direct conversation to a match: the invite is posted as a chat message whose `invite` (set by the server only) names the match they accept',
     params: z.strictObject({ id: chatIdSchema }),
     body: z.strictObject({
       settings: gameSettingsSchema.optional(),
@@ -199,6 +199,7 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/matches',
     auth: 'user',
     tags: ['games'],
+    errors: [],
     summary: 'Public matches: live ones (to watch) or recently ended ones, newest first',
     query: z.strictObject({ state: z.enum(['live', 'ended']).default('live'), ...pageQuery }),
     response: z.array(matchSchema),
@@ -210,6 +211,7 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/matches/{id}',
     auth: 'user',
     tags: ['games'],
+    errors: ['NOT_FOUND'],
     summary:
       'One match, with statistics and the score timeline once it has ended; private matches only for their players',
     params: idParams,
@@ -221,9 +223,26 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/users/{username}/matches',
     auth: 'user',
     tags: ['games'],
+    errors: ['NOT_FOUND'],
     summary: "A user's ended matches, newest first; private ones only for their players",
     params: usernameParams,
     query: z.strictObject(pageQuery),
+    response: z.array(matchSchema),
+    meta: listMetaSchema,
+  },
+  'games.mine': {
+    id: 'games.mine',
+    method: 'GET',
+    path: '/api/v1/me/matches',
+    auth: 'user',
+    tags: ['games'],
+    errors: [],
+    summary:
+      'Your own matches, newest first: open invites (sent and received), live and ended ones, private ones too',
+    query: z.strictObject({
+      state: z.enum([...matchStateValues, 'live', 'ended']).optional(),
+      ...pageQuery,
+    }),
     response: z.array(matchSchema),
     meta: listMetaSchema,
   },
@@ -233,6 +252,7 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/matches/{id}/replay',
     auth: 'user',
     tags: ['games'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
       'Settings, seed and input log of an ended match: re-simulating them gives the same match bit for bit',
     params: idParams,
@@ -244,10 +264,12 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/admin/matches',
     auth: 'admin',
     tags: ['admin', 'games'],
+    errors: ['NOT_FOUND'],
     summary:
-      'Every match (private ones too), newest first, optionally by state (live = ready, countdown or playing)',
+      'Every match (private ones too), newest first, optionally by state (live = ready, countdown or playing; ended = finished, aborted or forfeited) and by player',
     query: z.strictObject({
-      state: z.enum([...matchStateValues, 'live']).optional(),
+      state: z.enum([...matchStateValues, 'live', 'ended']).optional(),
+      user: z.string().min(1).max(64).optional(),
       ...pageQuery,
     }),
     response: z.array(matchSchema),
@@ -259,6 +281,7 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/admin/matches/{id}/state',
     auth: 'admin',
     tags: ['admin', 'games'],
+    errors: ['NOT_FOUND'],
     summary:
       'Live state of a match held by this server: seats, connections, deadline, the current view',
     params: idParams,
@@ -270,6 +293,7 @@ export const gameEndpoints = defineEndpoints({
     path: '/api/v1/admin/matches/{id}/abort',
     auth: 'admin',
     tags: ['admin', 'games'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary: 'Abort a match that has not ended (audited); no result, no rating change',
     params: idParams,
     body: z.strictObject({ reason: z.string().trim().min(1).max(200) }),

@@ -9,9 +9,12 @@ import { adminUserEndpoints } from './admin-users.ts';
 import { auditEndpoints } from './audit.ts';
 import { chatEndpoints } from './chat.ts';
 import { gameEndpoints } from './games.ts';
+import { instanceEndpoints } from './instances.ts';
+import { mailEndpoints } from './mail.ts';
 import { matchmakingEndpoints } from './matchmaking.ts';
 import { leaderboardEndpoints } from './leaderboards.ts';
 import { notificationEndpoints } from './notifications.ts';
+import { pageEndpoints } from './pages.ts';
 import { socialEndpoints } from './social.ts';
 import { statsEndpoints } from './stats.ts';
 import { systemEndpoints } from './system.ts';
@@ -24,16 +27,19 @@ export const endpoints = {
   ...userEndpoints,
   ...adminUserEndpoints,
   ...auditEndpoints,
+  ...mailEndpoints,
   ...realtimeEndpoints,
   ...socialEndpoints,
   ...notificationEndpoints,
   ...chatEndpoints,
   ...gameEndpoints,
+  ...instanceEndpoints,
   ...matchmakingEndpoints,
   ...tournamentEndpoints,
   ...leaderboardEndpoints,
   ...statsEndpoints,
   ...analyticsEndpoints,
+  ...pageEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

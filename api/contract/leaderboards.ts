@@ -5,6 +5,7 @@
  * empty, like Nakama's reset schedules), and a window around one player.
  */
 import { z } from 'zod';
+import { timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
 import { usernameSchema } from './users.ts';
 
@@ -37,7 +38,7 @@ const boardMeta = z.strictObject({
   period: periodSchema.nullable(),
   periodStart: z.string().nullable(),
   /** When this period's board starts again from empty (null for all time and the rating board). */
-  resetsAt: z.string().nullable(),
+  resetsAt: timestampSchema.nullable(),
   /** Players on this board. */
   players: z.number().int(),
 });
@@ -52,6 +53,7 @@ export const leaderboardEndpoints = defineEndpoints({
     path: '/api/v1/leaderboards/rating',
     auth: 'user',
     tags: ['leaderboards'],
+    errors: [],
     summary: `Players by Glicko-2 rating, highest first (at least ${RATING_BOARD_MIN_MATCHES} rated matches)`,
     query: z.strictObject({ limit, cursor }),
     response: z.array(leaderboardEntrySchema),
@@ -63,6 +65,7 @@ export const leaderboardEndpoints = defineEndpoints({
     path: '/api/v1/leaderboards/wins',
     auth: 'user',
     tags: ['leaderboards'],
+    errors: [],
     summary: 'Players by wins in ranked matches during the current week, month or all time',
     query: z.strictObject({ period: periodSchema.default('week'), limit, cursor }),
     response: z.array(leaderboardEntrySchema),
@@ -74,6 +77,7 @@ export const leaderboardEndpoints = defineEndpoints({
     path: '/api/v1/leaderboards/{board}/around/{username}',
     auth: 'user',
     tags: ['leaderboards'],
+    errors: ['NOT_FOUND'],
     summary: 'The player and up to `radius` players above and below (404 when not on the board)',
     params: z.strictObject({ board: boardSchema, username: usernameSchema }),
     query: z.strictObject({

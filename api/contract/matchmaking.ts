@@ -2,11 +2,13 @@
  * The HTTP endpoints of the matchmaking queue: join (ranked or casual), leave,
  * your own place in it, and the queue's statistics. The queue pairs players by
  * rating with a window that widens while they wait; a pair is told over the
- * WebSocket (`queue.matched`, api/contract/game.ts), so joining needs an open
- * socket and closing the last one leaves the queue.
+ * WebSocket (`queue.matched`, below), so joining needs an open socket and
+ * closing the last one leaves the queue.
  */
 import { z } from 'zod';
 import { defineEndpoints } from './endpoint.ts';
+import { matchId, username } from './game.ts';
+import { defineMessages, messageSchema } from './realtime.ts';
 
 export const queueModeValues = ['ranked', 'casual'] as const;
 export const queueModeSchema = z.enum(queueModeValues);
@@ -33,7 +35,7 @@ export const queueStatsSchema = z.strictObject({
   }),
   /** Seconds the longest-waiting ticket has waited (0 when the queue is empty). */
   oldestWaitSec: z.number().int().nonnegative(),
-  /** Matches the matcher has started since this server started. */
+  /** Matches the matcher has started: since this server started, or with Redis by the whole deployment. */
   matchesMade: z.number().int().nonnegative(),
   /** The rating window rule: ±base, widening by `widenBy` every `widenEverySec`. */
   window: z.strictObject({
@@ -51,6 +53,7 @@ export const matchmakingEndpoints = defineEndpoints({
     path: '/api/v1/matchmaking/queue',
     auth: 'user',
     tags: ['matchmaking'],
+    errors: ['CONFLICT'],
     summary:
       'Enter the matchmaking queue (needs an open WebSocket, where queue.matched arrives); joining again in the same mode keeps your place, another mode restarts the wait',
     body: z.strictObject({ mode: queueModeSchema }),
@@ -62,6 +65,7 @@ export const matchmakingEndpoints = defineEndpoints({
     path: '/api/v1/matchmaking/queue',
     auth: 'user',
     tags: ['matchmaking'],
+    errors: [],
     summary: 'Leave the matchmaking queue (idempotent)',
     response: queueStatusSchema,
   },
@@ -71,6 +75,7 @@ export const matchmakingEndpoints = defineEndpoints({
     path: '/api/v1/matchmaking/queue',
     auth: 'user',
     tags: ['matchmaking'],
+    errors: [],
     summary: 'Your place in the queue: mode, time waited, current rating window',
     response: queueStatusSchema,
   },
@@ -80,7 +85,37 @@ export const matchmakingEndpoints = defineEndpoints({
     path: '/api/v1/matchmaking/stats',
     auth: 'user',
     tags: ['matchmaking'],
+    errors: [],
     summary: 'Queue size (per mode), the oldest wait, and matches made by this server',
     response: queueStatsSchema,
+  },
+});
+
+/** The queue's WebSocket messages (the same status fields as the HTTP answer). */
+export const matchmakingMessages = defineMessages({
+  'queue.join': {
+    type: 'queue.join',
+    direction: 'client',
+    summary: 'Enter the matchmaking queue; answered with queue.status, then queue.matched',
+    schema: messageSchema('queue.join', { mode: queueModeSchema }),
+  },
+  'queue.leave': {
+    type: 'queue.leave',
+    direction: 'client',
+    summary: 'Leave the matchmaking queue',
+    schema: messageSchema('queue.leave', {}),
+  },
+  'queue.status': {
+    type: 'queue.status',
+    direction: 'server',
+    summary:
+      'Your place in the queue: whether queued, time waited, current rating window, queue size',
+    schema: messageSchema('queue.status', queueStatusSchema.shape),
+  },
+  'queue.matched': {
+    type: 'queue.matched',
+    direction: 'server',
+    summary: 'An opponent was found: join the match with game.join, then game.ready',
+    schema: messageSchema('queue.matched', { matchId, opponent: username, mode: queueModeSchema }),
   },
 });

@@ -9,12 +9,14 @@ import { z } from 'zod';
 import { chatMessages } from './chat.ts';
 import { notificationMessages } from './notifications.ts';
 import { gameMessages } from './game.ts';
+import { matchmakingMessages } from './matchmaking.ts';
 import { gatewayMessages, type MessageSpec } from './realtime.ts';
 import { socialMessages } from './social.ts';
 
 export const messages = {
   ...gatewayMessages,
   ...gameMessages,
+  ...matchmakingMessages,
   ...socialMessages,
   ...notificationMessages,
   ...chatMessages,

@@ -19,6 +19,10 @@ const tickBuckets = [
   0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.0167, 0.033, 0.1,
 ] as const;
 const waitBuckets = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600] as const;
+/** A relayed round trip over Redis: 0.2 ms on loopback up to 1 s when Redis or an owner stalls. */
+const relayBuckets = [
+  0.0002, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+] as const;
 const queryBuckets = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ] as const;
@@ -37,7 +41,7 @@ export const metrics = {
     labels: ['method', 'route', 'status'],
     buckets: latencyBuckets,
   },
-  // WebSocket gateway (issue 4). `type` is a message type of the contract, `code` a close code.
+  // WebSocket gateway. `type` is a message type of the contract, `code` a close code.
   wsConnections: {
     name: 'ws_connections',
     type: 'gauge',
@@ -62,7 +66,13 @@ export const metrics = {
     help: 'WebSocket connections closed, by close code',
     labels: ['code'],
   },
-  // Game (issue 5).
+  // Game.
+  gameResultsPending: {
+    name: 'game_results_pending',
+    type: 'gauge',
+    help: 'Match results this instance holds (Redis or spool file) because the database has not stored them yet',
+    labels: [],
+  },
   gameMatchesActive: {
     name: 'game_matches_active',
     type: 'gauge',
@@ -95,7 +105,64 @@ export const metrics = {
     help: 'Matches finished, by kind (ranked|casual|bot|tournament) and outcome (completed|forfeit|abandoned|cancelled)',
     labels: ['kind', 'outcome'],
   },
-  // Matchmaking (issue 5).
+  // Instances (api/core/cluster-metrics.ts): relay between a socket's instance and a match's owner,
+  // take-over and hand-over of matches, leases. No match, user or instance ids in labels.
+  gameRelayMessagesTotal: {
+    name: 'game_relay_messages_total',
+    type: 'counter',
+    help: 'Client game messages forwarded to the owner of their match (out) or received from another instance (in)',
+    labels: ['direction'],
+  },
+  gameRelayFramesTotal: {
+    name: 'game_relay_frames_total',
+    type: 'counter',
+    help: 'Match frames published for peers on other instances (out) or received and written to local sockets (in)',
+    labels: ['direction'],
+  },
+  gameRelayLatency: {
+    name: 'game_relay_latency_seconds',
+    type: 'histogram',
+    help: "Round trip of a forwarded game message, from sending it to the owner's answer, in seconds",
+    labels: [],
+    buckets: relayBuckets,
+  },
+  gameMatchesOwned: {
+    name: 'game_matches_owned',
+    type: 'gauge',
+    help: 'Live matches this instance owns (steps and checkpoints)',
+    labels: [],
+  },
+  gameMatchesTakenOverTotal: {
+    name: 'game_matches_taken_over_total',
+    type: 'counter',
+    help: "Matches this instance took over from another, by reason (lease_expired: the owner's lease ran out; handover: the owner handed it over while shutting down)",
+    labels: ['reason'],
+  },
+  gameMatchesHandedOverTotal: {
+    name: 'game_matches_handed_over_total',
+    type: 'counter',
+    help: 'Matches this instance handed to other instances while shutting down',
+    labels: [],
+  },
+  gameMatchesServerLostTotal: {
+    name: 'game_matches_server_lost_total',
+    type: 'counter',
+    help: 'Matches ended aborted (server_lost) because their owner died without a checkpoint',
+    labels: [],
+  },
+  clusterInstancesLive: {
+    name: 'cluster_instances_live',
+    type: 'gauge',
+    help: 'Live API instances this instance sees in the registry (itself included)',
+    labels: [],
+  },
+  clusterLeaseLossesTotal: {
+    name: 'cluster_lease_losses_total',
+    type: 'counter',
+    help: 'Times this instance found its own lease lost: it could not renew in time, or another instance took it',
+    labels: [],
+  },
+  // Matchmaking.
   matchmakingQueueSize: {
     name: 'matchmaking_queue_size',
     type: 'gauge',
@@ -115,7 +182,7 @@ export const metrics = {
     help: 'Age of the oldest waiting ticket in seconds (0 when the queue is empty)',
     labels: [],
   },
-  // Tournaments (issue 6). No tournament ids in labels: ages are the maximum over all tournaments.
+  // Tournaments. No tournament ids in labels: ages are the maximum over all tournaments.
   tournamentsActive: {
     name: 'tournaments_active',
     type: 'gauge',
@@ -184,7 +251,7 @@ export const metrics = {
     help: 'Database queries that failed, by repo operation',
     labels: ['operation'],
   },
-  // Log shipping to Elasticsearch (issue 8).
+  // Log shipping to Elasticsearch.
   logShippingShippedTotal: {
     name: 'log_shipping_shipped_total',
     type: 'counter',
@@ -209,7 +276,7 @@ export const metrics = {
     help: 'Log entries buffered and not yet shipped',
     labels: [],
   },
-  // Accounts (issue 3). Label values come from the allow-lists below, never user data.
+  // Accounts. Label values come from the allow-lists below, never user data.
   authLoginsTotal: {
     name: 'auth_logins_total',
     type: 'counter',
@@ -233,6 +300,19 @@ export const metrics = {
     type: 'counter',
     help: 'Account mails, by transport (smtp|outbox) and result (ok|error)',
     labels: ['transport', 'result'],
+  },
+  // Outages: features that fall back to this instance's memory while Redis is away.
+  redisDegraded: {
+    name: 'redis_degraded',
+    type: 'gauge',
+    help: '1 while Redis is away and this instance counts throttles, rate limits and presence on its own',
+    labels: [],
+  },
+  redisFallbacksTotal: {
+    name: 'redis_fallbacks_total',
+    type: 'counter',
+    help: "Calls answered from this instance's memory because Redis was away, by feature (throttle|presence|bus)",
+    labels: ['feature'],
   },
   buildInfo: {
     name: 'pongctl_build_info',
@@ -258,6 +338,10 @@ export function contractSeriesNames(): Set<string> {
 export const gameMatchKinds = ['ranked', 'casual', 'bot', 'tournament'] as const;
 export const gameMatchOutcomes = ['completed', 'forfeit', 'abandoned', 'cancelled'] as const;
 
+/** Allowed label values of the instance metrics (api/core/cluster-metrics.ts). */
+export const relayDirections = ['out', 'in'] as const;
+export const takeoverReasons = ['lease_expired', 'handover'] as const;
+
 /** Allowed label values of the account metrics. */
 export const loginResults = [
   'success',
@@ -269,6 +353,10 @@ export const loginResults = [
 export const twoFactorResults = ['success', 'failure'] as const;
 export const mailTransports = ['smtp', 'outbox'] as const;
 export const mailResults = ['ok', 'error'] as const;
+
+/** Allowed label values of redis_fallbacks_total. */
+export const redisFallbackFeatures = ['throttle', 'presence', 'bus', 'matchmaking'] as const;
+export type RedisFallbackFeature = (typeof redisFallbackFeatures)[number];
 
 /** Metrics prom-client's collectDefaultMetrics exposes (process_*, nodejs_*), for linting rules. */
 export const defaultMetricPrefixes = ['process_', 'nodejs_'] as const;

@@ -4,6 +4,7 @@
  * broadcast of a `system` notification to every user.
  */
 import { z } from 'zod';
+import { timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
 import { defineMessages, messageSchema } from './realtime.ts';
 
@@ -23,8 +24,8 @@ export const notificationSchema = z.strictObject({
   type: notificationTypeSchema,
   /** Type-specific fields, e.g. `{from}` for friend requests, `{title, body}` for system. */
   payload: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-  readAt: z.string().nullable(),
+  createdAt: timestampSchema,
+  readAt: timestampSchema.nullable(),
 });
 export type NotificationView = z.infer<typeof notificationSchema>;
 
@@ -38,6 +39,7 @@ export const notificationEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'Your notifications, newest first; meta.unreadCount',
     tags: ['notifications'],
+    errors: [],
     query: z.strictObject({
       unread: z
         .enum(['true', 'false'])
@@ -56,6 +58,7 @@ export const notificationEndpoints = defineEndpoints({
     auth: 'user',
     summary: 'Mark some ({ids}) or all ({all: true}) as read',
     tags: ['notifications'],
+    errors: [],
     body: z.union([
       z.strictObject({ ids: z.array(idSchema).min(1).max(500) }),
       z.strictObject({ all: z.literal(true) }),
@@ -68,6 +71,7 @@ export const notificationEndpoints = defineEndpoints({
     path: '/api/v1/admin/notifications/broadcast',
     auth: 'admin',
     tags: ['admin'],
+    errors: [],
     summary:
       'A system notification to every user, written in batches and pushed to open sockets; audited',
     body: z.strictObject({

@@ -4,6 +4,7 @@
  * it, and social.ts imports users.ts.
  */
 import { z } from 'zod';
+import { timestampSchema } from './shapes.ts';
 
 /** `online`: at least one open socket; `in_game`: online and playing a match; `offline`: no socket anywhere. */
 export const presenceStatusSchema = z.enum(['online', 'in_game', 'offline']);
@@ -12,6 +13,6 @@ export type PresenceStatus = z.infer<typeof presenceStatusSchema>;
 export const userPresenceSchema = z.strictObject({
   status: presenceStatusSchema,
   /** When the user last came online or went offline (ISO 8601); null if never seen. */
-  lastSeenAt: z.string().nullable(),
+  lastSeenAt: timestampSchema.nullable(),
 });
 export type UserPresence = z.infer<typeof userPresenceSchema>;

@@ -11,7 +11,11 @@ export const realtimeEndpoints = defineEndpoints({
     summary:
       'AsyncAPI 3.0 document of the WebSocket protocol at /api/v1/ws (messages, close codes)',
     tags: ['system'],
+    errors: [],
     response: z.record(z.string(), z.unknown()),
     raw: { contentType: 'application/json; charset=utf-8' },
+    examples: {
+      response: { asyncapi: '3.0.0', info: { title: 'pongctl realtime API', version: '1.0.0' } },
+    },
   },
 });

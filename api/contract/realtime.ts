@@ -32,6 +32,8 @@ export interface MessageSpec {
    * (typing, presence, spectator frames): newer ones supersede them.
    */
   readonly droppable?: boolean;
+  /** An example for the document where one derived from the schema would break a refinement. */
+  readonly example?: unknown;
 }
 
 /**

@@ -5,6 +5,7 @@
  * accepted, outgoing and incoming.
  */
 import { z } from 'zod';
+import { timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
 import { presenceStatusSchema, userPresenceSchema } from './presence.ts';
 import { defineMessages, messageSchema } from './realtime.ts';
@@ -20,7 +21,7 @@ export const friendSchema = z.strictObject({
   avatarUrl: z.string(),
   state: friendStateSchema,
   /** When the edge reached its state (request sent or received, friendship accepted). */
-  since: z.string(),
+  since: timestampSchema,
   /** Accepted friends only; null for pending requests (presence is for friends). */
   presence: userPresenceSchema.nullable(),
 });
@@ -29,7 +30,7 @@ export const blockSchema = z.strictObject({
   username: z.string(),
   displayName: z.string(),
   avatarUrl: z.string(),
-  blockedAt: z.string(),
+  blockedAt: timestampSchema,
 });
 
 const friendTarget = z.strictObject({ username: z.string().min(1).max(64) });
@@ -43,6 +44,7 @@ const friends = defineEndpoints({
     auth: 'user',
     summary: 'Friends (with presence), incoming or outgoing requests',
     tags: ['friends'],
+    errors: [],
     query: z.strictObject({ state: friendStateSchema.default('accepted'), ...pageQuery }),
     response: z.array(friendSchema),
     meta: listMetaSchema,
@@ -54,9 +56,11 @@ const friends = defineEndpoints({
     auth: 'user',
     status: 201,
     tags: ['friends'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary: 'Send a friend request; if they already asked you, both are accepted (state accepted)',
     body: friendTarget,
     response: edgeResult,
+    otherStatuses: { 200: 'They had already asked you: both are now friends (state accepted)' },
   },
   'friends.accept': {
     id: 'friends.accept',
@@ -65,6 +69,7 @@ const friends = defineEndpoints({
     auth: 'user',
     summary: 'Accept an incoming request',
     tags: ['friends'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     params: usernameParams,
     response: edgeResult,
   },
@@ -75,6 +80,7 @@ const friends = defineEndpoints({
     auth: 'user',
     summary: 'Decline an incoming request',
     tags: ['friends'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: z.strictObject({ declined: z.literal(true) }),
   },
@@ -85,6 +91,7 @@ const friends = defineEndpoints({
     auth: 'user',
     summary: 'Cancel an outgoing request',
     tags: ['friends'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: z.strictObject({ cancelled: z.literal(true) }),
   },
@@ -95,6 +102,7 @@ const friends = defineEndpoints({
     auth: 'user',
     summary: 'End a friendship',
     tags: ['friends'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: z.strictObject({ removed: z.literal(true) }),
   },
@@ -108,6 +116,7 @@ const blocks = defineEndpoints({
     auth: 'user',
     summary: 'Users you block, newest first',
     tags: ['blocks'],
+    errors: [],
     query: z.strictObject(pageQuery),
     response: z.array(blockSchema),
     meta: listMetaSchema,
@@ -118,6 +127,7 @@ const blocks = defineEndpoints({
     path: '/api/v1/blocks/{username}',
     auth: 'user',
     tags: ['blocks'],
+    errors: ['NOT_FOUND'],
     summary:
       'Block a user (idempotent): ends friendship and pending requests; no requests, direct messages or invites either way',
     params: usernameParams,
@@ -130,6 +140,7 @@ const blocks = defineEndpoints({
     auth: 'user',
     summary: 'Unblock a user',
     tags: ['blocks'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: z.strictObject({ username: z.string(), blocked: z.literal(false) }),
   },
@@ -157,6 +168,7 @@ const adminPresence = defineEndpoints({
     auth: 'admin',
     summary: 'Presence counts and the online users (every instance)',
     tags: ['admin'],
+    errors: [],
     query: z.strictObject({
       limit: z.coerce.number().int().min(1).max(1000).default(100),
       cursor: z.string().max(512).optional(),
@@ -171,7 +183,7 @@ export const socialEndpoints = { ...friends, ...blocks, ...adminPresence };
 export const presenceUpdateSchema = messageSchema('presence.update', {
   username: z.string(),
   status: presenceStatusSchema,
-  lastSeenAt: z.string().nullable(),
+  lastSeenAt: timestampSchema.nullable(),
 });
 
 export const socialMessages = defineMessages({

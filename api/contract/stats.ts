@@ -5,8 +5,9 @@
  * count only in the player's own view.
  */
 import { z } from 'zod';
+import { pair, timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
-import { usernameSchema } from './users.ts';
+import { listMetaSchema, usernameSchema } from './users.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const days = z.coerce.number().int().min(1).max(365).default(30);
@@ -47,7 +48,7 @@ export const userStatsSchema = z.strictObject({
 export type UserStats = z.infer<typeof userStatsSchema>;
 
 export const ratingPointSchema = z.strictObject({
-  at: z.string(),
+  at: timestampSchema,
   matchId: z.string(),
   rating: z.number(),
   deviation: z.number(),
@@ -55,18 +56,18 @@ export const ratingPointSchema = z.strictObject({
 });
 
 export const versusSchema = z.strictObject({
-  players: z.tuple([z.string(), z.string()]),
+  players: pair(z.string()),
   includesPrivate: z.boolean(),
   matches: count,
-  wins: z.tuple([count, count]),
+  wins: pair(count),
   draws: count,
-  points: z.tuple([count, count]),
-  lastPlayedAt: z.string().nullable(),
+  points: pair(count),
+  lastPlayedAt: timestampSchema.nullable(),
   recent: z.array(
     z.strictObject({
       matchId: z.string(),
-      endedAt: z.string(),
-      score: z.tuple([count, count]),
+      endedAt: timestampSchema,
+      score: pair(count),
       winner: z.string().nullable(),
     }),
   ),
@@ -107,7 +108,7 @@ const finite = z.number().finite();
 export const importedMatchSchema = z.strictObject({
   left: usernameSchema,
   right: usernameSchema,
-  score: z.tuple([z.number().int().min(0).max(99), z.number().int().min(0).max(99)]),
+  score: pair(z.number().int().min(0).max(99)),
   ranked: z.boolean().default(true),
   visibility: z.enum(['public', 'private']).default('public'),
   startedAt: z.iso.datetime({ offset: true }),
@@ -124,13 +125,13 @@ export const importedMatchSchema = z.strictObject({
     .array(
       z.strictObject({
         tick: z.number().int().min(0),
-        score: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+        score: pair(z.number().int().min(0)),
       }),
     )
     .max(200)
     .optional(),
   /** Seconds each side waited in the matchmaking queue. */
-  queueWaitSec: z.tuple([finite.min(0).max(86_400), finite.min(0).max(86_400)]).optional(),
+  queueWaitSec: pair(finite.min(0).max(86_400)).optional(),
 });
 export type ImportedMatch = z.infer<typeof importedMatchSchema>;
 
@@ -161,6 +162,7 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/users/{username}/stats',
     auth: 'user',
     tags: ['stats'],
+    errors: ['NOT_FOUND'],
     summary:
       "A player's stats over the last `days` UTC days (private matches only in their own view)",
     params: userParams,
@@ -173,6 +175,7 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/users/{username}/stats/rating-history',
     auth: 'user',
     tags: ['stats'],
+    errors: ['NOT_FOUND'],
     summary: 'Rating after each rated match, newest first',
     params: userParams,
     query: z.strictObject({
@@ -180,7 +183,7 @@ export const statsEndpoints = defineEndpoints({
       cursor: z.string().max(512).optional(),
     }),
     response: z.array(ratingPointSchema),
-    meta: z.strictObject({ nextCursor: z.string().nullable() }),
+    meta: listMetaSchema,
   },
   'stats.versus': {
     id: 'stats.versus',
@@ -188,6 +191,7 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/users/{a}/versus/{b}',
     auth: 'user',
     tags: ['stats'],
+    errors: ['NOT_FOUND'],
     summary: 'Head to head of two players (private matches only when one of them asks)',
     params: z.strictObject({ a: usernameSchema, b: usernameSchema }),
     response: versusSchema,
@@ -198,6 +202,7 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/admin/stats/platform',
     auth: 'admin',
     tags: ['admin', 'stats'],
+    errors: [],
     summary:
       'Registrations, active users, matches, durations, queue waits and peak players per day',
     query: z.strictObject({ days }),
@@ -209,10 +214,11 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/admin/users/{username}/backdate',
     auth: 'admin',
     tags: ['admin'],
+    errors: ['NOT_FOUND'],
     summary: 'Move a registration date into the past (simulated data); audited',
     params: userParams,
     body: z.strictObject({ registeredAt: z.iso.datetime({ offset: true }) }),
-    response: z.strictObject({ username: z.string(), registeredAt: z.string() }),
+    response: z.strictObject({ username: z.string(), registeredAt: timestampSchema }),
   },
   'admin.matchesImport': {
     id: 'admin.matchesImport',
@@ -220,6 +226,7 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/admin/matches/import',
     auth: 'admin',
     tags: ['admin', 'stats'],
+    errors: ['NOT_FOUND', 'CONFLICT'],
     status: 201,
     summary:
       "Store up to 100 finished matches (in order; each after both players' latest) with their ratings; audited",
@@ -228,7 +235,7 @@ export const statsEndpoints = defineEndpoints({
       imported: z.array(
         z.strictObject({
           id: z.string(),
-          ratingChanges: z.tuple([z.number().nullable(), z.number().nullable()]),
+          ratingChanges: pair(z.number().nullable()),
         }),
       ),
     }),
@@ -239,6 +246,7 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/me/digest',
     auth: 'user',
     tags: ['stats'],
+    errors: [],
     summary: 'Your digest settings',
     response: z.strictObject({ weekly: z.boolean() }),
   },
@@ -248,6 +256,7 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/me/digest',
     auth: 'user',
     tags: ['stats'],
+    errors: [],
     summary: 'Opt in to (or out of) the weekly stats digest',
     body: z.strictObject({ weekly: z.boolean() }),
     response: z.strictObject({ weekly: z.boolean() }),
@@ -258,6 +267,7 @@ export const statsEndpoints = defineEndpoints({
     path: '/api/v1/admin/digest/weekly',
     auth: 'admin',
     tags: ['admin', 'stats'],
+    errors: [],
     summary:
       'Compare the last full week with the one before for every opted-in player and notify them once per week',
     body: z.strictObject({ dryRun: z.boolean().default(false) }),

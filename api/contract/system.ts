@@ -1,4 +1,4 @@
-/** System endpoints: health, readiness, metrics and the API description. */
+/** System endpoints: health, readiness and the API description (/metrics has its own listener). */
 import { z } from 'zod';
 import { defineEndpoints } from './endpoint.ts';
 
@@ -26,6 +26,7 @@ export const systemEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'Liveness: the process answers; touches nothing else',
     tags: ['system'],
+    errors: [],
     response: healthSchema,
   },
   'system.readyz': {
@@ -35,17 +36,8 @@ export const systemEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'Readiness: the database answers (503 when it does not)',
     tags: ['system'],
+    errors: ['UNAVAILABLE'],
     response: readinessSchema,
-  },
-  'system.metrics': {
-    id: 'system.metrics',
-    method: 'GET',
-    path: '/metrics',
-    auth: 'public',
-    summary: 'Prometheus exposition of the process, HTTP and domain metrics',
-    tags: ['system'],
-    response: z.string(),
-    raw: { contentType: 'text/plain; version=0.0.4; charset=utf-8' },
   },
   'system.openapi': {
     id: 'system.openapi',
@@ -54,7 +46,9 @@ export const systemEndpoints = defineEndpoints({
     auth: 'public',
     summary: 'This OpenAPI 3.1 document',
     tags: ['system'],
+    errors: [],
     response: z.record(z.string(), z.unknown()),
     raw: { contentType: 'application/json; charset=utf-8' },
+    examples: { response: { openapi: '3.1.0', info: { title: 'pongctl API', version: '1.0.0' } } },
   },
 });

@@ -5,7 +5,9 @@
  * cancel, kick, and overriding a match result (audited).
  */
 import { z } from 'zod';
+import { pair, timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
+import type { Tag } from './tags.ts';
 import { gameSettingsSchema } from './game.ts';
 import { listMetaSchema, pageQuery } from './users.ts';
 
@@ -25,15 +27,15 @@ export const tournamentMatchStateValues = [
   'cancelled',
 ] as const;
 
-const timestamp = z.string().describe('ISO 8601');
-
 /** The name a player plays under in one tournament (the ft_transcendence "tournament name"). */
 export const aliasSchema = z
   .string()
   .trim()
   .min(1, 'must be 1-20 characters')
   .max(20, 'must be 1-20 characters')
-  .regex(/^[\p{L}\p{N}_.\- ]+$/u, 'may use letters, digits, spaces, _ . -');
+  // A refinement, not .regex(): a Unicode pattern in the document is misread by tools without the u flag.
+  .refine((alias) => /^[\p{L}\p{N}_.\- ]+$/u.test(alias), 'may use letters, digits, spaces, _ . -')
+  .describe('1-20 letters (any script), digits, spaces, _ . -');
 
 export const tournamentNameSchema = z
   .string()
@@ -55,7 +57,7 @@ export const tournamentPlayerSchema = z.strictObject({
   /** The Glicko-2 rating the player was seeded with. */
   rating: z.number().nullable(),
   status: z.enum(['active', 'eliminated', 'forfeited']),
-  registeredAt: timestamp,
+  registeredAt: timestampSchema,
 });
 
 export const tournamentMatchSchema = z.strictObject({
@@ -70,12 +72,12 @@ export const tournamentMatchSchema = z.strictObject({
   /** The game being played now (join it over the WebSocket), or the last one. */
   gameId: z.uuid().nullable(),
   winner: z.string().nullable().describe('username of the winner'),
-  score: z.tuple([z.number().int(), z.number().int()]).nullable(),
+  score: pair(z.number().int()).nullable(),
   reason: z.string().nullable(),
   forfeit: z.enum(['a', 'b', 'both']).nullable(),
   /** Players who have not joined and readied by then forfeit. */
-  joinBy: timestamp.nullable(),
-  finishedAt: timestamp.nullable(),
+  joinBy: timestampSchema.nullable(),
+  finishedAt: timestampSchema.nullable(),
 });
 export type TournamentMatchView = z.infer<typeof tournamentMatchSchema>;
 
@@ -83,8 +85,8 @@ export const tournamentRoundSchema = z.strictObject({
   number: z.number().int().positive(),
   name: z.string(),
   state: z.enum(['pending', 'running', 'finished']),
-  startedAt: timestamp.nullable(),
-  finishedAt: timestamp.nullable(),
+  startedAt: timestampSchema.nullable(),
+  finishedAt: timestampSchema.nullable(),
   matches: z.array(tournamentMatchSchema),
 });
 
@@ -117,11 +119,11 @@ export const tournamentSummarySchema = z.strictObject({
   currentRound: z.number().int().nonnegative(),
   roundsTotal: z.number().int().nonnegative(),
   winner: z.strictObject({ username: z.string().nullable(), alias: z.string() }).nullable(),
-  registrationClosesAt: timestamp.nullable(),
-  startsAt: timestamp.nullable(),
-  createdAt: timestamp,
-  startedAt: timestamp.nullable(),
-  finishedAt: timestamp.nullable(),
+  registrationClosesAt: timestampSchema.nullable(),
+  startsAt: timestampSchema.nullable(),
+  createdAt: timestampSchema,
+  startedAt: timestampSchema.nullable(),
+  finishedAt: timestampSchema.nullable(),
 });
 export type TournamentSummary = z.infer<typeof tournamentSummarySchema>;
 
@@ -155,7 +157,7 @@ export const createTournamentBodySchema = z
   );
 
 const idParams = z.strictObject({ id: z.uuid() });
-const tags = ['tournaments'];
+const tags: Tag[] = ['tournaments'];
 
 export const tournamentEndpoints = defineEndpoints({
   'tournaments.create': {
@@ -165,6 +167,7 @@ export const tournamentEndpoints = defineEndpoints({
     auth: 'user',
     status: 201,
     tags,
+    errors: ['NOT_FOUND'],
     summary:
       'Create a tournament (any player); it opens for registration and starts at startsAt or when its creator starts it',
     body: createTournamentBodySchema,
@@ -176,6 +179,7 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments',
     auth: 'user',
     tags,
+    errors: [],
     summary: 'Tournaments, newest first, optionally by state',
     query: z.strictObject({ state: z.enum(tournamentStateValues).optional(), ...pageQuery }),
     response: z.array(tournamentSummarySchema),
@@ -187,6 +191,7 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments/{id}',
     auth: 'user',
     tags,
+    errors: ['NOT_FOUND'],
     summary:
       'One tournament: players, the bracket or table by round, the current round and standings',
     params: idParams,
@@ -199,6 +204,7 @@ export const tournamentEndpoints = defineEndpoints({
     auth: 'user',
     status: 201,
     tags,
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
       'Register for a tournament under an alias unique within it, while registration is open and there is room',
     params: idParams,
@@ -211,6 +217,7 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments/{id}/register',
     auth: 'user',
     tags,
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary: 'Withdraw your registration before the start',
     params: idParams,
     response: z.strictObject({ withdrawn: z.literal(true) }),
@@ -221,6 +228,7 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments/{id}/start',
     auth: 'user',
     tags,
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
       'Start now (creator or admin; audited): seed by rating, draw the bracket or schedule, create the first round',
     params: idParams,
@@ -232,6 +240,7 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments/{id}/pause',
     auth: 'user',
     tags,
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
       'Pause (creator or admin; audited): games in progress finish, no new ones start, join timeouts stop',
     params: idParams,
@@ -243,6 +252,7 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments/{id}/resume',
     auth: 'user',
     tags,
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
       'Resume a paused tournament (creator or admin; audited); waiting players get a fresh join window',
     params: idParams,
@@ -254,6 +264,7 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments/{id}/cancel',
     auth: 'user',
     tags,
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
       'Cancel (creator or admin; audited): games in progress are aborted and everyone registered is told',
     params: idParams,
@@ -265,6 +276,7 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments/{id}/players/{username}',
     auth: 'user',
     tags,
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
       'Remove a player (creator or admin; audited): before the start the registration goes, after it the player forfeits',
     params: z.strictObject({ id: z.uuid(), username: z.string().min(1).max(64) }),
@@ -276,8 +288,9 @@ export const tournamentEndpoints = defineEndpoints({
     path: '/api/v1/tournaments/{id}/matches/{matchId}/result',
     auth: 'user',
     tags,
+    errors: ['NOT_FOUND', 'CONFLICT'],
     summary:
-      'Decide an open match (creator or admin; audited): the winner by username or alias advances; a game in progress is aborted',
+      'Decide an open match (creator or admin; audited; a creator never decides a match they play in, 403 OWN_MATCH): the winner by username or alias advances; a game in progress is aborted',
     params: z.strictObject({ id: z.uuid(), matchId: z.uuid() }),
     body: z.strictObject({
       winner: z.string().trim().min(1).max(64),

@@ -3,6 +3,7 @@
  * by the accounts and admin tables.
  */
 import { z } from 'zod';
+import { timestampSchema } from './shapes.ts';
 import { defineEndpoints } from './endpoint.ts';
 import { userPresenceSchema } from './presence.ts';
 
@@ -23,20 +24,19 @@ export const displayNameSchema = z
   .max(32, 'must be 1-32 characters');
 export const bioSchema = z.string().max(280, 'must be at most 280 characters');
 export const totpCodeSchema = z.string().trim().min(6).max(32);
-const timestamp = z.string();
 
 /** What a signed-in user sees of themselves. */
 export const selfUserSchema = z.strictObject({
   id: z.string(),
   username: z.string(),
-  email: z.string().nullable(),
+  email: z.email().nullable(),
   role: roleSchema,
   status: userStatusSchema,
   displayName: z.string(),
   bio: z.string(),
   avatarUrl: z.string(),
   twoFactorEnabled: z.boolean(),
-  createdAt: timestamp,
+  createdAt: timestampSchema,
 });
 
 /** What anyone sees of a user. */
@@ -46,7 +46,7 @@ export const publicUserSchema = z.strictObject({
   bio: z.string(),
   avatarUrl: z.string(),
   role: roleSchema,
-  createdAt: timestamp,
+  createdAt: timestampSchema,
 });
 
 /** Query of every cursor-paginated list. */
@@ -62,9 +62,9 @@ export const tokenSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
-  createdAt: timestamp,
-  expiresAt: timestamp.nullable(),
-  lastUsedAt: timestamp.nullable(),
+  createdAt: timestampSchema,
+  expiresAt: timestampSchema.nullable(),
+  lastUsedAt: timestampSchema.nullable(),
 });
 
 const me = defineEndpoints({
@@ -75,6 +75,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'The signed-in user',
     tags: ['profile'],
+    errors: [],
     response: selfUserSchema,
   },
   'me.update': {
@@ -84,6 +85,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'Change display name or bio',
     tags: ['profile'],
+    errors: [],
     body: z.strictObject({ displayName: displayNameSchema.optional(), bio: bioSchema.optional() }),
     response: selfUserSchema,
   },
@@ -92,13 +94,20 @@ const me = defineEndpoints({
     method: 'POST',
     path: '/api/v1/me/password',
     auth: 'user',
-    summary: 'Change the password; revokes the other sessions',
+    summary:
+      'Change the password; revokes the other sessions, open reset links and (unless keepTokens) every personal access token',
     tags: ['profile'],
+    errors: ['RATE_LIMITED'],
     body: z.strictObject({
       currentPassword: z.string().min(1).max(128),
       newPassword: passwordSchema,
+      /** Keep the personal access tokens (they are revoked by default). */
+      keepTokens: z.boolean().optional(),
     }),
-    response: z.strictObject({ revokedSessions: z.number().int() }),
+    response: z.strictObject({
+      revokedSessions: z.number().int(),
+      revokedTokens: z.number().int(),
+    }),
   },
   'me.avatarPut': {
     id: 'me.avatarPut',
@@ -107,6 +116,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'Upload an avatar (PNG, JPEG or WebP, ≤ 2 MiB, ≤ 4096×4096) as the raw body',
     tags: ['profile'],
+    errors: [],
     binaryBody: {
       contentTypes: ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'],
       maxBytes: 2 * 1024 * 1024,
@@ -126,6 +136,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'Remove the avatar (the generated default is served again)',
     tags: ['profile'],
+    errors: [],
     response: z.strictObject({ avatarUrl: z.string() }),
   },
   'me.twoFactorSetup': {
@@ -135,7 +146,8 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'Start 2FA: a new TOTP secret and its otpauth:// URI',
     tags: ['profile'],
-    response: z.strictObject({ secret: z.string(), otpauthUri: z.string() }),
+    errors: ['CONFLICT'],
+    response: z.strictObject({ secret: z.string(), otpauthUri: z.url() }),
   },
   'me.twoFactorEnable': {
     id: 'me.twoFactorEnable',
@@ -144,6 +156,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'Confirm 2FA with a code; returns 10 one-time recovery codes (shown once)',
     tags: ['profile'],
+    errors: ['CONFLICT'],
     body: z.strictObject({ code: totpCodeSchema }),
     response: z.strictObject({ recoveryCodes: z.array(z.string()) }),
   },
@@ -154,6 +167,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'Turn 2FA off (password and a current code)',
     tags: ['profile'],
+    errors: ['CONFLICT', 'RATE_LIMITED'],
     body: z.strictObject({ password: z.string().min(1).max(128), code: totpCodeSchema }),
     response: z.strictObject({ twoFactorEnabled: z.literal(false) }),
   },
@@ -164,6 +178,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'Create a personal access token (shown once)',
     tags: ['tokens'],
+    errors: ['CONFLICT'],
     status: 201,
     body: z.strictObject({
       name: z.string().trim().min(1).max(64),
@@ -178,6 +193,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'List personal access tokens',
     tags: ['tokens'],
+    errors: [],
     query: z.strictObject(pageQuery),
     response: z.array(tokenSchema),
     meta: listMetaSchema,
@@ -189,6 +205,7 @@ const me = defineEndpoints({
     auth: 'user',
     summary: 'Revoke a personal access token',
     tags: ['tokens'],
+    errors: ['NOT_FOUND'],
     params: z.strictObject({ id: z.uuid() }),
     response: z.strictObject({ revoked: z.literal(true) }),
   },
@@ -202,6 +219,7 @@ const users = defineEndpoints({
     auth: 'user',
     summary: 'Search users by username or display name prefix',
     tags: ['users'],
+    errors: [],
     query: z.strictObject({ q: z.string().trim().max(32).optional(), ...pageQuery }),
     response: z.array(publicUserSchema),
     meta: listMetaSchema,
@@ -213,6 +231,7 @@ const users = defineEndpoints({
     auth: 'user',
     summary: 'Public profile of one user; presence only for yourself and your friends',
     tags: ['users'],
+    errors: ['NOT_FOUND'],
     params: usernameParams,
     response: publicUserSchema.extend({ presence: userPresenceSchema.optional() }),
   },
@@ -223,10 +242,12 @@ const users = defineEndpoints({
     auth: 'public',
     summary: 'Avatar image (a generated SVG identicon when none was uploaded), with ETag',
     tags: ['users'],
+    errors: ['NOT_FOUND', 'UNAVAILABLE'],
     params: usernameParams,
     query: z.strictObject({ v: z.string().max(64).optional() }),
     response: z.string(),
     raw: { contentType: 'image/*' },
+    otherStatuses: { 304: 'Not modified: If-None-Match matched the ETag' },
   },
 });
 

@@ -9,6 +9,7 @@ import {
   mailResults,
   mailTransports,
   metrics as spec,
+  redisFallbackFeatures,
   twoFactorResults,
 } from '../contract/metrics.ts';
 import type { Knex } from 'knex';
@@ -18,6 +19,9 @@ import { createWsMetrics, type WsMetrics } from './ws-metrics.ts';
 import { createGameMetrics, type RunnerMetrics } from './game-metrics.ts';
 import { createMatchmakingMetrics, type MatchmakingMetrics } from './matchmaking-metrics.ts';
 import { createTournamentMetrics, type TournamentMetrics } from './tournament-metrics.ts';
+import { createResultMetrics, type ResultMetrics } from './result-metrics.ts';
+import { createClusterMetrics, type ClusterMetrics } from './cluster-metrics.ts';
+import type { RedisFallbackMetrics } from './redis-fallback.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -40,6 +44,12 @@ export interface Metrics {
   matchmaking: MatchmakingMetrics;
   /** Tournament metrics (api/core/tournament-metrics.ts). */
   tournaments: TournamentMetrics;
+  /** Match results waiting for the database (api/core/result-metrics.ts). */
+  results: ResultMetrics;
+  /** Relay, take-over, hand-over and leases across instances (api/core/cluster-metrics.ts). */
+  cluster: ClusterMetrics;
+  /** Local fallbacks while Redis is away (api/core/redis-fallback.ts). */
+  redis: RedisFallbackMetrics;
 }
 
 export interface AuthMetrics {
@@ -66,6 +76,25 @@ function authMetrics(registry: Registry): AuthMetrics {
     lockout: () => lockouts.inc(),
     twoFactor: (result) => twoFactor.inc({ result }),
     mail: (transport, result) => mail.inc({ transport, result }),
+  };
+}
+
+function redisMetrics(registry: Registry): RedisFallbackMetrics {
+  const degraded = new Gauge({
+    name: spec.redisDegraded.name,
+    help: spec.redisDegraded.help,
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: spec.redisFallbacksTotal.name,
+    help: spec.redisFallbacksTotal.help,
+    labelNames: [...spec.redisFallbacksTotal.labels],
+    registers: [registry],
+  });
+  for (const feature of redisFallbackFeatures) fallbacks.inc({ feature }, 0);
+  return {
+    degraded: (on) => degraded.set(on ? 1 : 0),
+    fallback: (feature) => fallbacks.inc({ feature }),
   };
 }
 
@@ -121,6 +150,9 @@ export function createMetrics(info: { version: string; db?: Knex }): Metrics {
     game: createGameMetrics(registry),
     matchmaking: createMatchmakingMetrics(registry),
     tournaments: createTournamentMetrics(registry),
+    results: createResultMetrics(registry),
+    cluster: createClusterMetrics(registry),
+    redis: redisMetrics(registry),
     observeRequest(method, route, status, seconds) {
       requests.observe([method, route, String(status)], seconds);
     },

@@ -2,7 +2,31 @@
  * The main-thread face of the PGlite worker: the `{query, waitReady, close}`
  * shape knex-pglite accepts as an external PGlite instance.
  */
+import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+
+export interface PgliteModules {
+  pgliteWasmModule: WebAssembly.Module;
+  initdbWasmModule: WebAssembly.Module;
+}
+
+let compiled: Promise<PgliteModules> | undefined;
+
+/**
+ * PGlite's WebAssembly, compiled once per process and handed to every worker.
+ * A worker compiling its own copy (twice: initdb starts a second engine)
+ * churns V8's process-wide JIT code space as workers come and go, which
+ * intermittently crashes Node with SIGSEGV (nodejs/node#64500); modules the
+ * main thread holds are shared, never freed and never compiled again.
+ */
+function pgliteModules(): Promise<PgliteModules> {
+  const compile = async (file: string) =>
+    WebAssembly.compile(await readFile(new URL(file, import.meta.resolve('@electric-sql/pglite'))));
+  compiled ??= Promise.all([compile('./pglite.wasm'), compile('./initdb.wasm')]).then(
+    ([pgliteWasmModule, initdbWasmModule]) => ({ pgliteWasmModule, initdbWasmModule }),
+  );
+  return compiled;
+}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -54,6 +78,11 @@ export class PgliteProxy {
     );
     this.#worker.on('error', (err) => this.#failAll(err));
     this.#worker.on('exit', () => this.#failAll(new Error('database closed')));
+    // The worker opens the database once it has the modules (the first message it reads).
+    pgliteModules().then(
+      (modules) => this.#worker.postMessage({ id: 0, kind: 'open', ...modules }),
+      (err: Error) => this.#failAll(err),
+    );
   }
 
   query(sql: string, params?: unknown[], options?: Record<string, unknown>): Promise<PgliteResult> {

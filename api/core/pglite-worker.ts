@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import type { PgliteModules } from './pglite-proxy.ts';
 
 interface QueryRequest {
   id: number;
@@ -36,8 +37,8 @@ function serializeError(err: unknown): Record<string, unknown> {
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-worker must run as a worker thread');
-  const { dataDir } = workerData as { dataDir: string };
-  const db = new PGlite(dataDir);
+  const { dataDir, ...modules } = workerData as { dataDir: string } & PgliteModules;
+  const db = new PGlite(dataDir, modules);
   try {
     await db.waitReady;
   } catch (err) {

@@ -105,11 +105,16 @@ export function sendMessage(
   transport.write(peers, transport.prepare(JSON.stringify(message), message.type, false));
 }
 
-/** `game.end` after the result was stored: each player with its own rating change, spectators without. */
+/** `game.end`, saying whether the result is stored yet: each player with its own rating change, spectators without. */
 export function sendEnd(
   transport: GameTransport,
   match: LiveMatch,
-  end: { result: MatchResult; changes: [number | null, number | null]; peers: Peer[] },
+  end: {
+    result: MatchResult;
+    changes: [number | null, number | null];
+    stored: boolean;
+    peers: Peer[];
+  },
 ): void {
   const { outcome, reason, winnerSide } = end.result.decision;
   const base = {
@@ -119,6 +124,7 @@ export function sendEnd(
     reason,
     winner: winnerSide === null ? null : match.seats[winnerSide].username,
     score: end.result.score,
+    stored: end.stored,
   };
   match.seats.forEach((seat, side) => {
     if (seat.peer === null) return;

@@ -6,7 +6,7 @@
  *   d (down) followed by its length in ticks (omitted when 1),
  * e.g. `1:9:n5u3d:d9`. A 10-minute match of steady play is a few kilobytes.
  */
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../contract/errors.ts';
 import { type Direction, type GameEvent, type GameSettings } from '../contract/game.ts';
 import { advance, createMatchState, type MatchState, type TickInputs } from './engine.ts';
 

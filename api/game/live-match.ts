@@ -44,6 +44,8 @@ export interface MatchSpec {
   players: [SeatSpec, SeatSpec];
   /** `pending` waits for the invited player's accept; `ready` waits for both to join and be ready. */
   state: 'pending' | 'ready';
+  /** No ready timeout: the caller decides no-shows (a tournament's join timeout). */
+  holdReady?: boolean;
 }
 
 export interface Seat {

@@ -1,5 +1,5 @@
 /**
- * Per-match statistics built from engine events, as issue 5 stores them when a
+ * Per-match statistics built from engine events, as the results transaction stores them when a
  * match ends: points and paddle hits per player, longest and average rally,
  * top ball speed, duration and the score timeline. Fed tick by tick by the
  * runner (or by a replay, which yields the same numbers).

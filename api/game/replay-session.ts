@@ -109,6 +109,8 @@ export function tickReplay(
       winner: source.end.winner,
       score: source.end.score,
       ...(source.end.reason ? { reason: source.end.reason } : {}),
+      // A replay is of an ended match read back from the database: its result is stored.
+      stored: true,
     };
     transport.write([peer], transport.prepare(JSON.stringify(message), 'game.end', false));
   }

@@ -35,8 +35,14 @@ export interface MatchResult {
 export interface RunnerHooks {
   /** The match entered `ready` (accepted), `countdown` or `playing` for the first time. */
   onState(spec: MatchSpec, state: LiveState): void;
-  /** Stores the result; resolves with each side's rating change (ranked matches) for `game.end`. */
-  onEnd(result: MatchResult): Promise<{ ratingChanges?: [number | null, number | null] } | void>;
+  /**
+   * Stores the result (or holds it durably until it can be); resolves with
+   * whether it is stored yet and, if so, each side's rating change (ranked
+   * matches) for `game.end`.
+   */
+  onEnd(
+    result: MatchResult,
+  ): Promise<{ stored: boolean; ratingChanges?: [number | null, number | null] }>;
 }
 
 export interface RunnerOptions {

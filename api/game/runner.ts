@@ -6,12 +6,14 @@
  * that take turns: spectators.ts) through the transport. Nothing here waits
  * on I/O: lifecycle changes and ends are handed to hooks, and the end's
  * database transaction runs after the match has left the loop; `game.end`
- * goes out when it has committed.
+ * goes out when it has committed, or says it is not stored yet (the hook
+ * holds it and retries).
  */
 import type { GameView } from '../contract/game.ts';
 import { TICK_RATE } from '../contract/game.ts';
-import { AppError } from '../core/errors.ts';
-import { everyone, sendEnd, sendEvents, sendState } from './broadcast.ts';
+import { AppError } from '../contract/errors.ts';
+import { everyone, sendEnd, sendEvents, sendMessage, sendState } from './broadcast.ts';
+import { checkpointOf, restoreMatch, type MatchCheckpoint, type PeerRef } from './checkpoint.ts';
 import { encodeInputLog } from './input-log.ts';
 import {
   createLiveMatch,
@@ -58,6 +60,8 @@ export class Runner {
   readonly #ending = new Set<Promise<void>>();
   /** Spectator groups per match that take turns (spectators.ts). */
   readonly #spectatorPhases: number;
+  /** False while this process may not step its matches (its lease lapsed, or it is handing them over). */
+  #stepping = true;
 
   constructor(options: RunnerOptions) {
     this.#options = options;
@@ -92,14 +96,72 @@ export class Runner {
     if (this.#matches.has(spec.id)) throw new AppError('CONFLICT', 'The match is already running');
     const now = this.#options.scheduler.now();
     const { inviteTtlMs, readyTimeoutMs } = this.#options.config;
-    const match = createLiveMatch(
-      spec,
-      now + (spec.state === 'pending' ? inviteTtlMs : readyTimeoutMs),
-      this.#spectatorPhases,
-    );
+    const deadline =
+      spec.state === 'pending' ? now + inviteTtlMs : spec.holdReady ? null : now + readyTimeoutMs;
+    const match = createLiveMatch(spec, 0, this.#spectatorPhases);
+    match.deadline = deadline;
     if (spec.state === 'ready') this.#claimUsers(match);
     this.#matches.set(spec.id, match);
     this.#ensureRunning();
+  }
+
+  /**
+   * Goes on with a match from another process's checkpoint: players and
+   * spectators hear `resumed`, and play restarts after the usual countdown.
+   */
+  adopt(
+    checkpoint: MatchCheckpoint,
+    peerOf: (ref: PeerRef) => Peer | null,
+    reason: 'takeover' | 'handover',
+  ): LiveMatch {
+    if (this.#matches.has(checkpoint.spec.id))
+      throw new AppError('CONFLICT', 'The match is already running');
+    const now = this.#options.scheduler.now();
+    const match = restoreMatch(checkpoint, {
+      now,
+      timing: this.#options.config,
+      spectatorPhases: this.#spectatorPhases,
+      peerOf,
+    });
+    if (match.state !== 'pending') this.#claimUsers(match);
+    this.#matches.set(match.spec.id, match);
+    for (const peer of match.spectators) this.#watching.set(peer.id, match);
+    const { transport } = this.#options;
+    sendMessage(transport, everyone(match), {
+      type: 'game.event',
+      matchId: match.spec.id,
+      event: { type: 'resumed', tick: match.engine.tick, reason },
+    });
+    sendState(transport, match, viewOf(match, now), {
+      players: true,
+      spectators: match.spectators,
+    });
+    transport.flush?.();
+    this.#ensureRunning();
+    return match;
+  }
+
+  /** The match as data, for another process to go on with (checkpoint.ts). */
+  checkpoint(matchId: string, refOf: (peer: Peer) => PeerRef): MatchCheckpoint | undefined {
+    const match = this.#matches.get(matchId);
+    return match && checkpointOf(match, this.#options.scheduler.now(), refOf);
+  }
+
+  /** Lets go of a match without ending it: another process goes on with it. */
+  release(matchId: string): boolean {
+    const match = this.#matches.get(matchId);
+    if (!match) return false;
+    this.#forget(match);
+    return true;
+  }
+
+  /** Stops (false) or restarts (true) stepping every match; sockets and state stay as they are. */
+  set stepping(on: boolean) {
+    this.#stepping = on;
+  }
+
+  get stepping(): boolean {
+    return this.#stepping;
   }
 
   /** The invited player accepted: pending → ready. */
@@ -181,9 +243,8 @@ export class Runner {
   /** Starts watching a public match (one at a time per socket); returns the current view. */
   spectate(peer: Peer, matchId: string): GameView {
     const match = this.#matches.get(matchId);
-    if (!match || match.state === 'pending') throw notHere();
-    if (match.spec.visibility === 'private')
-      throw new AppError('FORBIDDEN', 'Private matches cannot be watched');
+    // A private match is answered as no match at all: a stranger learns nothing about it.
+    if (!match || match.state === 'pending' || match.spec.visibility === 'private') throw notHere();
     this.#unwatch(peer);
     this.stopReplay(peer);
     match.spectators.add(peer);
@@ -273,6 +334,7 @@ export class Runner {
   }
 
   #onTick(n: number, lateMs: number): void {
+    if (!this.#stepping) return;
     const { scheduler, config, transport, metrics } = this.#options;
     const started = scheduler.now();
     const toPlayers = sendsOnTick(n, config.stateRateHz, TICK_RATE);
@@ -341,12 +403,8 @@ export class Runner {
     const decision = match.ending!;
     const { spec } = match;
     if (this.#matches.get(spec.id) !== match) return Promise.resolve();
-    this.#matches.delete(spec.id);
-    for (const seat of match.seats)
-      if (seat.userId !== null && this.#byUser.get(seat.userId) === match)
-        this.#byUser.delete(seat.userId);
     const peers = everyone(match);
-    for (const peer of match.spectators) this.#watching.delete(peer.id);
+    this.#forget(match);
     this.#options.metrics?.finished(spec, decision, match.started);
     const result: MatchResult = {
       spec,
@@ -362,18 +420,28 @@ export class Runner {
     return done;
   }
 
+  #forget(match: LiveMatch): void {
+    this.#matches.delete(match.spec.id);
+    for (const seat of match.seats)
+      if (seat.userId !== null && this.#byUser.get(seat.userId) === match)
+        this.#byUser.delete(seat.userId);
+    for (const peer of match.spectators) this.#watching.delete(peer.id);
+  }
+
   async #store(match: LiveMatch, result: MatchResult, peers: Peer[]): Promise<void> {
     let changes: [number | null, number | null] = [null, null];
+    let stored = false;
     try {
-      const extra = await this.#options.hooks.onEnd(result);
-      if (extra?.ratingChanges) changes = extra.ratingChanges;
+      const end = await this.#options.hooks.onEnd(result);
+      stored = end.stored;
+      if (end.ratingChanges) changes = end.ratingChanges;
     } catch (err) {
       this.#options.logger.error(
         { err, 'game.match.id': result.spec.id },
         'storing a match result failed',
       );
     }
-    sendEnd(this.#options.transport, match, { result, changes, peers });
+    sendEnd(this.#options.transport, match, { result, changes, stored, peers });
     this.#options.transport.flush?.();
   }
 }

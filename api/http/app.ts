@@ -1,7 +1,8 @@
 /**
  * createApp(deps): the Koa application without a listener. Middleware order:
- * request id, access log, metrics, error envelope, security headers, CORS,
- * router (each route parses its own JSON body with the size limit), 404/405.
+ * request id, request metrics and access log, error envelope, (tests) declared statuses,
+ * security headers, CORS, router (each route parses its own JSON body with the
+ * size limit), 404/405.
  */
 import Koa from 'koa';
 import { endpoints } from '../contract/index.ts';
@@ -18,12 +19,14 @@ import { matchmakingHandlers } from './handlers/matchmaking.ts';
 import { tournamentHandlers } from './handlers/tournaments.ts';
 import { leaderboardHandlers } from './handlers/leaderboards.ts';
 import { notificationHandlers } from './handlers/notifications.ts';
+import { pageHandlers } from './handlers/pages.ts';
 import { profileHandlers, socialHandlers } from './handlers/social.ts';
 import { statsHandlers } from './handlers/stats.ts';
 import { userHandlers } from './handlers/users.ts';
+import { declaredStatuses } from './middleware/declared-statuses.ts';
 import { errorEnvelope } from './middleware/errors.ts';
 import { cors, securityHeadersMiddleware } from './middleware/headers.ts';
-import { accessLog, requestMetrics } from './middleware/observe.ts';
+import { observeRequests } from './middleware/observe.ts';
 import { requestId } from './middleware/request-id.ts';
 import { bindRoutes, notFoundOrNotAllowed, routerMiddleware, type Handler } from './routes.ts';
 
@@ -35,7 +38,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...realtimeHandlers(),
     ...accountHandlers(deps.accounts),
     ...userHandlers(deps.accounts),
-    // The public profile shows presence to friends: social's users.get replaces the accounts one.
+    // The public profile shows presence to friends: social serves users.get.
     ...profileHandlers(deps.social),
     ...adminHandlers(deps.accounts),
     ...socialHandlers(deps.social),
@@ -47,13 +50,14 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...leaderboardHandlers(deps.stats),
     ...statsHandlers(deps.stats),
     ...analyticsHandlers(deps.stats),
+    ...pageHandlers(),
   } as Record<string, Handler<Endpoint>>;
   const router = bindRoutes(endpoints, handlers, deps);
 
   app.use(requestId());
-  if (deps.config.accessLog) app.use(accessLog(deps.logs.access));
-  app.use(requestMetrics(deps.metrics));
+  app.use(observeRequests(deps.metrics, deps.config.accessLog ? deps.logs.access : undefined));
   app.use(errorEnvelope(deps.logs.app));
+  if (deps.validateResponses) app.use(declaredStatuses(router, endpoints));
   app.use(securityHeadersMiddleware());
   app.use(cors(deps.config.corsOrigins));
   app.use(authRateLimit(deps.accounts));

@@ -4,10 +4,11 @@
  * credential cache (no database query on a hit), and checks the role.
  */
 import type Koa from 'koa';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../contract/errors.ts';
 import type { AccountsDeps } from '../domain/accounts/deps.ts';
 import { assertRole, authenticateBearer } from '../domain/accounts/authenticate.ts';
-import type { Actor, Authenticate } from './context.ts';
+import type { UserActor } from '../domain/actors.ts';
+import type { Authenticate } from './context.ts';
 
 const bearer = /^Bearer\s+(\S{16,4096})\s*$/i;
 
@@ -31,7 +32,7 @@ export function createAuthenticate(
     const principal = await authenticateBearer(deps, tokenOf(ctx));
     const { user } = principal;
     assertRole(user.role, requirement);
-    const actor: Actor = {
+    const actor: UserActor = {
       kind: 'user',
       id: user.id,
       role: user.role,

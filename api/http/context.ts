@@ -14,27 +14,13 @@ import type { GamesDeps } from '../domain/games/deps.ts';
 import type { MatchmakingDeps } from '../domain/matchmaking/deps.ts';
 import type { TournamentDeps } from '../domain/tournaments/deps.ts';
 import type { StatsDeps } from '../domain/stats/deps.ts';
-
-/** Whoever performs an action: a signed-in user with a role, or the system itself. */
-export type Actor =
-  | {
-      kind: 'user';
-      id: string;
-      role: 'player' | 'moderator' | 'admin';
-      /** Set when signed in with a session (JWT); absent for personal access tokens. */
-      sessionId?: string;
-      /** Lowercase username key, for the audit log. */
-      username?: string;
-      /** Set when authenticated with a personal access token. */
-      tokenId?: string;
-    }
-  | { kind: 'system' };
+import type { UserActor } from '../domain/actors.ts';
 
 /** Turns a request's credentials into an actor allowed to meet `requirement`, or throws AppError. */
 export type Authenticate = (
   ctx: Koa.Context,
   requirement: Exclude<AuthRequirement, 'public'>,
-) => Promise<Actor>;
+) => Promise<UserActor>;
 
 export interface AppDeps {
   config: Config;
@@ -74,7 +60,7 @@ export interface RequestState {
   requestId: string;
   /** The route template of the matched endpoint, for logs and metrics. */
   route?: string;
-  actor?: Actor;
+  actor?: UserActor;
 }
 
 export type AppContext = Koa.ParameterizedContext<RequestState>;

@@ -6,13 +6,17 @@
 import Router from '@koa/router';
 import type { z } from 'zod';
 import type { Endpoint, MetaOf, RequestOf, ResponseOf } from '../contract/endpoint.ts';
-import { AppError, zodIssues } from '../core/errors.ts';
-import type { Actor, AppContext, AppDeps, RequestState } from './context.ts';
+import { zodIssues } from '../core/errors.ts';
+import { AppError } from '../contract/errors.ts';
+import { nulError } from '../core/nul.ts';
+import type { UserActor } from '../domain/actors.ts';
+import type { AppContext, AppDeps, RequestState } from './context.ts';
 import { readJsonBody } from './middleware/json-body.ts';
 import { readBinaryBody } from './middleware/raw-body.ts';
 
 export interface HandlerInput<E extends Endpoint> extends RequestOf<E> {
-  actor: Actor | undefined;
+  /** The signed-in user; public endpoints have none. */
+  actor: E['auth'] extends 'public' ? undefined : UserActor;
   ctx: AppContext;
 }
 
@@ -30,7 +34,14 @@ export type Handler<E extends Endpoint> = (input: HandlerInput<E>) => Promise<Ha
 
 export type HandlersFor<T extends Record<string, Endpoint>> = { [K in keyof T]: Handler<T[K]> };
 
+/** The @koa/router path of a contract path: `{param}` becomes `:param`. */
+export function koaPathOf(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
 function parsePart(schema: z.ZodType, value: unknown, location: string): unknown {
+  const nul = nulError(value, location);
+  if (nul) throw nul;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = zodIssues(result.error).map((i) => ({
@@ -56,7 +67,7 @@ async function authenticate(
   deps: AppDeps,
   ctx: AppContext,
   endpoint: Endpoint,
-): Promise<Actor | undefined> {
+): Promise<UserActor | undefined> {
   if (endpoint.auth === 'public') return undefined;
   if (!deps.authenticate) throw new AppError('UNAUTHENTICATED', 'Authentication required');
   const actor = await deps.authenticate(ctx, endpoint.auth);
@@ -104,8 +115,7 @@ export function bindRoutes(
   for (const endpoint of Object.values(endpoints)) {
     const handler = handlers[endpoint.id];
     if (!handler) throw new Error(`no handler bound for endpoint ${endpoint.id}`);
-    const koaPath = endpoint.path.replace(/\{(\w+)\}/g, ':$1');
-    router.register(koaPath, [endpoint.method], async (ctx: AppContext) => {
+    router.register(koaPathOf(endpoint.path), [endpoint.method], async (ctx: AppContext) => {
       ctx.state.route = endpoint.path;
       const actor = await authenticate(deps, ctx, endpoint);
       const params = endpoint.params ? parsePart(endpoint.params, ctx.params, 'params') : undefined;

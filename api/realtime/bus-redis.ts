@@ -4,66 +4,38 @@
  * channel `<prefix><topic>`, so deployments or test runs sharing a Redis do
  * not hear each other. Pub/sub is at-most-once: what is published while an
  * instance is disconnected is lost for it, which suits live delivery (history
- * is in the database).
+ * is in the database). While Redis is away, a publish reaches the listeners
+ * of this instance only, so local sockets keep getting their events.
  */
-import { Redis } from 'ioredis';
-import { AppError } from '../core/errors.ts';
+import { closeRedis, connectRedis, createRedisClient, type RedisSettings } from '../core/redis.ts';
 import type { Logger } from '../core/logger.ts';
 import { dispatchToListeners, type Bus, type BusListener } from './bus.ts';
 
 export interface RedisBusOptions {
-  url: string;
-  prefix: string;
+  /** Connection settings; channels are `<prefix><topic>`. */
+  redis: RedisSettings;
   logger: Logger;
   /** How long start-up waits for Redis before failing. */
   connectTimeoutMs?: number;
 }
 
-function connect(url: string, name: string, logger: Logger): Redis {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectionName: name,
-    maxRetriesPerRequest: 2,
-  });
-  client.on('error', (err: Error) =>
-    logger.warn({ err, 'bus.connection': name }, 'redis bus connection error'),
-  );
-  return client;
-}
-
-async function ready(client: Redis, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new AppError('UNAVAILABLE', `Redis did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  try {
-    await Promise.race([client.connect(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
-  const { prefix, logger } = options;
-  const publisher = connect(options.url, 'pongctl-bus-pub', logger);
-  const subscriber = connect(options.url, 'pongctl-bus-sub', logger);
+  const { logger, redis } = options;
+  const { prefix } = redis;
+  const publisher = createRedisClient(redis, 'pongctl-bus-pub');
+  const subscriber = createRedisClient(redis, 'pongctl-bus-sub');
   const topics = new Map<string, Set<BusListener>>();
   // Concurrent first subscribers of a topic all wait for the one SUBSCRIBE.
   const confirmed = new Map<string, Promise<unknown>>();
   try {
     await Promise.all([
-      ready(publisher, options.connectTimeoutMs ?? 5_000),
-      ready(subscriber, options.connectTimeoutMs ?? 5_000),
+      connectRedis(publisher, options.connectTimeoutMs),
+      connectRedis(subscriber, options.connectTimeoutMs),
     ]);
   } catch (err) {
     publisher.disconnect();
     subscriber.disconnect();
-    throw err instanceof AppError
-      ? err
-      : new AppError('UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`);
+    throw err;
   }
   subscriber.on('message', (channel: string, data: string) => {
     const topic = channel.slice(prefix.length);
@@ -72,8 +44,17 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   });
   return {
     kind: 'redis',
+    // While Redis is away this instance's own listeners still get the event; other instances miss it.
     async publish(topic, event) {
-      await publisher.publish(prefix + topic, JSON.stringify(event));
+      const data = JSON.stringify(event);
+      await redis.fallback.run(
+        'bus',
+        async () => void (await publisher.publish(prefix + topic, data)),
+        () => {
+          const listeners = topics.get(topic);
+          if (listeners) dispatchToListeners([...listeners], data, logger, topic);
+        },
+      );
     },
     async subscribe(topic, listener) {
       let listeners = topics.get(topic);
@@ -94,7 +75,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     async close() {
       topics.clear();
       confirmed.clear();
-      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+      await Promise.all([closeRedis(publisher), closeRedis(subscriber)]);
     },
   };
 }

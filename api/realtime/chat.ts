@@ -6,13 +6,8 @@
  */
 import { everyoneChannel, type ChatDeps } from '../domain/chat/deps.ts';
 import { markReadWithReceipt, sendMessage, typing } from '../domain/chat/service.ts';
-import type { Actor } from '../http/context.ts';
-import type { Connection } from './connection.ts';
+import { actorOf } from './connection.ts';
 import type { Gateway } from './gateway.ts';
-
-function actorOf(conn: Connection): Actor {
-  return { kind: 'user', id: conn.userId, role: conn.role, sessionId: conn.sessionId };
-}
 
 export function registerChatRealtime(gateway: Gateway, deps: ChatDeps): void {
   gateway.onConnect((conn) => gateway.join(conn, everyoneChannel));

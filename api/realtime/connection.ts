@@ -4,18 +4,34 @@
  * socket should cost well under 20 KiB, and there are no per-socket timers.
  */
 import type { WebSocket } from 'ws';
-import type { AppError } from '../core/errors.ts';
+import type { AppError } from '../contract/errors.ts';
+import type { Role, UserActor } from '../domain/actors.ts';
 
 /** Who a socket belongs to; what `authenticateToken` returns during the upgrade. */
 export interface SocketIdentity {
   userId: string;
-  role: 'player' | 'moderator' | 'admin';
+  role: Role;
   sessionId: string;
 }
 
 export interface BucketLimits {
   ratePerSecond: number;
   burst: number;
+}
+
+interface Bucket {
+  tokens: number;
+  refilledAt: number;
+}
+
+/** Token bucket: refills at `ratePerSecond` up to `burst`; false when the message must be refused. */
+function takeToken(bucket: Bucket, limits: BucketLimits, now: number): boolean {
+  const elapsed = now - bucket.refilledAt;
+  bucket.refilledAt = now;
+  bucket.tokens = Math.min(limits.burst, bucket.tokens + (elapsed * limits.ratePerSecond) / 1000);
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
 }
 
 /** A close frame carries at most 123 bytes of reason; cut on a character boundary. */
@@ -39,8 +55,9 @@ export class Connection {
   alive = true;
   /** The code the server closed with, when it did; metrics prefer it to what the peer echoes. */
   closeCode: number | undefined;
-  #tokens: number;
-  #refilledAt: number;
+  readonly #general: Bucket;
+  /** Buckets of message types with a budget of their own (game.input), made on first use. */
+  #own: Map<string, Bucket> | undefined;
 
   constructor(options: {
     id: string;
@@ -55,18 +72,20 @@ export class Connection {
     this.sessionId = options.identity.sessionId;
     this.socket = options.socket;
     this.openedAt = options.now;
-    this.#tokens = options.limits.burst;
-    this.#refilledAt = options.now;
+    this.#general = { tokens: options.limits.burst, refilledAt: options.now };
   }
 
-  /** Token bucket: refills at `ratePerSecond` up to `burst`; false when the message must be refused. */
-  take(limits: BucketLimits, now: number): boolean {
-    const elapsed = now - this.#refilledAt;
-    this.#refilledAt = now;
-    this.#tokens = Math.min(limits.burst, this.#tokens + (elapsed * limits.ratePerSecond) / 1000);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+  /**
+   * Takes a token from the socket's general bucket, or from the bucket of
+   * `budget` (a message type metered on its own); false when the message must
+   * be refused.
+   */
+  take(limits: BucketLimits, now: number, budget?: string): boolean {
+    if (budget === undefined) return takeToken(this.#general, limits, now);
+    this.#own ??= new Map();
+    let bucket = this.#own.get(budget);
+    if (!bucket) this.#own.set(budget, (bucket = { tokens: limits.burst, refilledAt: now }));
+    return takeToken(bucket, limits, now);
   }
 
   /** Closes with the close code of the error table; the reason is the error's message, cut to fit a close frame. */
@@ -85,4 +104,9 @@ export class Connection {
     if (this.closeCode === undefined) this.closeCode = 1006;
     this.socket.terminate();
   }
+}
+
+/** The actor a socket's messages act as. */
+export function actorOf(conn: Connection): UserActor {
+  return { kind: 'user', id: conn.userId, role: conn.role, sessionId: conn.sessionId };
 }

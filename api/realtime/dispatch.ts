@@ -1,13 +1,15 @@
 /**
- * Incoming frames: binary refused, token bucket, JSON parse, lookup by `type`,
- * schema validation, then the handler an area registered. Every failure short
- * of abuse is answered with an `error` message carrying the AppError code and
+ * Incoming frames: binary refused, JSON parse, lookup by `type`, token bucket
+ * (the socket's general one, or the type's own), NUL refused, schema
+ * validation, then the handler an area registered. Every failure short of abuse is answered with an `error` message carrying the AppError code and
  * the offending `id`, and the connection stays open.
  */
 import type { ClientMessageType, MessageOf, ServerMessage } from '../contract/messages.ts';
 import { messageIdSchema, type MessageSpec } from '../contract/realtime.ts';
-import { AppError, toAppError, zodIssues } from '../core/errors.ts';
+import { toAppError, zodIssues } from '../core/errors.ts';
+import { AppError } from '../contract/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { nulError } from '../core/nul.ts';
 import type { WsMetrics } from '../core/ws-metrics.ts';
 import type { BucketLimits, Connection } from './connection.ts';
 
@@ -25,6 +27,16 @@ export type MessageHandler<T extends ClientMessageType> = (
 interface Route {
   spec: MessageSpec;
   handler: MessageHandler<ClientMessageType>;
+  /** A budget of its own instead of the socket's general one. */
+  budget?: BucketLimits;
+}
+
+export interface HandleOptions {
+  /**
+   * Meter this type with its own token bucket, not the socket's general one
+   * (game.input: a player's key changes must not use up the budget of chat).
+   */
+  budget?: BucketLimits;
 }
 
 export interface DispatcherDeps {
@@ -41,6 +53,19 @@ function idOf(raw: Record<string, unknown>): string | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** The frame as a JSON object, or the VALIDATION error that answers it. */
+function parseFrame(data: Buffer): Record<string, unknown> | AppError {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data.toString('utf8'));
+  } catch {
+    return new AppError('VALIDATION', 'The message is not valid JSON');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return new AppError('VALIDATION', 'A message is a JSON object with a "type"');
+  return raw as Record<string, unknown>;
+}
+
 export class Dispatcher {
   readonly #routes = new Map<string, Route>();
   readonly #deps: DispatcherDeps;
@@ -52,7 +77,11 @@ export class Dispatcher {
   }
 
   /** Registers the handler of a client message type of the contract; one handler per type. */
-  handle<T extends ClientMessageType>(type: T, handler: MessageHandler<T>): void {
+  handle<T extends ClientMessageType>(
+    type: T,
+    handler: MessageHandler<T>,
+    options: HandleOptions = {},
+  ): void {
     const spec = this.#table[type];
     if (!spec || spec.direction !== 'client')
       throw new Error(`${type} is not a client message of the contract`);
@@ -60,11 +89,14 @@ export class Dispatcher {
     this.#routes.set(type, {
       spec,
       handler: handler as unknown as MessageHandler<ClientMessageType>,
+      ...(options.budget ? { budget: options.budget } : {}),
     });
   }
 
   /** Entry point for every frame a socket receives. */
   onFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
+    // The server is closing this socket (revoked, role changed): frames still in flight are not handled.
+    if (conn.closeCode !== undefined) return;
     conn.alive = true;
     if (isBinary) {
       this.#deps.metrics.messages('in', 'other');
@@ -72,36 +104,26 @@ export class Dispatcher {
         new AppError('VALIDATION', 'Binary frames are not accepted; send JSON text'),
       );
     }
-    if (!conn.take(this.#deps.limits, this.#deps.now())) {
+    const raw = parseFrame(data);
+    const type = raw instanceof AppError ? undefined : raw.type;
+    const route = typeof type === 'string' ? this.#routes.get(type) : undefined;
+    const allowed = route?.budget
+      ? conn.take(route.budget, this.#deps.now(), route.spec.type)
+      : conn.take(this.#deps.limits, this.#deps.now());
+    if (!allowed) {
       this.#deps.metrics.messages('in', 'other');
       return conn.closeWith(new AppError('RATE_LIMITED', 'Too many messages'));
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data.toString('utf8'));
-    } catch {
+    if (raw instanceof AppError) {
       this.#deps.metrics.messages('in', 'other');
-      return this.#error(
-        conn,
-        new AppError('VALIDATION', 'The message is not valid JSON'),
-        undefined,
-      );
+      return this.#error(conn, raw, undefined);
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      this.#deps.metrics.messages('in', 'other');
-      return this.#error(
-        conn,
-        new AppError('VALIDATION', 'A message is a JSON object with a "type"'),
-        undefined,
-      );
-    }
-    this.#route(conn, raw as Record<string, unknown>);
+    this.#route(conn, raw, route);
   }
 
-  #route(conn: Connection, raw: Record<string, unknown>): void {
+  #route(conn: Connection, raw: Record<string, unknown>, route: Route | undefined): void {
     const id = idOf(raw);
     const type = raw.type;
-    const route = typeof type === 'string' ? this.#routes.get(type) : undefined;
     this.#deps.metrics.messages('in', route ? (type as string) : 'other');
     if (!route) {
       const problem =
@@ -114,6 +136,8 @@ export class Dispatcher {
         id,
       );
     }
+    const nul = nulError(raw);
+    if (nul) return this.#error(conn, nul, id);
     const parsed = route.spec.schema.safeParse(raw);
     if (!parsed.success) {
       return this.#error(

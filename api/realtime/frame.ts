@@ -3,7 +3,7 @@
  * the WebSocket header in one buffer) and that same buffer is written to every
  * socket it goes to. A send costs ≈ 8 µs, mostly system calls; skipping ws's
  * per-socket framing (header allocation, cork, two writes) saves 10–20 % on
- * fan-out (ARCHITECTURE.md, measured facts).
+ * fan-out (docs/ARCHITECTURE.md, measured facts).
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';

@@ -9,7 +9,7 @@ import type { WsMetrics } from '../core/ws-metrics.ts';
 import type { GameTransport } from '../game/broadcast.ts';
 import type { Peer } from '../game/live-match.ts';
 import type { Connection } from './connection.ts';
-import { writeWithBackpressure, type DeliveryLimits } from './delivery.ts';
+import { writeWithBackpressure, type DeliveryLimits } from './socket-delivery.ts';
 import { prepareFrame, type PreparedFrame } from './frame.ts';
 
 export function gatewayTransport(limits: DeliveryLimits, metrics: WsMetrics): GameTransport {

@@ -12,7 +12,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { messages, type ClientMessageType, type ServerMessage } from '../contract/messages.ts';
 import { websocketPath, type MessageSpec } from '../contract/realtime.ts';
 import type { WsConfig } from '../core/config.ts';
-import { AppError, toAppError } from '../core/errors.ts';
+import { toAppError } from '../core/errors.ts';
+import { AppError } from '../contract/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { WsMetrics } from '../core/ws-metrics.ts';
 import type { Bus } from './bus.ts';
@@ -26,8 +27,8 @@ import {
   sendToAll,
   type ControlEvent,
   type DeliverEvent,
-} from './delivery.ts';
-import { Dispatcher, type MessageHandler } from './dispatch.ts';
+} from './socket-delivery.ts';
+import { Dispatcher, type HandleOptions, type MessageHandler } from './dispatch.ts';
 import { prepareFrame, type PreparedFrame } from './frame.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { ConnectionRegistry } from './registry.ts';
@@ -63,8 +64,12 @@ export type ConnectionListener = (conn: Connection) => void;
 export type DisconnectListener = (conn: Connection, code: number) => void;
 
 export interface Gateway {
-  /** Registers the handler of a client message type (one per type). */
-  handle<T extends ClientMessageType>(type: T, handler: MessageHandler<T>): void;
+  /** Registers the handler of a client message type (one per type), optionally with a budget of its own. */
+  handle<T extends ClientMessageType>(
+    type: T,
+    handler: MessageHandler<T>,
+    options?: HandleOptions,
+  ): void;
   /** Sends to one socket of this instance; false when it was dropped (backpressure) or the socket is closed. */
   send(conn: Connection, message: ServerMessage, options?: SendOptions): boolean;
   /** Sends to every socket of these users, on every instance. */
@@ -85,6 +90,8 @@ export interface Gateway {
   disconnectUser(userId: string, error: AppError): Promise<void>;
   /** This instance's sockets of a user. */
   socketsOf(userId: string): readonly Connection[];
+  /** This instance's socket with this id (relayed frames name their sockets by id). */
+  connection(id: string): Connection | undefined;
   stats(): { connections: number; users: number };
   /** The `upgrade` listener of the HTTP server. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -144,8 +151,12 @@ class GatewayImpl implements Gateway {
     return this;
   }
 
-  handle<T extends ClientMessageType>(type: T, handler: MessageHandler<T>): void {
-    this.#dispatcher.handle(type, handler);
+  handle<T extends ClientMessageType>(
+    type: T,
+    handler: MessageHandler<T>,
+    options?: HandleOptions,
+  ): void {
+    this.#dispatcher.handle(type, handler, options);
   }
 
   send(conn: Connection, message: ServerMessage, options?: SendOptions): boolean {
@@ -192,18 +203,26 @@ class GatewayImpl implements Gateway {
   }
 
   async revoke(sessionId: string): Promise<void> {
-    const event: ControlEvent = {
+    await this.#closeEverywhere({
       kind: 'close',
       sessionId,
       code: 'UNAUTHENTICATED',
       reason: 'The session was revoked',
-    };
-    await this.#deps.bus.publish(controlTopic, event);
+    });
   }
 
   async disconnectUser(userId: string, error: AppError): Promise<void> {
-    const event: ControlEvent = { kind: 'close', userId, code: error.code, reason: error.message };
+    await this.#closeEverywhere({ kind: 'close', userId, code: error.code, reason: error.message });
+  }
+
+  /** Closes this instance's sockets at once (no frame of theirs is handled after), then tells the others. */
+  async #closeEverywhere(event: ControlEvent): Promise<void> {
+    this.#closeLocally(event);
     await this.#deps.bus.publish(controlTopic, event);
+  }
+
+  connection(id: string): Connection | undefined {
+    return this.#registry.byId(id);
   }
 
   socketsOf(userId: string): readonly Connection[] {
@@ -347,7 +366,10 @@ class GatewayImpl implements Gateway {
         { issues: parsed.error.issues.length },
         'malformed bus control event ignored',
       );
-    const { sessionId, userId, code, reason } = parsed.data;
+    this.#closeLocally(parsed.data);
+  }
+
+  #closeLocally({ sessionId, userId, code, reason }: ControlEvent): void {
     const targets = sessionId
       ? this.#registry.ofSession(sessionId)
       : userId

@@ -6,7 +6,7 @@
 import type { Connection } from './connection.ts';
 
 export class ConnectionRegistry {
-  readonly #all = new Set<Connection>();
+  readonly #all = new Map<string, Connection>();
   readonly #byUser = new Map<string, Connection[]>();
   readonly #bySession = new Map<string, Set<Connection>>();
   readonly #byChannel = new Map<string, Set<Connection>>();
@@ -28,9 +28,13 @@ export class ConnectionRegistry {
     return this.#all.values();
   }
 
+  byId(id: string): Connection | undefined {
+    return this.#all.get(id);
+  }
+
   /** Adds a socket and returns the ones over the user's limit, oldest first, for the caller to close. */
   add(conn: Connection): Connection[] {
-    this.#all.add(conn);
+    this.#all.set(conn.id, conn);
     let sockets = this.#byUser.get(conn.userId);
     if (!sockets) this.#byUser.set(conn.userId, (sockets = []));
     sockets.push(conn); // accept order, so index 0 is the oldest
@@ -42,7 +46,8 @@ export class ConnectionRegistry {
   }
 
   remove(conn: Connection): void {
-    if (!this.#all.delete(conn)) return;
+    if (this.#all.get(conn.id) !== conn) return;
+    this.#all.delete(conn.id);
     const sockets = this.#byUser.get(conn.userId);
     if (sockets) {
       const index = sockets.indexOf(conn);
@@ -68,7 +73,7 @@ export class ConnectionRegistry {
   }
 
   join(conn: Connection, channel: string): void {
-    if (!this.#all.has(conn)) return;
+    if (this.#all.get(conn.id) !== conn) return;
     let members = this.#byChannel.get(channel);
     if (!members) this.#byChannel.set(channel, (members = new Set()));
     members.add(conn);

@@ -3,10 +3,11 @@
  * credentials: a revoked session (logout, refresh-token reuse) or personal
  * access token closes its sockets, and a user whose every credential ended
  * (ban, deletion, logout everywhere, password reset) loses all of theirs, on
- * every instance (the gateway sends both over the bus). Profile changes keep
- * sockets open.
+ * every instance (the gateway sends both over the bus). So does a user whose
+ * role changed: a socket's rights were decided with the old role, and the
+ * client reconnects with the new one. Profile changes keep sockets open.
  */
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../contract/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Credentials } from '../domain/accounts/credentials.ts';
 import type { Gateway } from './gateway.ts';
@@ -23,6 +24,11 @@ export function followRevocations(
     let closing: Promise<void> | undefined;
     if (event.kind === 'session') closing = gateway.revoke(event.id);
     else if (event.kind === 'token') closing = gateway.revoke(patSessionId(event.id));
+    else if (event.kind === 'role')
+      closing = gateway.disconnectUser(
+        event.id,
+        new AppError('UNAUTHENTICATED', 'Your role changed; connect again'),
+      );
     else if (event.revoked)
       closing = gateway.disconnectUser(
         event.id,

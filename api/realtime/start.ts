@@ -5,6 +5,7 @@
  */
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
+import type { RedisSettings } from '../core/redis.ts';
 import type { WsMetrics } from '../core/ws-metrics.ts';
 import { createMemoryBus, type Bus } from './bus.ts';
 import { createRedisBus } from './bus-redis.ts';
@@ -21,14 +22,16 @@ export interface RealtimeOptions {
   config: Config;
   logger: Logger;
   metrics: WsMetrics;
+  /** The bus runs over Redis when set. */
+  redis: RedisSettings | undefined;
   authenticateToken: AuthenticateToken | undefined;
   validateOutgoing?: boolean;
 }
 
 export async function startRealtime(options: RealtimeOptions): Promise<Realtime> {
   const { config, logger } = options;
-  const bus = config.redisUrl
-    ? await createRedisBus({ url: config.redisUrl, prefix: config.redisPrefix, logger })
+  const bus = options.redis
+    ? await createRedisBus({ redis: options.redis, logger })
     : createMemoryBus(logger);
   try {
     const gateway = await createGateway({

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AppError } from '../core/errors.ts';
+import type { AppError } from '../contract/errors.ts';
 
 /** `Authorization: Bearer <token>`, else the `access_token` query parameter (browsers cannot set headers on a WebSocket). */
 export function tokenOf(req: IncomingMessage, url: URL): string | undefined {

@@ -1,26 +1,16 @@
 /** `pongctl chat purge|tail`: chat moderation through the API (purge) and a live view of a channel over the WebSocket (tail). */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 async function purge(
   ctx: CliContext,
   username: string,
   o: { yes?: boolean },
 ): Promise<number | void> {
-  if (!o.yes) {
-    ctx.io.requireInteractive('purging needs --yes');
-    const { confirm } = await import('@inquirer/prompts');
-    if (
-      !(await confirm({
-        message: `Delete every message ${username} wrote? This cannot be undone.`,
-        default: false,
-      }))
-    ) {
-      ctx.io.info('aborted');
-      return 1;
-    }
-  }
+  const { confirmed } = await import('../prompt.ts');
+  const question = `Delete every message ${username} wrote? This cannot be undone.`;
+  if (!(await confirmed(ctx.io, o, question))) return 1;
   const { withSession } = await import('../session.ts');
   const result = await withSession(ctx, (client) =>
     client.call('admin.chatPurge', { params: { username } }),
@@ -31,7 +21,7 @@ async function purge(
   );
 }
 
-export function registerChat(program: Command, run: Runner): void {
+export function registerChat(program: Command, run: CommandRunner): void {
   const chat = program
     .command('chat')
     .description('chat moderation: purge a user’s messages, follow a channel live');

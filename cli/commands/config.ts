@@ -1,7 +1,7 @@
 /** `pongctl config get|set|list|use-profile`: the profiles file. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 const secretKeys = new Set(['accessToken', 'refreshToken']);
 
@@ -14,7 +14,7 @@ async function load(ctx: CliContext) {
   return { profiles, file: profiles.readProfiles(ctx.configFile) };
 }
 
-export function registerConfig(program: Command, run: Runner): void {
+export function registerConfig(program: Command, run: CommandRunner): void {
   const config = program.command('config').description('read and change CLI profiles');
 
   config

@@ -1,10 +1,10 @@
 /** `pongctl db migrate|rollback|status`: schema migrations on either engine. */
 import type { Command } from 'commander';
-import type { Db } from '../../api/core/db.ts';
+import type { Knex } from 'knex';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
-async function withDb<T>(ctx: CliContext, fn: (db: Db) => Promise<T>): Promise<T> {
+async function withDb<T>(ctx: CliContext, fn: (db: Knex) => Promise<T>): Promise<T> {
   const { loadConfig } = await import('../../api/core/config.ts');
   const { createDb } = await import('../../api/core/db.ts');
   const config = loadConfig(ctx.env);
@@ -24,7 +24,7 @@ function names(list: unknown[]): string[] {
   );
 }
 
-export function registerDb(program: Command, run: Runner): void {
+export function registerDb(program: Command, run: CommandRunner): void {
   const db = program
     .command('db')
     .description('manage the database schema (DATABASE_URL, or the embedded database)');

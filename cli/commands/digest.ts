@@ -1,8 +1,8 @@
 /** `pongctl digest weekly`: notify opted-in players whose weekly stats got better or worse; safe to re-run (once per week). */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
-export function registerDigest(program: Command, run: Runner): void {
+export function registerDigest(program: Command, run: CommandRunner): void {
   const digest = program
     .command('digest')
     .description('stats digests for players who opted in (admin)');

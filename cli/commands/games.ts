@@ -1,13 +1,15 @@
 /**
- * `pongctl games list|show|abort`: matches through the API. `list` is the
- * admin view of every match (private ones too; --live for the running ones,
- * --state for one state), `show` one match with its statistics, `abort` ends
- * a running match without a result (audited; --yes when not interactive).
+ * `pongctl games list|show|abort`: matches through the API. `list` shows a
+ * player their own matches (open invites, live, ended; --user: another
+ * player's ended public ones) and an admin every match (private ones too;
+ * --user for one player's, --mine for their own); --live for the running
+ * ones, --state for one state. `show` one match with its statistics, `abort`
+ * ends a running match without a result (audited; --yes when not interactive).
  */
 import type { Command } from 'commander';
 import type { MatchView } from '../../api/contract/games.ts';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 const nameOf = (p: MatchView['players'][number]) =>
   p.username ?? (p.bot ? `bot:${p.bot}` : '(deleted)');
@@ -27,6 +29,7 @@ const columns = [
 
 const states = [
   'live',
+  'ended',
   'pending',
   'ready',
   'countdown',
@@ -39,8 +42,11 @@ const states = [
 interface ListOptions {
   live?: boolean;
   state?: string;
+  user?: string;
+  mine?: boolean;
   limit?: string;
   all?: boolean;
+  cursor?: string;
 }
 
 async function list(ctx: CliContext, o: ListOptions): Promise<void> {
@@ -52,17 +58,39 @@ async function list(ctx: CliContext, o: ListOptions): Promise<void> {
     );
   if (o.live && o.state !== undefined && o.state !== 'live')
     throw new AppError('VALIDATION', '--live and --state disagree');
+  if (o.mine && o.user !== undefined)
+    throw new AppError('VALIDATION', '--mine and --user disagree');
   const state = (o.live ? 'live' : o.state) as (typeof states)[number] | undefined;
-  const { collect, pageSize } = await import('../pages.ts');
+  const { collect, pageSize, tellWhatIsLeft } = await import('../pages.ts');
+  const limit = pageSize(o.limit, { fallback: 20 });
   const { withSession } = await import('../session.ts');
-  const rows = await withSession(ctx, (client) =>
-    collect(
+  const list = await withSession(ctx, async (client) => {
+    const me = (await client.call('me.get')).data;
+    const other =
+      o.user !== undefined && o.user.toLowerCase() !== me.username.toLowerCase() ? o.user : null;
+    if (me.role === 'admin' && !o.mine)
+      return collect(
+        (cursor) =>
+          client.call('admin.matchesList', {
+            query: { state, user: o.user, limit, cursor },
+          }),
+        o,
+      );
+    if (other === null)
+      return collect((cursor) => client.call('games.mine', { query: { state, limit, cursor } }), o);
+    if (state !== undefined && state !== 'ended')
+      throw new AppError(
+        'VALIDATION',
+        `another player's list holds their ended public matches only (--state ${state} needs the admin role)`,
+      );
+    return collect(
       (cursor) =>
-        client.call('admin.matchesList', { query: { state, limit: pageSize(o.limit), cursor } }),
-      Boolean(o.all),
-    ),
-  );
-  await ctx.io.print(rows, columns);
+        client.call('games.history', { params: { username: other }, query: { limit, cursor } }),
+      o,
+    );
+  });
+  await ctx.io.print(list.rows, columns);
+  tellWhatIsLeft(ctx.io, list);
 }
 
 function record(m: MatchView): Record<string, unknown> {
@@ -107,16 +135,8 @@ async function abort(
   id: string,
   o: { reason: string; yes?: boolean },
 ): Promise<number | void> {
-  if (!o.yes) {
-    ctx.io.requireInteractive('aborting needs --yes');
-    const { confirm } = await import('@inquirer/prompts');
-    if (
-      !(await confirm({ message: `Abort match ${id}? It ends without a result.`, default: false }))
-    ) {
-      ctx.io.info('not aborted');
-      return 1;
-    }
-  }
+  const { confirmed } = await import('../prompt.ts');
+  if (!(await confirmed(ctx.io, o, `Abort match ${id}? It ends without a result.`))) return 1;
   const { withSession } = await import('../session.ts');
   const result = await withSession(ctx, (client) =>
     client.call('admin.matchAbort', { params: { id }, body: { reason: o.reason } }),
@@ -125,17 +145,22 @@ async function abort(
   ctx.io.success(`aborted ${id} (${result.data.reason ?? 'admin'})`);
 }
 
-export function registerGames(program: Command, run: Runner): void {
+export function registerGames(program: Command, run: CommandRunner): void {
   const games = program
     .command('games')
-    .description('matches: list (admin), show one, abort a running one (admin)');
+    .description('matches: list yours (admin: every one), show one, abort a running one (admin)');
   games
     .command('list')
-    .description('every match, newest first (admin; private ones too)')
+    .description(
+      'your matches, newest first: open invites, live and ended (admin: every match, private ones too)',
+    )
     .option('--live', 'only running matches (ready, countdown, playing)')
     .option('--state <state>', `only this state: ${states.join(', ')}`)
-    .option('--limit <n>', 'page size (1-100)')
+    .option('--user <name>', "a player's matches (players: their ended public ones)")
+    .option('--mine', 'only your own matches (the default for players)')
+    .option('--limit <n>', 'page size (1-100)', '20')
     .option('--all', 'follow every page')
+    .option('--cursor <cursor>', 'start after this cursor (printed when a list is cut short)')
     .action(run((ctx, o: ListOptions) => list(ctx, o)));
   games
     .command('show <id>')

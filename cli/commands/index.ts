@@ -6,7 +6,7 @@
  * descriptions the modules register.
  */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 export interface CommandSummary {
   /** Name as typed, followed by its arguments, as commander's `.command()` takes it. */
@@ -17,7 +17,7 @@ export interface CommandSummary {
 
 export interface CommandModule {
   commands: readonly CommandSummary[];
-  load(): Promise<(program: Command, run: Runner) => void>;
+  load(): Promise<(program: Command, run: CommandRunner) => void>;
 }
 
 export const commandModules: readonly CommandModule[] = [
@@ -60,6 +60,41 @@ export const commandModules: readonly CommandModule[] = [
     load: async () => (await import('./login.ts')).registerLogin,
   },
   {
+    commands: [{ command: 'register', summary: 'create a player account and sign in with it' }],
+    load: async () => (await import('./register.ts')).registerRegister,
+  },
+  {
+    commands: [{ command: 'password', summary: 'change your password, or reset a forgotten one' }],
+    load: async () => (await import('./password.ts')).registerPassword,
+  },
+  {
+    commands: [
+      {
+        command: 'friends',
+        summary: 'your friends and friend requests: list, add, accept, decline, remove',
+      },
+    ],
+    load: async () => (await import('./friends.ts')).registerFriends,
+  },
+  {
+    commands: [
+      {
+        command: 'notifications',
+        summary: 'your notifications: invites, friend requests, tournament calls; mark them read',
+      },
+    ],
+    load: async () => (await import('./notifications.ts')).registerNotifications,
+  },
+  {
+    commands: [
+      {
+        command: 'mail',
+        summary: 'account mail waiting in the outbox, for deployments without SMTP (admin)',
+      },
+    ],
+    load: async () => (await import('./mail.ts')).registerMail,
+  },
+  {
     commands: [
       {
         command: 'users',
@@ -88,6 +123,15 @@ export const commandModules: readonly CommandModule[] = [
   {
     commands: [
       {
+        command: 'instances',
+        summary: 'list the live API instances with their matches, sockets and lease age (admin)',
+      },
+    ],
+    load: async () => (await import('./instances.ts')).registerInstances,
+  },
+  {
+    commands: [
+      {
         command: 'presence',
         summary: 'who is online (and in a game) across every API instance, with counts (admin)',
       },
@@ -100,7 +144,10 @@ export const commandModules: readonly CommandModule[] = [
   },
   {
     commands: [
-      { command: 'games', summary: 'matches: list (admin), show one, abort a running one (admin)' },
+      {
+        command: 'games',
+        summary: 'matches: list yours (admin: every one), show one, abort a running one (admin)',
+      },
     ],
     load: async () => (await import('./games.ts')).registerGames,
   },
@@ -108,7 +155,8 @@ export const commandModules: readonly CommandModule[] = [
     commands: [
       {
         command: 'tournaments',
-        summary: 'tournaments: list, show the bracket, create, and run them (creator or admin)',
+        summary:
+          'tournaments: list, show the bracket, create, register and withdraw, and run them (creator or admin)',
         aliases: ['tournament'],
       },
     ],
@@ -119,10 +167,19 @@ export const commandModules: readonly CommandModule[] = [
       {
         command: 'play',
         summary:
-          'play Pong in the terminal: against the bot (default: --bot normal), from the matchmaking queue, or a user you invite',
+          'play Pong in the terminal: against the bot (default: --bot normal), from the matchmaking queue, a user you invite or whose invite you accept, or your next tournament match; rejoins your live match first',
       },
     ],
     load: async () => (await import('./play.ts')).registerPlay,
+  },
+  {
+    commands: [
+      {
+        command: 'invites',
+        summary: 'match invites you received and sent: list them, decline one',
+      },
+    ],
+    load: async () => (await import('./invites.ts')).registerInvites,
   },
   {
     commands: [
@@ -194,6 +251,15 @@ export const commandModules: readonly CommandModule[] = [
       },
     ],
     load: async () => (await import('./grafana/index.ts')).registerGrafana,
+  },
+  {
+    commands: [
+      {
+        command: 'nginx',
+        summary: 'nginx in front of several API instances: render its configuration',
+      },
+    ],
+    load: async () => (await import('./nginx.ts')).registerNginx,
   },
   {
     commands: [{ command: 'secrets', summary: 'secrets of the compose stack' }],

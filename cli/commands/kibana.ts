@@ -2,10 +2,10 @@
  * `pongctl kibana render|lint|diff|apply [--space]`: the data view, saved
  * searches and dashboards built in ops/kibana/objects.ts, rendered to the
  * committed ops/kibana/saved-objects.ndjson and provisioned through the saved
- * objects API. Verbs live in cli/commands/kibana/verbs.ts, imported lazily.
+ * objects API. Verbs live in cli/commands/kibana/saved-objects.ts, imported lazily.
  */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 const connectionHelp = `
 Connection (flag, then environment, then profile; falls back to the Elasticsearch credentials):
@@ -15,7 +15,7 @@ Connection (flag, then environment, then profile; falls back to the Elasticsearc
   --kibana-ca      PONGCTL_KIBANA_CA        CA certificate file (PEM)
   --space          PONGCTL_KIBANA_SPACE     Kibana space (default: the default space)`;
 
-export function registerKibana(program: Command, run: Runner): void {
+export function registerKibana(program: Command, run: CommandRunner): void {
   const kibana = program
     .command('kibana')
     .description('provision Kibana data views, saved searches and dashboards for the logs')
@@ -24,7 +24,7 @@ export function registerKibana(program: Command, run: Runner): void {
     .option('--kibana-password-stdin', 'read the basic-auth password from stdin')
     .option('--kibana-ca <file>', 'CA certificate file (env PONGCTL_KIBANA_CA)')
     .addHelpText('after', connectionHelp);
-  const verbs = () => import('./kibana/verbs.ts');
+  const verbs = () => import('./kibana/saved-objects.ts');
   kibana
     .command('render')
     .description('write ops/kibana/saved-objects.ndjson from the TypeScript definitions')

@@ -1,13 +1,15 @@
 /** `pongctl leaderboard [rating|wins]`: the rating board, the wins boards per period, or the window around a player. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 interface Options {
   period?: string;
   around?: string;
   limit?: string;
   radius?: string;
+  all?: boolean;
+  cursor?: string;
 }
 
 type Entry = {
@@ -27,22 +29,31 @@ async function show(ctx: CliContext, board: string, o: Options): Promise<void> {
   if (!['week', 'month', 'all'].includes(period))
     throw new AppError('VALIDATION', '--period must be week, month or all');
   const { withSession } = await import('../session.ts');
-  const { pageSize } = await import('../pages.ts');
-  type Page = {
-    data: Entry[];
-    meta: { players: number; periodStart: string | null; resetsAt: string | null };
-  };
-  const page: Page = await withSession(ctx, async (client): Promise<Page> => {
-    if (o.around)
-      return client.call('leaderboards.around', {
+  const { collect, pageSize, tellWhatIsLeft } = await import('../pages.ts');
+  const radius = pageSize(o.radius, { fallback: 5, max: 25, flag: '--radius' });
+  const limit = pageSize(o.limit, { fallback: 20 });
+  type Meta = { players: number; periodStart: string | null; resetsAt: string | null };
+  type Board = { rows: Entry[]; nextCursor: string | null; meta: Meta };
+  const list = await withSession(ctx, async (client): Promise<Board> => {
+    if (o.around) {
+      const page = await client.call('leaderboards.around', {
         params: { board, username: o.around },
-        query: { radius: pageSize(o.radius, 5), period },
+        query: { radius, period },
       });
-    if (board === 'wins')
-      return client.call('leaderboards.wins', { query: { period, limit: pageSize(o.limit, 20) } });
-    return client.call('leaderboards.rating', { query: { limit: pageSize(o.limit, 20) } });
+      return { rows: page.data, nextCursor: null, meta: page.meta };
+    }
+    let meta: Meta | undefined;
+    const pages = await collect(async (cursor) => {
+      const page =
+        board === 'wins'
+          ? await client.call('leaderboards.wins', { query: { period, limit, cursor } })
+          : await client.call('leaderboards.rating', { query: { limit, cursor } });
+      meta ??= page.meta;
+      return page;
+    }, o);
+    return { ...pages, meta: meta! };
   });
-  const m = page.meta;
+  const m = list.meta;
   ctx.io.info(
     board === 'rating'
       ? `Rating board: ${m.players} ranked players`
@@ -52,7 +63,7 @@ async function show(ctx: CliContext, board: string, o: Options): Promise<void> {
     o.around && e.username.toLowerCase() === o.around.toLowerCase()
       ? ctx.io.paint('bold', `${e.username} ◀`)
       : e.username;
-  await ctx.io.print<Entry>(page.data, [
+  await ctx.io.print<Entry>(list.rows, [
     { header: 'RANK', value: (e) => e.rank },
     { header: 'PLAYER', value: mark },
     {
@@ -66,9 +77,10 @@ async function show(ctx: CliContext, board: string, o: Options): Promise<void> {
         ]
       : []),
   ]);
+  tellWhatIsLeft(ctx.io, list);
 }
 
-export function registerLeaderboard(program: Command, run: Runner): void {
+export function registerLeaderboard(program: Command, run: CommandRunner): void {
   program
     .command('leaderboard')
     .description('the rating board, or wins this week/month/all time')
@@ -77,5 +89,7 @@ export function registerLeaderboard(program: Command, run: Runner): void {
     .option('--around <username>', 'the player and the players just above and below')
     .option('--radius <n>', 'players above and below with --around (1-25)', '5')
     .option('--limit <n>', 'rows (1-100)', '20')
+    .option('--all', 'every row (not with --around)')
+    .option('--cursor <cursor>', 'start after this cursor (printed when a list is cut short)')
     .action(run(async (ctx, board: string, o: Options) => show(ctx, board, o)));
 }

@@ -1,7 +1,7 @@
 /** `pongctl login|logout|whoami`: the session stored in the active profile. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 interface LoginOptions {
   username?: string;
@@ -9,36 +9,50 @@ interface LoginOptions {
   code?: string;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
-
-async function ask(ctx: CliContext, what: string, kind: 'input' | 'password'): Promise<string> {
-  ctx.io.requireInteractive(`${what} is required`);
+/** Prompts for one missing value; without a terminal, says which flag gives it. */
+async function ask(
+  ctx: CliContext,
+  prompt: { message: string; what: string; instead: string; secret?: boolean },
+): Promise<string> {
+  ctx.io.requireInteractive(prompt.what, prompt.instead);
   const prompts = await import('@inquirer/prompts');
-  return kind === 'password'
-    ? prompts.password({ message: what, mask: '*' })
-    : prompts.input({ message: what });
+  return prompt.secret
+    ? prompts.password({ message: prompt.message, mask: '*' })
+    : prompts.input({ message: prompt.message });
 }
 
 async function login(ctx: CliContext, options: LoginOptions): Promise<void> {
   const { AppError } = await import('../../api/contract/errors.ts');
   const { ApiClient } = await import('../client.ts');
   const { saveSession } = await import('../session.ts');
-  const name = options.username ?? (await ask(ctx, 'Username or email', 'input'));
+  const { readStdin } = await import('../prompt.ts');
+  const name =
+    options.username ??
+    (await ask(ctx, {
+      message: 'Username or email',
+      what: 'the username',
+      instead: 'pass --username',
+    }));
   const password = options.passwordStdin
     ? await readStdin()
-    : await ask(ctx, 'Password', 'password');
+    : await ask(ctx, {
+        message: 'Password',
+        what: 'the password',
+        instead: 'pipe it to --password-stdin',
+        secret: true,
+      });
   if (!password) throw new AppError('VALIDATION', 'The password is empty');
   const client = new ApiClient({ baseUrl: ctx.apiUrl });
   const first = await client.call('auth.login', { body: { login: name, password } });
   let tokens = first.data;
   if ('mfaRequired' in tokens) {
-    const code = options.code ?? (await ask(ctx, 'Two-factor code (or a recovery code)', 'input'));
+    const code =
+      options.code ??
+      (await ask(ctx, {
+        message: 'Two-factor code (or a recovery code)',
+        what: 'the two-factor code',
+        instead: 'pass --code',
+      }));
     tokens = (
       await client.call('auth.loginMfa', { body: { challengeToken: tokens.challengeToken, code } })
     ).data;
@@ -79,7 +93,7 @@ async function logout(ctx: CliContext): Promise<void> {
   ctx.io.success(token ? `Logged out of ${ctx.apiUrl}` : 'Not logged in');
 }
 
-export function registerLogin(program: Command, run: Runner): void {
+export function registerLogin(program: Command, run: CommandRunner): void {
   program
     .command('login')
     .description('sign in and store the session in the active profile')

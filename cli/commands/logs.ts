@@ -5,7 +5,7 @@
  * imported inside their action, with the Elasticsearch client they load.
  */
 import { Option, type Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 export const esConnectionHelp = `
 Connection (flag, then environment, then profile):
@@ -27,7 +27,7 @@ function withConnection(command: Command): Command {
     .addHelpText('after', esConnectionHelp);
 }
 
-function registerRetention(logs: Command, run: Runner): void {
+function registerRetention(logs: Command, run: CommandRunner): void {
   const retention = logs
     .command('retention')
     .description(
@@ -78,7 +78,7 @@ function registerRetention(logs: Command, run: Runner): void {
     .action(run(async (ctx, o) => (await verbs()).lint(ctx, o)));
 }
 
-function registerArchive(logs: Command, run: Runner): void {
+function registerArchive(logs: Command, run: CommandRunner): void {
   const archive = logs.command('archive').description('snapshots of the log data streams (SLM)');
   const verbs = () => import('./logs/archive.ts');
   archive
@@ -104,7 +104,7 @@ function registerArchive(logs: Command, run: Runner): void {
     .action(run(async (ctx, snapshot: string, o) => (await verbs()).restore(ctx, snapshot, o)));
 }
 
-export function registerLogs(program: Command, run: Runner): void {
+export function registerLogs(program: Command, run: CommandRunner): void {
   const logs = withConnection(
     program
       .command('logs')

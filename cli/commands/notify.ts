@@ -1,8 +1,8 @@
 /** `pongctl notify broadcast <title> <body>`: a system notification to every user (admin; audited). */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
-export function registerNotify(program: Command, run: Runner): void {
+export function registerNotify(program: Command, run: CommandRunner): void {
   const notify = program.command('notify').description('notifications to users (admin)');
   notify
     .command('broadcast <title> <body>')

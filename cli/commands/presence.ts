@@ -1,6 +1,6 @@
 /** `pongctl presence`: who is online across every API instance, and the counts (admin). */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 interface PresenceOptions {
   limit?: string;
@@ -9,7 +9,7 @@ interface PresenceOptions {
 
 type Online = { username: string; status: 'online' | 'in_game'; sockets: number };
 
-export function registerPresence(program: Command, run: Runner): void {
+export function registerPresence(program: Command, run: CommandRunner): void {
   program
     .command('presence')
     .description('who is online (and in a game) across every API instance, with counts (admin)')

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 export async function replay(
   ctx: CliContext,
@@ -56,7 +56,7 @@ export async function replay(
   }
 }
 
-export function registerReplay(program: Command, run: Runner): void {
+export function registerReplay(program: Command, run: CommandRunner): void {
   program
     .command('replay <matchId>')
     .description(

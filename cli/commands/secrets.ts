@@ -1,8 +1,8 @@
 /** `pongctl secrets init`: a .env with a random value for every secret the compose stack needs. */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
-export function registerSecrets(program: Command, run: Runner): void {
+export function registerSecrets(program: Command, run: CommandRunner): void {
   const secrets = program.command('secrets').description('secrets of the compose stack');
   secrets
     .command('init')

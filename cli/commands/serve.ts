@@ -1,6 +1,6 @@
 /** `pongctl serve`: runs the API in this process until SIGTERM or SIGINT. */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 interface ServeOptions {
   port?: string;
@@ -8,7 +8,7 @@ interface ServeOptions {
   migrate?: boolean;
 }
 
-export function registerServe(program: Command, run: Runner): void {
+export function registerServe(program: Command, run: CommandRunner): void {
   program
     .command('serve')
     .description('run the API server (embedded database unless DATABASE_URL is set)')
@@ -29,6 +29,7 @@ export function registerServe(program: Command, run: Runner): void {
         });
         const server = await startServer({ config, migrate: options.migrate });
         ctx.io.info(`pongctl API listening on ${server.url}`);
+        ctx.io.info(`metrics on ${server.metricsUrl}/metrics`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             ctx.io.info(`${signal} received, finishing in-flight requests`);

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import type { GameView } from '../../api/contract/game.ts';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 interface SpectateOptions {
   user?: string;
@@ -23,7 +23,7 @@ async function pickMatch(ctx: CliContext): Promise<string> {
   );
   if (live.data.length === 0)
     throw new AppError('NOT_FOUND', 'No live public match to watch right now');
-  ctx.io.requireInteractive('give a match id or --user');
+  ctx.io.requireInteractive('a match', 'give a match id or --user');
   const { select } = await import('@inquirer/prompts');
   return select({
     message: 'Watch which match?',
@@ -32,6 +32,22 @@ async function pickMatch(ctx: CliContext): Promise<string> {
       name: `${m.players[0].username ?? `bot ${m.players[0].bot}`} vs ${m.players[1].username ?? `bot ${m.players[1].bot}`}  ${m.score[0]}:${m.score[1]}  (${m.kind}${m.ranked ? ', ranked' : ''})`,
     })),
   });
+}
+
+/** A match that is no longer live may have ended: then the error points at its replay. */
+async function endedHint(ctx: CliContext, matchId: string, err: unknown): Promise<unknown> {
+  const { AppError } = await import('../../api/contract/errors.ts');
+  if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') return err;
+  const { withSession } = await import('../session.ts');
+  const match = await withSession(ctx, (c) =>
+    c.call('games.get', { params: { id: matchId } }),
+  ).catch(() => null);
+  if (!match || match.data.endedAt === null) return err;
+  const watchable = match.data.startedAt !== null;
+  return new AppError(
+    'NOT_FOUND',
+    `Match ${matchId} has ended (${match.data.state}, ${match.data.score[0]}:${match.data.score[1]})${watchable ? `; watch it again with \`pongctl replay ${matchId}\`` : ''}`,
+  );
 }
 
 export async function spectate(
@@ -45,15 +61,19 @@ export async function spectate(
   const { AppError } = await import('../../api/contract/errors.ts');
   if (matchId !== undefined && o.user !== undefined)
     throw new AppError('VALIDATION', 'give either a match id or --user, not both');
-  const target =
+  const target: { username?: string; matchId?: string } =
     o.user !== undefined ? { username: o.user } : { matchId: matchId ?? (await pickMatch(ctx)) };
   const { openGameSocket } = await import('./game/socket.ts');
   const { socket } = await openGameSocket(ctx);
   try {
-    const reply = await socket.request({ type: 'spectate.start', ...target });
+    const reply = await socket
+      .request({ type: 'spectate.start', ...target })
+      .catch(async (err: unknown) => {
+        throw target.matchId === undefined ? err : await endedHint(ctx, target.matchId, err);
+      });
     const { watch, describeEnd } = await import('./game/watch.ts');
     const result = await withScreen(io, (screen) =>
-      watch({ screen, socket, first: reply.state as GameView, fps: 30 }),
+      watch({ screen, socket, first: reply.state as GameView, fps: 30, keysHint: 'q quits' }),
     );
     if (result.kind === 'end') ctx.io.info(describeEnd(result.end, result.last));
     return 0;
@@ -62,7 +82,7 @@ export async function spectate(
   }
 }
 
-export function registerSpectate(program: Command, run: Runner): void {
+export function registerSpectate(program: Command, run: CommandRunner): void {
   program
     .command('spectate [matchId]')
     .description(

@@ -1,8 +1,8 @@
 /** `pongctl status`: is the API up, ready, and which version does it serve. */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
-export function registerStatus(program: Command, run: Runner): void {
+export function registerStatus(program: Command, run: CommandRunner): void {
   program
     .command('status')
     .description("show the API's readiness, version and database")

@@ -1,6 +1,6 @@
 /** `pongctl tokens create|list|revoke`: personal access tokens for scripts and CI (use them as PONGCTL_TOKEN). */
 import type { Command } from 'commander';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 type Token = {
   id: string;
@@ -11,7 +11,7 @@ type Token = {
   lastUsedAt: string | null;
 };
 
-export function registerTokens(program: Command, run: Runner): void {
+export function registerTokens(program: Command, run: CommandRunner): void {
   const tokens = program.command('tokens').description('personal access tokens for scripts and CI');
   tokens
     .command('create <name>')
@@ -24,7 +24,9 @@ export function registerTokens(program: Command, run: Runner): void {
         const result = await withSession(ctx, (client) =>
           client.call('me.tokensCreate', { body: { name, expiresInDays } }),
         );
-        if (ctx.io.format !== 'table') return ctx.io.print(result.data, []);
+        // Only an explicit -o gets the object: `tokens create x > token.txt` must hold just the token.
+        if (ctx.io.options.format && ctx.io.options.format !== 'table')
+          return ctx.io.print(result.data, []);
         ctx.io.info(
           `Token ${name} created${result.data.expiresAt ? `, expires ${result.data.expiresAt}` : ''}. Store it now: it is not shown again.`,
         );
@@ -38,11 +40,10 @@ export function registerTokens(program: Command, run: Runner): void {
       run(async (ctx) => {
         const { withSession } = await import('../session.ts');
         const { collect } = await import('../pages.ts');
-        const rows = await withSession(ctx, (client) =>
-          collect(
-            (cursor) => client.call('me.tokensList', { query: { limit: 100, cursor } }),
-            true,
-          ),
+        const { rows } = await withSession(ctx, (client) =>
+          collect((cursor) => client.call('me.tokensList', { query: { limit: 100, cursor } }), {
+            all: true,
+          }),
         );
         await ctx.io.print<Token>(rows, [
           { header: 'ID', value: (t) => t.id },

@@ -1,7 +1,7 @@
 /** `pongctl users list|show|create|set-role|ban|unban|reset-password|delete`: admin user management through the API. */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
 type Row = {
   username: string;
@@ -45,23 +45,26 @@ interface ListOptions {
   status?: 'active' | 'banned' | 'deleted';
   limit?: string;
   all?: boolean;
+  cursor?: string;
 }
 
 async function list(ctx: CliContext, o: ListOptions): Promise<void> {
-  const { collect, pageSize } = await import('../pages.ts');
+  const { collect, pageSize, tellWhatIsLeft } = await import('../pages.ts');
+  const limit = pageSize(o.limit, { fallback: 20 });
   const role = o.role === undefined ? undefined : await checkRole(o.role);
-  const rows = await (
+  const list = await (
     await session()
   )(ctx, (client) =>
     collect(
       (cursor) =>
         client.call('admin.usersList', {
-          query: { q: o.query, role, status: o.status, limit: pageSize(o.limit), cursor },
+          query: { q: o.query, role, status: o.status, limit, cursor },
         }),
-      Boolean(o.all),
+      o,
     ),
   );
-  await ctx.io.print(rows, columns);
+  await ctx.io.print(list.rows, columns);
+  tellWhatIsLeft(ctx.io, list);
 }
 
 interface CreateOptions {
@@ -71,20 +74,13 @@ interface CreateOptions {
   passwordStdin?: boolean;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
-
 /** Fills missing fields with an inquirer wizard on a terminal; otherwise they must be flags. */
 async function createInput(ctx: CliContext, o: CreateOptions) {
   let { username, email, role } = o;
+  const { readStdin } = await import('../prompt.ts');
   let password = o.passwordStdin ? await readStdin() : undefined;
   if (!username || !email) {
-    ctx.io.requireInteractive('--username and --email are required');
+    ctx.io.requireInteractive('a username and email', 'pass --username and --email');
     const prompts = await import('@inquirer/prompts');
     username ??= await prompts.input({ message: 'Username' });
     email ??= await prompts.input({ message: 'Email' });
@@ -139,19 +135,9 @@ async function remove(
   username: string,
   o: { yes?: boolean },
 ): Promise<number | void> {
-  if (!o.yes) {
-    ctx.io.requireInteractive('deleting needs --yes');
-    const { confirm } = await import('@inquirer/prompts');
-    if (
-      !(await confirm({
-        message: `Delete ${username}? Personal data is erased for good.`,
-        default: false,
-      }))
-    ) {
-      ctx.io.info('aborted');
-      return 1;
-    }
-  }
+  const { confirmed } = await import('../prompt.ts');
+  if (!(await confirmed(ctx.io, o, `Delete ${username}? Personal data is erased for good.`)))
+    return 1;
   const result = await (
     await session()
   )(ctx, (client) => client.call('admin.usersDelete', { params: { username } }));
@@ -166,7 +152,7 @@ async function show(ctx: CliContext, username: string): Promise<void> {
   await ctx.io.printRecord(result.data);
 }
 
-export function registerUsers(program: Command, run: Runner): void {
+export function registerUsers(program: Command, run: CommandRunner): void {
   const users = program
     .command('users')
     .description('manage users (moderator: list, show, ban, unban; admin: everything)');
@@ -178,6 +164,7 @@ export function registerUsers(program: Command, run: Runner): void {
     .option('--status <status>', 'active, banned or deleted')
     .option('--limit <n>', 'page size (1-100)', '20')
     .option('--all', 'follow every page')
+    .option('--cursor <cursor>', 'start after this cursor (printed when a list is cut short)')
     .action(run((ctx, o: ListOptions) => list(ctx, o)));
   users
     .command('show <user>')

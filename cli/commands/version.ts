@@ -1,9 +1,9 @@
 /** `pongctl version`: the CLI's version, Node's, and the API's when it answers. */
 import type { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
-import type { Runner } from '../runner.ts';
+import type { CommandRunner } from '../command-runner.ts';
 
-export function registerVersion(program: Command, run: Runner): void {
+export function registerVersion(program: Command, run: CommandRunner): void {
   program
     .command('version')
     .description('print the CLI, Node.js and API versions')

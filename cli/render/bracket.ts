@@ -31,6 +31,12 @@ function mark(m: TournamentMatchView, side: 'a' | 'b'): string {
   return '';
 }
 
+/** The alias of a decided match's winner (their username when the alias is gone). */
+function winnerAlias(m: TournamentMatchView): string {
+  const winner = [m.a, m.b].find((e) => e?.username && e.username === m.winner);
+  return winner?.alias ?? m.winner ?? '?';
+}
+
 function styleOf(m: TournamentMatchView | undefined, e: Entrant): Style {
   if (!m || m.state !== 'finished' || !e || m.winner === null) return 'plain';
   return e.username === m.winner ? 'win' : 'lose';
@@ -154,7 +160,7 @@ function matchLine(m: TournamentMatchView, color: boolean): string {
   const state =
     m.state === 'finished'
       ? m.reason?.startsWith('override')
-        ? ` [${m.reason}]`
+        ? ` [${m.reason}; ${winnerAlias(m)} wins]`
         : forfeit
       : ` [${m.state}]`;
   return `${name(m.a, 'a')} ${middle} ${name(m.b, 'b')}${state}`;

@@ -19,6 +19,8 @@ export interface RenderOptions {
   fps?: number;
   /** Replaces the status derived from the match phase (e.g. "replay ×2"). */
   status?: string;
+  /** Keys to mention after the phase status (spectate: "q quits"). */
+  keysHint?: string;
 }
 
 /** Truncates to `width` code points, marking a cut with …. */
@@ -58,6 +60,12 @@ function nameOf(player: GameView['players'][number]): string {
 
 function statusOf(view: GameView, options: RenderOptions): string {
   if (options.status !== undefined) return options.status;
+  const phase = phaseStatus(view);
+  if (!options.keysHint) return phase;
+  return phase ? `${phase} · ${options.keysHint}` : options.keysHint;
+}
+
+function phaseStatus(view: GameView): string {
   switch (view.phase) {
     case 'waiting':
       return 'waiting for players';

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../../api/contract/errors.ts';
 import { logDatasets } from '../../api/contract/logs.ts';
+import { durationMs as readDuration } from '../lib/duration.ts';
 
 export const duration = z
   .string()
@@ -126,10 +127,7 @@ export function loadRetentionSpec(file = defaultSpecPath): RetentionSpec {
   return parseRetentionSpec(text, file);
 }
 
-const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /** Milliseconds of an Elasticsearch time value (`30d`, `0ms`); undefined when it is not one. */
 export function durationMs(value: string | undefined): number | undefined {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value ?? '');
-  return match ? Number(match[1]) * unitMs[match[2]!]! : undefined;
+  return readDuration(value, ['ms', 's', 'm', 'h', 'd']);
 }

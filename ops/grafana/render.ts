@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { asReferences, dataSources, folder } from './datasources.ts';
-import { renderDashboards } from './src/index.ts';
+import { renderDashboards } from './dashboard-builders/index.ts';
 
 export const grafanaDir = fileURLToPath(new URL('.', import.meta.url));
 

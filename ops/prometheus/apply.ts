@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { parse } from 'yaml';
 import { AppError } from '../../api/contract/errors.ts';
+import { durationMs } from '../lib/duration.ts';
 import { planChanges, type Change } from '../lib/plan.ts';
 import type { LiveGroup, PrometheusClient } from './live.ts';
 import { isAlert, loadRuleFiles, ruleFileNames, type LoadedRuleFile } from './rule-files.ts';
@@ -76,14 +77,9 @@ export function expectedGroups(desired: Map<string, RuleFileState>): Map<string,
   return out;
 }
 
+/** A rule's `for:` in seconds, as /api/v1/rules reports it (`0s` and unparsable alike are 0, as before). */
 function seconds(duration: string): number {
-  let total = 0;
-  for (const [, n, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    total +=
-      Number(n) *
-      { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 }[unit as 's'];
-  }
-  return total;
+  return (durationMs(duration) ?? 0) / 1000;
 }
 
 /** The same shape from /api/v1/rules, keyed by the file's base name and the group. */
@@ -137,7 +133,7 @@ export function applyRuleFileChange(dir: string, change: Change<RuleFileState>):
 
 /** Polls /api/v1/rules until Prometheus reports exactly the desired groups. */
 export async function waitUntilLoaded(
-  client: PrometheusClient,
+  client: Pick<PrometheusClient, 'rules'>,
   desired: Map<string, RuleFileState>,
   timeoutMs = 15_000,
 ): Promise<void> {

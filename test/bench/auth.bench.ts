@@ -1,5 +1,5 @@
 /**
- * Accounts (issue #3). (1) Authenticated GET /api/v1/me vs GET /healthz on the
+ * Accounts. (1) Authenticated GET /api/v1/me vs GET /healthz on the
  * same API child, alternately: the JWT check and the session check must be
  * cached so that /me keeps ≥ 0.5 of /healthz. (2) Logins per second through
  * POST /api/v1/auth/login on that child (each one a scrypt verification and a

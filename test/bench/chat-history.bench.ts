@@ -1,5 +1,5 @@
 /**
- * Chat history (issue #4): `GET /conversations/{id}/messages?before=…` at
+ * Chat history: `GET /conversations/{id}/messages?before=…` at
  * depth 1,000,000 vs at depth 0, on a direct conversation holding a million
  * messages, through the real API in a child process. The page at depth 0
  * starts below the newest message; the deep one 50 messages above the oldest,

@@ -1,5 +1,5 @@
 /**
- * CLI start-up (issue #2): `bin/pongctl --help` vs `node -e 0`, alternately,
+ * CLI start-up: `bin/pongctl --help` vs `node -e 0`, alternately,
  * median of many spawns after warm-up runs (which also warm the compile cache).
  */
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Engine benchmarks (issue #5), all on one core in this process:
+ * Engine benchmarks, all on one core in this process:
  * - ticks/s of the pure `step` (copies the state each tick) against the
  *   in-place `advance` the runner uses, measured alternately over a pool of
  *   256 matches stepped round-robin like the runner does, with scripted inputs;

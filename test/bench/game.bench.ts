@@ -1,5 +1,5 @@
 /**
- * Match runner benchmarks (issue #5). The match layer runs in a child process
+ * Match runner benchmarks. The match layer runs in a child process
  * (children/game-server.ts: gateway + runner + games services + database); the
  * scripted clients run in others (children/game-load.ts, minimal WebSocket
  * clients so the load generator stays cheaper than the server); this process

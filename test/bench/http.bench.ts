@@ -1,5 +1,5 @@
 /**
- * HTTP stack (issue #2): GET /healthz through the full API (api/server.ts,
+ * HTTP stack: GET /healthz through the full API (api/server.ts,
  * default config: access log on, metrics on) vs a bare node:http server
  * answering the same JSON with about as many headers. Both run in child
  * processes, loaded by the same autocannon settings, alternately (A B B A ...).

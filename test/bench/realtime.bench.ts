@@ -1,5 +1,5 @@
 /**
- * Realtime gateway benchmarks (issue #4). The API runs in a child process
+ * Realtime gateway benchmarks. The API runs in a child process
  * (children/realtime-server.ts).
  * - Fan-out: one message to 1,000 sockets in `world`, received by minimal
  *   WebSocket clients in two load processes (children/fanout-load.ts);

@@ -190,6 +190,7 @@ export async function startApiChild(options: ApiChildOptions = {}): Promise<Chil
       env: {
         PORT: '0',
         HOST: '127.0.0.1',
+        METRICS_PORT: '0',
         PONG_DATA_DIR: dataDir,
         DATABASE_URL: options.databaseUrl ?? '',
         NODE_ENV: 'production',

@@ -1,5 +1,5 @@
 /**
- * Leaderboards and stats at scale (issue #6): a bulk-loaded database
+ * Leaderboards and stats at scale: a bulk-loaded database
  * (stats-loader.ts) and the domain services timed directly (the part that
  * depends on the data; HTTP adds the same fixed cost to every call):
  * rating board top 50, rank of one player (beside the `count(*)` rank it
@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../api/core/clock.ts';
 import { createDb, type Db } from '../../api/core/db.ts';
-import type { Actor } from '../../api/http/context.ts';
+import type { Actor } from '../../api/domain/actors.ts';
 import { aroundPlayer, ratingBoard, ratingRank } from '../../api/domain/leaderboards/service.ts';
 import { createStatsDeps, type StatsDeps } from '../../api/domain/stats/deps.ts';
 import { platformStats } from '../../api/domain/stats/platform.ts';

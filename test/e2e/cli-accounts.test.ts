@@ -185,11 +185,13 @@ describe('pongctl accounts commands', () => {
       'json',
     ]);
     assert.equal(audit.code, 0, audit.stderr);
+    // The entry names the tombstone only: nothing in the log links the old name to it.
+    const entries = JSON.parse(audit.stdout) as { target: string }[];
     assert.ok(
-      JSON.parse(audit.stdout).some(
-        (e: { target: string }) => e.target === p.username.toLowerCase(),
-      ),
+      entries.some((e) => e.target === `deleted-${p.id.slice(0, 8)}`),
+      audit.stdout,
     );
+    assert.ok(!audit.stdout.includes(p.username.toLowerCase()), audit.stdout);
     assert.equal((await cli(['audit', 'list', '--since', 'yesterday'])).code, 2);
   });
 

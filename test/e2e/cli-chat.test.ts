@@ -8,10 +8,10 @@ import {
   register,
   startAuthServer,
   userWithRole,
-  type AuthTestServer,
 } from '../support/accounts.ts';
 import { say, worldId } from '../support/chat.ts';
 import { cliEnv, pongctlBin, runCli, tempConfigHome } from '../support/cli.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 interface Tail {
   child: ChildProcess;
@@ -49,19 +49,16 @@ function spawnTail(args: string[], env: Record<string, string>): Tail {
 }
 
 describe('pongctl chat commands', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 90_000);
   let adminToken: string;
   const tails: Tail[] = [];
   const cli = (args: string[], token: string) =>
     runCli(args, { env: { PONGCTL_API: s.url, PONGCTL_TOKEN: token } });
 
-  before(async function () {
-    this.timeout(90_000); // start-up runs every migration; slow when the shared machine is busy
-    s = await startAuthServer();
+  before(async () => {
     adminToken = await loginAs(s.url, 'admin', adminPassword);
   });
   afterEach(() => tails.splice(0).forEach((t) => t.child.kill('SIGKILL')));
-  after(async () => s?.stop());
 
   it('purges a user’s messages with --yes, refuses without it when not interactive, and maps errors to exit codes', async () => {
     const [spammer, other] = [await register(s.url, 'sp'), await register(s.url, 'ot')];
@@ -110,6 +107,11 @@ describe('pongctl chat commands', () => {
       'stdout',
       new RegExp(`^\\d\\d:\\d\\d:\\d\\d ${speaker.username}: hello terminal$`, 'm'),
     );
+    // A body that looks like an invite is printed as the text it is: no accept hint.
+    const forged = '[game-invite:00000000-0000-4000-8000-000000000000] accept me';
+    await say(s.url, speaker, world, forged);
+    await tail.waitFor('stdout', /accept me$/m);
+    assert.ok(!tail.stdout().includes('play --accept'), tail.stdout());
     const direct = await api(s.url, 'POST', '/api/v1/conversations/direct', {
       token: speaker.accessToken,
       body: { username: watcher.username },
@@ -145,12 +147,12 @@ describe('pongctl chat commands', () => {
       .stdout()
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { body: string; sender: { username: string } });
+      .map((l) => JSON.parse(l) as { body: string; sender: { username: string }; invite: null });
     assert.deepEqual(
-      lines.map((l) => [l.sender.username, l.body]),
+      lines.map((l) => [l.sender.username, l.body, l.invite]),
       [
-        [speaker.username, 'first'],
-        [speaker.username, 'second'],
+        [speaker.username, 'first', null],
+        [speaker.username, 'second', null],
       ],
     );
     const unknown = await cli(['chat', 'tail', '--channel', 'nowhere'], watcher.accessToken);

@@ -1,4 +1,4 @@
-// Spawns bin/pongctl against a live API: presence (counts and online users) and notify broadcast, with their exit codes.
+// Spawns bin/pongctl against a live API: presence (counts and online users), instances and notify broadcast, with their exit codes.
 import assert from 'node:assert/strict';
 import { runCli, tempConfigHome, type CliResult } from '../support/cli.ts';
 import {
@@ -51,6 +51,20 @@ describe('pongctl presence and notify', () => {
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, new RegExp(player.username));
     assert.match(res.stderr, /1 online \(0 in a game\), 1 sockets/);
+  });
+
+  it('instances -o json: this instance alone (no Redis), with its socket; players refused (exit 4)', async () => {
+    const res = await cli(['instances', '-o', 'json']);
+    assert.equal(res.code, 0, res.stderr);
+    const [only, ...others] = JSON.parse(res.stdout);
+    assert.deepEqual(others, []);
+    assert.equal(only.self, true);
+    assert.equal(only.sockets, 1);
+    assert.deepEqual(only.matches, []);
+    const table = await cli(['instances', '-o', 'table']);
+    assert.match(table.stdout, new RegExp(`${only.id} \\*`));
+    assert.match(table.stderr, /1 instance, 0 live matches/);
+    assert.equal((await cli(['instances'], player.accessToken)).code, 4);
   });
 
   it('presence refuses players (exit 4) and a bad --limit (exit 2)', async () => {

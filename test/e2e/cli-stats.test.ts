@@ -3,15 +3,21 @@
 // pipe, -o json|csv for the raw series) and digest weekly --dry-run.
 import assert from 'node:assert/strict';
 import { runCli, tempConfigHome, type CliResult } from '../support/cli.ts';
-import { adminPassword, startAuthServer, type AuthTestServer } from '../support/accounts.ts';
+import { adminPassword, startAuthServer } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('pongctl leaderboard, stats, simulate and digest', function () {
   this.timeout(240_000);
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer());
   let home: string;
   const now = new Date(Math.floor((Date.now() - 3_600_000) / 1000) * 1000).toISOString();
   const cli = (args: string[], input?: string, timeoutMs = 30_000): Promise<CliResult> =>
     runCli(args, { input, timeoutMs, env: { PONGCTL_API: s.url, XDG_CONFIG_HOME: home } });
+  // Prefixes no other suite's users start with (the PostgreSQL database is shared by the whole run).
+  const tag = `s${Date.now().toString(36).slice(-5)}`;
+  const [one, two] = [`${tag}a`, `${tag}b`];
+  /** A simulated player the later tests read about. */
+  const player3 = `${one}0003`;
   const simulate = (prefix: string) =>
     cli(
       [
@@ -36,7 +42,6 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
     );
 
   before(async () => {
-    s = await startAuthServer();
     home = tempConfigHome();
     const login = await cli(
       ['login', '--username', 'admin', '--password-stdin'],
@@ -44,10 +49,9 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
     );
     assert.equal(login.code, 0, login.stderr);
   });
-  after(async () => s?.stop());
 
   it('simulates the same data for the same seed', async () => {
-    const first = await simulate('da');
+    const first = await simulate(one);
     assert.equal(first.code, 0, first.stderr);
     const summary = JSON.parse(first.stdout);
     assert.equal(summary.users, 16);
@@ -55,7 +59,7 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
       summary.matches > 130 && summary.tournaments === 2 && summary.friendships > 10,
       first.stdout,
     );
-    assert.equal((await simulate('db')).code, 0);
+    assert.equal((await simulate(two)).code, 0);
     const snapshot = async (prefix: string) => {
       const ratings = await s
         .db('ratings as r')
@@ -81,18 +85,27 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
         .select('t.name', 't.state', 'w.username as winner')
         .orderBy('t.name');
       return {
-        tournaments: tournaments.map((t) => [t.name.slice(2), t.state, t.winner?.slice(2) ?? null]),
+        tournaments: tournaments.map((t) => [
+          t.name.slice(prefix.length),
+          t.state,
+          t.winner?.slice(prefix.length) ?? null,
+        ]),
         ratings: ratings.map((r) => [
-          r.username.slice(2),
+          r.username.slice(prefix.length),
           Math.round(r.rating * 100),
           r.matches,
           r.wins,
         ]),
-        registered: users.map((u) => [u.username.slice(2), new Date(u.created_at).toISOString()]),
-        friends: friends.map((f) => [f.a.slice(2), f.b.slice(2), f.state]).sort(),
+        registered: users.map((u) => [
+          u.username.slice(prefix.length),
+          new Date(u.created_at).toISOString(),
+        ]),
+        friends: friends
+          .map((f) => [f.a.slice(prefix.length), f.b.slice(prefix.length), f.state])
+          .sort(),
       };
     };
-    const played = await snapshot('da');
+    const played = await snapshot(one);
     assert.deepEqual(
       played.tournaments.map(([name, state]) => [name, state]),
       [
@@ -105,8 +118,8 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
       played.tournaments.every(([, , winner]) => typeof winner === 'string'),
       JSON.stringify(played.tournaments),
     );
-    assert.deepEqual(await snapshot('db'), played);
-    const again = await simulate('da');
+    assert.deepEqual(await snapshot(two), played);
+    const again = await simulate(one);
     assert.equal(again.code, 5, 'the prefix is taken: a conflict, nothing doubled');
   });
 
@@ -140,15 +153,15 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
   });
 
   it('prints user stats as plain text in a pipe, and the raw series with -o csv|json', async () => {
-    const plain = await cli(['stats', 'user', 'da0003', '--days', '7', '--chart', 'activity']);
+    const plain = await cli(['stats', 'user', player3, '--days', '7', '--chart', 'activity']);
     assert.equal(plain.code, 0, plain.stderr);
-    assert.match(plain.stdout, /^player: da0003$/m);
-    assert.match(plain.stdout, /^# Matches of da0003 \(per day\)$/m);
+    assert.match(plain.stdout, new RegExp(`^player: ${player3}$`, 'm'));
+    assert.match(plain.stdout, new RegExp(`^# Matches of ${player3} \\(per day\\)$`, 'm'));
     assert.ok(!plain.stdout.includes('\u001b['), 'no colour in a pipe');
     const csv = await cli([
       'stats',
       'user',
-      'da0003',
+      player3,
       '--days',
       '7',
       '--chart',
@@ -162,7 +175,7 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
     const json = await cli([
       'stats',
       'user',
-      'da0003',
+      player3,
       '--days',
       '7',
       '--chart',
@@ -172,7 +185,7 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
     ]);
     const series = JSON.parse(json.stdout);
     assert.ok(series.length > 0 && typeof series[0].rating === 'number');
-    assert.equal((await cli(['stats', 'user', 'da0003', '--chart', 'pie'])).code, 2);
+    assert.equal((await cli(['stats', 'user', player3, '--chart', 'pie'])).code, 2);
   });
 
   it('prints platform stats and a match, and dry-runs the digest', async () => {
@@ -184,13 +197,16 @@ describe('pongctl leaderboard, stats, simulate and digest', function () {
       .db('matches as m')
       .join('match_players as p', 'p.match_id', 'm.id')
       .join('users as u', 'u.id', 'p.user_id')
-      .where('u.username', 'like', 'da%')
+      .where('u.username', 'like', `${one}%`)
       .orderBy('m.ended_at', 'desc')
       .first('m.id');
     const matchId = simulated.id as string;
     const match = await cli(['stats', 'match', matchId, '--chart', 'score', '-o', 'csv']);
     assert.equal(match.code, 0, match.stderr);
-    assert.match(match.stdout.split('\r\n')[0]!, /^seconds into the match,da\d+,da\d+$/);
+    assert.match(
+      match.stdout.split('\r\n')[0]!,
+      new RegExp(`^seconds into the match,${one}\\d+,${one}\\d+$`),
+    );
     const digest = await cli(['digest', 'weekly', '--dry-run', '-o', 'json']);
     assert.equal(digest.code, 0, digest.stderr);
     // No simulated player opted in; other test files' players may have, on a shared PostgreSQL.

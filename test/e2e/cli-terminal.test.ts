@@ -3,7 +3,7 @@
  * and `pongctl play` in detached sessions of a fixed size; the tests read the
  * screen with capture-pane, type with send-keys, resize the window, and check
  * that the terminal is restored (normal screen, cursor visible) on exit.
- * The last test is issue 5's done-when: one player on `pongctl play`, one
+ * The last test is the whole terminal journey: one player on `pongctl play`, one
  * scripted WebSocket client, and a third person watching with `pongctl spectate`.
  */
 import assert from 'node:assert/strict';
@@ -108,7 +108,7 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
       lines.some((l) => /^█ {2}[▀▄█]/.test(l)) && lines.some((l) => /[▀▄█] {2}█$/.test(l)),
       'both paddles are drawn',
     );
-    assert.match(lines[23]!, /^\d+ fps\s+1 watching$/);
+    assert.match(lines[23]!, /^\d+ fps\s+q quits\s+1 watching$/);
     assert.deepEqual(await tty.flags(), { alternate: true, cursorVisible: false });
 
     await tty.keys(['q'], true);
@@ -278,6 +278,14 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
           token: fay.accessToken,
         })
       ).body.data;
+    // q asks before forfeiting; any other key plays on, and q twice leaves.
+    await tty.keys(['q'], true);
+    await tty.waitFor(/forfeit\? q again to leave · any other key plays on/);
+    assert.equal((await history()).length, 0, 'one q alone does not leave');
+    await tty.keys(['x'], true);
+    await tty.waitFor(/you: left · W\/S or ↑\/↓ · q forfeits/);
+    await tty.keys(['q'], true);
+    await tty.waitFor(/forfeit\?/);
     await tty.keys(['q'], true);
     const after = await tty.waitFor(/EXIT=0/);
     assert.match(after, /you left the match/);
@@ -320,6 +328,8 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
       30_000,
     );
     await inviter.keys(['q'], true);
+    await inviter.waitFor(/forfeit\?/);
+    await inviter.keys(['q'], true);
     await inviter.waitFor(/EXIT=0/);
     const end = await hal.client.next('game.end', 10_000);
     assert.equal(end.outcome, 'forfeited');
@@ -334,7 +344,7 @@ describe('pongctl spectate and play in a terminal (tmux)', function () {
       200,
     );
     const refused = await declined.waitFor(/EXIT=5/);
-    assert.match(refused, new RegExp(`${hal.username} did not accept \\(declined\\)`));
+    assert.match(refused, new RegExp(`${hal.username} declined the invite`));
     assert.deepEqual(await declined.flags(), { alternate: false, cursorVisible: true });
 
     const queued = await pongctl(['play', '--casual'], gil);

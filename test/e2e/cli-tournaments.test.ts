@@ -2,25 +2,14 @@
 import assert from 'node:assert/strict';
 import { runCli, tempConfigHome } from '../support/cli.ts';
 import { tmuxAvailable, tmuxPongctl } from '../support/tmux.ts';
-import {
-  registerAll,
-  seededPlayers,
-  startTournamentServer,
-  view,
-  type TournamentServer,
-} from '../support/tournaments.ts';
+import { registerAll, seededPlayers, startTournamentServer, view } from '../support/tournaments.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('pongctl tournaments', function () {
   this.timeout(90_000);
-  let s: TournamentServer;
+  const s = suiteServer(() => startTournamentServer(), 90_000);
   const cli = (args: string[], token = s.adminToken) =>
     runCli(args, { env: { PONGCTL_API: s.url, PONGCTL_TOKEN: token, COLUMNS: '200' } });
-
-  before(async function () {
-    this.timeout(90_000);
-    s = await startTournamentServer();
-  });
-  after(async () => s?.stop());
 
   it('creates, lists, starts, shows the bracket and decides matches to the end, with the exit codes of the error table', async () => {
     const players = await seededPlayers(s, 4, 'cl');
@@ -74,7 +63,7 @@ describe('pongctl tournaments', function () {
       ),
     );
     const table = await cli(['tournaments', 'list', '-o', 'table']);
-    assert.match(table.stdout, /CLI Cup\s+elimination\s+registration\s+4\/4/);
+    assert.match(table.stdout, /CLI Cup\s+single elimination\s+registration\s+4\/4/);
     assert.equal((await cli(['tournaments', 'list', '--state', 'bogus'])).code, 2);
 
     assert.equal(

@@ -181,6 +181,7 @@ describe('pongctl serve', () => {
         XDG_CONFIG_HOME: tempConfigHome(),
         PONG_DATA_DIR: dataDir,
         DATABASE_URL: testDatabaseUrl,
+        METRICS_PORT: '0',
         LOG_LEVEL: 'warn',
         PONG_ADMIN_PASSWORD: 'serve-test-admin-pw-1',
       }),

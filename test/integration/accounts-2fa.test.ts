@@ -1,6 +1,5 @@
 // 2FA with real RFC 6238 codes computed independently of the server's module.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import {
   api,
   register,
@@ -8,22 +7,7 @@ import {
   type AuthTestServer,
   type Registered,
 } from '../support/accounts.ts';
-
-function base32(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  return Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
-}
-
-/** RFC 6238 TOTP, SHA-1, 6 digits, 30 s. */
-function totp(secret: string, ms: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30_000)));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const o = mac[19]! & 15;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
+import { totp } from '../support/totp.ts';
 
 describe('accounts: two-factor authentication', () => {
   let s: AuthTestServer;
@@ -125,7 +109,7 @@ describe('accounts: two-factor authentication', () => {
   });
 
   it('counts verifications in auth_2fa_verifications_total', async () => {
-    const metrics = await api(s.url, 'GET', '/metrics');
+    const metrics = await api(s.metricsUrl, 'GET', '/metrics');
     assert.match(metrics.body, /auth_2fa_verifications_total\{result="success"\} [1-9]/);
     assert.match(metrics.body, /auth_2fa_verifications_total\{result="failure"\} [1-9]/);
   });

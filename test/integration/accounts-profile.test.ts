@@ -55,7 +55,7 @@ describe('accounts: profile, users, personal access tokens', () => {
       token: u.accessToken,
       body: { currentPassword: u.password, newPassword: 'changed-pass-2024x' },
     });
-    assert.deepEqual(ok.body.data, { revokedSessions: 1 });
+    assert.deepEqual(ok.body.data, { revokedSessions: 1, revokedTokens: 0 });
     assert.equal(
       (await api(s.url, 'GET', '/api/v1/me', { token: other.body.data.accessToken })).status,
       401,

@@ -9,8 +9,10 @@ import {
   uniqueName,
   type AuthTestServer,
 } from '../support/accounts.ts';
+import { needsRedis } from '../support/redis.ts';
 
 describe('accounts: throttling shared through Redis', function () {
+  needsRedis();
   this.timeout(90_000);
   const ipKey = 'pong:throttle:login:ip:127.0.0.1';
   let a: AuthTestServer;
@@ -24,7 +26,7 @@ describe('accounts: throttling shared through Redis', function () {
     // One signing secret, as instances behind one load balancer have.
     const env = {
       REDIS_URL: 'redis://127.0.0.1:6379',
-      AUTH_LOGIN_MAX_FAILURES: '3',
+      AUTH_LOGIN_IP_MAX_FAILURES: '3',
       PONG_JWT_SECRET: 'a-shared-test-signing-secret-of-48-characters!!',
     };
     a = await startAuthServer(env);

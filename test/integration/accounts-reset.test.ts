@@ -124,7 +124,7 @@ describe('accounts: password reset', () => {
       assert.equal(res.status, 202);
       const mail = await lastMailTo(smtp, u.email);
       assert.equal(mail?.transport, 'smtp');
-      const metrics = await api(smtp.url, 'GET', '/metrics');
+      const metrics = await api(smtp.metricsUrl, 'GET', '/metrics');
       assert.match(metrics.body, /mail_sent_total\{transport="smtp",result="error"\} 1/);
     } finally {
       await smtp.stop();

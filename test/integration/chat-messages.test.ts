@@ -5,7 +5,7 @@
  * and history pagination at its edges.
  */
 import assert from 'node:assert/strict';
-import { api, startAuthServer, type AuthTestServer } from '../support/accounts.ts';
+import { api, startAuthServer } from '../support/accounts.ts';
 import {
   chatUser,
   closeAll,
@@ -18,9 +18,13 @@ import {
   type ChatUser,
 } from '../support/chat.ts';
 import type { WsMessage } from '../support/ws-client.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('chat messages', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(
+    () => startAuthServer({ CHAT_RATE_LIMIT: '5', CHAT_RATE_WINDOW_SECONDS: '10' }),
+    90_000,
+  );
   const users: ChatUser[] = [];
   const user = async (sockets = 1) => {
     const u = await chatUser(s.url, sockets);
@@ -28,12 +32,7 @@ describe('chat messages', () => {
     return u;
   };
 
-  before(async function () {
-    this.timeout(90_000); // start-up runs every migration; slow when the shared machine is busy
-    s = await startAuthServer({ CHAT_RATE_LIMIT: '5', CHAT_RATE_WINDOW_SECONDS: '10' });
-  });
   afterEach(() => closeAll(users.splice(0)));
-  after(async () => s?.stop());
 
   it('delivers a direct message to every socket of both users, and only to them', async () => {
     const [a, b, outsider] = [await user(2), await user(3), await user(1)];

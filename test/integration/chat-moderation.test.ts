@@ -5,14 +5,7 @@
  * sender's channel messages never reach the blocker).
  */
 import assert from 'node:assert/strict';
-import {
-  adminPassword,
-  api,
-  loginAs,
-  startAuthServer,
-  userWithRole,
-  type AuthTestServer,
-} from '../support/accounts.ts';
+import { adminPassword, api, loginAs, startAuthServer, userWithRole } from '../support/accounts.ts';
 import {
   chatUser,
   closeAll,
@@ -24,9 +17,10 @@ import {
   worldId,
   type ChatUser,
 } from '../support/chat.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('chat moderation, channels and blocks', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 90_000);
   let adminToken: string;
   const users: ChatUser[] = [];
   const user = async (sockets = 1) => {
@@ -41,13 +35,10 @@ describe('chat moderation, channels and blocks', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
   };
 
-  before(async function () {
-    this.timeout(90_000); // start-up runs every migration; slow when the shared machine is busy
-    s = await startAuthServer();
+  before(async () => {
     adminToken = await loginAs(s.url, 'admin', adminPassword);
   });
   afterEach(() => closeAll(users.splice(0)));
-  after(async () => s?.stop());
 
   it('lets a sender delete their own message: a tombstone stays in history and members get chat.deleted', async () => {
     const [a, b] = [await user(), await user()];
@@ -109,6 +100,73 @@ describe('chat moderation, channels and blocks', () => {
       .where({ action: 'chat.message.delete', target: a.username.toLowerCase() })
       .first();
     assert.ok(audit, 'the moderator’s deletion is in the audit log');
+  });
+
+  it('keeps moderators to channels and to users below them: never a direct message, never an admin’s', async () => {
+    const [a, b] = [await user(0), await user(0)];
+    const mod = await userWithRole(s.url, adminToken, 'moderator');
+    const otherMod = await userWithRole(s.url, adminToken, 'moderator');
+    const admin = await userWithRole(s.url, adminToken, 'admin');
+    const del = (id: string, token: string) =>
+      api(s.url, 'DELETE', `/api/v1/messages/${id}`, { token });
+    const ab = await openDirect(s.url, a, b);
+    const theirs = await say(s.url, a, ab, 'between the two of us');
+    assert.equal((await del(theirs.id, mod.accessToken)).status, 404, 'another pair’s direct');
+    assert.equal((await del(theirs.id, admin.accessToken)).status, 404, 'admins neither');
+    const withMod = await openDirect(s.url, a, mod);
+    const toMod = await say(s.url, a, withMod, 'hi moderator');
+    const own = await del(toMod.id, mod.accessToken);
+    assert.equal(own.status, 403, 'a direct conversation is its users’ own, staff or not');
+    const world = await worldId(s.url, a);
+    const byAdmin = await say(s.url, admin, world, 'admin speaking');
+    const onAdmin = await del(byAdmin.id, mod.accessToken);
+    assert.equal(onAdmin.status, 403, JSON.stringify(onAdmin.body));
+    const byMod = await say(s.url, otherMod, world, 'moderator speaking');
+    assert.equal((await del(byMod.id, mod.accessToken)).status, 403, 'not a peer’s either');
+    const live = await s
+      .db('chat_messages')
+      .whereIn('id', [theirs.id, toMod.id, byAdmin.id, byMod.id].map(Number))
+      .whereNull('deleted_at')
+      .count({ n: '*' });
+    assert.equal(Number(live[0]!.n), 4, 'none of the refused deletions happened');
+    assert.equal((await del(byMod.id, admin.accessToken)).status, 200, 'admins act on moderators');
+    assert.equal((await del(toMod.id, a.accessToken)).status, 200, 'the sender still may');
+  });
+
+  it('answers 404 for a message in a conversation the caller cannot see, as for a missing one', async () => {
+    const [a, b, outsider] = [await user(0), await user(0), await user(0)];
+    const ab = await openDirect(s.url, a, b);
+    const m = await say(s.url, a, ab, 'not for outsiders');
+    const missing = await api(s.url, 'DELETE', '/api/v1/messages/987654321', {
+      token: outsider.accessToken,
+    });
+    const hidden = await api(s.url, 'DELETE', `/api/v1/messages/${m.id}`, {
+      token: outsider.accessToken,
+    });
+    assert.equal(hidden.status, 404, JSON.stringify(hidden.body));
+    assert.equal(hidden.body.error.code, missing.body.error.code);
+    assert.equal(
+      hidden.body.error.message.replace(m.id, 'ID'),
+      missing.body.error.message.replace('987654321', 'ID'),
+      'the same answer as a message that does not exist',
+    );
+    const mod = await userWithRole(s.url, adminToken, 'moderator');
+    const name = `quiet${Date.now().toString(36)}`;
+    const created = await api(s.url, 'POST', '/api/v1/channels', {
+      token: mod.accessToken,
+      body: { name },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await api(s.url, 'POST', `/api/v1/channels/${name}/join`, { token: a.accessToken });
+    const inChannel = await say(s.url, a, created.body.data.id, 'members only');
+    const notJoined = await api(s.url, 'DELETE', `/api/v1/messages/${inChannel.id}`, {
+      token: outsider.accessToken,
+    });
+    assert.equal(notJoined.status, 404, 'a channel not joined is out of sight too');
+    const member = await api(s.url, 'DELETE', `/api/v1/messages/${m.id}`, {
+      token: b.accessToken,
+    });
+    assert.equal(member.status, 403, 'who sees the message learns only that it is not theirs');
   });
 
   it('purges everything one user wrote in batches, audited; players may not purge', async () => {

@@ -4,7 +4,7 @@
  * members only, at most one per interval per conversation, never stored.
  */
 import assert from 'node:assert/strict';
-import { api, startAuthServer, type AuthTestServer } from '../support/accounts.ts';
+import { api, startAuthServer } from '../support/accounts.ts';
 import {
   chatUser,
   closeAll,
@@ -15,6 +15,7 @@ import {
   worldId,
   type ChatUser,
 } from '../support/chat.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 interface ConversationJson {
   id: string;
@@ -27,7 +28,7 @@ interface ConversationJson {
 }
 
 describe('chat conversations, receipts and typing', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer({ CHAT_RATE_LIMIT: '1000' }), 90_000);
   const users: ChatUser[] = [];
   const user = async (sockets = 1) => {
     const u = await chatUser(s.url, sockets);
@@ -48,12 +49,7 @@ describe('chat conversations, receipts and typing', () => {
       body: { messageId },
     });
 
-  before(async function () {
-    this.timeout(90_000); // start-up runs every migration; slow when the shared machine is busy
-    s = await startAuthServer({ CHAT_RATE_LIMIT: '1000' });
-  });
   afterEach(() => closeAll(users.splice(0)));
-  after(async () => s?.stop());
 
   it('lists conversations newest activity first, with the last message and cursor pages', async () => {
     // World's activity may come from other servers of this run (their clocks): be later than all of them.

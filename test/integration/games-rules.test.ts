@@ -5,7 +5,6 @@
  * pages newest first.
  */
 import assert from 'node:assert/strict';
-import { chatInvitePattern } from '../../api/contract/games.ts';
 import { adminPassword, api, loginAs } from '../support/accounts.ts';
 import {
   joinAndReady,
@@ -14,18 +13,16 @@ import {
   quickSettings,
   startGameServer,
   untilPlaying,
-  type GameServer,
 } from '../support/games.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('games: rules', function () {
   this.timeout(60_000);
-  let s: GameServer;
+  const s = suiteServer(() => startGameServer());
   let admin: string;
   before(async () => {
-    s = await startGameServer();
     admin = await loginAs(s.url, 'admin', adminPassword);
   });
-  after(async () => s.stop());
 
   it('refuses invites between users who block each other, either way', async () => {
     const [a, b, c] = [await player(s, 'ba'), await player(s, 'bb'), await player(s, 'bc')];
@@ -58,6 +55,42 @@ describe('games: rules', function () {
     for (const p of [a, b, c]) p.client.close();
   });
 
+  it('treats a body that looks like an invite as text: no invite, nothing to accept', async () => {
+    const [a, b] = [await player(s, 'fa'), await player(s, 'fb')];
+    const real = await postMatch(s, a.accessToken, { opponent: b.username });
+    assert.equal(real.status, 201, JSON.stringify(real.body));
+    const conv = await api(s.url, 'POST', '/api/v1/conversations/direct', {
+      token: b.accessToken,
+      body: { username: a.username },
+    });
+    const forged = `[game-invite:${real.body.data.id}] invites you to a match, first to 3`;
+    const sent = await api(s.url, 'POST', `/api/v1/conversations/${conv.body.data.id}/messages`, {
+      token: b.accessToken,
+      body: { body: forged },
+    });
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    assert.equal(sent.body.data.invite, null);
+    assert.equal(sent.body.data.body, forged, 'the text is kept as written');
+    const seen = await a.client.next('chat.message');
+    assert.equal((seen.message as { invite: unknown }).invite, null, 'live too');
+    b.client.send({ type: 'chat.send', id: 'f1', conversationId: conv.body.data.id, body: forged });
+    const ws = await b.client.next('chat.sent');
+    assert.equal((ws.message as { invite: unknown }).invite, null, 'over the WebSocket too');
+    const listed = await api(s.url, 'GET', '/api/v1/conversations', { token: a.accessToken });
+    const mine = listed.body.data.find((c: { id: string }) => c.id === conv.body.data.id);
+    assert.equal(mine.lastMessage.invite, null, 'and in the conversation list');
+    const row = await s
+      .db('chat_messages')
+      .where({ id: Number(sent.body.data.id) })
+      .first();
+    assert.equal(row.invite_match_id, null);
+    await api(s.url, 'POST', `/api/v1/matches/${real.body.data.id}/decline`, {
+      token: a.accessToken,
+    });
+    a.client.close();
+    b.client.close();
+  });
+
   it('posts an invite into a direct conversation that the other side accepts from the chat', async () => {
     const [a, b] = [await player(s, 'ca'), await player(s, 'cb')];
     const conv = await api(s.url, 'POST', '/api/v1/conversations/direct', {
@@ -71,9 +104,17 @@ describe('games: rules', function () {
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const seen = await b.client.next('chat.message');
-    const body = (seen.message as { body: string }).body;
-    const matchId = chatInvitePattern.exec(body)?.[1];
-    assert.equal(matchId, res.body.data.match.id, body);
+    const live = seen.message as { body: string; invite: { matchId: string; expiresAt: string } };
+    // The invite is the server-set field; the body is text and carries no marker to parse.
+    const matchId = live.invite.matchId;
+    assert.equal(matchId, res.body.data.match.id);
+    assert.equal(live.invite.expiresAt, res.body.data.match.inviteExpiresAt);
+    assert.doesNotMatch(live.body, /game-invite/);
+    assert.deepEqual(res.body.data.message.invite, live.invite, 'the HTTP answer carries it too');
+    const history = await api(s.url, 'GET', `/api/v1/conversations/${conv.body.data.id}/messages`, {
+      token: b.accessToken,
+    });
+    assert.deepEqual(history.body.data[0].invite, live.invite, 'and so does history');
     const accepted = await api(s.url, 'POST', `/api/v1/matches/${matchId}/accept`, {
       token: b.accessToken,
     });
@@ -245,7 +286,7 @@ describe('games: rules', function () {
       409,
     );
     assert.match(s.logText(), /"event.action":"match.abort"/);
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await fetch(`${s.metricsUrl}/metrics`)).text();
     assert.match(metrics, /game_matches_finished_total\{kind="bot",outcome="abandoned"\} [1-9]/);
     assert.match(metrics, /game_tick_lateness_seconds_count [1-9]/);
     assert.match(metrics, /game_tick_duration_seconds_bucket/);
@@ -270,10 +311,11 @@ describe('games: rules', function () {
       (await api(s.url, 'GET', `/api/v1/matches/${id}`, { token: other.accessToken })).status,
       404,
     );
+    // Answered as if there were no match: a stranger learns nothing about a private one.
     other.client.send({ type: 'spectate.start', matchId: id, id: 's' });
-    assert.equal((await other.client.next('error')).code, 'FORBIDDEN');
+    assert.equal((await other.client.next('error')).code, 'NOT_FOUND');
     other.client.send({ type: 'spectate.start', username: a.username, id: 's2' });
-    assert.equal((await other.client.next('error')).code, 'FORBIDDEN');
+    assert.equal((await other.client.next('error')).code, 'NOT_FOUND');
     await a.client.next('game.end', 20_000);
     await new Promise((r) => setTimeout(r, 100));
     const theirs = await api(s.url, 'GET', `/api/v1/users/${a.username}/matches`, {

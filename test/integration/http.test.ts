@@ -114,7 +114,7 @@ describe('HTTP skeleton', () => {
   it('exposes Prometheus metrics labelled by route template, never by raw path', async () => {
     await fetch(`${server.url}/healthz`);
     await fetch(`${server.url}/secret-user-path/alice@example.com`);
-    const res = await fetch(`${server.url}/metrics`);
+    const res = await fetch(`${server.metricsUrl}/metrics`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     const text = await res.text();
@@ -148,7 +148,7 @@ describe('HTTP skeleton', () => {
     const line = server.logs.find((l) => l['trace.id'] === 'log-check-0001');
     assert.ok(line, 'access line present');
     assert.equal(line['http.request.method'], 'GET');
-    assert.equal(line['url.path'], '/healthz');
+    assert.equal(line['http.route'], '/healthz');
     assert.equal(line['http.response.status_code'], 200);
     assert.equal(typeof line['event.duration'], 'number');
     assert.equal(line['log.level'], 'info');

@@ -16,6 +16,7 @@ import {
   type Registered,
 } from '../support/accounts.ts';
 import { importMatches, insertUsers, seeded, type PlainUser } from '../support/stats.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 interface Rated {
   id: string;
@@ -38,7 +39,7 @@ async function reference(s: AuthTestServer): Promise<Map<string, number>> {
 
 describe('leaderboards', function () {
   this.timeout(120_000);
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer());
   let admin: string;
   let token: string;
   let viewer: Registered;
@@ -48,11 +49,9 @@ describe('leaderboards', function () {
     token = await loginAs(s.url, viewer.username, viewer.password);
   };
   before(async () => {
-    s = await startAuthServer();
     viewer = await register(s.url, 'lb');
     await relogin();
   });
-  after(async () => s?.stop());
   const get = async (path: string) => {
     const res = await api(s.url, 'GET', path, { token });
     return res;
@@ -70,20 +69,18 @@ describe('leaderboards', function () {
         const rating = rand() < 0.3 ? 1500 + Math.floor(rand() * 4) : 900 + rand() * 1400;
         rows.push({ id: u.id, username: u.username, rating, matches: Math.floor(rand() * 20) });
       }
-      await s
-        .db('ratings')
-        .insert(
-          rows.map((r) => ({
-            user_id: r.id,
-            rating: r.rating,
-            deviation: 60,
-            volatility: 0.06,
-            matches: r.matches,
-            wins: 0,
-            losses: 0,
-            draws: 0,
-          })),
-        );
+      await s.db('ratings').insert(
+        rows.map((r) => ({
+          user_id: r.id,
+          rating: r.rating,
+          deviation: 60,
+          volatility: 0.06,
+          matches: r.matches,
+          wins: 0,
+          losses: 0,
+          draws: 0,
+        })),
+      );
       // Updates: across buckets, within a bucket, crossing the threshold; and a deletion.
       for (const r of rows.slice(0, 60)) {
         r.rating = r.rating + (rand() - 0.5) * 300;

@@ -15,9 +15,9 @@ import { createLogShipper, indexForLine, type LogShipper } from '../../api/core/
 import { FakeElasticsearch } from '../support/fake-elasticsearch.ts';
 import { startTestServer } from '../support/server.ts';
 import type { OutageResult } from '../support/shipper-outage.ts';
+import { until } from '../support/poll.ts';
 
 const apiKey = 'c2hpcHBlci1pZDpzaGlwcGVyLXNlY3JldA==';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function counters() {
   const c = { shipped: 0, dropped: 0, errors: 0, queue: 0 };
@@ -33,14 +33,6 @@ function counters() {
 }
 
 const devNull = () => new Writable({ decodeStrings: false, write: (_c, _e, done) => done() });
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 /** Lines of the `_bulk` requests received since request number `from` (earlier ones may have failed). */
 function bulkLines(fake: FakeElasticsearch, from = 0): string[] {
@@ -85,7 +77,7 @@ describe('log shipper (Elasticsearch outage)', function () {
     logs.access.info({ 'http.response.status_code': 200 }, 'request');
     logs.audit.info({ 'event.action': 'user.ban' }, 'admin action');
     logs.game.info({ 'event.action': 'match.start' }, 'match started');
-    await until(() => c.shipped === 3, 5000, 'three documents');
+    await until('three documents', () => c.shipped === 3, 5000, 10);
     const bulk = fake.requests.find((r) => r.path === '/_bulk')!;
     assert.equal(bulk.method, 'POST');
     assert.equal(bulk.headers.authorization, `ApiKey ${apiKey}`);
@@ -130,20 +122,20 @@ describe('log shipper (Elasticsearch outage)', function () {
     );
     assert.equal(r.deliveredAfter, 500, 'every line written after the outage is delivered');
     assert.equal(r.oldestOutageLineDelivered, false, 'the oldest lines were the ones dropped');
-    // Wall-clock delay also counts time the OS gave other processes; the CPU time of one loop iteration is ours.
-    // But when a busy machine stalls the process, the events of the stall pile into one iteration: a
-    // second run tells that apart from a real block, which happens again.
+    // Wall-clock delay also counts time the OS gave other processes, and one loop iteration's CPU time
+    // grows when a stall piles callbacks into it; the CPU time of the longest single callback is ours
+    // alone. A second run tells a one-off (a major GC) from a real block, which happens again.
     const runs = [r];
-    if (r.loop.cpuBlockMaxMs > 10) runs.push(outage());
+    if (r.loop.cpuTaskMaxMs > 10) runs.push(outage());
     const report = runs
       .map(
         (x) =>
-          `CPU per loop iteration max ${x.loop.cpuBlockMaxMs.toFixed(2)} ms; monitorEventLoopDelay max ${x.loop.delayMaxMs.toFixed(1)} ms, p99 ${x.loop.delayP99Ms.toFixed(1)} ms`,
+          `CPU per callback max ${x.loop.cpuTaskMaxMs.toFixed(2)} ms, per loop iteration max ${x.loop.cpuBlockMaxMs.toFixed(2)} ms; monitorEventLoopDelay max ${x.loop.delayMaxMs.toFixed(1)} ms, p99 ${x.loop.delayP99Ms.toFixed(1)} ms`,
       )
       .join(' / then ');
     this.test!.title += ` [${report}]`;
     assert.ok(
-      Math.min(...runs.map((x) => x.loop.cpuBlockMaxMs)) <= 10,
+      Math.min(...runs.map((x) => x.loop.cpuTaskMaxMs)) <= 10,
       `event loop blocked at most 10 ms: ${report}`,
     );
   });
@@ -176,7 +168,7 @@ describe('log shipper (Elasticsearch outage)', function () {
       flushIntervalMs: 5,
     });
     shipper.destination.write('{"message":"bad","event.dataset":"pong.api"}\n');
-    await until(() => c.dropped === 1, 5000, 'the rejected document');
+    await until('the rejected document', () => c.dropped === 1, 5000, 10);
     assert.equal(c.errors, 0, 'a rejected document is not a failed request');
   });
 

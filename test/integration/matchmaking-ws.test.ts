@@ -5,7 +5,8 @@
  * needs a socket and goes with the last one; stats and metrics follow.
  */
 import assert from 'node:assert/strict';
-import { gameMessages, gameSettingsSchema } from '../../api/contract/game.ts';
+import { gameSettingsSchema } from '../../api/contract/game.ts';
+import { matchmakingMessages } from '../../api/contract/matchmaking.ts';
 import { queueStatsSchema } from '../../api/contract/matchmaking.ts';
 import { api, register } from '../support/accounts.ts';
 import {
@@ -14,25 +15,22 @@ import {
   quickSettings,
   startGameServer,
   untilPlaying,
-  type GameServer,
 } from '../support/games.ts';
 import { connect } from '../support/ws-client.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('matchmaking over WebSockets', function () {
   this.timeout(60_000);
-  let s: GameServer;
-  before(async function () {
-    this.timeout(90_000);
-    s = await startGameServer({ MATCHMAKING_TICK_MS: '50' });
+  const s = suiteServer(() => startGameServer({ MATCHMAKING_TICK_MS: '50' }), 90_000);
+  before(async () => {
     s.matchmaking.settings = gameSettingsSchema.parse(quickSettings);
   });
-  after(async () => s?.stop());
 
   it('pairs two queued players, who play the ranked match to the end; result, ratings and history are stored', async () => {
     const [ann, ben] = [await player(s, 'an'), await player(s, 'be')];
     ann.client.send({ type: 'queue.join', mode: 'ranked', id: 'q1' });
     const status = await ann.client.next('queue.status');
-    gameMessages['queue.status'].schema.parse(status);
+    matchmakingMessages['queue.status'].schema.parse(status);
     assert.equal(status.id, 'q1');
     assert.equal(status.queued, true);
     assert.equal(status.mode, 'ranked');
@@ -47,7 +45,7 @@ describe('matchmaking over WebSockets', function () {
       ann.client.next('queue.matched', 5_000),
       ben.client.next('queue.matched', 5_000),
     ]);
-    for (const m of [am, bm]) gameMessages['queue.matched'].schema.parse(m);
+    for (const m of [am, bm]) matchmakingMessages['queue.matched'].schema.parse(m);
     assert.equal(am.matchId, bm.matchId);
     assert.equal(am.opponent, ben.username);
     assert.equal(bm.opponent, ann.username);
@@ -89,7 +87,7 @@ describe('matchmaking over WebSockets', function () {
     const stats = await api(s.url, 'GET', '/api/v1/matchmaking/stats', { token: ann.accessToken });
     queueStatsSchema.parse(stats.body.data);
     assert.ok(stats.body.data.matchesMade >= 1);
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await fetch(`${s.metricsUrl}/metrics`)).text();
     assert.match(metrics, /^matchmaking_queue_size 0$/m);
     assert.match(metrics, /^matchmaking_oldest_ticket_age_seconds 0$/m);
     const waits = Number(/^matchmaking_wait_seconds_count (\d+)$/m.exec(metrics)?.[1]);

@@ -1,4 +1,4 @@
-// Metrics never carry personal data (ARCHITECTURE rule 12, issue 7): drive the
+// Metrics never carry personal data (docs/ARCHITECTURE.md rule 12): drive the
 // API with real users — registrations, good and bad sign-ins by username and by
 // email, refreshes, profile and admin lookups by username, raw paths with an
 // email in them, WebSocket sessions, chat messages, a match played to the end,
@@ -14,9 +14,9 @@ import {
   quickSettings,
   startGameServer,
   untilPlaying,
-  type GameServer,
 } from '../support/games.ts';
 import { connect } from '../support/ws-client.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 /** Every label value of an exposition, with the series it came from. */
 function labelValues(exposition: string): { series: string; name: string; value: string }[] {
@@ -34,14 +34,8 @@ function labelValues(exposition: string): { series: string; name: string; value:
 
 describe('metrics carry no personal data', function () {
   this.timeout(120_000);
-  let s: GameServer;
+  const s = suiteServer(() => startGameServer(), 120_000);
   const users: Registered[] = [];
-
-  before(async function () {
-    this.timeout(120_000);
-    s = await startGameServer();
-  });
-  after(async () => s?.stop());
 
   it('after users sign up, sign in, fail, look each other up, chat, play, queue and enter a tournament', async () => {
     for (let i = 0; i < 3; i++) users.push(await register(s.url, 'pii'));
@@ -139,7 +133,7 @@ describe('metrics carry no personal data', function () {
     );
     for (const c of [a.client, b.client, queued.client]) c.close();
 
-    const metrics = await api(s.url, 'GET', '/metrics');
+    const metrics = await api(s.metricsUrl, 'GET', '/metrics');
     assert.equal(metrics.status, 200);
     const text = String(metrics.body);
     const values = labelValues(text);
@@ -186,8 +180,10 @@ describe('metrics carry no personal data', function () {
       tournamentId,
       alias,
     ];
-    // Conversation ids are small integers: no label but a bucket bound may BE one (a substring check would hit "v24.2").
-    const carrier = values.find((v) => v.value === conversationId && v.name !== 'le');
+    // Conversation ids are small integers: no label but a bucket bound or a version part
+    // (nodejs_version_info's major/minor/patch) may BE one (a substring check would hit "v24.2").
+    const numericLabels = new Set(['le', 'major', 'minor', 'patch']);
+    const carrier = values.find((v) => v.value === conversationId && !numericLabels.has(v.name));
     assert.equal(carrier, undefined, `a label carries the conversation id ${conversationId}`);
     for (const v of values) {
       for (const secret of secrets) {

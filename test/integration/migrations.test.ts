@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { createDb, migrationsDirectory, type Db } from '../../api/core/db.ts';
+import { toAppError } from '../../api/core/errors.ts';
 import { testDatabaseUrl } from '../support/env.ts';
 
 async function tables(db: Db): Promise<string[]> {
@@ -14,8 +15,10 @@ async function tables(db: Db): Promise<string[]> {
 
 describe(`migrations on ${testDatabaseUrl.startsWith('postgres') ? 'PostgreSQL' : 'PGlite'}`, () => {
   let db: Db;
-  before(() => {
+  before(async () => {
     db = createDb({ databaseUrl: testDatabaseUrl, dataDir: '.data-unused' });
+    // Each test stands alone: the schema is there whichever test runs first.
+    await db.migrate.latest();
   });
   after(() => db.destroy());
 
@@ -46,9 +49,19 @@ describe(`migrations on ${testDatabaseUrl.startsWith('postgres') ? 'PostgreSQL' 
     assert.equal(typeof row!.n, 'number');
   });
 
-  it('maps constraint violations to AppError codes', async () => {
-    const { toAppError } = await import('../../api/core/errors.ts');
+  it('maps a value of the wrong type (22P02) to VALIDATION', async () => {
     const err = await db.raw("select 'not-a-number'::int").catch((e: unknown) => e);
     assert.equal(toAppError(err).code, 'VALIDATION');
+  });
+
+  it('maps a unique violation (23505) to CONFLICT', async () => {
+    const err = await db
+      .transaction(async (trx) => {
+        await trx.raw('create temporary table migrations_probe (k int unique) on commit drop');
+        await trx.raw('insert into migrations_probe values (1)');
+        await trx.raw('insert into migrations_probe values (1)');
+      })
+      .catch((e: unknown) => e);
+    assert.equal(toAppError(err).code, 'CONFLICT');
   });
 });

@@ -156,15 +156,25 @@ function expandSql(sql: string, variables: Record<string, string>): string {
   return out;
 }
 
+/** db_query_duration_seconds_count per operation. */
+function queryCounts(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^db_query_duration_seconds_count\{operation="([^"]+)"\} (\S+)$/gm))
+    out.set(m[1]!, Number(m[2]));
+  return out;
+}
+
 describe('monitoring reads real data', function () {
   this.timeout(120_000);
   let s: GameServer;
   let winner: Player;
   let matchId: string;
+  let queriesBefore: Map<string, number>;
 
   before(async function () {
     this.timeout(120_000);
     s = await startGameServer();
+    queriesBefore = queryCounts(String((await api(s.metricsUrl, 'GET', '/metrics')).body));
     // Real activity: sign-ins (one failed), sockets, a message, a match to the end, the queue, a tournament.
     const [a, b, c] = [await player(s, 'mo'), await player(s, 'mo'), await player(s, 'mo')];
     await api(s.url, 'POST', '/api/v1/auth/login', {
@@ -204,7 +214,7 @@ describe('monitoring reads real data', function () {
   after(async () => s?.stop());
 
   it('every API metric a rule or panel names is exposed, with the labels it filters and groups by', async () => {
-    const series = exposed(String((await api(s.url, 'GET', '/metrics')).body));
+    const series = exposed(String((await api(s.metricsUrl, 'GET', '/metrics')).body));
     const recorded = new Set(recordedNames(loadRuleFiles(opsPaths.rulesDir)));
     const problems: string[] = [];
     let checked = 0;
@@ -249,6 +259,21 @@ describe('monitoring reads real data', function () {
     ]) {
       assert.ok((series.get(metric)?.samples ?? 0) > 0, `${metric} has series after the activity`);
     }
+  });
+
+  it('names the repo operation of the queries the activity ran, so the slow one can be found', async () => {
+    const after = queryCounts(String((await api(s.metricsUrl, 'GET', '/metrics')).body));
+    const ran = [...after].map(([op, n]) => [op, n - (queriesBefore.get(op) ?? 0)] as const);
+    const unlabelled = ran.find(([op]) => op === 'unlabelled')?.[1] ?? 0;
+    const labelled = ran.filter(([op]) => op !== 'unlabelled').reduce((sum, [, n]) => sum + n, 0);
+    // What stays unlabelled is transaction control (BEGIN/COMMIT/SAVEPOINT) around labelled queries.
+    assert.ok(
+      unlabelled < labelled / 2,
+      `${unlabelled} unlabelled queries against ${labelled} labelled`,
+    );
+    const areas = new Set(ran.filter(([, n]) => n > 0).map(([op]) => op.split('.')[0]));
+    for (const area of ['accounts', 'chat', 'games', 'matchmaking', 'tournaments', 'social'])
+      assert.ok(areas.has(area), `no query of ${area} is labelled: ${[...areas].join(', ')}`);
   });
 
   it('every SQL panel and variable runs as grafana_reader and finds the match that was played', async () => {

@@ -6,6 +6,7 @@
  * two servers can share), two API servers delivering presence to each other.
  */
 import assert from 'node:assert/strict';
+import { testRedisSettings } from '../support/redis-settings.ts';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -25,22 +26,22 @@ import {
 import { onPostgres, testDatabaseUrl } from '../support/env.ts';
 import { befriend } from '../support/social.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
+import { needsRedis } from '../support/redis.ts';
+import { until } from '../support/poll.ts';
 
 const redisUrl = 'redis://127.0.0.1:6379';
 const logger = pino({ level: 'silent' });
-const until = async (check: () => Promise<boolean>, what: string, ms = 3_000) => {
-  for (const end = Date.now() + ms; Date.now() < end;) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe('presence on Redis', () => {
+  needsRedis();
   const prefix = `pongctl-test-${randomUUID()}:`;
   const stores: PresenceStore[] = [];
   const store = async (options: { aliveTtlMs?: number; refreshMs?: number } = {}) => {
-    const s = await createRedisPresenceStore({ url: redisUrl, prefix, logger, ...options });
+    const s = await createRedisPresenceStore({
+      redis: testRedisSettings(redisUrl, prefix, logger),
+      logger,
+      ...options,
+    });
     stores.push(s);
     return s;
   };
@@ -130,7 +131,7 @@ describe('presence on Redis', () => {
         push: { sendToUsers: async (to, message) => void sent.push({ to, message }) },
       });
       try {
-        await until(async () => sent.length > 0, 'the sweep');
+        await until('the sweep', async () => sent.length > 0, 3_000, 25);
         assert.deepEqual(sent[0]!.to, [friend]);
         assert.equal(sent[0]!.message.type, 'presence.update');
         assert.equal((sent[0]!.message as { status: string }).status, 'offline');

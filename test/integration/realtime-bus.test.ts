@@ -7,6 +7,7 @@
  * first (two embedded databases cannot share users).
  */
 import assert from 'node:assert/strict';
+import { testRedisSettings } from '../support/redis-settings.ts';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../api/core/logger.ts';
 import { createMemoryBus, type Bus } from '../../api/realtime/bus.ts';
@@ -22,6 +23,7 @@ import {
   type RealtimeTestServer,
 } from '../support/realtime-server.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
+import { needsRedis } from '../support/redis.ts';
 
 const redisUrl = 'redis://127.0.0.1:6379';
 const logger = () =>
@@ -42,6 +44,7 @@ function collect(
 const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
 
 describe('realtime bus', () => {
+  needsRedis();
   it('in-process: delivers JSON copies asynchronously to every subscriber, until unsubscribed', async () => {
     const bus = createMemoryBus(logger());
     const a = await collect(bus, 'news');
@@ -88,11 +91,16 @@ describe('realtime bus', () => {
 
   it('Redis: two buses with the same prefix hear each other; another prefix does not', async () => {
     const prefix = `pongctl-test-${randomUUID()}:`;
-    const one = await createRedisBus({ url: redisUrl, prefix, logger: logger() });
-    const two = await createRedisBus({ url: redisUrl, prefix, logger: logger() });
+    const one = await createRedisBus({
+      redis: testRedisSettings(redisUrl, prefix),
+      logger: logger(),
+    });
+    const two = await createRedisBus({
+      redis: testRedisSettings(redisUrl, prefix),
+      logger: logger(),
+    });
     const stranger = await createRedisBus({
-      url: redisUrl,
-      prefix: `${prefix}other:`,
+      redis: testRedisSettings(redisUrl, `${prefix}other:`),
       logger: logger(),
     });
     try {
@@ -120,8 +128,7 @@ describe('realtime bus', () => {
   it('Redis: start-up fails with UNAVAILABLE when Redis does not answer', async () => {
     await assert.rejects(
       createRedisBus({
-        url: 'redis://127.0.0.1:1',
-        prefix: 'x:',
+        redis: testRedisSettings('redis://127.0.0.1:1', 'x:'),
         logger: logger(),
         connectTimeoutMs: 500,
       }),
@@ -131,6 +138,7 @@ describe('realtime bus', () => {
 });
 
 describe('realtime across two API processes through Redis', () => {
+  needsRedis();
   const env = { REDIS_URL: redisUrl, REDIS_PREFIX: `pongctl-test-${randomUUID()}:` };
   let local: RealtimeTestServer | undefined;
   let peer: Promise<PeerProcess> | undefined;

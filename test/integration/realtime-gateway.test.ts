@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { AppError } from '../../api/core/errors.ts';
+import { AppError } from '../../api/contract/errors.ts';
 import {
   socketUser,
   startRealtimeServer,

@@ -11,16 +11,12 @@ import {
   postMatch,
   quickSettings,
   startGameServer,
-  type GameServer,
 } from '../support/games.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('stats of a played match', function () {
   this.timeout(60_000);
-  let s: GameServer;
-  before(async () => {
-    s = await startGameServer();
-  });
-  after(async () => s?.stop());
+  const s = suiteServer(() => startGameServer());
 
   it('counts a match against a bot for its player and the platform', async () => {
     const a = await player(s, 'lv');

@@ -12,11 +12,11 @@ import {
   loginAs,
   register,
   startAuthServer,
-  type AuthTestServer,
   type Registered,
 } from '../support/accounts.ts';
 import { notificationsOf } from '../support/social.ts';
 import { importMatches } from '../support/stats.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 // Wednesday 2031-05-14, 12:00 UTC.
 const NOW = Date.UTC(2031, 4, 14, 12);
@@ -24,7 +24,7 @@ const at = (daysAgo: number, hour: number) => new Date(Date.UTC(2031, 4, 14 - da
 
 describe('platform stats, analytics and the digest', function () {
   this.timeout(120_000);
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer());
   let admin: string;
   let a: Registered, b: Registered, c: Registered;
   const relogin = async () => {
@@ -32,7 +32,6 @@ describe('platform stats, analytics and the digest', function () {
     for (const u of [a, b, c]) u.accessToken = await loginAs(s.url, u.username, u.password);
   };
   before(async () => {
-    s = await startAuthServer();
     s.clock.set(NOW);
     [a, b, c] = [
       await register(s.url, 'pa'),
@@ -41,7 +40,6 @@ describe('platform stats, analytics and the digest', function () {
     ];
     await relogin();
   });
-  after(async () => s?.stop());
   const post = (token: string, path: string, body: unknown) =>
     api(s.url, 'POST', path, { token, body });
 

@@ -16,7 +16,7 @@ import {
   registerAll,
   seededPlayers,
   startTournamentServer,
-  until,
+  untilView,
   view,
   type TournamentServer,
 } from '../support/tournaments.ts';
@@ -137,7 +137,7 @@ describe('tournaments: organising', function () {
       .where({ user_id: players[0]!.id, type: 'system' })
       .whereRaw("payload->>'event' = 'tournament_cancelled'");
     assert.ok(told, 'the lone player is told');
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await fetch(`${s.metricsUrl}/metrics`)).text();
     assert.match(metrics, /tournaments_active\{state="running"\} [1-9]/);
     assert.match(metrics, /tournament_oldest_round_age_seconds \d/);
     assert.equal((await action(s, t.id, 'cancel', players[0]!.accessToken)).status, 200);
@@ -162,7 +162,7 @@ describe('tournaments: organising', function () {
     assert.equal((await view(s, t.id)).rounds[0]!.state, 'running', 'not before the deadline');
     s.clock.advance(1);
     await s.tournaments.scheduler.tick();
-    v = await until(
+    v = await untilView(
       () => view(s, t.id),
       (x) => x.rounds[0]!.state === 'finished',
     );
@@ -181,16 +181,49 @@ describe('tournaments: organising', function () {
     assert.equal(v.currentRound, 2);
     assert.equal(v.rounds[1]!.matches[0]!.state, 'ready', 'the final has its game');
     assert.equal(v.standings.find((x) => x.username === players[3]!.username)!.forfeits, 1);
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await fetch(`${s.metricsUrl}/metrics`)).text();
     assert.match(metrics, /tournament_forfeits_total [3-9]/);
     close(players);
   });
 
-  it('overrides are audited, limited to organisers and to open matches of the tournament', async () => {
-    const players = await seededPlayers(s, 4, 'ov');
+  it('a creator who plays cannot decide their own match; an admin can, and the creator decides the others', async () => {
+    const players = await seededPlayers(s, 4, 'om');
     const creator = players[0]!;
     const t = await createTournament(s, creator.accessToken, { capacity: 4 });
     await registerAll(s, t.id, players);
+    await action(s, t.id, 'start', creator.accessToken);
+    const [own, others] = (await view(s, t.id)).rounds[0]!.matches;
+    assert.equal(own!.a!.username, creator.username, 'the creator plays the first match');
+    const refused = await override(s, {
+      id: t.id,
+      matchId: own!.id,
+      winner: creator.username,
+      token: creator.accessToken,
+    });
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.details.reason, 'OWN_MATCH');
+    const still = await s.db('tournament_matches').where({ id: own!.id }).first();
+    assert.equal(still.state, 'ready', 'the match is still open');
+    assert.equal((await auditRows(t.id, 'tournament.result_override')).length, 0);
+    const theirs = await override(s, {
+      id: t.id,
+      matchId: others!.id,
+      winner: others!.b!.username,
+      token: creator.accessToken,
+    });
+    assert.equal(theirs.status, 200, JSON.stringify(theirs.body));
+    const byAdmin = await override(s, { id: t.id, matchId: own!.id, winner: own!.b!.username });
+    assert.equal(byAdmin.status, 200, JSON.stringify(byAdmin.body));
+    assert.equal(byAdmin.body.data.rounds[0].matches[0].winner, own!.b!.username);
+    close(players);
+  });
+
+  it('overrides are audited, limited to organisers and to open matches of the tournament', async () => {
+    const players = await seededPlayers(s, 5, 'ov');
+    // The organiser does not play: a creator who plays may not decide their own match (above).
+    const creator = players[4]!;
+    const t = await createTournament(s, creator.accessToken, { capacity: 4 });
+    await registerAll(s, t.id, players.slice(0, 4));
     await action(s, t.id, 'start', creator.accessToken);
     const [m1] = (await view(s, t.id)).rounds[0]!.matches;
     assert.equal(
@@ -232,11 +265,17 @@ describe('tournaments: organising', function () {
       [decided.winner, decided.reason, decided.forfeit],
       [players[3]!.username, 'override: seed 1 had to leave', null],
     );
-    const game = await until(
+    // The game records the decided winner, so lists of matches show it too.
+    const game = await untilView(
       () => s.db('matches').where({ id: m1!.gameId }).first(),
-      (g) => g.state === 'aborted',
+      (g) => g.state === 'forfeited',
     );
     assert.equal(game.reason, 'tournament: result overridden');
+    const winnerSeat = await s
+      .db('match_players')
+      .where({ match_id: m1!.gameId, side: game.winner_side })
+      .first();
+    assert.equal(winnerSeat.user_id, players[3]!.id);
     assert.equal(
       (await override(s, { id: t.id, matchId: m1!.id, winner: players[0]!.username })).status,
       409,
@@ -336,7 +375,7 @@ describe('tournaments: organising', function () {
       ).status,
       'forfeited',
     );
-    await until(
+    await untilView(
       () => s.db('matches').where({ id: m1!.gameId }).first(),
       (g) => g.state === 'aborted',
     );
@@ -372,7 +411,7 @@ describe('tournaments: organising', function () {
     assert.equal(cancelled.status, 200);
     assert.equal(cancelled.body.data.state, 'cancelled');
     assert.equal(cancelled.body.data.rounds[1].matches[0].state, 'cancelled');
-    await until(
+    await untilView(
       () => s.db('matches').where({ id: final.gameId }).first(),
       (g) => g.state === 'aborted',
     );

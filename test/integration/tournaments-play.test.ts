@@ -15,7 +15,7 @@ import {
   registerAll,
   seededPlayers,
   startTournamentServer,
-  until,
+  untilView,
   view,
   type TournamentServer,
 } from '../support/tournaments.ts';
@@ -66,6 +66,7 @@ describe('tournaments: played to the end', function () {
         assert.equal(ready.opponent, other.username);
         assert.equal(ready.opponentAlias, other.alias);
         assert.equal(ready.gameId, m.gameId);
+        assert.equal(ready.tournamentMatchId, m.id, 'the id the result endpoint takes');
         assert.equal(ready.tournamentId, t.id);
         const pushed = await byName
           .get(me.username)!
@@ -83,12 +84,12 @@ describe('tournaments: played to the end', function () {
         return playGame(m.gameId!, byName.get(w.username)!, byName.get(l.username)!);
       });
       await Promise.all(games);
-      await until(
+      await untilView(
         () => view(s, t.id),
         (x) => x.rounds[round - 1]!.state === 'finished',
       );
     }
-    v = await until(
+    v = await untilView(
       () => view(s, t.id),
       (x) => x.state === 'finished',
     );
@@ -116,7 +117,7 @@ describe('tournaments: played to the end', function () {
       assert.equal(ends.length, 1, `${p.username} told once at the end`);
       assert.equal(ends[0].winner, 'Ace 4');
     }
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const metrics = await (await fetch(`${s.metricsUrl}/metrics`)).text();
     assert.match(metrics, /tournament_rounds_completed_total\{format="single_elimination"\} [2-9]/);
     for (const p of players) p.client.close();
   });

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { alertmanagerClient } from '../../ops/alertmanager/client.ts';
 import { opsPaths } from '../../ops/prometheus/paths.ts';
 import { runCli } from '../support/cli.ts';
-import { freePort, startDaemon, until, type Daemon } from './processes.ts';
+import { until } from '../support/poll.ts';
+import { freePort, startDaemon, type Daemon } from './processes.ts';
 import { requireTools } from './tools.ts';
 
 describe('real Alertmanager with the committed routing', function () {

@@ -55,7 +55,7 @@ function problemsOf(fn: () => unknown): string[] {
 describe('retention spec and rendering', () => {
   const spec = loadRetentionSpec();
 
-  it('loads the committed spec with the issue defaults: app 30 d, game 90 d, audit 365 d', () => {
+  it('loads the committed spec with the retention defaults: app 30 d, game 90 d, audit 365 d', () => {
     assert.equal(spec.streams['pong.api'].delete.after, '30d');
     assert.equal(spec.streams['pong.game'].delete.after, '90d');
     assert.equal(spec.streams['pong.audit'].delete.after, '365d');

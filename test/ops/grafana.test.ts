@@ -8,7 +8,7 @@ import path from 'node:path';
 import { dataSources, fromEnv } from '../../ops/grafana/datasources.ts';
 import { lintDashboards, schemaValidator } from '../../ops/grafana/lint.ts';
 import { grafanaDir, renderFiles, staleFiles } from '../../ops/grafana/render.ts';
-import { dashboardSpecs, renderDashboards } from '../../ops/grafana/src/index.ts';
+import { dashboardSpecs, renderDashboards } from '../../ops/grafana/dashboard-builders/index.ts';
 import { opsPaths } from '../../ops/prometheus/paths.ts';
 import { runCli } from '../support/cli.ts';
 import { startFakeGrafana, type FakeGrafana } from './fake-grafana.ts';
@@ -22,7 +22,7 @@ describe('grafana dashboards as code', () => {
       assert.equal(readFileSync(path.join(grafanaDir, relative), 'utf8'), text);
   });
 
-  it('has the dashboards the issue asks for, with stable uids', () => {
+  it('has the dashboards operators rely on, with stable uids', () => {
     assert.deepEqual(dashboardSpecs.map((d) => d.uid).sort(), [
       'pongctl-api',
       'pongctl-business',

@@ -12,7 +12,8 @@ import { opsPaths } from '../../ops/prometheus/paths.ts';
 import type { RuleFile } from '../../ops/prometheus/rule-files.ts';
 import { runCli } from '../support/cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { freePort, startDaemon, until, type Daemon } from './processes.ts';
+import { until } from '../support/poll.ts';
+import { freePort, startDaemon, type Daemon } from './processes.ts';
 import { requireTools } from './tools.ts';
 
 /**
@@ -48,7 +49,10 @@ describe('real Prometheus against a real API', function () {
         global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
         rule_files: [path.join(dir, 'rules', '*.yml')],
         scrape_configs: [
-          { job_name: 'pongctl-api', static_configs: [{ targets: [new URL(api.url).host] }] },
+          {
+            job_name: 'pongctl-api',
+            static_configs: [{ targets: [new URL(api.metricsUrl).host] }],
+          },
         ],
       }),
     );
@@ -89,11 +93,11 @@ describe('real Prometheus against a real API', function () {
       (await query('up{job="pongctl-api"} == 1')).length === 1 ? true : undefined,
     );
     await until('contract metrics in Prometheus', async () =>
-      (await query('http_requests_total{route="/metrics"}')).length > 0 ? true : undefined,
+      (await query('pongctl_build_info')).length > 0 ? true : undefined,
     );
     assert.equal((await query('pongctl_build_info')).length, 1);
     // promtool's exposition lint: our metrics pass; prom-client's own nodejs_*_total gauges are its naming, not ours.
-    const exposition = await (await fetch(`${api!.url}/metrics`)).text();
+    const exposition = await (await fetch(`${api!.metricsUrl}/metrics`)).text();
     const lint = await new Promise<string>((resolve, reject) => {
       const child = spawn(tools.promtool!, ['check', 'metrics'], {
         stdio: ['pipe', 'pipe', 'pipe'],

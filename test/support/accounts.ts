@@ -2,6 +2,7 @@
  * Accounts test helpers: a server with an injectable clock and relaxed
  * /auth rate limits, and small calls (register, login, authorised fetch).
  */
+import assert from 'node:assert/strict';
 import { manualClock, type ManualClock } from '../../api/core/clock.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -58,6 +59,16 @@ export async function api(
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
+/** Asserts a 429 as every limit must answer it (Retry-After and details.retryAfterSeconds agree); returns the seconds. */
+export function assertRateLimited(res: Reply, what: string): number {
+  assert.equal(res.status, 429, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  assert.equal(res.body.error.code, 'RATE_LIMITED');
+  const retry = Number(res.headers.get('retry-after'));
+  assert.ok(retry >= 1, `${what}: Retry-After ${res.headers.get('retry-after')}`);
+  assert.equal(res.body.error.details.retryAfterSeconds, retry);
+  return retry;
+}
+
 let counter = 0;
 /** A unique username for this run (PostgreSQL keeps rows between servers of one run). */
 export function uniqueName(prefix = 'u'): string {
@@ -79,17 +90,23 @@ export interface Registered {
 
 export async function register(base: string, prefix = 'u'): Promise<Registered> {
   const username = uniqueName(prefix);
-  const email = `${username}@example.test`;
-  const password = `pw-${username}-Secret!`;
-  const res = await api(base, 'POST', '/api/v1/auth/register', {
-    body: { username, email, password },
+  return registerAs(base, {
+    username,
+    email: `${username}@example.test`,
+    password: `pw-${username}-Secret!`,
   });
+}
+
+/** Registers exactly this account (a test that needs a given name). */
+export async function registerAs(
+  base: string,
+  account: { username: string; email: string; password: string },
+): Promise<Registered> {
+  const res = await api(base, 'POST', '/api/v1/auth/register', { body: account });
   if (res.status !== 201)
     throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   return {
-    username,
-    email,
-    password,
+    ...account,
     accessToken: res.body.data.accessToken,
     refreshToken: res.body.data.refreshToken,
     id: res.body.data.user.id,

@@ -116,7 +116,7 @@ export function runnerKit(config: Partial<RunnerConfig> = {}): RunnerKit {
       onState: (spec, state) => void states.push({ id: spec.id, state }),
       onEnd: async (result) => {
         results.push(result);
-        return { ratingChanges: [null, null] };
+        return { stored: true, ratingChanges: [null, null] };
       },
     },
   });

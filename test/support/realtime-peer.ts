@@ -15,6 +15,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-peer-'));
 const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
+  METRICS_PORT: '0',
   DATABASE_URL: 'memory://',
   LOG_LEVEL: 'warn',
   NODE_ENV: 'test',

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { AppError } from '../../api/core/errors.ts';
+import { AppError } from '../../api/contract/errors.ts';
 import type { SocketIdentity } from '../../api/realtime/connection.ts';
 import {
   loginAs,
@@ -49,7 +49,7 @@ export async function startRealtimeServer(
 ): Promise<RealtimeTestServer> {
   const server = await startAuthServer(env);
   return Object.assign(server, {
-    metricsText: async () => (await fetch(`${server.url}/metrics`)).text(),
+    metricsText: async () => (await fetch(`${server.metricsUrl}/metrics`)).text(),
   });
 }
 

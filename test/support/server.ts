@@ -42,6 +42,7 @@ export async function startTestServer(
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
+    METRICS_PORT: '0',
     DATABASE_URL: testDatabaseUrl,
     PONG_DATA_DIR: dataDir,
     LOG_LEVEL: 'info',

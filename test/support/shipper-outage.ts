@@ -10,6 +10,7 @@ import { createLogger, streamLoggers } from '../../api/core/logger.ts';
 import { createLogShipper } from '../../api/core/log-shipper.ts';
 import { FakeElasticsearch, esError, type FakeHandler } from './fake-elasticsearch.ts';
 import { watchLoopBlocking, type LoopBlocking } from './loop-block.ts';
+import { until } from './poll.ts';
 
 export interface OutageResult {
   bufferSize: number;
@@ -23,14 +24,6 @@ export interface OutageResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 export async function runOutageScenario(): Promise<OutageResult> {
   const fake = await new FakeElasticsearch().start();
@@ -71,7 +64,7 @@ export async function runOutageScenario(): Promise<OutageResult> {
   };
   // Warm up first: the client loads some modules lazily on its first request (a one-off, not the steady state).
   logger.info('warm-up');
-  await until(() => counts.shipped === 1, 5000, 'the warm-up line');
+  await until('the warm-up line', () => counts.shipped === 1, 5000, 10);
   const watch = watchLoopBlocking();
   const outages: [string, FakeHandler][] = [
     ['503', () => esError(503, 'unavailable_shards_exception', 'primary shard is not active')],
@@ -93,12 +86,13 @@ export async function runOutageScenario(): Promise<OutageResult> {
   // Look at new requests only: rescanning every body on each poll would itself block the loop.
   let scanned = healthyFrom;
   await until(
+    'delivery after the outage',
     () =>
       fake.requests
         .slice(scanned, (scanned = fake.requests.length))
         .some((r) => r.body.includes('"line after 499"')),
     10_000,
-    'delivery after the outage',
+    10,
   );
   const loop = watch.stop();
   const lines = fake.requests

@@ -21,14 +21,12 @@ export async function insertUsers(db: Knex, prefix: string, n: number): Promise<
   }));
   for (let i = 0; i < users.length; i += 500) {
     await db('users').insert(
-      users
-        .slice(i, i + 500)
-        .map((u) => ({
-          id: u.id,
-          username: u.username,
-          username_key: u.username.toLowerCase(),
-          display_name: u.username,
-        })),
+      users.slice(i, i + 500).map((u) => ({
+        id: u.id,
+        username: u.username,
+        username_key: u.username.toLowerCase(),
+        display_name: u.username,
+      })),
     );
   }
   return users;

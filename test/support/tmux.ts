@@ -28,6 +28,8 @@ export interface TmuxSession {
   resize(width: number, height: number): Promise<void>;
   /** Whether the pane shows the alternate screen, and whether its cursor is visible. */
   flags(): Promise<{ alternate: boolean; cursorVisible: boolean }>;
+  /** Kills the pongctl process with SIGKILL, as a crash or a lost connection would end it. */
+  crash(): Promise<void>;
   kill(): Promise<void>;
 }
 
@@ -91,6 +93,14 @@ export async function tmuxPongctl(
       ).stdout.trim();
       const [alternate, cursor] = out.split(' ');
       return { alternate: alternate === '1', cursorVisible: cursor === '1' };
+    },
+    async crash() {
+      const shell = (
+        await tmux('display-message', '-p', '-t', 'main', '#{pane_pid}')
+      ).stdout.trim();
+      const child = spawnSync('pgrep', ['-P', shell]).stdout.toString().trim().split('\n')[0];
+      if (!child) throw new Error(`no pongctl process under the pane's shell ${shell}`);
+      process.kill(Number(child), 'SIGKILL');
     },
     async kill() {
       await tmux('kill-server').catch(() => undefined);

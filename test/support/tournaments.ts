@@ -16,6 +16,7 @@ import {
   type GameServer,
   type Player,
 } from './games.ts';
+import { until } from './poll.ts';
 
 export type TournamentServer = GameServer & { adminToken: string };
 
@@ -37,20 +38,18 @@ export async function startTournamentServer(
 export async function seededPlayers(s: GameServer, count: number, prefix = 't'): Promise<Player[]> {
   const players: Player[] = [];
   for (let i = 0; i < count; i++) players.push(await player(s, prefix));
-  await s
-    .db('ratings')
-    .insert(
-      players.map((p, i) => ({
-        user_id: p.id,
-        rating: 2000 - 10 * i,
-        deviation: 80,
-        volatility: 0.06,
-        matches: 20,
-        wins: 10,
-        losses: 10,
-        draws: 0,
-      })),
-    );
+  await s.db('ratings').insert(
+    players.map((p, i) => ({
+      user_id: p.id,
+      rating: 2000 - 10 * i,
+      deviation: 80,
+      volatility: 0.06,
+      matches: 20,
+      wins: 10,
+      losses: 10,
+      draws: 0,
+    })),
+  );
   return players;
 }
 
@@ -146,21 +145,21 @@ export function override(
 }
 
 /** Polls until `check` passes on the tournament view (game ends are stored asynchronously). */
-export async function until<T>(
+export async function untilView<T>(
   read: () => Promise<T>,
   check: (value: T) => boolean,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(
-        `condition not met within ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 1500)}`,
-      );
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let last: T | undefined;
+  return until(
+    () => `the condition, last seen ${JSON.stringify(last).slice(0, 1500)}`,
+    async () => {
+      last = await read();
+      return check(last) ? last : undefined;
+    },
+    timeoutMs,
+    50,
+  );
 }
 
 /** Plays one game over WebSockets: both join and ready, the loser holds "up" and concedes every point. */

@@ -4,17 +4,12 @@
  * width, and the simulation plan's determinism.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fitValues, renderChart } from '../../cli/render/chart.ts';
 import { planSimulation } from '../../cli/commands/simulate/plan.ts';
 import { toCsv } from '../../cli/io.ts';
+import { matchSnapshot } from '../support/snapshots.ts';
 
-const snapshotDir = new URL('./snapshots/', import.meta.url);
-function matchSnapshot(name: string, text: string): void {
-  const file = new URL(`${name}.txt`, snapshotDir);
-  if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(file)) writeFileSync(file, text);
-  assert.equal(text, readFileSync(file, 'utf8'), `snapshot ${name}`);
-}
+const matchChart = (name: string, text: string) => matchSnapshot('chart', name, text);
 
 const days = Array.from({ length: 30 }, (_, i) => `2031-03-${String(i + 1).padStart(2, '0')}`);
 const rating = days.map((_, i) => 1500 + Math.round(60 * Math.sin(i / 4) + i * 3));
@@ -30,7 +25,7 @@ describe('terminal charts', () => {
       height: 8,
       color: false,
     });
-    matchSnapshot('chart-rating-72', text);
+    matchChart('chart-rating-72', text);
     const widest = Math.max(...text.split('\n').map((l) => l.length));
     assert.ok(widest <= 72 && widest >= 68, `fits 72 columns (widest line ${widest})`);
     assert.match(text, /^Rating of alice \(Glicko-2\)$/m);
@@ -52,7 +47,7 @@ describe('terminal charts', () => {
       height: 5,
       color: true,
     });
-    matchSnapshot('chart-activity-colour-50', colour);
+    matchChart('chart-activity-colour-50', colour);
     assert.ok(
       colour.endsWith('\u001b[36m──\u001b[0m matches   \u001b[35m──\u001b[0m won'),
       'a coloured legend',
@@ -66,7 +61,7 @@ describe('terminal charts', () => {
       height: 5,
       color: false,
     });
-    matchSnapshot('chart-activity-plain-50', plain);
+    matchChart('chart-activity-plain-50', plain);
     assert.equal(plain.split('Activity: ').length - 1, 2);
     assert.ok(!plain.includes('\u001b['));
   });
@@ -135,9 +130,24 @@ describe('simulate plan', () => {
     );
   });
 
+  it('plans tournaments every size can play, from 2 users up, and refuses fewer', () => {
+    for (let users = 2; users <= 40; users++) {
+      const plan = planSimulation({ ...options, users, matches: 50 });
+      assert.ok(plan.tournaments.length >= 1, `${users} users: a cup at least`);
+      for (const t of plan.tournaments) {
+        assert.ok(t.players.length >= 2, `${users} users: ${t.name} has ${t.players.length}`);
+        assert.ok(t.players.length <= t.capacity && t.capacity >= 4 && t.capacity <= 64);
+      }
+      const entered = plan.tournaments.flatMap((t) => t.players);
+      assert.equal(new Set(entered).size, entered.length, 'nobody plays in two');
+      assert.equal(plan.matches.length, 50, `${users} users: every requested match fits`);
+    }
+    assert.throws(() => planSimulation({ ...options, users: 1 }), /at least 2 users/);
+  });
+
   it("keeps every player's matches in order, inside the period, after registration, with valid timelines", () => {
     const plan = planSimulation(options);
-    assert.ok(plan.matches.length > 350, `most matches fit (${plan.matches.length})`);
+    assert.equal(plan.matches.length, 400, 'every requested match fits');
     const registered = new Map(plan.users.map((u) => [u.username, Date.parse(u.registeredAt)]));
     const lastEnd = new Map<string, number>();
     for (const m of plan.matches) {

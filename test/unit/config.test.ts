@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../api/core/config.ts';
-import { AppError } from '../../api/core/errors.ts';
+import { AppError } from '../../api/contract/errors.ts';
 
 function problems(env: Record<string, string>): { variable: string; message: string }[] {
   try {

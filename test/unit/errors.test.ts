@@ -52,6 +52,27 @@ describe('AppError and toAppError', () => {
     assert.equal(toAppError({ code: '57P01' }).code, 'UNAVAILABLE');
   });
 
+  it('maps every way PostgreSQL, knex and Redis say "not now" to 503 with Retry-After', () => {
+    const outages: unknown[] = [
+      { code: 'ECONNREFUSED' },
+      { code: '57014', message: 'canceling statement due to statement timeout' },
+      { code: '08006' },
+      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), {
+        name: 'KnexTimeoutError',
+      }),
+      new Error('Query read timeout'),
+      new Error('Connection terminated due to connection timeout'),
+      new Error('timeout expired'),
+      new Error('Command timed out'),
+      new Error("Stream isn't writeable and enableOfflineQueue options is false"),
+    ];
+    for (const outage of outages) {
+      const err = toAppError(outage);
+      assert.equal(err.code, 'UNAVAILABLE', JSON.stringify(String(outage)));
+      assert.equal(err.headers['Retry-After'], '5');
+    }
+  });
+
   it('never leaks an unknown error message', () => {
     const err = toAppError(new Error('password=hunter2 at db.internal'));
     assert.equal(err.code, 'INTERNAL');

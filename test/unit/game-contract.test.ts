@@ -6,6 +6,7 @@ import {
   gameMessages,
   gameSettingsSchema,
 } from '../../api/contract/game.ts';
+import { matchmakingMessages } from '../../api/contract/matchmaking.ts';
 
 const schemaOf = <K extends keyof typeof gameMessages>(type: K) => gameMessages[type].schema;
 
@@ -82,9 +83,9 @@ describe('game contract', () => {
     );
   });
 
-  it('names every message of issue 5 with its direction, in the gateway table format (optional id, own type tag)', () => {
+  it('names every game and queue message with its direction, in the gateway table format (optional id, own type tag)', () => {
     const byDirection = (d: string) =>
-      Object.values(gameMessages)
+      Object.values({ ...gameMessages, ...matchmakingMessages })
         .filter((m) => m.direction === d)
         .map((m) => m.type)
         .sort();
@@ -104,6 +105,7 @@ describe('game contract', () => {
       'game.end',
       'game.event',
       'game.state',
+      'game.stored',
       'queue.matched',
       'queue.status',
     ]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defaultGameSettings, gameSettingsSchema } from '../../api/contract/game.ts';
-import { AppError } from '../../api/core/errors.ts';
+import { AppError } from '../../api/contract/errors.ts';
 import { advance, createMatchState } from '../../api/game/engine.ts';
 import { stateHash } from '../../api/game/hash.ts';
 import {

@@ -1,6 +1,6 @@
 /** The match runner on a hand-driven clock: lifecycle, pause and forfeit, inputs, audiences, replays. */
 import assert from 'node:assert/strict';
-import { AppError } from '../../api/core/errors.ts';
+import { AppError } from '../../api/contract/errors.ts';
 import { createTicker, type TickInfo } from '../../api/game/ticker.ts';
 import { viewJson } from '../../api/game/broadcast.ts';
 import { decodeInputLog, replay } from '../../api/game/input-log.ts';
@@ -304,7 +304,7 @@ describe('game runner', () => {
 
   it('refuses spectators on private matches', () => {
     playing(kit, 'priv', { visibility: 'private' });
-    assert.throws(() => kit.runner.spectate(peer('x'), 'priv'), code('FORBIDDEN'));
+    assert.throws(() => kit.runner.spectate(peer('x'), 'priv'), code('NOT_FOUND'));
   });
 
   it('plays a bot match to the end; the stored log replays to the same final state', async () => {

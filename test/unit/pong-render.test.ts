@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { defaultGameSettings, gameViewSchema, type GameView } from '../../api/contract/game.ts';
 import { advance, createMatchState } from '../../api/game/engine.ts';
 import { toGameView } from '../../api/game/view.ts';
 import { MIN_HEIGHT, MIN_WIDTH, renderField } from '../../cli/render/pong.ts';
+import { matchSnapshot } from '../support/snapshots.ts';
 
-const snapshotDir = fileURLToPath(new URL('./__snapshots__/pong-render/', import.meta.url));
-
-/**
- * Compares a frame with its committed snapshot. Lines are framed by | so
- * trailing spaces survive editors. UPDATE_SNAPSHOTS=1 rewrites the files.
- */
-function matchSnapshot(name: string, lines: string[]): void {
-  const text = lines.map((l) => `|${l}|`).join('\n') + '\n';
-  const file = `${snapshotDir}${name}.txt`;
-  if (process.env.UPDATE_SNAPSHOTS === '1') {
-    mkdirSync(snapshotDir, { recursive: true });
-    writeFileSync(file, text);
-  }
-  assert.equal(text, readFileSync(file, 'utf8'), `frame ${name} differs from ${file}`);
-}
+/** Compares a frame with its committed snapshot. */
+const matchFrame = (name: string, lines: string[]) =>
+  matchSnapshot('pong-render', name, lines.join('\n'));
 
 function view(overrides: Partial<GameView> = {}): GameView {
   return gameViewSchema.parse({
@@ -43,7 +32,7 @@ function view(overrides: Partial<GameView> = {}): GameView {
 
 describe('terminal pong renderer', () => {
   it('draws a match in play at 80×24 (snapshot)', () => {
-    matchSnapshot('play-80x24', renderField(view(), 80, 24, { fps: 59.6 }));
+    matchFrame('play-80x24', renderField(view(), 80, 24, { fps: 59.6 }));
   });
 
   it('draws the bot, a ball against the wall and a paddle at the edge at 120×40 (snapshot)', () => {
@@ -57,16 +46,16 @@ describe('terminal pong renderer', () => {
       score: [10, 10],
       spectators: 0,
     });
-    matchSnapshot('edges-120x40', renderField(v, 120, 40, { fps: 30 }));
+    matchFrame('edges-120x40', renderField(v, 120, 40, { fps: 30 }));
   });
 
   it('shows the phase in the footer: countdown, paused, ended, waiting, or a given status (snapshots)', () => {
-    matchSnapshot(
+    matchFrame(
       'countdown-40x12',
       renderField(view({ phase: 'countdown', countdown: 3, score: [0, 0] }), 40, 12),
     );
-    matchSnapshot('paused-40x12', renderField(view({ phase: 'paused', countdown: 14 }), 40, 12));
-    matchSnapshot('ended-40x12', renderField(view({ phase: 'ended', score: [11, 9] }), 40, 12));
+    matchFrame('paused-40x12', renderField(view({ phase: 'paused', countdown: 14 }), 40, 12));
+    matchFrame('ended-40x12', renderField(view({ phase: 'ended', score: [11, 9] }), 40, 12));
     const waiting = renderField(view({ phase: 'waiting' }), 40, 12);
     assert.match(waiting.at(-1)!, /waiting for players/);
     const replay = renderField(view(), 40, 12, { status: 'replay ×2' });
@@ -81,13 +70,13 @@ describe('terminal pong renderer', () => {
       ],
     });
     const lines = renderField(v, 30, 8);
-    matchSnapshot('long-names-30x8', lines);
+    matchFrame('long-names-30x8', lines);
     assert.match(lines[0]!, /…/);
     assert.match(lines[0]!, /3 : 7/);
   });
 
   it('degrades to a message below the minimum size, and to nothing at zero', () => {
-    matchSnapshot('too-small-23x10', renderField(view(), MIN_WIDTH - 1, 10));
+    matchFrame('too-small-23x10', renderField(view(), MIN_WIDTH - 1, 10));
     assert.deepEqual(renderField(view(), 10, 3), ['too small ', '          ', '          ']);
     assert.deepEqual(
       renderField(view(), 40, MIN_HEIGHT - 1)[0]!.trimEnd(),
@@ -107,7 +96,7 @@ describe('terminal pong renderer', () => {
       spectators: 1,
     });
     assert.deepEqual(gameViewSchema.parse(v), v, 'the mapped view satisfies the contract');
-    matchSnapshot('engine-60x20', renderField(v, 60, 20, { fps: 60 }));
+    matchFrame('engine-60x20', renderField(v, 60, 20, { fps: 60 }));
   });
 
   it('always returns exactly height lines of exactly width characters, with the ball inside the border', () => {

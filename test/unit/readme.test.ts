@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { configDocs, configVariableNames } from '../../api/core/config.ts';
+import { withConfigTables } from '../../api/core/config-docs.ts';
+import { envSchema } from '../../api/core/config-table.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
-  it('documents every configuration variable loadConfig reads, with its default', () => {
-    const documented = new Set(configDocs.map(([name]) => name));
-    for (const name of configVariableNames)
-      assert.ok(documented.has(name), `${name} has a configDocs row`);
-    for (const [name, fallback] of configDocs) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
-      assert.ok(row, `README configuration table has a row for ${name}`);
-      assert.ok(
-        row.includes(fallback.replace(/\|/g, '\\|')),
-        `README row for ${name} states its default ${fallback}`,
-      );
-    }
+  it('holds the configuration tables generated from the table loadConfig reads (npm run docs:config)', () => {
+    assert.equal(
+      readme,
+      withConfigTables(readme),
+      'the README configuration tables are stale: npm run docs:config',
+    );
+    for (const name of Object.keys(envSchema.shape))
+      assert.ok(readme.includes(`| \`${name}\` |`), `README has a row for ${name}`);
   });
 
   it('gives the two-command quick start', () => {

@@ -1,7 +1,5 @@
 // Snapshots of the terminal bracket (tree and narrow fallback) and the round-robin table, from views built by hand.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gameSettingsSchema } from '../../api/contract/game.ts';
 import {
   tournamentSchema,
@@ -9,24 +7,10 @@ import {
   type TournamentView,
 } from '../../api/contract/tournaments.ts';
 import { planBracket, roundName } from '../../api/domain/tournaments/bracket.ts';
-import { renderBracketTree, renderTournament } from '../../cli/render/bracket.ts';
+import { renderBracketTree, renderRoundsList, renderTournament } from '../../cli/render/bracket.ts';
+import { matchSnapshot } from '../support/snapshots.ts';
 
-const snapshotDir = fileURLToPath(new URL('./__snapshots__/tournament-render/', import.meta.url));
-
-/** Lines framed by | so trailing spaces survive editors; UPDATE_SNAPSHOTS=1 rewrites. */
-function matchSnapshot(name: string, text: string): void {
-  const framed =
-    text
-      .split('\n')
-      .map((l) => `|${l}|`)
-      .join('\n') + '\n';
-  const file = `${snapshotDir}${name}.txt`;
-  if (process.env.UPDATE_SNAPSHOTS === '1') {
-    mkdirSync(snapshotDir, { recursive: true });
-    writeFileSync(file, framed);
-  }
-  assert.equal(framed, readFileSync(file, 'utf8'), `${name} differs from ${file}`);
-}
+const matchBracket = (name: string, text: string) => matchSnapshot('tournament-render', name, text);
 
 const names = ['Maverick', 'Iceman', 'Goose', 'Viper', 'Jester', 'Hollywood', 'Wolfman', 'Slider'];
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -185,7 +169,7 @@ function roundRobin(): TournamentView {
 describe('tournament rendering', () => {
   it('draws a bracket with byes, scores, a forfeit and an open semi-final', () => {
     const text = renderBracketTree(sixPlayers(), { color: false })!;
-    matchSnapshot('six-players-tree', text);
+    matchBracket('six-players-tree', text);
     assert.match(text, /Quarter-finals\s+Semi-finals\s+Final\s+Champion/);
     assert.match(text, /\(bye\)/);
     assert.match(text, / ff/);
@@ -193,8 +177,13 @@ describe('tournament rendering', () => {
 
   it('draws a finished bracket with its champion, an override marked W/L', () => {
     const text = renderBracketTree(fourFinished(), { color: false })!;
-    matchSnapshot('four-finished-tree', text);
+    matchBracket('four-finished-tree', text);
     assert.match(text, /★ Iceman/);
+  });
+
+  it('names the winner of a match decided by an override in the rounds list', () => {
+    const text = renderRoundsList(fourFinished(), { color: false });
+    assert.match(text, /\[override: Goose left; Iceman wins\]/);
   });
 
   it('colours winners bold and losers dim only when asked', () => {
@@ -211,13 +200,13 @@ describe('tournament rendering', () => {
   it('falls back to rounds as lists when the tree is wider than the terminal', () => {
     assert.equal(renderBracketTree(sixPlayers(), { color: false, width: 40 }), null);
     const text = renderTournament(sixPlayers(), { color: false, width: 40 });
-    matchSnapshot('six-players-narrow', text);
+    matchBracket('six-players-narrow', text);
     assert.match(text, /Semi-finals \(current\)/);
   });
 
   it('prints the round-robin table and schedule', () => {
     const text = renderTournament(roundRobin(), { color: false });
-    matchSnapshot('round-robin', text);
+    matchBracket('round-robin', text);
     assert.match(text.split('\n')[1]!, /^1\s+Maverick\s+user1\s+2\s+2\s+0\s+0\s+4\s+6:1$/);
   });
 

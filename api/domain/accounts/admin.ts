@@ -1,30 +1,29 @@
 /**
  * Staff management of users. Admins do everything; moderators list, show, ban
- * and unban players. Nobody acts on their own account here, and the last
- * admin cannot be demoted. Every change is audited in its own transaction.
+ * and unban players. Nobody acts on their own account here (edit, role, ban,
+ * deletion, reset link), and the last admin cannot be demoted, banned or
+ * deleted (last-admin.ts). Every change is audited in its own transaction.
  */
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
+import { assertMayActOn, requireRole, type Actor, type UserActor } from '../actors.ts';
 import { withAudit } from '../audit/service.ts';
 import { avatarFile, removeAvatar } from './avatars.ts';
 import type { AccountsDeps } from './deps.ts';
+import { assertAnotherAdminRemains } from './last-admin.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';
+import { eraseTraces } from './erasure-repo.ts';
 import * as repo from './repo.ts';
 import { conflictFor, issueResetToken } from './service.ts';
 import { adminView, emailKey, usernameKey } from './views.ts';
 
 type Role = repo.UserRow['role'];
-const rank: Record<Role, number> = { player: 0, moderator: 1, admin: 2 };
-type Staff = Extract<Actor, { kind: 'user' }> & { requestId?: string };
+type Staff = UserActor & { requestId?: string };
 
-export function staff(actor: Actor, needed: Role): Staff {
-  if (actor.kind !== 'user' || rank[actor.role] < rank[needed])
-    throw new AppError('FORBIDDEN', `This needs the ${needed} role`);
-  return actor;
-}
+export const staff = (actor: Actor, needed: Role): Staff => requireRole(actor, needed);
 
 const actorName = (a: Staff) => a.username ?? a.id;
 const now = (deps: AccountsDeps) => new Date(deps.clock.now());
@@ -40,14 +39,6 @@ async function target(
   return user;
 }
 
-/** Moderators act on players only; admins on anyone; nobody on themselves. */
-function assertMayActOn(actor: Staff, user: repo.UserRow): void {
-  if (user.id === actor.id)
-    throw new AppError('FORBIDDEN', 'You cannot do this to your own account', { reason: 'SELF' });
-  if (actor.role !== 'admin' && rank[user.role] >= rank[actor.role])
-    throw new AppError('FORBIDDEN', `A ${actor.role} cannot act on a ${user.role}`);
-}
-
 export async function listUsersAdmin(
   deps: AccountsDeps,
   actor: Actor,
@@ -60,11 +51,11 @@ export async function listUsersAdmin(
   },
 ) {
   staff(actor, 'moderator');
-  const after = decodeCursor(input.cursor, 1)?.[0];
+  const after = decodeCursor(input.cursor, z.tuple([cursorPart.text]))?.[0];
   const rows = await repo.searchUsers(deps.db, {
     ...input,
     now: now(deps),
-    after: after === undefined ? undefined : String(after),
+    after,
     includeDeleted: false,
   });
   const page = pageOf(rows, input.limit, (r) => [r.username_key]);
@@ -146,15 +137,18 @@ export async function updateUserAdmin(
 ) {
   const a = staff(actor, 'admin');
   try {
-    const user = await withAudit(deps, async (trx, record) => {
+    const { user, roleChanged } = await withAudit(deps, async (trx, record) => {
       const user = await target(trx, input.username);
+      assertMayActOn(a, user);
       const patch: Partial<repo.UserRow> = {};
       const changes: Record<string, unknown> = {};
       if (input.role !== undefined && input.role !== user.role) {
-        if (user.id === a.id)
-          throw new AppError('FORBIDDEN', 'You cannot change your own role', { reason: 'SELF' });
-        if (user.role === 'admin' && (await repo.countActiveAdmins(trx)) <= 1)
-          throw new AppError('CONFLICT', 'This is the last admin');
+        if (user.role === 'admin')
+          await assertAnotherAdminRemains(
+            trx,
+            { actorId: a.id, userId: user.id },
+            deps.clock.now(),
+          );
         patch.role = input.role;
         changes.role = { from: user.role, to: input.role };
       }
@@ -176,16 +170,23 @@ export async function updateUserAdmin(
         actorId: a.id,
         targetId: user.id,
       });
-      return updated;
+      return { user: updated, roleChanged: patch.role !== undefined };
     });
-    deps.credentials.invalidateUser(user.id);
+    // A new role reaches open sockets at once: they are closed and reconnect with it.
+    if (roleChanged) deps.credentials.invalidateRole(user.id);
+    else deps.credentials.invalidateUser(user.id);
     return adminView(user, deps.clock.now());
   } catch (err) {
     throw conflictFor(err);
   }
 }
 
-/** Erases personal fields and credentials; the row stays under a tombstone name so games keep their player. */
+/**
+ * Erases an account in one transaction: personal fields and credentials, and
+ * its traces elsewhere (eraseTraces says what stays and what goes). The
+ * row stays under a tombstone name so games keep their player; the audit log
+ * names only the tombstone, so nothing links the old name to it.
+ */
 export async function deleteUserAdmin(
   deps: AccountsDeps,
   actor: Actor,
@@ -195,6 +196,8 @@ export async function deleteUserAdmin(
   const { before, after } = await withAudit(deps, async (trx, record) => {
     const before = await target(trx, input.username);
     assertMayActOn(a, before);
+    if (before.role === 'admin')
+      await assertAnotherAdminRemains(trx, { actorId: a.id, userId: before.id }, deps.clock.now());
     const tombstone = `deleted-${before.id.slice(0, 8)}`;
     const after = await repo.updateUser(
       trx,
@@ -205,10 +208,19 @@ export async function deleteUserAdmin(
     await repo.deletePats(trx, { user_id: before.id });
     await repo.replaceRecoveryCodes(trx, before.id, []);
     await repo.revokeSessions(trx, { userId: before.id }, 'deleted', now(deps));
+    const names = [before.username, before.username_key, before.email, before.email_key];
+    await eraseTraces(trx, {
+      userId: before.id,
+      names: [...new Set(names.filter((n): n is string => Boolean(n)))],
+      emailKey: before.email_key,
+      tombstone,
+      by: a.id,
+      now: now(deps),
+    });
     await record({
       actor: actorName(a),
       action: 'user.delete',
-      target: before.username_key,
+      target: tombstone,
       requestId: input.requestId,
       details: { tombstone },
       actorId: a.id,
@@ -263,6 +275,8 @@ export async function banUser(
   const user = await withAudit(deps, async (trx, record) => {
     const user = await target(trx, input.username);
     assertMayActOn(a, user);
+    if (user.role === 'admin')
+      await assertAnotherAdminRemains(trx, { actorId: a.id, userId: user.id }, deps.clock.now());
     const updated = await repo.updateUser(
       trx,
       user.id,
@@ -323,6 +337,7 @@ export async function adminPasswordReset(
   const a = staff(actor, 'admin');
   return withAudit(deps, async (trx, record) => {
     const user = await target(trx, input.username);
+    assertMayActOn(a, user);
     const link = await issueResetToken(deps, trx, user, actorName(a));
     await record({
       actor: actorName(a),

@@ -3,13 +3,11 @@
  * the bearer token through the cache, refuse deleted and banned accounts, and
  * enforce the role order player < moderator < admin.
  */
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
+import { hasRole, type Role } from '../actors.ts';
 import type { AccountsDeps } from './deps.ts';
 import type { Principal } from './credentials.ts';
 import { assertNotBanned } from './views.ts';
-
-export type Role = 'player' | 'moderator' | 'admin';
-const rank: Record<Role, number> = { player: 0, moderator: 1, admin: 2 };
 
 /** A valid, unbanned principal for `token`, or AppError UNAUTHENTICATED / FORBIDDEN. */
 export async function authenticateBearer(
@@ -22,7 +20,7 @@ export async function authenticateBearer(
 }
 
 export function assertRole(role: Role, needed: 'user' | Role): void {
-  if (needed === 'user' || rank[role] >= rank[needed]) return;
+  if (needed === 'user' || hasRole(role, needed)) return;
   throw new AppError('FORBIDDEN', `This needs the ${needed} role`, {
     reason: 'ROLE',
     required: needed,

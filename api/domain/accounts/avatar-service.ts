@@ -1,11 +1,11 @@
 /** Uploading, removing and serving avatars (files under PONG_DATA_DIR/avatars, metadata on the user row). */
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { AppError } from '../../contract/errors.ts';
+import { requireUser, type Actor } from '../actors.ts';
+import { processAvatar } from './avatar-image.ts';
 import {
   avatarFile,
   contentEtag,
   identicon,
-  inspectImage,
   readAvatar,
   removeAvatar,
   storeAvatar,
@@ -20,17 +20,18 @@ const fileOf = (deps: AccountsDeps, user: repo.UserRow) =>
     ? avatarFile(deps.dataDir, user.id, user.avatar_etag, user.avatar_type)
     : null;
 
-export async function putAvatar(deps: AccountsDeps, actor: Actor, bytes: Buffer) {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have an avatar');
-  const info = inspectImage(bytes);
+/** Stores the re-encoded image (./avatar-image.ts), never the uploaded bytes. */
+export async function putAvatar(deps: AccountsDeps, actor: Actor, upload: Buffer) {
+  const { id } = requireUser(actor, 'Only users have an avatar');
+  const { bytes, ...info } = await processAvatar(upload);
   const etag = contentEtag(bytes);
-  const before = await repo.findUserById(deps.db, actor.id);
+  const before = await repo.findUserById(deps.db, id);
   if (!before) throw new AppError('UNAUTHENTICATED', 'The account no longer exists');
-  const file = avatarFile(deps.dataDir, actor.id, etag, info.type);
+  const file = avatarFile(deps.dataDir, id, etag, info.type);
   await storeAvatar(file, bytes);
   const user = await repo.updateUser(
     deps.db,
-    actor.id,
+    id,
     {
       avatar_type: info.type,
       avatar_etag: etag,
@@ -40,7 +41,7 @@ export async function putAvatar(deps: AccountsDeps, actor: Actor, bytes: Buffer)
     },
     new Date(deps.clock.now()),
   );
-  deps.credentials.invalidateUser(actor.id);
+  deps.credentials.invalidateUser(id);
   const old = fileOf(deps, before);
   if (old && old !== file) await removeAvatar(old);
   return {
@@ -53,12 +54,12 @@ export async function putAvatar(deps: AccountsDeps, actor: Actor, bytes: Buffer)
 }
 
 export async function deleteAvatar(deps: AccountsDeps, actor: Actor) {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have an avatar');
-  const before = await repo.findUserById(deps.db, actor.id);
+  const { id } = requireUser(actor, 'Only users have an avatar');
+  const before = await repo.findUserById(deps.db, id);
   if (!before) throw new AppError('UNAUTHENTICATED', 'The account no longer exists');
   const user = await repo.updateUser(
     deps.db,
-    actor.id,
+    id,
     {
       avatar_type: null,
       avatar_etag: null,
@@ -68,7 +69,7 @@ export async function deleteAvatar(deps: AccountsDeps, actor: Actor) {
     },
     new Date(deps.clock.now()),
   );
-  deps.credentials.invalidateUser(actor.id);
+  deps.credentials.invalidateUser(id);
   const old = fileOf(deps, before);
   if (old) await removeAvatar(old);
   return { avatarUrl: avatarUrl(user) };

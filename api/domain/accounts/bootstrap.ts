@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 import { withAudit } from '../audit/service.ts';
 import type { AccountsDeps } from './deps.ts';
 import { checkPasswordPolicy, hashPassword } from './passwords.ts';

@@ -4,11 +4,14 @@
  * authenticated request costs one map lookup, not a database query. Services
  * invalidate entries after every commit that revokes a session, deletes a
  * token or changes a user, so a logout takes effect on the very next request;
- * entries also expire after `ttlMs` to bound staleness across instances.
+ * entries also expire after `ttlMs` to bound staleness across instances. The
+ * database is the truth: while the invalidation bus cannot be heard
+ * (`busHearing`), an entry is trusted for `deafTtlMs` only, so a revocation
+ * made on another instance during a Redis outage takes effect within seconds.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../core/clock.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 import {
   findPatByHash,
   findSession,
@@ -28,12 +31,15 @@ export interface Principal {
 
 /**
  * `user` with `revoked: true` means every credential of the user ended (ban,
- * delete, logout-all, password reset); `token` is a revoked personal access token.
+ * delete, logout-all, password reset); `token` is a revoked personal access
+ * token; `role` is a user whose role changed (credentials stay valid, but what
+ * was decided with the old role must be decided again).
  */
 export type RevokeEvent =
   | { kind: 'session'; id: string }
   | { kind: 'token'; id: string }
-  | { kind: 'user'; id: string; revoked: boolean };
+  | { kind: 'user'; id: string; revoked: boolean }
+  | { kind: 'role'; id: string };
 
 export interface Credentials {
   resolve(token: string): Promise<Principal>;
@@ -43,14 +49,19 @@ export interface Credentials {
   /** Drops the cached user; `revoked` when all of the user's sessions ended too. */
   invalidateUser(id: string, revoked?: boolean): void;
   invalidateToken(id: string): void;
+  /** Drops the cached user after a role change; open sockets of the user are closed. */
+  invalidateRole(id: string): void;
   /** Called after each invalidation (the WebSocket gateway closes affected sockets). Returns an unsubscribe. */
   onRevoke(listener: (event: RevokeEvent) => void): () => void;
   /** Applies an invalidation another instance published (no re-publishing). */
   apply(event: Invalidation): void;
+  /** Drops every cached session, token and user (the bus may have lost invalidations). */
+  forget(): void;
 }
 
 interface Cached<T> {
   value: T;
+  at: number;
   until: number;
 }
 
@@ -64,11 +75,17 @@ export interface CredentialsOptions {
   ttlMs?: number;
   /** Tells the other instances (Redis); absent with a single instance. */
   publish?: (event: Invalidation) => void;
+  /** Whether other instances' invalidations reach this one; absent (always) with a single instance. */
+  busHearing?: () => boolean;
+  /** How long an entry is trusted while the bus is not heard (default 2 s). */
+  deafTtlMs?: number;
 }
 
 export function createCredentials(options: CredentialsOptions): Credentials {
   const { db, clock } = options;
   const ttl = options.ttlMs ?? 30_000;
+  const deafTtl = options.deafTtlMs ?? 2_000;
+  const hearing = options.busHearing ?? (() => true);
   const jwts = new Map<string, AccessClaims>();
   const sessions = new Map<
     string,
@@ -80,12 +97,15 @@ export function createCredentials(options: CredentialsOptions): Credentials {
 
   function remember<T>(map: Map<string, Cached<T>>, key: string, value: T): T {
     if (map.size >= maxEntries) map.clear();
-    map.set(key, { value, until: clock.now() + ttl });
+    const at = clock.now();
+    map.set(key, { value, at, until: at + ttl });
     return value;
   }
   function fresh<T>(map: Map<string, Cached<T>>, key: string): Cached<T> | undefined {
     const hit = map.get(key);
-    return hit && hit.until > clock.now() ? hit : undefined;
+    const now = clock.now();
+    if (!hit || hit.until <= now) return undefined;
+    return hit.at + deafTtl > now || hearing() ? hit : undefined;
   }
 
   async function user(id: string): Promise<UserRow> {
@@ -154,6 +174,9 @@ export function createCredentials(options: CredentialsOptions): Credentials {
       users.delete(event.id);
       for (const [key, s] of sessions) if (s.value.userId === event.id) sessions.delete(key);
       emit({ kind: 'user', id: event.id, revoked: event.revoked ?? false });
+    } else if (event.kind === 'role') {
+      users.delete(event.id);
+      emit({ kind: 'role', id: event.id });
     } else {
       for (const [key, p] of pats) if (p.value?.id === event.id) pats.delete(key);
       emit({ kind: 'token', id: event.id });
@@ -170,10 +193,16 @@ export function createCredentials(options: CredentialsOptions): Credentials {
     invalidateSession: (id) => local({ kind: 'session', id }),
     invalidateUser: (id, revoked = false) => local({ kind: 'user', id, revoked }),
     invalidateToken: (id) => local({ kind: 'token', id }),
+    invalidateRole: (id) => local({ kind: 'role', id }),
     onRevoke(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     apply,
+    forget() {
+      sessions.clear();
+      users.clear();
+      pats.clear();
+    },
   };
 }

@@ -9,17 +9,14 @@ import type { Clock } from '../../core/clock.ts';
 import type { AuthConfig } from '../../core/config.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { AuthMetrics } from '../../core/metrics.ts';
+import type { RedisSettings } from '../../core/redis.ts';
 import { createCredentials, type Credentials } from './credentials.ts';
-import { redisInvalidationBus, type InvalidationBus } from './invalidation.ts';
+import type { InvalidationBus } from './invalidation.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { hashPassword, loadCommonPasswords } from './passwords.ts';
-import {
-  loginThrottle,
-  memoryCounterStore,
-  redisCounterStore,
-  type CounterStore,
-  type LoginThrottle,
-} from './throttle.ts';
+import { sessionsRevokedSince } from './repo.ts';
+import { attemptLimits, type AttemptLimits } from './attempt-limits.ts';
+import { memoryCounterStore, type CounterStore } from '../../core/counters.ts';
 import { deriveKeys, newOpaqueToken, type TokenKeys } from './tokens.ts';
 
 export interface AccountsDeps {
@@ -34,7 +31,8 @@ export interface AccountsDeps {
   metrics: AuthMetrics;
   mailer: Mailer;
   counters: CounterStore;
-  throttle: LoginThrottle;
+  /** Sign-in, 2FA, current-password and reset-request limits (attempt-limits.ts). */
+  throttle: AttemptLimits;
   credentials: Credentials;
   commonPasswords: ReadonlySet<string>;
   dummyHash: string;
@@ -50,13 +48,39 @@ export interface AccountsOptions {
   auth: AuthConfig;
   dataDir: string;
   jwtSecret: string;
-  redisUrl: string | undefined;
+  /** Shared throttles and cross-instance invalidation when set; this process only otherwise. */
+  redis: RedisSettings | undefined;
   metrics: AuthMetrics;
+}
+
+/** Counters in Redis (with this instance's memory while it is away), or in memory only. */
+async function counterStore(o: AccountsOptions): Promise<CounterStore> {
+  const local = memoryCounterStore(o.clock);
+  if (!o.redis) return local;
+  const { sharedCounterStore } = await import('../../core/counters-redis.ts');
+  return sharedCounterStore(o.redis, local);
+}
+
+// Clocks of instances differ a little; a revocation replayed twice costs nothing.
+const replayMarginMs = 5_000;
+
+/** Re-announces the sessions revoked while the bus was deaf, so their sockets close on every instance. */
+function replayRevocations(o: AccountsOptions, credentials: Credentials, deafSince: number): void {
+  sessionsRevokedSince(o.db, new Date(deafSince - replayMarginMs))
+    .then((ids) => {
+      for (const id of ids) credentials.invalidateSession(id);
+    })
+    .catch((err: unknown) =>
+      o.logger.warn(
+        { err, 'event.action': 'auth-revocation-replay-failed' },
+        'revocation replay failed',
+      ),
+    );
 }
 
 export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDeps> {
   const keys = deriveKeys(o.jwtSecret);
-  const counters = o.redisUrl ? await redisCounterStore(o.redisUrl) : memoryCounterStore(o.clock);
+  const counters = await counterStore(o);
   const metrics = o.metrics;
   // Bound late: the bus applies to the cache, the cache publishes on the bus.
   let bus: InvalidationBus | undefined;
@@ -65,12 +89,18 @@ export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDe
     clock: o.clock,
     jwtKey: keys.jwt,
     publish: (event) => bus?.publish(event),
+    busHearing: () => bus?.hearing() ?? true,
   });
-  if (o.redisUrl) {
-    bus = await redisInvalidationBus(
-      o.redisUrl,
-      (event) => credentials.apply(event),
-      (err) =>
+  if (o.redis) {
+    const { redisInvalidationBus } = await import('./invalidation.ts');
+    bus = await redisInvalidationBus({
+      redis: o.redis,
+      apply: (event) => credentials.apply(event),
+      onResume: (deafSince) => {
+        credentials.forget();
+        replayRevocations(o, credentials, deafSince);
+      },
+      onError: (err) =>
         o.logger.warn(
           {
             'event.action': 'auth-invalidation-error',
@@ -78,7 +108,7 @@ export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDe
           },
           'auth cache invalidation over Redis failed',
         ),
-    );
+    });
   }
   return {
     db: o.db,
@@ -97,8 +127,9 @@ export async function createAccountsDeps(o: AccountsOptions): Promise<AccountsDe
       from: o.auth.mailFrom,
     }),
     counters,
-    throttle: loginThrottle(counters, {
-      maxFailures: o.auth.loginMaxFailures,
+    throttle: attemptLimits(counters, {
+      pairMaxFailures: o.auth.loginMaxFailures,
+      ipMaxFailures: o.auth.loginIpMaxFailures,
       windowMs: o.auth.loginWindowMinutes * 60_000,
       onLockout: () => metrics.lockout(),
     }),

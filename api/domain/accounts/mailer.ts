@@ -20,6 +20,8 @@ export interface Mail {
 export interface Mailer {
   /** Queues a mail; resolves once it is in the outbox and (with SMTP) sent or failed. Never rejects. */
   send(mail: Mail): Promise<void>;
+  /** Runs `compose` off the caller's path and sends the mail it returns, if any. Never rejects. */
+  sendLater(compose: () => Promise<Mail | undefined>): Promise<void>;
   /** Waits for mails still being sent (graceful shutdown, tests). */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -47,6 +49,24 @@ export function createMailer(options: MailerOptions): Mailer {
       (m) => m.default.createTransport(options.smtpUrl) as unknown as Transport,
     ));
 
+  function failed(err: unknown, id: number | undefined): void {
+    options.metrics.mail(transportName, 'error');
+    options.logger.error(
+      {
+        'event.action': 'mail-failed',
+        'mail.outbox_id': id,
+        error: { type: (err as Error).name, message: (err as Error).message },
+      },
+      'mail delivery failed',
+    );
+  }
+
+  function track(job: Promise<void>): Promise<void> {
+    const tracked = job.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+    return tracked;
+  }
+
   async function deliver(mail: Mail): Promise<void> {
     let id: number | undefined;
     try {
@@ -70,15 +90,7 @@ export function createMailer(options: MailerOptions): Mailer {
       await markOutbox(options.db, id, { sent_at: new Date() });
       options.metrics.mail('smtp', 'ok');
     } catch (err) {
-      options.metrics.mail(transportName, 'error');
-      options.logger.error(
-        {
-          'event.action': 'mail-failed',
-          'mail.outbox_id': id,
-          error: { type: (err as Error).name, message: (err as Error).message },
-        },
-        'mail delivery failed',
-      );
+      failed(err, id);
       if (id !== undefined)
         await markOutbox(options.db, id, {
           error: String((err as Error).message).slice(0, 500),
@@ -87,11 +99,14 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   return {
-    send(mail) {
-      const job = deliver(mail).finally(() => pending.delete(job));
-      pending.add(job);
-      return job;
-    },
+    send: (mail) => track(deliver(mail)),
+    sendLater: (compose) =>
+      track(
+        compose().then(
+          (mail) => (mail ? deliver(mail) : undefined),
+          (err: unknown) => failed(err, undefined),
+        ),
+      ),
     async drain() {
       while (pending.size > 0) await Promise.all([...pending]);
     },

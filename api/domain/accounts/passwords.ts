@@ -10,7 +10,7 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 
 const keyLength = 32;
 const blockSize = 8;

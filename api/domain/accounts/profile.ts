@@ -2,11 +2,12 @@
  * What signed-in users do to their own account: profile, password, avatar,
  * 2FA and personal access tokens; and the public user lookup.
  */
+import { z } from 'zod';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
+import { requireUser, type Actor, type UserActor } from '../actors.ts';
 import type { AccountsDeps } from './deps.ts';
 import { checkPasswordPolicy, hashPassword, verifyOrBurn } from './passwords.ts';
 import * as repo from './repo.ts';
@@ -20,16 +21,9 @@ import { hashToken, newOpaqueToken, patPrefix, seal, unseal } from './tokens.ts'
 import { generateTotpSecret, matchTotp, otpauthUri } from './totp.ts';
 import { iso, publicView, selfView, usernameKey } from './views.ts';
 
-type UserActor = Extract<Actor, { kind: 'user' }>;
-
-function userActor(actor: Actor): UserActor {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have an account');
-  return actor;
-}
-
-/** Password, 2FA and new tokens need a signed-in session, not a personal access token. */
-function sessionActor(actor: Actor): UserActor {
-  const user = userActor(actor);
+/** Password, 2FA, new tokens and signing out everywhere need a signed-in session, not a personal access token. */
+export function sessionActor(actor: Actor): UserActor {
+  const user = requireUser(actor);
   if (!user.sessionId)
     throw new AppError('FORBIDDEN', 'This needs a signed-in session, not a personal access token', {
       reason: 'SESSION_REQUIRED',
@@ -42,7 +36,7 @@ const wrong = (field: string, message: string) =>
   new AppError('VALIDATION', message, [{ path: `body.${field}`, message, code: 'incorrect' }]);
 
 export async function getMe(deps: AccountsDeps, actor: Actor) {
-  return selfView(await deps.credentials.user(userActor(actor).id), deps.clock.now());
+  return selfView(await deps.credentials.user(requireUser(actor).id), deps.clock.now());
 }
 
 export async function updateMe(
@@ -50,7 +44,7 @@ export async function updateMe(
   actor: Actor,
   input: { displayName?: string; bio?: string },
 ) {
-  const { id } = userActor(actor);
+  const { id } = requireUser(actor);
   const patch: Partial<repo.UserRow> = {};
   if (input.displayName !== undefined) patch.display_name = input.displayName;
   if (input.bio !== undefined) patch.bio = input.bio;
@@ -59,25 +53,28 @@ export async function updateMe(
   return selfView(user, deps.clock.now());
 }
 
-/** Checks the current password with the login throttle, so it cannot be guessed through this route either. */
+/** Checks the current password under its own limit: guessing it here is throttled, sign-in is untouched. */
 async function checkOwnPassword(
   deps: AccountsDeps,
   user: repo.UserRow,
   password: string,
   field: string,
 ): Promise<void> {
-  const who = { account: user.id, ip: `user:${user.id}` };
-  await deps.throttle.assertAllowed(who);
+  await deps.throttle.reauth.assertAllowed(user.id);
   if (!(await verifyOrBurn(password, user.password_hash, deps.dummyHash))) {
-    await deps.throttle.recordFailure(who);
+    await deps.throttle.reauth.recordFailure(user.id);
     throw wrong(field, 'The password is not correct');
   }
 }
 
+/**
+ * Ends the other sessions and outstanding reset links; personal access tokens
+ * too unless `keepTokens` (a changed password often means a leaked one).
+ */
 export async function changePassword(
   deps: AccountsDeps,
   actor: Actor,
-  input: { currentPassword: string; newPassword: string },
+  input: { currentPassword: string; newPassword: string; keepTokens?: boolean },
 ) {
   const me = sessionActor(actor);
   const user = await deps.credentials.user(me.id);
@@ -88,18 +85,22 @@ export async function changePassword(
     'newPassword',
   );
   const hash = await hashPassword(input.newPassword, deps.auth.scryptLog2N);
-  const revoked = await deps.db.transaction(async (trx) => {
+  const { sessions, tokens } = await deps.db.transaction(async (trx) => {
     await repo.updateUser(trx, me.id, { password_hash: hash }, at(deps));
-    return repo.revokeSessions(
+    await repo.useUpResets(trx, me.id, at(deps));
+    const sessions = await repo.revokeSessions(
       trx,
       { userId: me.id, exceptId: me.sessionId },
       'password_change',
       at(deps),
     );
+    const tokens = input.keepTokens ? [] : await repo.deletePats(trx, { user_id: me.id });
+    return { sessions, tokens };
   });
-  for (const id of revoked) deps.credentials.invalidateSession(id);
+  for (const id of sessions) deps.credentials.invalidateSession(id);
+  for (const id of tokens) deps.credentials.invalidateToken(id);
   deps.credentials.invalidateUser(me.id);
-  return { revokedSessions: revoked.length };
+  return { revokedSessions: sessions.length, revokedTokens: tokens.length };
 }
 
 export async function setupTwoFactor(deps: AccountsDeps, actor: Actor) {
@@ -153,10 +154,10 @@ export async function disableTwoFactor(
   const me = sessionActor(actor);
   const user = await repo.findUserById(deps.db, me.id);
   if (!user?.totp_enabled) throw new AppError('CONFLICT', '2FA is not enabled');
+  await deps.throttle.secondFactor.assertAllowed(me.id);
   await checkOwnPassword(deps, user, input.password, 'password');
-  await deps.db.transaction(async (trx) => {
-    if (!(await verifySecondFactor(deps, trx, user, input.code)))
-      throw wrong('code', 'The code is not correct');
+  const verified = await deps.db.transaction(async (trx) => {
+    if (!(await verifySecondFactor(deps, trx, user, input.code))) return false;
     await repo.updateUser(
       trx,
       me.id,
@@ -164,7 +165,13 @@ export async function disableTwoFactor(
       at(deps),
     );
     await repo.replaceRecoveryCodes(trx, me.id, []);
+    return true;
   });
+  if (!verified) {
+    await deps.throttle.secondFactor.recordFailure(me.id);
+    throw wrong('code', 'The code is not correct');
+  }
+  await deps.throttle.secondFactor.recordSuccess(me.id);
   deps.credentials.invalidateUser(me.id);
   return { twoFactorEnabled: false as const };
 }
@@ -178,6 +185,9 @@ const tokenView = (row: repo.PatRow) => ({
   lastUsedAt: iso(row.last_used_at),
 });
 
+/** Personal access tokens one user may hold, expired ones included. */
+export const maxTokensPerUser = 50;
+
 export async function createToken(
   deps: AccountsDeps,
   actor: Actor,
@@ -189,18 +199,28 @@ export async function createToken(
     ? new Date(deps.clock.now() + input.expiresInDays * 86_400_000)
     : null;
   try {
-    const row = await repo.insertPat(
-      deps.db,
-      {
-        id: randomUUID(),
-        user_id: me.id,
-        name: input.name,
-        prefix: token.slice(0, patPrefix.length + 6),
-        expires_at: expiresAt,
-        token_hash: hashToken(token),
-      },
-      at(deps),
-    );
+    const row = await deps.db.transaction(async (trx) => {
+      // Under the user's row lock, so parallel requests cannot pass the limit together.
+      await repo.lockUser(trx, me.id);
+      if ((await repo.countPats(trx, me.id)) >= maxTokensPerUser)
+        throw new AppError(
+          'CONFLICT',
+          `You already have ${maxTokensPerUser} personal access tokens, the most allowed; revoke one first`,
+          { reason: 'TOKEN_LIMIT', limit: maxTokensPerUser },
+        );
+      return repo.insertPat(
+        trx,
+        {
+          id: randomUUID(),
+          user_id: me.id,
+          name: input.name,
+          prefix: token.slice(0, patPrefix.length + 6),
+          expires_at: expiresAt,
+          token_hash: hashToken(token),
+        },
+        at(deps),
+      );
+    });
     return { ...tokenView(row), token };
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
@@ -217,17 +237,17 @@ export async function listTokens(
   actor: Actor,
   input: { limit: number; cursor?: string },
 ) {
-  const me = userActor(actor);
-  const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
+  const me = requireUser(actor);
+  const after = decodeCursor(input.cursor, z.tuple([cursorPart.instant, cursorPart.uuid]));
   const rows = await repo.listPats(deps.db, me.id, { limit: input.limit, after });
   const page = pageOf(rows, input.limit, (r) => [iso(r.created_at)!, r.id]);
   return { items: page.items.map(tokenView), nextCursor: page.nextCursor };
 }
 
 export async function revokeToken(deps: AccountsDeps, actor: Actor, input: { id: string }) {
-  const me = userActor(actor);
+  const me = requireUser(actor);
   const deleted = await repo.deletePats(deps.db, { user_id: me.id, id: input.id });
-  if (deleted === 0) throw new AppError('NOT_FOUND', 'No such token');
+  if (deleted.length === 0) throw new AppError('NOT_FOUND', 'No such token');
   deps.credentials.invalidateToken(input.id);
   return { revoked: true as const };
 }
@@ -237,12 +257,12 @@ export async function listUsers(
   _actor: Actor,
   input: { q?: string; limit: number; cursor?: string },
 ) {
-  const after = decodeCursor(input.cursor, 1)?.[0];
+  const after = decodeCursor(input.cursor, z.tuple([cursorPart.text]))?.[0];
   const rows = await repo.searchUsers(deps.db, {
     q: input.q,
     now: at(deps),
     limit: input.limit,
-    after: after === undefined ? undefined : String(after),
+    after,
     includeDeleted: false,
   });
   const page = pageOf(rows, input.limit, (r) => [r.username_key]);
@@ -255,8 +275,4 @@ export async function findVisibleUser(q: Knex, username: string): Promise<repo.U
   if (!user || user.status === 'deleted')
     throw new AppError('NOT_FOUND', `No user named ${username}`);
   return user;
-}
-
-export async function getUser(deps: AccountsDeps, _actor: Actor, input: { username: string }) {
-  return publicView(await findVisibleUser(deps.db, input.username));
 }

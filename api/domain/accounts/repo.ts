@@ -1,11 +1,13 @@
 /**
  * The accounts area's queries: users, sessions and refresh tokens, reset
- * tokens, personal access tokens, recovery codes and the mail outbox. The only
- * file of the area that talks to knex; services open the transactions.
+ * tokens, personal access tokens and recovery codes, with the mail outbox's
+ * (outbox-repo.ts) re-exported. Services open the transactions.
  */
+import { operations, type Q } from '../../core/query.ts';
 import type { Knex } from 'knex';
 
-export type Q = Knex | Knex.Transaction;
+const op = operations('accounts');
+
 type Time = Date | string;
 
 export interface UserRow {
@@ -85,17 +87,25 @@ export async function updateUser(
 }
 
 export async function countUsers(q: Q): Promise<number> {
-  const row = await q('users').count<{ n: number }[]>({ n: '*' }).first();
-  return Number(row?.n ?? 0);
-}
-
-export async function countActiveAdmins(q: Q): Promise<number> {
   const row = await q('users')
-    .where({ role: 'admin' })
-    .whereNot({ status: 'deleted' })
+    .queryContext(op('countUsers'))
     .count<{ n: number }[]>({ n: '*' })
     .first();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Locks every admin that is not deleted (in id order, so concurrent callers
+ * queue instead of deadlocking) and returns them as committed after the wait:
+ * role changes, bans and deletions of admins hold this lock until they commit.
+ */
+export function lockAdmins(q: Q): Promise<Pick<UserRow, 'id' | 'status' | 'banned_until'>[]> {
+  return q<UserRow>('users')
+    .select('id', 'status', 'banned_until')
+    .where({ role: 'admin' })
+    .whereNot({ status: 'deleted' })
+    .orderBy('id')
+    .forUpdate();
 }
 
 const likePrefix = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -162,7 +172,9 @@ export async function insertSession(
   },
   now: Date,
 ) {
-  await q('sessions').insert({ ...row, created_at: now });
+  await q('sessions')
+    .queryContext(op('insertSession'))
+    .insert({ ...row, created_at: now });
 }
 
 export const findSession = (q: Q, id: string) =>
@@ -177,7 +189,7 @@ export async function revokeSessions(
   reason: string,
   now: Date,
 ): Promise<string[]> {
-  const query = q('sessions').whereNull('revoked_at');
+  const query = q('sessions').queryContext(op('revokeSessions')).whereNull('revoked_at');
   if (where.id) query.where({ id: where.id });
   if (where.userId) query.where({ user_id: where.userId });
   if (where.exceptId) query.whereNot({ id: where.exceptId });
@@ -187,8 +199,18 @@ export async function revokeSessions(
   return rows.map((r) => r.id);
 }
 
+/** Sessions revoked at or after `since`: what other instances may not have heard while Redis was away. */
+export const sessionsRevokedSince = (q: Q, since: Date): Promise<string[]> =>
+  q('sessions')
+    .queryContext(op('sessionsRevokedSince'))
+    .where('revoked_at', '>=', since)
+    .pluck('id');
+
 export async function touchSession(q: Q, id: string, now: Date, expiresAt: Date): Promise<void> {
-  await q('sessions').where({ id }).update({ last_refreshed_at: now, expires_at: expiresAt });
+  await q('sessions')
+    .queryContext(op('touchSession'))
+    .where({ id })
+    .update({ last_refreshed_at: now, expires_at: expiresAt });
 }
 
 export async function insertRefreshToken(
@@ -196,7 +218,9 @@ export async function insertRefreshToken(
   row: { token_hash: string; session_id: string; expires_at: Date },
   now: Date,
 ): Promise<void> {
-  await q('refresh_tokens').insert({ ...row, created_at: now });
+  await q('refresh_tokens')
+    .queryContext(op('insertRefreshToken'))
+    .insert({ ...row, created_at: now });
 }
 
 export interface RefreshRow {
@@ -210,6 +234,7 @@ export interface RefreshRow {
 
 export const findRefreshToken = (q: Q, hash: string) =>
   q('refresh_tokens as r')
+    .queryContext(op('findRefreshToken'))
     .join('sessions as s', 's.id', 'r.session_id')
     .select<RefreshRow[]>(
       'r.token_hash',
@@ -225,6 +250,7 @@ export const findRefreshToken = (q: Q, hash: string) =>
 /** Marks a refresh token used; false when another request rotated it first. */
 export async function rotateRefreshToken(q: Q, hash: string, now: Date): Promise<boolean> {
   const rows: unknown[] = await q('refresh_tokens')
+    .queryContext(op('rotateRefreshToken'))
     .where({ token_hash: hash })
     .whereNull('rotated_at')
     .update({ rotated_at: now })
@@ -239,7 +265,9 @@ export async function insertReset(
   row: { token_hash: string; user_id: string; requested_by: string; expires_at: Date },
   now: Date,
 ) {
-  await q('password_resets').insert({ ...row, created_at: now });
+  await q('password_resets')
+    .queryContext(op('insertReset'))
+    .insert({ ...row, created_at: now });
 }
 
 export const findReset = (q: Q, hash: string) =>
@@ -247,19 +275,15 @@ export const findReset = (q: Q, hash: string) =>
     .where('token_hash', hash)
     .first();
 
-/** Uses up every open reset token of the user; true when `hash` was one of them. */
-export async function consumeResets(
-  q: Q,
-  userId: string,
-  hash: string,
-  now: Date,
-): Promise<boolean> {
+/** Uses up every open reset token of the user (a reset, a password change); returns their hashes. */
+export async function useUpResets(q: Q, userId: string, now: Date): Promise<string[]> {
   const rows: { token_hash: string }[] = await q('password_resets')
+    .queryContext(op('useUpResets'))
     .where({ user_id: userId })
     .whereNull('used_at')
     .update({ used_at: now })
     .returning('token_hash');
-  return rows.some((r) => r.token_hash === hash);
+  return rows.map((r) => r.token_hash);
 }
 
 // Personal access tokens
@@ -282,6 +306,7 @@ export async function insertPat(
   now: Date,
 ): Promise<PatRow> {
   const [created] = await q('personal_access_tokens')
+    .queryContext(op('insertPat'))
     .insert({ ...row, created_at: now })
     .returning(patColumns);
   return created as PatRow;
@@ -293,6 +318,7 @@ export function listPats(
   page: { limit: number; after?: [string, string] },
 ): Promise<PatRow[]> {
   const query = q('personal_access_tokens')
+    .queryContext(op('listPats'))
     .select<PatRow[]>(patColumns)
     .where({ user_id: userId })
     .orderBy([{ column: 'created_at' }, { column: 'id' }])
@@ -301,22 +327,53 @@ export function listPats(
   return query;
 }
 
-/** Deletes tokens; returns how many (counted from RETURNING, which both engines report the same way). */
-export async function deletePats(q: Q, where: { user_id: string; id?: string }): Promise<number> {
-  const rows: unknown[] = await q('personal_access_tokens').where(where).delete().returning('id');
-  return rows.length;
+/** Deletes tokens; returns their ids (from RETURNING, which both engines report the same way). */
+export async function deletePats(q: Q, where: { user_id: string; id?: string }): Promise<string[]> {
+  const rows: { id: string }[] = await q('personal_access_tokens')
+    .queryContext(op('deletePats'))
+    .where(where)
+    .delete()
+    .returning('id');
+  return rows.map((r) => r.id);
 }
+
+export async function countPats(q: Q, userId: string): Promise<number> {
+  const row = await q('personal_access_tokens')
+    .queryContext(op('countPats'))
+    .where({ user_id: userId })
+    .count<{ n: number }[]>({ n: '*' })
+    .first();
+  return Number(row?.n ?? 0);
+}
+
+/** Holds the user's row until the transaction ends, so per-user checks cannot race. */
+export async function lockUser(q: Q, id: string): Promise<void> {
+  await q('users').queryContext(op('lockUser')).select('id').where({ id }).forUpdate();
+}
+
 export const findPatByHash = (q: Q, hash: string): Promise<PatRow | undefined> =>
-  q('personal_access_tokens').select<PatRow[]>(patColumns).where('token_hash', hash).first();
+  q('personal_access_tokens')
+    .queryContext(op('findPatByHash'))
+    .select<PatRow[]>(patColumns)
+    .where('token_hash', hash)
+    .first();
 export const touchPat = (q: Q, id: string, now: Date) =>
-  q('personal_access_tokens').where({ id }).update({ last_used_at: now });
+  q('personal_access_tokens')
+    .queryContext(op('touchPat'))
+    .where({ id })
+    .update({ last_used_at: now });
 
 // 2FA recovery codes
 
 export async function replaceRecoveryCodes(q: Q, userId: string, hashes: string[]): Promise<void> {
-  await q('recovery_codes').where({ user_id: userId }).delete();
+  await q('recovery_codes')
+    .queryContext(op('replaceRecoveryCodes'))
+    .where({ user_id: userId })
+    .delete();
   if (hashes.length > 0)
-    await q('recovery_codes').insert(hashes.map((code_hash) => ({ user_id: userId, code_hash })));
+    await q('recovery_codes')
+      .queryContext(op('replaceRecoveryCodes'))
+      .insert(hashes.map((code_hash) => ({ user_id: userId, code_hash })));
 }
 
 /** Marks an unused recovery code used; false when there is none with this hash. */
@@ -327,6 +384,7 @@ export async function useRecoveryCode(
   now: Date,
 ): Promise<boolean> {
   const rows: unknown[] = await q('recovery_codes')
+    .queryContext(op('useRecoveryCode'))
     .where({ user_id: userId, code_hash: hash })
     .whereNull('used_at')
     .update({ used_at: now })
@@ -334,20 +392,4 @@ export async function useRecoveryCode(
   return rows.length > 0;
 }
 
-// Mail outbox
-
-export async function insertOutbox(
-  q: Q,
-  row: { to_address: string; subject: string; body: string; transport: string },
-): Promise<number> {
-  const [created] = await q('mail_outbox').insert(row).returning('id');
-  return Number((created as { id: number }).id);
-}
-
-export async function markOutbox(
-  q: Q,
-  id: number,
-  result: { sent_at?: Date; error?: string },
-): Promise<void> {
-  await q('mail_outbox').where({ id }).update(result);
-}
+export * from './outbox-repo.ts';

@@ -1,12 +1,14 @@
 /**
  * Sign-up, sign-in (with 2FA), session refresh with reuse detection, logout
- * and password reset. Functions take (deps, actor or request info, input).
+ * and password reset (which also ends every personal access token). Functions take (deps, actor or request info, input).
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { AppError } from '../../contract/errors.ts';
+import type { Actor } from '../actors.ts';
 import type { AccountsDeps } from './deps.ts';
+import type { Mail } from './mailer.ts';
+import { sessionActor } from './profile.ts';
 import { checkPasswordPolicy, hashPassword, verifyOrBurn } from './passwords.ts';
 import * as repo from './repo.ts';
 import { verifySecondFactor } from './second-factor.ts';
@@ -134,17 +136,17 @@ export async function login(
   const user = await repo.findUserByLogin(deps.db, key);
   const who = { account: user?.id ?? `name:${key}`, ip: req.ip };
   try {
-    await deps.throttle.assertAllowed(who);
+    await deps.throttle.login.assertAllowed(who);
   } catch (err) {
     deps.metrics.login('rate_limited');
     throw err;
   }
   if (!(await verifyOrBurn(input.password, user?.password_hash, deps.dummyHash)) || !user) {
-    await deps.throttle.recordFailure(who);
+    await deps.throttle.login.recordFailure(who);
     deps.metrics.login('failure');
     throw badCredentials();
   }
-  await deps.throttle.recordSuccess(who.account);
+  await deps.throttle.login.recordSuccess(who);
   try {
     assertNotBanned(user, deps.clock.now());
   } catch (err) {
@@ -173,8 +175,9 @@ export async function loginMfa(
       'UNAUTHENTICATED',
       'The sign-in challenge is invalid or expired; sign in again',
     );
-  const who = { account: userId, ip: req.ip };
-  await deps.throttle.assertAllowed(who);
+  // Counted per challenge and per account, apart from the password's counters.
+  const challenge = hashToken(input.challengeToken);
+  await deps.throttle.secondFactor.assertAllowed(userId, challenge);
   return deps.db.transaction(async (trx) => {
     const user = await repo.findUserById(trx, userId);
     if (!user || user.status === 'deleted' || !user.totp_enabled)
@@ -183,10 +186,10 @@ export async function loginMfa(
         'The sign-in challenge is invalid or expired; sign in again',
       );
     if (!(await verifySecondFactor(deps, trx, user, input.code))) {
-      await deps.throttle.recordFailure(who);
+      await deps.throttle.secondFactor.recordFailure(userId, challenge);
       throw new AppError('UNAUTHENTICATED', 'Invalid code');
     }
-    await deps.throttle.recordSuccess(userId);
+    await deps.throttle.secondFactor.recordSuccess(userId);
     assertNotBanned(user, deps.clock.now());
     deps.metrics.login('success');
     return issueSession(deps, trx, user, req);
@@ -255,10 +258,11 @@ export async function logout(deps: AccountsDeps, actor: Actor) {
   return { revokedSessions: revoked.length };
 }
 
+/** Needs a session: a personal access token, which scripts hold, cannot sign its owner out. */
 export async function logoutAll(deps: AccountsDeps, actor: Actor) {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have sessions');
-  const revoked = await repo.revokeSessions(deps.db, { userId: actor.id }, 'logout_all', now(deps));
-  deps.credentials.invalidateUser(actor.id, true);
+  const me = sessionActor(actor);
+  const revoked = await repo.revokeSessions(deps.db, { userId: me.id }, 'logout_all', now(deps));
+  deps.credentials.invalidateUser(me.id, true);
   return { revokedSessions: revoked.length };
 }
 
@@ -288,19 +292,28 @@ export async function issueResetToken(
   };
 }
 
+/**
+ * Answers at once, the same way for every address: the lookup, the token and
+ * the mail happen off the request's path, so the answer time does not reveal
+ * whether an address exists. Requests per address are limited, known or not.
+ */
 export async function requestPasswordReset(deps: AccountsDeps, input: { email: string }) {
-  const user = await repo.findUserByEmailKey(deps.db, emailKey(input.email));
-  if (user && user.status !== 'deleted' && user.email) {
-    const link = await deps.db.transaction((trx) => issueResetToken(deps, trx, user, 'self'));
-    const minutes = deps.auth.passwordResetTtlMinutes;
-    // Not awaited: the answer must take as long for unknown addresses.
-    void deps.mailer.send({
-      to: user.email,
-      subject: 'Reset your pongctl password',
-      text: `Someone asked to reset the password of ${user.username}.\n\nOpen this link within ${minutes} minutes to choose a new one:\n${link.resetLink}\n\nIf it was not you, ignore this mail.\n`,
-    });
-  }
+  const key = emailKey(input.email);
+  await deps.throttle.resetRequest(key);
+  void deps.mailer.sendLater(() => resetMail(deps, key));
   return { accepted: true as const };
+}
+
+async function resetMail(deps: AccountsDeps, key: string): Promise<Mail | undefined> {
+  const user = await repo.findUserByEmailKey(deps.db, key);
+  if (!user || user.status === 'deleted' || !user.email) return undefined;
+  const link = await deps.db.transaction((trx) => issueResetToken(deps, trx, user, 'self'));
+  const minutes = deps.auth.passwordResetTtlMinutes;
+  return {
+    to: user.email,
+    subject: 'Reset your pongctl password',
+    text: `Someone asked to reset the password of ${user.username}.\n\nOpen this link within ${minutes} minutes to choose a new one:\n${link.resetLink}\n\nIf it was not you, ignore this mail.\n`,
+  };
 }
 
 export async function confirmPasswordReset(
@@ -323,12 +336,14 @@ export async function confirmPasswordReset(
     common: deps.commonPasswords,
   });
   const passwordHash = await hashPassword(input.password, deps.auth.scryptLog2N);
-  await deps.db.transaction(async (trx) => {
-    if (!(await repo.consumeResets(trx, user.id, hash, now(deps)))) throw invalid();
+  const tokens = await deps.db.transaction(async (trx) => {
+    if (!(await repo.useUpResets(trx, user.id, now(deps))).includes(hash)) throw invalid();
     await repo.updateUser(trx, user.id, { password_hash: passwordHash }, now(deps));
     await repo.revokeSessions(trx, { userId: user.id }, 'password_reset', now(deps));
+    return repo.deletePats(trx, { user_id: user.id });
   });
+  for (const id of tokens) deps.credentials.invalidateToken(id);
   deps.credentials.invalidateUser(user.id, true);
-  await deps.throttle.recordSuccess(user.id);
+  await deps.throttle.login.clearAccount(user.id);
   return { passwordChanged: true as const };
 }

@@ -5,7 +5,14 @@
  * SHA-256 hashes. 2FA secrets are sealed with AES-256-GCM under a key derived
  * from the signing secret, so a database dump alone does not yield them.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hkdfSync,
+  randomBytes,
+  randomUUID,
+} from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 
 const issuer = 'pongctl';
@@ -94,14 +101,18 @@ export async function signChallenge(
   nowMs: number,
 ): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  return new SignJWT({ mfa: true })
-    .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer(issuer)
-    .setAudience(challengeAudience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + challengeTtlSeconds)
-    .sign(key);
+  return (
+    new SignJWT({ mfa: true })
+      .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
+      // Each challenge is its own: its wrong codes are counted apart from another's.
+      .setJti(randomUUID())
+      .setSubject(userId)
+      .setIssuer(issuer)
+      .setAudience(challengeAudience)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + challengeTtlSeconds)
+      .sign(key)
+  );
 }
 
 /** The user id of a valid 2FA challenge, or null. */

@@ -1,5 +1,5 @@
 /** How account rows are shown: to the user, to everyone, to staff; and the rules derived from a row (effective status, ban). */
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 import type { UserRow } from './repo.ts';
 
 type Time = Date | string | null;
@@ -7,7 +7,10 @@ type Time = Date | string | null;
 export const iso = (t: Time): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** A ban whose end has passed no longer counts. */
-export function effectiveStatus(user: UserRow, nowMs: number): UserRow['status'] {
+export function effectiveStatus(
+  user: Pick<UserRow, 'status' | 'banned_until'>,
+  nowMs: number,
+): UserRow['status'] {
   if (
     user.status === 'banned' &&
     user.banned_until &&

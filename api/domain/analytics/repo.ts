@@ -1,7 +1,7 @@
 /** Queries of the analytics events table (indexed by time, and by name and time). */
-import type { Knex } from 'knex';
+import { operations, type Q } from '../../core/query.ts';
 
-type Q = Knex | Knex.Transaction;
+const op = operations('analytics');
 
 export async function insertEvents(
   q: Q,
@@ -13,11 +13,13 @@ export async function insertEvents(
     received_at: Date;
   }[],
 ): Promise<void> {
-  await q('events').insert(rows);
+  await q('events').queryContext(op('insertEvents')).insert(rows);
 }
 
 export async function markActive(q: Q, userId: string, at: Date): Promise<void> {
-  await q.raw('select stats_mark_active(?::uuid, ?::timestamptz)', [userId, at]);
+  await q
+    .raw('select stats_mark_active(?::uuid, ?::timestamptz)', [userId, at])
+    .queryContext(op('markActive'));
 }
 
 export function countsPerDay(
@@ -26,6 +28,7 @@ export function countsPerDay(
   event?: string,
 ): Promise<{ day: string; event: string; count: number }[]> {
   const query = q('events')
+    .queryContext(op('countsPerDay'))
     .where('occurred_at', '>=', range.from)
     .where('occurred_at', '<', range.to)
     .select(

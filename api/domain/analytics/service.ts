@@ -14,11 +14,10 @@ import {
   EVENTS_MAX_SKEW_MS,
   type analyticsEventSchema,
 } from '../../contract/analytics.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { AppError, rateLimitedError } from '../../contract/errors.ts';
+import { type Actor, requireAdminOrSystem, requireUser } from '../actors.ts';
 import { isoDay } from '../leaderboards/periods.ts';
 import type { StatsDeps } from '../stats/deps.ts';
-import { requireAdmin } from '../stats/platform.ts';
 import * as repo from './repo.ts';
 
 type AnalyticsEvent = z.infer<typeof analyticsEventSchema>;
@@ -30,11 +29,9 @@ function takeRate(deps: StatsDeps, userId: string): void {
   const recent = (deps.eventWindows.get(userId) ?? []).filter((t) => t > now - 60_000);
   if (recent.length >= EVENTS_BATCHES_PER_MINUTE) {
     const retryAfter = Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000));
-    throw new AppError(
-      'RATE_LIMITED',
+    throw rateLimitedError(
+      retryAfter,
       `At most ${EVENTS_BATCHES_PER_MINUTE} event batches per minute`,
-      { retryAfterSeconds: retryAfter },
-      { 'Retry-After': String(retryAfter) },
     );
   }
   recent.push(now);
@@ -74,23 +71,23 @@ export async function recordEvents(
   actor: Actor,
   input: { events: AnalyticsEvent[] },
 ): Promise<{ accepted: number }> {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Events come from users');
+  const user = requireUser(actor, 'Events come from users');
   const now = deps.clock.now();
   const properties = checkBatch(input.events, now);
-  takeRate(deps, actor.id);
+  takeRate(deps, user.id);
   const received = new Date(now);
   await deps.db.transaction(async (trx) => {
     await repo.insertEvents(
       trx,
       input.events.map((e, i) => ({
-        user_id: actor.id,
+        user_id: user.id,
         name: e.name,
         properties: properties[i]!,
         occurred_at: new Date(e.timestamp),
         received_at: received,
       })),
     );
-    await repo.markActive(trx, actor.id, received);
+    await repo.markActive(trx, user.id, received);
   });
   return { accepted: input.events.length };
 }
@@ -100,7 +97,7 @@ export async function activity(
   actor: Actor,
   input: { days: number; event?: string },
 ) {
-  requireAdmin(actor);
+  requireAdminOrSystem(actor);
   const today = Math.floor(deps.clock.now() / dayMs) * dayMs;
   const from = today - (input.days - 1) * dayMs;
   const daily = await repo.countsPerDay(

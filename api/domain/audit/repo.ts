@@ -1,7 +1,7 @@
 /** Queries of the audit log. */
-import type { Knex } from 'knex';
+import { operations, type Q } from '../../core/query.ts';
 
-type Q = Knex | Knex.Transaction;
+const op = operations('audit');
 
 export interface AuditRow {
   id: number;
@@ -23,7 +23,9 @@ export async function insertAudit(
     details: Record<string, unknown>;
   },
 ): Promise<void> {
-  await q('audit_log').insert({ ...row, details: JSON.stringify(row.details) });
+  await q('audit_log')
+    .queryContext(op('insertAudit'))
+    .insert({ ...row, details: JSON.stringify(row.details) });
 }
 
 export interface AuditFilter {

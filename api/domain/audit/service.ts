@@ -3,11 +3,11 @@
  * change they describe, and logged on the audit stream (event.dataset
  * pong.audit) once that transaction has committed.
  */
+import { z } from 'zod';
 import type { Knex } from 'knex';
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { Actor } from '../../http/context.ts';
+import { requireRole, type Actor } from '../actors.ts';
 import { insertAudit, listAuditRows, type AuditRow } from './repo.ts';
 
 export interface AuditEntry {
@@ -89,11 +89,8 @@ export interface AuditQuery {
 
 /** Lists audit entries, newest first. Admins only. */
 export async function listAudit(deps: AuditDeps, actor: Actor, input: AuditQuery) {
-  if (actor.kind !== 'user' || actor.role !== 'admin')
-    throw new AppError('FORBIDDEN', 'Reading the audit log needs the admin role');
-  const after = decodeCursor(input.cursor, 1)?.[0];
-  if (after !== undefined && typeof after !== 'number')
-    throw new AppError('VALIDATION', 'The cursor is not valid');
+  requireRole(actor, 'admin', 'Reading the audit log needs the admin role');
+  const after = decodeCursor(input.cursor, z.tuple([cursorPart.serial]))?.[0];
   const rows = await listAuditRows(deps.db, {
     actor: input.actor?.toLowerCase(),
     action: input.action,

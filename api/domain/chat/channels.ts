@@ -2,11 +2,12 @@
  * Public channels: anyone lists, joins and leaves them; moderators create
  * them. `world` has implicit members: everyone is in it and nobody leaves it.
  */
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError, toAppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
-import { isStaff, now, userOf } from './access.ts';
-import type { ChatDeps } from './deps.ts';
+import { z } from 'zod';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
+import { toAppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
+import { isStaff, requireUser, type Actor } from '../actors.ts';
+import { now, type ChatDeps } from './deps.ts';
 import * as repo from './repo.ts';
 import { channelView, type ChannelView } from './views.ts';
 
@@ -21,10 +22,8 @@ export async function listChannels(
   actor: Actor,
   input: { limit: number; cursor?: string },
 ) {
-  const me = userOf(actor);
-  const after = decodeCursor(input.cursor, 1)?.[0];
-  if (after !== undefined && typeof after !== 'string')
-    throw new AppError('VALIDATION', 'The cursor is not valid');
+  const me = requireUser(actor);
+  const after = decodeCursor(input.cursor, z.tuple([cursorPart.text]))?.[0];
   const rows = await repo.listChannels(deps.db, {
     userId: me.id,
     afterKey: after,
@@ -43,7 +42,7 @@ export async function createChannel(
   actor: Actor,
   input: { name: string },
 ): Promise<ChannelView> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   if (!isStaff(me)) throw new AppError('FORBIDDEN', 'Creating channels needs the moderator role');
   try {
     const row = await deps.db.transaction(async (trx) => {
@@ -69,7 +68,7 @@ export async function joinChannel(
   actor: Actor,
   input: { name: string },
 ): Promise<ChannelView> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const conv = await publicChannel(deps, input.name);
   if (!conv.implicit_members) await repo.addMembers(deps.db, conv.id, [me.id], now(deps));
   return channelView(conv, true);
@@ -80,7 +79,7 @@ export async function leaveChannel(
   actor: Actor,
   input: { name: string },
 ): Promise<ChannelView> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const conv = await publicChannel(deps, input.name);
   if (conv.implicit_members)
     throw new AppError('CONFLICT', `Everyone is in #${conv.name}; it cannot be left`);

@@ -9,10 +9,13 @@ import type { ServerMessage } from '../../contract/messages.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { ChatConfig } from '../../core/config.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { CounterStore } from '../accounts/throttle.ts';
+import type { CounterStore } from '../../core/counters.ts';
 import { createTypingThrottle, type TypingThrottle } from './typing.ts';
 
 /** How chat events reach sockets on every instance; `Gateway` has this shape. */
+/** The time of the chat area's clock, as the Date its rows store. */
+export const now = (deps: Pick<ChatDeps, 'clock'>): Date => new Date(deps.clock.now());
+
 export interface ChatDelivery {
   sendToUsers(userIds: readonly string[], message: ServerMessage): Promise<void>;
   broadcast(

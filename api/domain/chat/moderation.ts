@@ -1,15 +1,18 @@
 /**
- * Deleting messages: a sender deletes their own, moderators and admins any
- * (audited), and staff purge everything one user wrote, in batches. A deleted
+ * Deleting messages: a sender deletes their own; moderators and admins delete
+ * others' in channels only, and only of users below them (audited); staff
+ * purge everything one user wrote, in batches. A deleted
  * message stays in history as a tombstone (who, where, when; no text), and the
  * members' sockets get `chat.deleted`.
  */
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { AppError } from '../../contract/errors.ts';
+import { assertMayActOn, isStaff, requireUser, type Actor, type UserActor } from '../actors.ts';
 import { withAudit } from '../audit/service.ts';
-import { isStaff, now, numericId, userOf, type UserActor } from './access.ts';
-import { deliverToConversation } from './delivery.ts';
-import type { ChatDeps } from './deps.ts';
+import { maySee } from './conversation-access.ts';
+import { numericId } from './ids.ts';
+import { deliverToConversation } from './fan-out.ts';
+import { now, type ChatDeps } from './deps.ts';
+import { usernameKey } from '../accounts/views.ts';
 import * as repo from './repo.ts';
 import { messageView, type ChatMessage } from './views.ts';
 
@@ -41,19 +44,39 @@ async function announce(
   }
 }
 
+/**
+ * Whether `me` may delete someone else's message. A message in a conversation
+ * `me` cannot see is NOT_FOUND, like a missing one, so its existence does not
+ * leak. Staff delete in channels only (a direct conversation is its two users'
+ * own, even when one of them is staff), and only messages of users below them.
+ */
+async function assertMayDeleteOthers(
+  deps: ChatDeps,
+  me: UserActor,
+  row: repo.MessageRow,
+  id: string,
+): Promise<void> {
+  const conv = await repo.findConversation(deps.db, row.conversation_id);
+  if (!conv || !(await maySee(deps, me, conv))) throw new AppError('NOT_FOUND', `No message ${id}`);
+  if (!isStaff(me)) throw new AppError('FORBIDDEN', 'You can delete only your own messages');
+  if (conv.kind !== 'channel')
+    throw new AppError('FORBIDDEN', 'Moderators delete messages in channels only');
+  const sender = await repo.findUserById(deps.db, row.sender_id);
+  if (sender) assertMayActOn(me, sender);
+}
+
 /** Deletes one message: its sender, or staff (audited). Deleting a tombstone again changes nothing. */
 export async function deleteMessage(
   deps: ChatDeps,
   actor: Actor,
   input: { id: string; requestId?: string },
 ): Promise<ChatMessage> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const id = numericId(input.id);
   const row = await repo.findMessage(deps.db, id);
   if (!row) throw new AppError('NOT_FOUND', `No message ${input.id}`);
   const own = row.sender_id === me.id;
-  if (!own && !isStaff(me))
-    throw new AppError('FORBIDDEN', 'You can delete only your own messages');
+  if (!own) await assertMayDeleteOthers(deps, me, row, input.id);
   if (row.deleted_at !== null) return messageView(row);
   const changed = own
     ? await repo.tombstone(deps.db, { ids: [id], by: me.id, now: now(deps) })
@@ -63,7 +86,7 @@ export async function deleteMessage(
         await record({
           actor: actorName(me),
           action: 'chat.message.delete',
-          target: row.username.toLowerCase(),
+          target: usernameKey(row.username),
           requestId: input.requestId,
           details,
           actorId: me.id,
@@ -75,20 +98,15 @@ export async function deleteMessage(
   return messageView((await repo.findMessage(deps.db, id))!);
 }
 
-const rank = { player: 0, moderator: 1, admin: 2 } as const;
-
 async function purgeTarget(
   deps: ChatDeps,
   me: UserActor,
   username: string,
 ): Promise<repo.ChatUserRow> {
   if (!isStaff(me)) throw new AppError('FORBIDDEN', 'This needs the moderator role');
-  const user = await repo.findUserByKey(deps.db, username.trim().toLowerCase());
+  const user = await repo.findUserByKey(deps.db, usernameKey(username));
   if (!user) throw new AppError('NOT_FOUND', `No user named ${username}`);
-  if (user.id === me.id)
-    throw new AppError('FORBIDDEN', 'You cannot do this to your own account', { reason: 'SELF' });
-  if (me.role !== 'admin' && rank[user.role] >= rank[me.role])
-    throw new AppError('FORBIDDEN', `A ${me.role} cannot act on a ${user.role}`);
+  assertMayActOn(me, user);
   return user;
 }
 
@@ -103,7 +121,7 @@ export async function purgeMessages(
   actor: Actor,
   input: { username: string; requestId?: string },
 ) {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const user = await purgeTarget(deps, me, input.username);
   let purged = 0;
   let batches = 0;

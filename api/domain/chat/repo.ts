@@ -1,11 +1,12 @@
 /**
  * Chat's queries: conversations, members and read positions, messages and
- * their tombstones. The only file of the area that talks to knex; services
+ * their tombstones (the conversation list: conversation-views-repo.ts). Services
  * open the transactions. Ids come back as numbers (both engines parse int8).
  */
-import type { Knex } from 'knex';
+import { operations, type Q } from '../../core/query.ts';
 
-export type Q = Knex | Knex.Transaction;
+const op = operations('chat');
+
 type Time = Date | string;
 
 export interface ConversationRow {
@@ -31,6 +32,8 @@ export interface MessageRow {
   body: string;
   created_at: Time;
   deleted_at: Time | null;
+  invite_match_id: string | null;
+  invite_expires_at: Time | null;
   username: string;
   display_name: string;
 }
@@ -51,6 +54,8 @@ const messageColumns = [
   'm.body',
   'm.created_at',
   'm.deleted_at',
+  'm.invite_match_id',
+  'm.invite_expires_at',
   'u.username',
   'u.display_name',
 ];
@@ -84,6 +89,7 @@ export async function insertDirect(
   pair: { low: string; high: string; createdBy: string; now: Date },
 ): Promise<ConversationRow> {
   await q('chat_conversations')
+    .queryContext(op('insertDirect'))
     .insert({
       kind: 'direct',
       user_low: pair.low,
@@ -124,6 +130,7 @@ export async function addMembers(
 ): Promise<void> {
   if (userIds.length === 0) return;
   await q('chat_members')
+    .queryContext(op('addMembers'))
     .insert(
       userIds.map((user_id) => ({ conversation_id: conversationId, user_id, joined_at: now })),
     )
@@ -132,12 +139,16 @@ export async function addMembers(
 }
 
 export async function removeMember(q: Q, conversationId: number, userId: string): Promise<void> {
-  await q('chat_members').where({ conversation_id: conversationId, user_id: userId }).delete();
+  await q('chat_members')
+    .queryContext(op('removeMember'))
+    .where({ conversation_id: conversationId, user_id: userId })
+    .delete();
 }
 
 export async function isMemberRow(q: Q, conversationId: number, userId: string): Promise<boolean> {
   return Boolean(
     await q('chat_members')
+      .queryContext(op('isMemberRow'))
       .where({ conversation_id: conversationId, user_id: userId })
       .first('user_id'),
   );
@@ -145,12 +156,14 @@ export async function isMemberRow(q: Q, conversationId: number, userId: string):
 
 export async function memberIds(q: Q, conversationId: number): Promise<string[]> {
   return (await q('chat_members')
+    .queryContext(op('memberIds'))
     .where({ conversation_id: conversationId })
     .pluck('user_id')) as string[];
 }
 
 export async function lastReadOf(q: Q, conversationId: number, userId: string): Promise<number> {
   const row = await q('chat_members')
+    .queryContext(op('lastReadOf'))
     .where({ conversation_id: conversationId, user_id: userId })
     .first('last_read_message_id');
   return Number((row as { last_read_message_id?: number } | undefined)?.last_read_message_id ?? 0);
@@ -177,11 +190,13 @@ export async function advanceRead(
   };
   const rows = r.upsert
     ? await q('chat_members')
+        .queryContext(op('advanceRead'))
         .insert(row)
         .onConflict(['conversation_id', 'user_id'])
         .merge({ last_read_message_id: greatest, last_read_at: r.now })
         .returning('last_read_message_id')
     : await q('chat_members')
+        .queryContext(op('advanceRead'))
         .where({ conversation_id: r.conversationId, user_id: r.userId })
         .update({
           last_read_message_id: q.raw('greatest(last_read_message_id, ?)', [r.messageId]),
@@ -192,20 +207,36 @@ export async function advanceRead(
   return first === undefined ? undefined : Number(first.last_read_message_id);
 }
 
+/** A game invite a message carries (server-set only). */
+export interface InviteColumns {
+  matchId: string;
+  expiresAt: Date;
+}
+
 export async function insertMessage(
   q: Q,
-  m: { conversationId: number; senderId: string; body: string; now: Date },
+  m: {
+    conversationId: number;
+    senderId: string;
+    body: string;
+    now: Date;
+    invite: InviteColumns | null;
+  },
 ): Promise<number> {
   const [row] = await q('chat_messages')
+    .queryContext(op('insertMessage'))
     .insert({
       conversation_id: m.conversationId,
       sender_id: m.senderId,
       body: m.body,
       created_at: m.now,
+      invite_match_id: m.invite?.matchId ?? null,
+      invite_expires_at: m.invite?.expiresAt ?? null,
     })
     .returning('id');
   const id = Number((row as { id: number }).id);
   await q('chat_conversations')
+    .queryContext(op('insertMessage'))
     .where({ id: m.conversationId })
     .update({ activity_at: m.now, last_message_id: id });
   return id;
@@ -255,15 +286,23 @@ export async function tombstone(
 ): Promise<Array<{ id: number; conversation_id: number }>> {
   if (t.ids.length === 0) return [];
   return q('chat_messages')
+    .queryContext(op('tombstone'))
     .whereIn('id', t.ids)
     .whereNull('deleted_at')
-    .update({ body: '', deleted_at: t.now, deleted_by: t.by })
+    .update({
+      body: '',
+      deleted_at: t.now,
+      deleted_by: t.by,
+      invite_match_id: null,
+      invite_expires_at: null,
+    })
     .returning(['id', 'conversation_id']);
 }
 
 /** The next batch of one sender's live messages, oldest first (the partial sender index). */
 export async function liveMessageIdsOf(q: Q, senderId: string, limit: number): Promise<number[]> {
   const ids = await q('chat_messages')
+    .queryContext(op('liveMessageIdsOf'))
     .where({ sender_id: senderId })
     .whereNull('deleted_at')
     .orderBy('id')
@@ -274,6 +313,7 @@ export async function liveMessageIdsOf(q: Q, senderId: string, limit: number): P
 
 export function listChannels(q: Q, p: { userId: string; afterKey?: string; limit: number }) {
   const query = q('chat_conversations as c')
+    .queryContext(op('listChannels'))
     .leftJoin('chat_members as m', (j) => {
       j.on('m.conversation_id', 'c.id').andOn('m.user_id', q.raw('?', [p.userId]));
     })
@@ -285,120 +325,4 @@ export function listChannels(q: Q, p: { userId: string; afterKey?: string; limit
   return query as Promise<Array<ConversationRow & { is_member: boolean }>>;
 }
 
-/** A conversation as one user sees it: read positions, the peer, the last message and the unread count. */
-export interface ConversationViewRow extends ConversationRow {
-  last_read: number;
-  peer_id: string | null;
-  peer_username: string | null;
-  peer_display_name: string | null;
-  peer_last_read: number | null;
-  lm_id: number | null;
-  lm_sender_id: string | null;
-  lm_body: string | null;
-  lm_created_at: Time | null;
-  lm_deleted_at: Time | null;
-  lm_username: string | null;
-  lm_display_name: string | null;
-  unread: number;
-}
-
-/** Unread counts stop here: counting further would cost a scan as long as the backlog. */
-export const unreadCap = 1000;
-
-export interface ConversationQuery {
-  userId: string;
-  hiddenSenders: readonly string[];
-  limit: number;
-  /** Continue after this (activity_at, id), newest first. */
-  after?: { at: string; id: number };
-  /** Only this conversation. */
-  only?: number;
-}
-
-function hiddenClause(
-  column: string,
-  hidden: readonly string[],
-  bindings: Record<string, unknown>,
-): string {
-  if (hidden.length === 0) return '';
-  const names = hidden.map((id, i) => {
-    bindings[`h${i}`] = id;
-    return `:h${i}`;
-  });
-  return ` and ${column} not in (${names.join(', ')})`;
-}
-
-/**
- * The user's conversations: explicit memberships, plus every conversation with
- * implicit members (world) whether or not a read-position row exists. Each
- * with the peer (direct), the last visible message (one index probe) and an
- * unread count bounded by `unreadCap`.
- */
-export async function conversationViews(
-  q: Q,
-  p: ConversationQuery,
-): Promise<ConversationViewRow[]> {
-  const b: Record<string, unknown> = { me: p.userId, limit: p.limit, cap: unreadCap };
-  const filters: string[] = [];
-  if (p.after) {
-    Object.assign(b, { afterAt: p.after.at, afterId: p.after.id });
-    filters.push('(activity_at < :afterAt or (activity_at = :afterAt and id < :afterId))');
-  }
-  if (p.only !== undefined) {
-    b.only = p.only;
-    filters.push('id = :only');
-  }
-  const where = filters.length ? `where ${filters.join(' and ')}` : '';
-  const hiddenLast = hiddenClause('m.sender_id', p.hiddenSenders, b);
-  const hiddenUnread = hiddenClause('x.sender_id', p.hiddenSenders, b);
-  const sql = `
-    with mine as (
-      select c.*, m.last_read_message_id as last_read
-        from chat_members m join chat_conversations c on c.id = m.conversation_id
-       where m.user_id = :me
-      union all
-      select c.*, 0 as last_read from chat_conversations c
-       where c.implicit_members
-         and not exists (select 1 from chat_members m where m.conversation_id = c.id and m.user_id = :me)
-    ), page as (
-      select * from mine ${where} order by activity_at desc, id desc limit :limit
-    )
-    select page.*,
-           p.id as peer_id, p.username as peer_username, p.display_name as peer_display_name,
-           pm.last_read_message_id as peer_last_read,
-           lm.id as lm_id, lm.sender_id as lm_sender_id, lm.body as lm_body, lm.created_at as lm_created_at,
-           lm.deleted_at as lm_deleted_at, lm.username as lm_username, lm.display_name as lm_display_name,
-           (select count(*) from (
-              select 1 from chat_messages x
-               where x.conversation_id = page.id and x.id > page.last_read and x.sender_id <> :me
-                 and x.deleted_at is null${hiddenUnread}
-               limit :cap) counted) as unread
-      from page
-      left join users p on p.id = case when page.user_low = :me then page.user_high else page.user_low end
-      left join chat_members pm on pm.conversation_id = page.id and pm.user_id = p.id
-      left join lateral (
-        select m.id, m.sender_id, m.body, m.created_at, m.deleted_at, u.username, u.display_name
-          from chat_messages m join users u on u.id = m.sender_id
-         where m.conversation_id = page.id${hiddenLast}
-         order by m.id desc limit 1) lm on true
-     order by page.activity_at desc, page.id desc`;
-  const result = (await q.raw(sql, b)) as { rows: ConversationViewRow[] };
-  return result.rows;
-}
-
-/** Unread messages of one conversation for one user, bounded like the list's. */
-export async function unreadCount(
-  q: Q,
-  p: { conversationId: number; userId: string; after: number; hiddenSenders: readonly string[] },
-): Promise<number> {
-  const inner = q('chat_messages')
-    .select(q.raw('1'))
-    .where('conversation_id', p.conversationId)
-    .where('id', '>', p.after)
-    .whereNot('sender_id', p.userId)
-    .whereNull('deleted_at')
-    .limit(unreadCap);
-  if (p.hiddenSenders.length > 0) inner.whereNotIn('sender_id', p.hiddenSenders);
-  const row = await q.from(inner.as('counted')).count<{ n: number }[]>({ n: '*' }).first();
-  return Number(row?.n ?? 0);
-}
+export * from './conversation-views-repo.ts';

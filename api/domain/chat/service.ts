@@ -4,21 +4,17 @@
  * these, so the rules (membership, blocks, rate limit, body length) hold the
  * same everywhere.
  */
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { z } from 'zod';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
+import { requireUser, type Actor, type UserActor } from '../actors.ts';
 import { blockedUserIds, isBlockedEitherWay } from '../social/blocks.ts';
-import {
-  conversationFor,
-  now,
-  numericId,
-  peerOf,
-  takeSendToken,
-  userOf,
-  type UserActor,
-} from './access.ts';
-import { deliverToConversation, deliverToUsers } from './delivery.ts';
-import type { ChatDeps } from './deps.ts';
+import { conversationFor, peerOf } from './conversation-access.ts';
+import { numericId } from './ids.ts';
+import { takeSendToken } from './send-rate.ts';
+import { deliverToConversation, deliverToUsers } from './fan-out.ts';
+import { now, type ChatDeps } from './deps.ts';
+import { usernameKey } from '../accounts/views.ts';
 import * as repo from './repo.ts';
 import { conversationView, messageView, type ChatMessage, type ConversationView } from './views.ts';
 
@@ -40,16 +36,14 @@ export async function listConversations(
   actor: Actor,
   input: { limit: number; cursor?: string },
 ) {
-  const me = userOf(actor);
-  const key = decodeCursor(input.cursor, 2);
-  if (key && (typeof key[0] !== 'string' || typeof key[1] !== 'number'))
-    throw new AppError('VALIDATION', 'The cursor is not valid');
+  const me = requireUser(actor);
+  const key = decodeCursor(input.cursor, z.tuple([cursorPart.instant, cursorPart.serial]));
   const hiddenSenders = await blockedUserIds(deps.db, me.id);
   const rows = await repo.conversationViews(deps.db, {
     userId: me.id,
     hiddenSenders,
     limit: input.limit + 1,
-    after: key ? { at: key[0] as string, id: key[1] as number } : undefined,
+    after: key ? { at: key[0], id: key[1] } : undefined,
   });
   const page = pageOf(rows, input.limit, (r) => [
     new Date(r.activity_at).toISOString(),
@@ -63,7 +57,7 @@ export async function getConversation(
   actor: Actor,
   input: { id: string },
 ): Promise<ConversationView> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const conv = await conversationFor(deps, me, { id: input.id, mode: 'write' });
   return viewOf(deps, me, conv.id);
 }
@@ -74,8 +68,8 @@ export async function openDirect(
   actor: Actor,
   input: { username: string },
 ): Promise<ConversationView> {
-  const me = userOf(actor);
-  const other = await repo.findUserByKey(deps.db, input.username.trim().toLowerCase());
+  const me = requireUser(actor);
+  const other = await repo.findUserByKey(deps.db, usernameKey(input.username));
   if (!other || other.status === 'deleted')
     throw new AppError('NOT_FOUND', `No user named ${input.username}`);
   if (other.id === me.id)
@@ -99,7 +93,7 @@ export async function listMessages(
   actor: Actor,
   input: { id: string; before?: string; limit: number },
 ) {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const conv = await conversationFor(deps, me, { id: input.id, mode: 'read' });
   const rows = await repo.historyPage(deps.db, {
     conversationId: conv.id,
@@ -132,17 +126,41 @@ async function notifyIfOffline(
 }
 
 /** Stores a message and delivers `chat.message` to every socket of every member. */
-export async function sendMessage(
+export function sendMessage(
   deps: ChatDeps,
   actor: Actor,
   input: { conversationId: string; body: string },
 ): Promise<ChatMessage> {
-  const me = userOf(actor);
+  return post(deps, actor, input, null);
+}
+
+/**
+ * Posts a game invite: a message whose `invite` the server sets. Only the games
+ * domain calls this (the invite from chat); no edge passes user input to it.
+ */
+export function sendInvite(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { conversationId: string; body: string; invite: repo.InviteColumns },
+): Promise<ChatMessage> {
+  return post(deps, actor, input, input.invite);
+}
+
+async function post(
+  deps: ChatDeps,
+  actor: Actor,
+  input: { conversationId: string; body: string },
+  invite: repo.InviteColumns | null,
+): Promise<ChatMessage> {
+  const me = requireUser(actor);
   const body = input.body.trim();
   if (body === '')
     throw new AppError('VALIDATION', 'The message is empty', [
       { path: 'body', message: 'must not be empty', code: 'too_small' },
     ]);
+  // Counted on arrival, before anything that can wait on the database: messages that queued
+  // behind a stall are not all counted at once when it ends.
+  await takeSendToken(deps, me.id);
   const conv = await conversationFor(deps, me, { id: input.conversationId, mode: 'write' });
   if (
     conv.kind === 'direct' &&
@@ -152,9 +170,14 @@ export async function sendMessage(
       reason: 'BLOCKED',
     });
   }
-  await takeSendToken(deps, me.id);
   const id = await deps.db.transaction((trx) =>
-    repo.insertMessage(trx, { conversationId: conv.id, senderId: me.id, body, now: now(deps) }),
+    repo.insertMessage(trx, {
+      conversationId: conv.id,
+      senderId: me.id,
+      body,
+      now: now(deps),
+      invite,
+    }),
   );
   const message = messageView((await repo.findMessage(deps.db, id))!);
   await deliverToConversation(deps, conv, { type: 'chat.message', message }, { fromUserId: me.id });
@@ -187,7 +210,7 @@ export async function markReadWithReceipt(
   actor: Actor,
   input: { conversationId: string; messageId: string },
 ): Promise<{ result: ReadResult; receipt: ReadReceipt }> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const conv = await conversationFor(deps, me, { id: input.conversationId, mode: 'write' });
   const message = await repo.findMessage(deps.db, numericId(input.messageId));
   if (!message || message.conversation_id !== conv.id)
@@ -250,7 +273,7 @@ export async function typing(
   actor: Actor,
   input: { conversationId: string },
 ): Promise<boolean> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const conv = await conversationFor(deps, me, { id: input.conversationId, mode: 'write' });
   if (!deps.typing.allow(me.id, String(conv.id))) return false;
   const user = (await repo.findUserById(deps.db, me.id))!;

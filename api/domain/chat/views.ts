@@ -17,6 +17,10 @@ export function messageView(row: MessageRow): ChatMessage {
     conversationId: String(row.conversation_id),
     sender: { id: row.sender_id, username: row.username, displayName: row.display_name },
     body: deleted ? null : row.body,
+    invite:
+      deleted || row.invite_match_id === null || row.invite_expires_at === null
+        ? null
+        : { matchId: row.invite_match_id, expiresAt: iso(row.invite_expires_at) },
     createdAt: iso(row.created_at),
     deleted,
     deletedAt: row.deleted_at === null ? null : iso(row.deleted_at),
@@ -32,6 +36,8 @@ function lastMessageOf(row: ConversationViewRow): ChatMessage | null {
     body: row.lm_body!,
     created_at: row.lm_created_at!,
     deleted_at: row.lm_deleted_at,
+    invite_match_id: row.lm_invite_match_id,
+    invite_expires_at: row.lm_invite_expires_at,
     username: row.lm_username!,
     display_name: row.lm_display_name!,
   });

@@ -5,11 +5,14 @@
  * per-match chain of database writes, and the listeners of match ends.
  */
 import type { Knex } from 'knex';
+import type { InstanceView } from '../../contract/instances.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { GameConfig } from '../../core/config.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Runner, RunnerHooks } from '../../game/runner.ts';
 import type { MatchKind, Outcome } from '../../game/live-match.ts';
+import { localHost, type MatchHost } from './host.ts';
+import type { ResultKeeper } from './result-keeper.ts';
 
 /** Stores and pushes a notification (api/domain/notifications); `game_invite` carries matchId, from, expiresAt. */
 export type GameNotify = (
@@ -44,15 +47,27 @@ export interface GamesDeps {
   logger: Logger;
   auditLogger: Logger;
   config: GameConfig;
+  /** This process's match loop; services reach live matches through `host` (they may run elsewhere). */
   runner: Runner;
+  /** Where live matches are held: this runner alone, or whichever instance owns each. */
+  host: MatchHost;
+  /** This instance's id, recorded as the owner of the matches it creates. */
+  instanceId: string;
+  /** The live instances of the deployment with what each holds (set by the realtime layer). */
+  instances: () => Promise<InstanceView[]>;
   notify: GameNotify;
   setInGame: SetInGame;
+  /** Holds every match end durably until it is stored (result-keeper.ts). */
+  results: ResultKeeper;
   /** Per-match chain of pending database writes, so state changes land in order. */
   writes: Map<string, Promise<unknown>>;
   endListeners: MatchEndListener[];
 }
 
-export type GamesDepsOptions = Omit<GamesDeps, 'runner' | 'writes' | 'endListeners'>;
+export type GamesDepsOptions = Omit<
+  GamesDeps,
+  'runner' | 'host' | 'instances' | 'writes' | 'endListeners'
+>;
 
 /** Builds the deps and the runner together: the runner's hooks need the deps, the deps hold the runner. */
 export function createGamesDeps(
@@ -62,6 +77,19 @@ export function createGamesDeps(
 ): GamesDeps {
   const deps = { ...options, writes: new Map(), endListeners: [] } as unknown as GamesDeps;
   deps.runner = runnerFor(hooksFor(deps), deps);
+  deps.host = localHost(deps.runner);
+  const startedAt = new Date(options.clock.now()).toISOString();
+  deps.instances = async () => [
+    {
+      id: options.instanceId,
+      self: true,
+      startedAt,
+      leaseAgeMs: 0,
+      leaseTtlMs: 0,
+      sockets: 0,
+      matches: [...deps.runner.matches()].map((m) => m.spec.id),
+    },
+  ];
   return deps;
 }
 

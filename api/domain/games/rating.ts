@@ -152,3 +152,8 @@ export function rateMatch(
     updateRating(b, [{ opponent: a, score: scoreB }], options),
   ];
 }
+
+/** A rating change as players see it (game.end, history): rounded to hundredths. */
+export function ratingDelta(before: number, after: number): number {
+  return Math.round((after - before) * 100) / 100;
+}

@@ -3,15 +3,15 @@
  * admins), public live and ended lists, a user's history with cursor pages,
  * and replay data. Live matches show the runner's current score.
  */
+import { z } from 'zod';
 import type { MatchView } from '../../contract/games.ts';
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
+import { isAdminOrSystem, requireUser, type Actor } from '../actors.ts';
 import type { GamesDeps } from './deps.ts';
+import * as lists from './list-repo.ts';
 import * as repo from './repo.ts';
 import { matchView, settingsOf } from './views.ts';
-
-const isAdmin = (actor: Actor): boolean => actor.kind === 'system' || actor.role === 'admin';
 
 /** A match the actor may see; a private match of others is NOT_FOUND (its existence is private too). */
 export async function loadMatch(
@@ -24,15 +24,23 @@ export async function loadMatch(
   const visible =
     row &&
     (row.visibility === 'public' ||
-      isAdmin(actor) ||
+      isAdminOrSystem(actor) ||
       (actor.kind === 'user' && players.some((p) => p.user_id === actor.id)));
   if (!row || !visible) throw new AppError('NOT_FOUND', 'No such match');
   return { row, players };
 }
 
-function liveScore(deps: GamesDeps, id: string): [number, number] | undefined {
-  const live = deps.runner.get(id);
-  return live ? [live.engine.leftScore, live.engine.rightScore] : undefined;
+const isEnded = (row: repo.MatchRow) =>
+  repo.endedStates.includes(row.state as (typeof repo.endedStates)[number]);
+
+/** Scores of the rows the database calls live, from whichever instance holds each. */
+async function liveScores(
+  deps: GamesDeps,
+  rows: readonly repo.MatchRow[],
+): Promise<Map<string, [number, number]>> {
+  const ids = rows.filter((r) => !isEnded(r)).map((r) => r.id);
+  const live = ids.length === 0 ? new Map() : await deps.host.liveMany(ids).catch(() => new Map());
+  return new Map([...live].map(([id, summary]) => [id, summary.score]));
 }
 
 export async function getMatch(
@@ -45,15 +53,14 @@ export async function getMatch(
     row.ended_at !== null && row.started_at !== null
       ? await repo.timelineOf(deps.db, row.id)
       : undefined;
-  return matchView(row, players, { timeline, liveScore: liveScore(deps, row.id) });
+  const scores = await liveScores(deps, [row]);
+  return matchView(row, players, { timeline, liveScore: scores.get(row.id) });
 }
 
+const matchKey = z.tuple([cursorPart.instant, cursorPart.uuid]);
+
 function afterOf(cursor: string | undefined): [string, string] | undefined {
-  const key = decodeCursor(cursor, 2);
-  if (!key) return undefined;
-  if (typeof key[0] !== 'string' || typeof key[1] !== 'string' || Number.isNaN(Date.parse(key[0])))
-    throw new AppError('VALIDATION', 'The cursor is not valid');
-  return [key[0], key[1]];
+  return decodeCursor(cursor, matchKey);
 }
 
 async function views(deps: GamesDeps, rows: repo.MatchRow[]): Promise<MatchView[]> {
@@ -61,9 +68,8 @@ async function views(deps: GamesDeps, rows: repo.MatchRow[]): Promise<MatchView[
     deps.db,
     rows.map((r) => r.id),
   );
-  return rows.map((r) =>
-    matchView(r, players.get(r.id) ?? [], { liveScore: liveScore(deps, r.id) }),
-  );
+  const scores = await liveScores(deps, rows);
+  return rows.map((r) => matchView(r, players.get(r.id) ?? [], { liveScore: scores.get(r.id) }));
 }
 
 const iso = (t: Date | string | null): string => new Date(t ?? 0).toISOString();
@@ -73,7 +79,7 @@ export async function listMatches(
   _actor: Actor,
   input: { state: 'live' | 'ended'; limit: number; cursor?: string },
 ) {
-  const rows = await repo.listPublic(deps.db, input.state, {
+  const rows = await lists.listPublic(deps.db, input.state, {
     limit: input.limit,
     after: afterOf(input.cursor),
   });
@@ -93,13 +99,36 @@ export async function userHistory(
   const user = await repo.findUserByName(deps.db, input.username);
   if (!user || user.status === 'deleted')
     throw new AppError('NOT_FOUND', `No user ${input.username}`);
-  const viewer = isAdmin(actor) || actor.kind !== 'user' ? null : actor.id;
-  const rows = await repo.listHistory(deps.db, user.id, viewer, {
+  const viewer = actor.kind === 'system' || actor.role === 'admin' ? null : actor.id;
+  const rows = await lists.listHistory(deps.db, user.id, viewer, {
     limit: input.limit,
     after: afterOf(input.cursor),
   });
   const page = pageOf(rows, input.limit, (r) => [iso(r.ended_at), r.id]);
   return { items: await views(deps, page.items), nextCursor: page.nextCursor };
+}
+
+/** The matches a user plays in (every state, private ones too), newest first; `state` as in repo.statesOf. */
+export async function matchesOf(
+  deps: GamesDeps,
+  userId: string,
+  input: { state?: string; limit: number; cursor?: string },
+) {
+  const rows = await lists.listOfUser(deps.db, userId, repo.statesOf(input.state), {
+    limit: input.limit,
+    after: afterOf(input.cursor),
+  });
+  const page = pageOf(rows, input.limit, (r) => [iso(r.created_at), r.id]);
+  return { items: await views(deps, page.items), nextCursor: page.nextCursor };
+}
+
+/** GET /me/matches: the signed-in player's own matches, open invites included. */
+export function myMatches(
+  deps: GamesDeps,
+  actor: Actor,
+  input: { state?: string; limit: number; cursor?: string },
+) {
+  return matchesOf(deps, requireUser(actor).id, input);
 }
 
 /** Everything needed to re-simulate an ended match that was played. */
@@ -111,7 +140,9 @@ export async function getReplay(deps: GamesDeps, actor: Actor, input: { id: stri
       'CONFLICT',
       row.ended_at === null
         ? 'The match has not ended yet'
-        : 'The match ended before play began: nothing to replay',
+        : row.started_at === null
+          ? 'The match ended before play began: nothing to replay'
+          : 'The match was imported without an input log: nothing to replay',
     );
   const view = matchView(row, players);
   return {

@@ -1,7 +1,10 @@
 /** Queries of matches, their players, timelines, input logs and ratings. */
+import { operations, type Q } from '../../core/query.ts';
 import type { Knex } from 'knex';
+import { ratingDelta } from './rating.ts';
 
-export type Q = Knex | Knex.Transaction;
+const op = operations('games');
+
 type Time = Date | string;
 
 export interface MatchRow {
@@ -27,6 +30,8 @@ export interface MatchRow {
   created_at: Time;
   started_at: Time | null;
   ended_at: Time | null;
+  /** The instance stepping the match while it is live (api/realtime/cluster). */
+  owner_instance: string | null;
 }
 
 export interface PlayerRow {
@@ -51,26 +56,106 @@ export interface UserRow {
 export const liveStates = ['ready', 'countdown', 'playing'] as const;
 export const endedStates = ['finished', 'aborted', 'forfeited'] as const;
 
+/** The states a list filter stands for: `live` and `ended` group several, others are one state. */
+export function statesOf(filter: string | undefined): readonly string[] | undefined {
+  if (filter === undefined) return undefined;
+  if (filter === 'live') return liveStates;
+  if (filter === 'ended') return endedStates;
+  return [filter];
+}
+
 export function findUserByName(q: Q, username: string): Promise<UserRow | undefined> {
   return q('users')
+    .queryContext(op('findUserByName'))
     .select<UserRow[]>('id', 'username', 'status')
     .where({ username_key: username.toLowerCase() })
     .first() as Promise<UserRow | undefined>;
 }
 
 export function findUserById(q: Q, id: string): Promise<UserRow | undefined> {
-  return q('users').select<UserRow[]>('id', 'username', 'status').where({ id }).first() as Promise<
-    UserRow | undefined
-  >;
+  return q('users')
+    .queryContext(op('findUserById'))
+    .select<UserRow[]>('id', 'username', 'status')
+    .where({ id })
+    .first() as Promise<UserRow | undefined>;
 }
 
+/** Writes a match and its players in one transaction; a player already live elsewhere fails it (see liveConflict). */
 export async function insertMatch(
-  q: Q,
+  db: Knex,
   match: Partial<MatchRow> & { id: string },
-  players: Omit<PlayerRow, 'username' | 'points' | 'hits' | 'rating_before' | 'rating_after'>[],
+  players: (Omit<PlayerRow, 'username' | 'points' | 'hits' | 'rating_before' | 'rating_after'> & {
+    /** Set while the match is live: one live row per user (match_players_one_live). */
+    live: boolean;
+  })[],
 ): Promise<void> {
-  await q('matches').insert({ ...match, settings: JSON.stringify(match.settings) });
-  await q('match_players').insert(players);
+  await db.transaction(async (trx) => {
+    await trx('matches')
+      .queryContext(op('insertMatch'))
+      .insert({ ...match, settings: JSON.stringify(match.settings) });
+    await trx('match_players').queryContext(op('insertMatch')).insert(players);
+  });
+}
+
+/**
+ * The user a write collided with when it would have made them live in a
+ * second match (the match_players_one_live index), or undefined for any other error.
+ */
+export function liveConflict(err: unknown): string | null | undefined {
+  const e = err as { code?: unknown; constraint?: unknown; detail?: unknown };
+  if (e?.code !== '23505' || e.constraint !== 'match_players_one_live') return undefined;
+  return /\(user_id\)=\(([0-9a-f-]{36})\)/i.exec(String(e.detail ?? ''))?.[1] ?? null;
+}
+
+/**
+ * An invite is accepted: the match becomes ready, both players live and the
+ * invited one accepted, under a lock on the match row so an expiry or a decline that
+ * ends it meanwhile cannot leave a player live in an ended match. False
+ * when it is no longer an open invite.
+ */
+export async function acceptInvite(db: Knex, matchId: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const row = await trx('matches')
+      .queryContext(op('acceptInvite'))
+      .where({ id: matchId })
+      .forUpdate()
+      .first<{ state: string } | undefined>('state');
+    if (row?.state !== 'pending') return false;
+    await trx('matches')
+      .queryContext(op('acceptInvite'))
+      .where({ id: matchId })
+      .update({ state: 'ready' });
+    await trx('match_players')
+      .queryContext(op('acceptInvite'))
+      .where({ match_id: matchId })
+      .whereNotNull('user_id')
+      .update({ live: true });
+    await trx('match_players')
+      .queryContext(op('acceptInvite'))
+      .where({ match_id: matchId, side: 1 })
+      .update({ accepted: true });
+    return true;
+  });
+}
+
+/** Undoes acceptInvite when the runner refused the accept (the invite is still pending). */
+export async function releaseInvite(db: Knex, matchId: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    const row = await trx('matches')
+      .queryContext(op('releaseInvite'))
+      .where({ id: matchId })
+      .forUpdate()
+      .first<{ state: string } | undefined>('state');
+    if (row?.state !== 'pending') return;
+    await trx('match_players')
+      .queryContext(op('releaseInvite'))
+      .where({ match_id: matchId })
+      .update({ live: false, accepted: false });
+    await trx('match_players')
+      .queryContext(op('releaseInvite'))
+      .where({ match_id: matchId, side: 0 })
+      .update({ accepted: true });
+  });
 }
 
 export function getMatchRow(q: Q, id: string): Promise<MatchRow | undefined> {
@@ -85,6 +170,7 @@ export async function playersOf(
   const out = new Map<string, PlayerRow[]>();
   if (matchIds.length === 0) return out;
   const rows = await q('match_players as p')
+    .queryContext(op('playersOf'))
     .leftJoin('users as u', 'u.id', 'p.user_id')
     .whereIn('p.match_id', matchIds)
     .select<PlayerRow[]>(
@@ -116,101 +202,29 @@ export async function setMatchState(
   fields: Partial<MatchRow> = {},
 ): Promise<number> {
   return q('matches')
+    .queryContext(op('setMatchState'))
     .where({ id })
     .whereNotIn('state', endedStates)
     .update({ state, ...fields });
 }
 
-export async function markAccepted(q: Q, matchId: string, side: 0 | 1): Promise<void> {
-  await q('match_players').where({ match_id: matchId, side }).update({ accepted: true });
-}
-
-export interface Page {
-  limit: number;
-  /** Sort key of the last row seen: [timestamp ISO, id]. */
-  after?: [string, string];
-}
-
-function before(
-  query: Knex.QueryBuilder,
-  column: string,
-  idColumn: string,
-  after?: [string, string],
-): void {
-  if (after) query.whereRaw(`(${column}, ${idColumn}) < (?, ?)`, [new Date(after[0]), after[1]]);
-}
-
-/** Public matches that are live (newest first) or have ended after play began (latest end first). */
-export function listPublic(q: Q, which: 'live' | 'ended', page: Page): Promise<MatchRow[]> {
-  const query = q<MatchRow>('matches')
-    .where({ visibility: 'public' })
-    .limit(page.limit + 1);
-  if (which === 'live') {
-    query.whereIn('state', liveStates).orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
+/** Open invites from one user to another, oldest first. */
+export function openInvites(
+  q: Q,
+  fromId: string,
+  toId: string,
+): Promise<{ id: string; created_at: Time }[]> {
+  return q('matches as m')
+    .queryContext(op('openInvites'))
+    .join('match_players as a', 'a.match_id', 'm.id')
+    .join('match_players as b', 'b.match_id', 'm.id')
+    .where({ 'm.state': 'pending', 'a.side': 0, 'a.user_id': fromId })
+    .where({ 'b.side': 1, 'b.user_id': toId })
+    .select('m.id', 'm.created_at')
+    .orderBy([
+      { column: 'm.created_at', order: 'asc' },
+      { column: 'm.id', order: 'asc' },
     ]);
-    before(query, 'created_at', 'id', page.after);
-  } else {
-    query
-      .whereIn('state', endedStates)
-      .whereNotNull('started_at')
-      .orderBy([
-        { column: 'ended_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ]);
-    before(query, 'ended_at', 'id', page.after);
-  }
-  return query;
-}
-
-/**
- * A user's ended matches that were played, newest first, walking the
- * (user_id, ended_at, match_id) index. Private ones only when `viewerId`
- * played in them (null: an admin, who sees everything).
- */
-export function listHistory(
-  q: Q,
-  userId: string,
-  viewerId: string | null,
-  page: Page,
-): Promise<MatchRow[]> {
-  const query = q('match_players as mp')
-    .join('matches as m', 'm.id', 'mp.match_id')
-    .where('mp.user_id', userId)
-    .whereNotNull('mp.ended_at')
-    .whereNotNull('m.started_at')
-    .select<MatchRow[]>('m.*')
-    .orderBy([
-      { column: 'mp.ended_at', order: 'desc' },
-      { column: 'mp.match_id', order: 'desc' },
-    ])
-    .limit(page.limit + 1);
-  if (viewerId !== null) {
-    query.where((w) => {
-      w.where('m.visibility', 'public').orWhereExists(
-        q('match_players as o').whereRaw('o.match_id = m.id').where('o.user_id', viewerId),
-      );
-    });
-  }
-  before(query, 'mp.ended_at', 'mp.match_id', page.after);
-  return query;
-}
-
-export function listAll(
-  q: Q,
-  states: readonly string[] | undefined,
-  page: Page,
-): Promise<MatchRow[]> {
-  const query = q<MatchRow>('matches')
-    .orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .limit(page.limit + 1);
-  if (states) query.whereIn('state', states);
-  before(query, 'created_at', 'id', page.after);
-  return query;
 }
 
 export function timelineOf(
@@ -218,6 +232,7 @@ export function timelineOf(
   matchId: string,
 ): Promise<{ tick: number; left_score: number; right_score: number }[]> {
   return q('match_timeline')
+    .queryContext(op('timelineOf'))
     .where({ match_id: matchId })
     .orderBy('point')
     .select('tick', 'left_score', 'right_score');
@@ -225,6 +240,7 @@ export function timelineOf(
 
 export async function inputLogOf(q: Q, matchId: string): Promise<string | undefined> {
   const row = await q('match_input_logs')
+    .queryContext(op('inputLogOf'))
     .where({ match_id: matchId })
     .first<{ log: string } | undefined>('log');
   return row?.log;
@@ -232,7 +248,10 @@ export async function inputLogOf(q: Q, matchId: string): Promise<string | undefi
 
 /** Every match that was live when the process stopped: nothing holds them any more. */
 export function staleMatches(q: Q): Promise<{ id: string }[]> {
-  return q('matches').whereNotIn('state', endedStates).select('id');
+  return q('matches')
+    .queryContext(op('staleMatches'))
+    .whereNotIn('state', endedStates)
+    .select('id');
 }
 
 export interface EndRow {
@@ -257,14 +276,16 @@ export async function endMatch(
   points: [{ points: number; hits: number }, { points: number; hits: number }],
 ): Promise<boolean> {
   const updated = await q('matches')
+    .queryContext(op('endMatch'))
     .where({ id: matchId })
     .whereNotIn('state', endedStates)
     .update(end);
   if (updated === 0) return false;
   for (const side of [0, 1] as const) {
     await q('match_players')
+      .queryContext(op('endMatch'))
       .where({ match_id: matchId, side })
-      .update({ ...points[side], ended_at: end.ended_at });
+      .update({ ...points[side], ended_at: end.ended_at, live: false });
   }
   return true;
 }
@@ -275,19 +296,21 @@ export async function insertTimeline(
   timeline: readonly { tick: number; score: [number, number] }[],
 ): Promise<void> {
   if (timeline.length === 0) return;
-  await q('match_timeline').insert(
-    timeline.map((t, i) => ({
-      match_id: matchId,
-      point: i + 1,
-      tick: t.tick,
-      left_score: t.score[0],
-      right_score: t.score[1],
-    })),
-  );
+  await q('match_timeline')
+    .queryContext(op('insertTimeline'))
+    .insert(
+      timeline.map((t, i) => ({
+        match_id: matchId,
+        point: i + 1,
+        tick: t.tick,
+        left_score: t.score[0],
+        right_score: t.score[1],
+      })),
+    );
 }
 
 export async function insertInputLog(q: Q, matchId: string, log: string): Promise<void> {
-  await q('match_input_logs').insert({ match_id: matchId, log });
+  await q('match_input_logs').queryContext(op('insertInputLog')).insert({ match_id: matchId, log });
 }
 
 export interface RatingRow {
@@ -315,6 +338,7 @@ export async function lockRatings(
 
 export async function saveRating(q: Q, row: RatingRow, now: Date): Promise<void> {
   await q('ratings')
+    .queryContext(op('saveRating'))
     .insert({ ...row, updated_at: now })
     .onConflict('user_id')
     .merge();
@@ -332,7 +356,7 @@ export async function insertRatingHistory(
     created_at: Date;
   },
 ): Promise<void> {
-  await q('rating_history').insert(row);
+  await q('rating_history').queryContext(op('insertRatingHistory')).insert(row);
 }
 
 export async function setPlayerRatings(
@@ -343,8 +367,31 @@ export async function setPlayerRatings(
   after: number,
 ): Promise<void> {
   await q('match_players')
+    .queryContext(op('setPlayerRatings'))
     .where({ match_id: matchId, side })
     .update({ rating_before: before, rating_after: after });
+}
+
+/** Each side's stored rating change (null where the match changed no rating). */
+export async function storedRatingChanges(
+  q: Q,
+  matchId: string,
+): Promise<[number | null, number | null]> {
+  const rows = await q('match_players')
+    .queryContext(op('storedRatingChanges'))
+    .where({ match_id: matchId })
+    .orderBy('side')
+    .select<{ rating_before: number | null; rating_after: number | null }[]>(
+      'rating_before',
+      'rating_after',
+    );
+  const change = (side: 0 | 1) => {
+    const row = rows[side];
+    return row && row.rating_before !== null && row.rating_after !== null
+      ? ratingDelta(row.rating_before, row.rating_after)
+      : null;
+  };
+  return [change(0), change(1)];
 }
 
 export function ratingOf(q: Q, userId: string): Promise<RatingRow | undefined> {

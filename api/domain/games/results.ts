@@ -9,7 +9,8 @@
 import type { Knex } from 'knex';
 import type { LiveState, MatchSpec } from '../../game/live-match.ts';
 import type { MatchResult, RunnerHooks } from '../../game/runner.ts';
-import { GLICKO2_DEFAULT_RATING, rateMatch } from './rating.ts';
+import type { RatingChanges } from './result-keeper.ts';
+import { GLICKO2_DEFAULT_RATING, rateMatch, ratingDelta } from './rating.ts';
 import { queueWrite, type GamesDeps, type MatchEnded } from './deps.ts';
 import * as repo from './repo.ts';
 
@@ -19,7 +20,7 @@ const userIdsOf = (spec: MatchSpec): string[] =>
 export function runnerHooks(deps: GamesDeps): RunnerHooks {
   return {
     onState: (spec, state) => void recordState(deps, spec, state),
-    onEnd: (result) => storeResult(deps, result),
+    onEnd: (result) => deps.results.submit(result),
   };
 }
 
@@ -81,7 +82,7 @@ async function rate(
   for (const side of [0, 1] as const) {
     const before = current[side]!;
     const after = next[side];
-    const delta = Math.round((after.rating - before.rating) * 100) / 100;
+    const delta = ratingDelta(before.rating, after.rating);
     deltas[side] = delta;
     const won = winner === side;
     await repo.saveRating(
@@ -108,14 +109,19 @@ async function rate(
   return deltas;
 }
 
-/** The end transaction; resolves with the rating changes for game.end. */
+/**
+ * The end transaction, idempotent: a match already ended is not written
+ * again (a retry after a commit whose answer was lost), and its stored rating
+ * changes are returned. `endedAt` is when the match ended, not when this runs.
+ */
 export async function storeResult(
   deps: GamesDeps,
   result: MatchResult,
-): Promise<{ ratingChanges: [number | null, number | null] }> {
+  endedAt: number,
+): Promise<{ ratingChanges: RatingChanges }> {
   const { spec, decision, stats } = result;
-  const now = new Date(deps.clock.now());
-  let changes: [number | null, number | null] = [null, null];
+  const now = new Date(endedAt);
+  let changes: RatingChanges = [null, null];
   let stored = false;
   await queueWrite(deps, spec.id, () =>
     deps.db.transaction(async (trx) => {
@@ -143,7 +149,10 @@ export async function storeResult(
         },
         [{ ...points[0] }, { ...points[1] }],
       );
-      if (!stored) return;
+      if (!stored) {
+        changes = await repo.storedRatingChanges(trx, spec.id);
+        return;
+      }
       if (stats) await repo.insertTimeline(trx, spec.id, stats.timeline);
       if (result.inputLog !== null) await repo.insertInputLog(trx, spec.id, result.inputLog);
       if (isRated(result)) changes = await rate(trx, result, now);

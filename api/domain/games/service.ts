@@ -7,21 +7,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { MatchView } from '../../contract/games.ts';
 import { gameSettingsSchema, type BotLevel, type GameSettings } from '../../contract/game.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 import type { MatchKind, MatchSpec, SeatSpec, Visibility } from '../../game/live-match.ts';
-import type { Actor } from '../../http/context.ts';
+import { requireUser, type Actor, type UserActor } from '../actors.ts';
 import { isBlockedEitherWay } from '../social/blocks.ts';
+import { crossingInvite, underPairLock } from './crossing.ts';
 import { queueWrite, type GamesDeps } from './deps.ts';
 import { getMatch, loadMatch } from './read.ts';
 import * as repo from './repo.ts';
 import { settingsOf } from './views.ts';
-
-type UserActor = Extract<Actor, { kind: 'user' }>;
-
-export function userOf(actor: Actor): UserActor {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'A user is required');
-  return actor;
-}
 
 interface NewMatch {
   kind: MatchKind;
@@ -32,6 +26,7 @@ interface NewMatch {
   players: [SeatSpec, SeatSpec];
   createdBy: string | null;
   rematchOf?: string | null;
+  holdReady?: boolean;
 }
 
 /** Writes a match and starts holding it in the runner. */
@@ -45,38 +40,42 @@ async function startMatch(deps: GamesDeps, input: NewMatch): Promise<MatchSpec> 
     seed: randomInt(0, 2 ** 31 - 1),
     players: input.players,
     state: input.state,
+    ...(input.holdReady ? { holdReady: true } : {}),
   };
-  for (const p of input.players) {
-    if ('userId' in p && deps.runner.matchOf(p.userId))
-      throw new AppError('CONFLICT', `${p.username} is already in a match`);
-  }
   const now = deps.clock.now();
-  await repo.insertMatch(
-    deps.db,
-    {
-      id: spec.id,
-      kind: spec.kind,
-      ranked: spec.ranked,
-      visibility: spec.visibility,
-      state: spec.state,
-      settings: spec.settings,
-      seed: spec.seed,
-      created_by: input.createdBy,
-      rematch_of: input.rematchOf ?? null,
-      created_at: new Date(now),
-      invite_expires_at: spec.state === 'pending' ? new Date(now + deps.config.inviteTtlMs) : null,
-    },
-    input.players.map((p, side) => ({
-      match_id: spec.id,
-      side: side as 0 | 1,
-      user_id: 'userId' in p ? p.userId : null,
-      bot_level: 'bot' in p ? p.bot : null,
-      // The inviter has accepted by inviting; matchmaking and tournament players by queueing or registering.
-      accepted: spec.state === 'ready' || side === 0,
-    })),
-  );
+  await repo
+    .insertMatch(
+      deps.db,
+      {
+        id: spec.id,
+        kind: spec.kind,
+        ranked: spec.ranked,
+        visibility: spec.visibility,
+        state: spec.state,
+        settings: spec.settings,
+        seed: spec.seed,
+        created_by: input.createdBy,
+        rematch_of: input.rematchOf ?? null,
+        created_at: new Date(now),
+        owner_instance: deps.instanceId,
+        invite_expires_at:
+          spec.state === 'pending' ? new Date(now + deps.config.inviteTtlMs) : null,
+      },
+      input.players.map((p, side) => ({
+        match_id: spec.id,
+        side: side as 0 | 1,
+        user_id: 'userId' in p ? p.userId : null,
+        bot_level: 'bot' in p ? p.bot : null,
+        // The inviter has accepted by inviting; matchmaking and tournament players by queueing or registering.
+        accepted: spec.state === 'ready' || side === 0,
+        live: spec.state === 'ready' && 'userId' in p,
+      })),
+    )
+    .catch((err: unknown) => {
+      throw liveConflictError(err, input.players) ?? err;
+    });
   try {
-    deps.runner.add(spec);
+    await deps.host.add(spec);
   } catch (err) {
     // Someone got into another match meanwhile: the row must not look live.
     await repo.endMatch(
@@ -105,6 +104,18 @@ async function startMatch(deps: GamesDeps, input: NewMatch): Promise<MatchSpec> 
   return spec;
 }
 
+const busy = (username: string) => new AppError('CONFLICT', `${username} is already in a match`);
+
+/** The CONFLICT for a player the database found live in another match (on any instance), if that was the error. */
+function liveConflictError(err: unknown, players: readonly SeatSpec[]): AppError | undefined {
+  const userId = repo.liveConflict(err);
+  if (userId === undefined) return undefined;
+  const who = players.find((p) => 'userId' in p && p.userId === userId);
+  return who && 'userId' in who
+    ? busy(who.username)
+    : new AppError('CONFLICT', 'A player is already in a match');
+}
+
 async function activeUser(deps: GamesDeps, username: string) {
   const user = await repo.findUserByName(deps.db, username);
   if (!user || user.status !== 'active') throw new AppError('NOT_FOUND', `No user ${username}`);
@@ -125,19 +136,33 @@ export async function inviteUser(
     ]);
   if (await isBlockedEitherWay(deps.db, me.id, other.id))
     throw new AppError('FORBIDDEN', `You cannot invite ${other.username}`);
-  const spec = await startMatch(deps, {
-    kind: 'direct',
-    ranked: false,
-    visibility: input.visibility,
-    settings: input.settings,
-    state: 'pending',
-    createdBy: me.id,
-    rematchOf: input.rematchOf,
-    players: [
-      { userId: me.id, username: me.username },
-      { userId: other.id, username: other.username },
-    ],
+  type Decision = { accept: string } | { invite: Awaited<ReturnType<typeof startMatch>> };
+  const decided = await underPairLock(deps, me.id, other.id, async (): Promise<Decision> => {
+    const crossing = await crossingInvite(deps, other.id, me.id);
+    if (crossing) return { accept: crossing };
+    const spec = await startMatch(deps, {
+      kind: 'direct',
+      ranked: false,
+      visibility: input.visibility,
+      settings: input.settings,
+      state: 'pending',
+      createdBy: me.id,
+      rematchOf: input.rematchOf,
+      players: [
+        { userId: me.id, username: me.username },
+        { userId: other.id, username: other.username },
+      ],
+    });
+    const written = await repo.getMatchRow(deps.db, spec.id);
+    const crossed = written && (await crossingInvite(deps, other.id, me.id, written));
+    if (crossed) {
+      await deps.host.end(spec.id, { outcome: 'aborted', reason: 'crossed', winnerSide: null });
+      return { accept: crossed };
+    }
+    return { invite: spec };
   });
+  if ('accept' in decided) return acceptMatch(deps, actor, { id: decided.accept });
+  const spec = decided.invite;
   const expiresAt = new Date(deps.clock.now() + deps.config.inviteTtlMs).toISOString();
   await deps
     .notify(other.id, 'game_invite', {
@@ -178,7 +203,7 @@ export async function createMatch(
   actor: Actor,
   input: { opponent?: string; bot?: BotLevel; settings?: GameSettings; visibility: Visibility },
 ): Promise<MatchView> {
-  const user = userOf(actor);
+  const user = requireUser(actor);
   const settings = input.settings ?? gameSettingsSchema.parse({});
   if (input.bot)
     return botMatch(deps, user, { bot: input.bot, settings, visibility: input.visibility });
@@ -195,17 +220,33 @@ export async function acceptMatch(
   actor: Actor,
   input: { id: string },
 ): Promise<MatchView> {
-  const user = userOf(actor);
+  const user = requireUser(actor);
   const { row, players } = await loadMatch(deps, user, input.id);
   const invited = players.find((p) => p.side === 1)!;
   if (invited.user_id !== user.id)
     throw new AppError('FORBIDDEN', 'Only the invited player can accept');
   if (row.state !== 'pending')
     throw new AppError('CONFLICT', `The match is ${row.state}, not an open invite`);
-  deps.runner.accept(row.id);
-  await queueWrite(deps, row.id, () => repo.markAccepted(deps.db, row.id, 1));
+  // The database first: it sees the live matches of every instance.
+  const opened = await queueWrite(deps, row.id, () => repo.acceptInvite(deps.db, row.id)).catch(
+    (err: unknown) => {
+      throw liveConflictError(err, seatsOf(players)) ?? err;
+    },
+  );
+  if (!opened) throw new AppError('CONFLICT', 'The invite is no longer open');
+  try {
+    await deps.host.accept(row.id);
+  } catch (err) {
+    await queueWrite(deps, row.id, () => repo.releaseInvite(deps.db, row.id));
+    throw err;
+  }
   return getMatch(deps, actor, input);
 }
+
+const seatsOf = (players: readonly repo.PlayerRow[]): SeatSpec[] =>
+  players.flatMap((p) =>
+    p.user_id !== null && p.username !== null ? [{ userId: p.user_id, username: p.username }] : [],
+  );
 
 /** Either player ends an open invite: the invited one declines, the inviter withdraws it. */
 export async function declineMatch(
@@ -213,13 +254,17 @@ export async function declineMatch(
   actor: Actor,
   input: { id: string },
 ): Promise<MatchView> {
-  const user = userOf(actor);
+  const user = requireUser(actor);
   const { row, players } = await loadMatch(deps, user, input.id);
   if (!players.some((p) => p.user_id === user.id))
     throw new AppError('FORBIDDEN', 'You are not invited to this match');
-  if (row.state !== 'pending' || !deps.runner.get(row.id))
-    throw new AppError('CONFLICT', `The match is ${row.state}, not an open invite`);
-  await deps.runner.end(row.id, { outcome: 'aborted', reason: 'declined', winnerSide: null });
+  const notOpen = () => new AppError('CONFLICT', `The match is ${row.state}, not an open invite`);
+  if (row.state !== 'pending') throw notOpen();
+  await deps.host
+    .end(row.id, { outcome: 'aborted', reason: 'declined', winnerSide: null })
+    .catch((err: unknown) => {
+      throw err instanceof AppError && err.code === 'NOT_FOUND' ? notOpen() : err;
+    });
   return getMatch(deps, actor, input);
 }
 
@@ -229,7 +274,7 @@ export async function rematch(
   actor: Actor,
   input: { id: string },
 ): Promise<MatchView> {
-  const user = userOf(actor);
+  const user = requireUser(actor);
   const { row, players } = await loadMatch(deps, user, input.id);
   const mine = players.find((p) => p.user_id === user.id);
   if (!mine) throw new AppError('FORBIDDEN', 'Only its players can ask for a rematch');
@@ -311,5 +356,7 @@ export async function createTournamentMatch(
     state: 'ready',
     players,
     createdBy: null,
+    // The tournament's join timeout decides no-shows, not the game's own ready timeout.
+    holdReady: true,
   });
 }

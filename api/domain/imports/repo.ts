@@ -5,6 +5,9 @@
  * every read path treat imported matches like played ones.
  */
 import type { Knex } from 'knex';
+import { operations } from '../../core/query.ts';
+
+const op = operations('imports');
 
 export interface UserRef {
   id: string;
@@ -17,6 +20,7 @@ export async function usersByName(
   usernames: readonly string[],
 ): Promise<Map<string, UserRef>> {
   const rows = (await trx('users')
+    .queryContext(op('usersByName'))
     .whereIn(
       'username_key',
       usernames.map((u) => u.toLowerCase()),
@@ -31,6 +35,7 @@ export async function latestEnd(
   userIds: readonly string[],
 ): Promise<Date | null> {
   const row = await trx('match_players')
+    .queryContext(op('latestEnd'))
     .whereIn('user_id', userIds)
     .max({ at: 'ended_at' })
     .first<{ at: Date | string | null }>();
@@ -42,25 +47,8 @@ export async function insertFinishedMatch(
   match: Record<string, unknown>,
   players: Record<string, unknown>[],
 ): Promise<void> {
-  await trx('matches').insert(match);
-  await trx('match_players').insert(players);
-}
-
-export async function insertTimeline(
-  trx: Knex.Transaction,
-  matchId: string,
-  timeline: readonly { tick: number; score: [number, number] }[],
-): Promise<void> {
-  if (timeline.length === 0) return;
-  await trx('match_timeline').insert(
-    timeline.map((t, i) => ({
-      match_id: matchId,
-      point: i + 1,
-      tick: t.tick,
-      left_score: t.score[0],
-      right_score: t.score[1],
-    })),
-  );
+  await trx('matches').queryContext(op('insertFinishedMatch')).insert(match);
+  await trx('match_players').queryContext(op('insertFinishedMatch')).insert(players);
 }
 
 export interface RatingRow {
@@ -79,6 +67,7 @@ export async function lockRatings(
   userIds: readonly string[],
 ): Promise<Map<string, RatingRow>> {
   const rows = (await trx('ratings')
+    .queryContext(op('lockRatings'))
     .whereIn('user_id', userIds)
     .orderBy('user_id')
     .forUpdate()
@@ -97,6 +86,7 @@ export async function lockRatings(
 
 export async function saveRating(trx: Knex.Transaction, row: RatingRow, at: Date): Promise<void> {
   await trx('ratings')
+    .queryContext(op('saveRating'))
     .insert({ ...row, updated_at: at })
     .onConflict('user_id')
     .merge();
@@ -114,7 +104,7 @@ export async function insertRatingHistory(
     created_at: Date;
   },
 ): Promise<void> {
-  await trx('rating_history').insert(row);
+  await trx('rating_history').queryContext(op('insertRatingHistory')).insert(row);
 }
 
 export async function setPlayerRatings(
@@ -125,6 +115,7 @@ export async function setPlayerRatings(
   after: number,
 ): Promise<void> {
   await trx('match_players')
+    .queryContext(op('setPlayerRatings'))
     .where({ match_id: matchId, side })
     .update({ rating_before: before, rating_after: after });
 }
@@ -134,10 +125,12 @@ export async function addQueueWait(
   day: string,
   bucket: number,
 ): Promise<void> {
-  await trx.raw(
-    'insert into stats_queue_waits as w (day, bucket, n) values (?, ?, 1) on conflict (day, bucket) do update set n = w.n + 1',
-    [day, bucket],
-  );
+  await trx
+    .raw(
+      'insert into stats_queue_waits as w (day, bucket, n) values (?, ?, 1) on conflict (day, bucket) do update set n = w.n + 1',
+      [day, bucket],
+    )
+    .queryContext(op('addQueueWait'));
 }
 
 export async function setRegisteredAt(
@@ -145,5 +138,8 @@ export async function setRegisteredAt(
   userId: string,
   at: Date,
 ): Promise<void> {
-  await trx('users').where({ id: userId }).update({ created_at: at });
+  await trx('users')
+    .queryContext(op('setRegisteredAt'))
+    .where({ id: userId })
+    .update({ created_at: at });
 }

@@ -10,14 +10,14 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { defaultGameSettings } from '../../contract/game.ts';
 import type { ImportedMatch } from '../../contract/stats.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { AppError } from '../../contract/errors.ts';
+import { type Actor, actorUserId, auditNameOf, requireAdminOrSystem } from '../actors.ts';
 import { withAudit } from '../audit/service.ts';
 import { GLICKO2_DEFAULT_RATING, rateMatch } from '../games/rating.ts';
 import { isoDay } from '../leaderboards/periods.ts';
 import type { StatsDeps } from '../stats/deps.ts';
-import { requireAdmin } from '../stats/platform.ts';
 import { bucketOf } from '../stats/queue-waits.ts';
+import { insertTimeline } from '../games/repo.ts';
 import * as repo from './repo.ts';
 
 type Changes = [number | null, number | null];
@@ -158,7 +158,8 @@ async function importOne(
       queue_wait_ms: m.queueWaitSec ? Math.round(m.queueWaitSec[side]! * 1000) : null,
     })),
   );
-  if (m.timeline) await repo.insertTimeline(trx, id, m.timeline);
+  // The same rows the live match end writes (games/repo.ts).
+  if (m.timeline) await insertTimeline(trx, id, m.timeline);
   for (const wait of m.queueWaitSec ?? [])
     await repo.addQueueWait(trx, isoDay(start.getTime()), bucketOf(wait));
   const rated = m.ranked && m.visibility === 'public';
@@ -170,25 +171,22 @@ async function importOne(
   };
 }
 
-const actorName = (actor: Actor) =>
-  actor.kind === 'user' ? (actor.username ?? actor.id) : 'system';
-
 export async function importMatches(
   deps: StatsDeps,
   actor: Actor,
   input: { matches: ImportedMatch[]; requestId?: string },
 ) {
-  requireAdmin(actor);
+  requireAdminOrSystem(actor);
   input.matches.forEach((m, i) => checkMatch(m, i, deps.clock.now()));
   return withAudit({ db: deps.db, auditLogger: deps.auditLogger }, async (trx, record) => {
     const imported = [];
     for (const [i, m] of input.matches.entries()) imported.push(await importOne(trx, m, i));
     await record({
-      actor: actorName(actor),
+      actor: auditNameOf(actor),
       action: 'matches.import',
       requestId: input.requestId,
       details: { count: imported.length, first: imported[0]!.id, last: imported.at(-1)!.id },
-      actorId: actor.kind === 'user' ? actor.id : undefined,
+      actorId: actorUserId(actor),
     });
     return { imported };
   });
@@ -199,7 +197,7 @@ export async function backdateRegistration(
   actor: Actor,
   input: { username: string; registeredAt: string; requestId?: string },
 ) {
-  requireAdmin(actor);
+  requireAdminOrSystem(actor);
   const at = new Date(input.registeredAt);
   if (at.getTime() > deps.clock.now())
     throw new AppError('VALIDATION', 'registeredAt must be in the past', [
@@ -210,12 +208,12 @@ export async function backdateRegistration(
     if (!user) throw new AppError('NOT_FOUND', 'No such user');
     await repo.setRegisteredAt(trx, user.id, at);
     await record({
-      actor: actorName(actor),
+      actor: auditNameOf(actor),
       action: 'user.backdate',
       target: user.username,
       requestId: input.requestId,
       details: { registeredAt: at.toISOString() },
-      actorId: actor.kind === 'user' ? actor.id : undefined,
+      actorId: actorUserId(actor),
       targetId: user.id,
     });
     return { username: user.username, registeredAt: at.toISOString() };

@@ -5,10 +5,12 @@
  * ratings_board index; wins ranks read leaderboard_wins_counts. Both tables are
  * kept by triggers (migration 20261121000600_stats).
  */
+import { operations, type Q } from '../../core/query.ts';
 import type { Knex } from 'knex';
 import { RATING_BOARD_MIN_MATCHES } from '../../contract/leaderboards.ts';
 
-type Q = Knex | Knex.Transaction;
+const op = operations('leaderboards');
+
 const MIN = RATING_BOARD_MIN_MATCHES;
 
 export interface RatingRow {
@@ -40,13 +42,15 @@ const positionSql = (rating: string, userId: string) => `1
 
 /** 1-based position on the rating board of a player with this rating (ties ordered by account id). */
 export async function ratingPosition(q: Q, rating: number, userId: string): Promise<number> {
-  const { rows } = (await q.raw(`select ${positionSql('?::real', '?::uuid')} as position`, [
-    rating,
-    rating,
-    rating,
-    rating,
-    userId,
-  ])) as { rows: { position: string | number }[] };
+  const { rows } = (await q
+    .raw(`select ${positionSql('?::real', '?::uuid')} as position`, [
+      rating,
+      rating,
+      rating,
+      rating,
+      userId,
+    ])
+    .queryContext(op('ratingPosition'))) as { rows: { position: string | number }[] };
   return Number(rows[0]!.position);
 }
 
@@ -62,10 +66,12 @@ export async function ratingWithPosition(
   q: Q,
   userId: string,
 ): Promise<RatingWithPosition | undefined> {
-  const { rows } = (await q.raw(
-    `select r.rating, r.deviation, r.matches, case when r.matches >= ${MIN} then ${positionSql('r.rating', 'r.user_id')} end as position from ratings r where r.user_id = ?`,
-    [userId],
-  )) as {
+  const { rows } = (await q
+    .raw(
+      `select r.rating, r.deviation, r.matches, case when r.matches >= ${MIN} then ${positionSql('r.rating', 'r.user_id')} end as position from ratings r where r.user_id = ?`,
+      [userId],
+    )
+    .queryContext(op('ratingWithPosition'))) as {
     rows: {
       rating: number;
       deviation: number;
@@ -79,6 +85,7 @@ export async function ratingWithPosition(
 
 export async function ratingPlayers(q: Q): Promise<number> {
   const row = await q('rating_buckets')
+    .queryContext(op('ratingPlayers'))
     .sum({ n: 'players' })
     .first<{ n: string | number | null }>();
   return Number(row?.n ?? 0);
@@ -86,6 +93,7 @@ export async function ratingPlayers(q: Q): Promise<number> {
 
 export function ratingOf(q: Q, userId: string): Promise<RatingRow | undefined> {
   return q('ratings as r')
+    .queryContext(op('ratingOf'))
     .join('users as u', 'u.id', 'r.user_id')
     .where('r.user_id', userId)
     .first<RatingRow | undefined>(ratingColumns);
@@ -98,6 +106,7 @@ export function ratingPage(
   after?: { rating: number; userId: string },
 ): Promise<RatingRow[]> {
   const query = q('ratings as r')
+    .queryContext(op('ratingPage'))
     .join('users as u', 'u.id', 'r.user_id')
     .where('r.matches', '>=', MIN)
     .select<RatingRow[]>(ratingColumns)
@@ -122,6 +131,7 @@ export function ratingNeighbours(
   limit: number,
 ): Promise<RatingRow[]> {
   const query = q('ratings as r')
+    .queryContext(op('ratingNeighbours'))
     .join('users as u', 'u.id', 'r.user_id')
     .where('r.matches', '>=', MIN)
     .select<RatingRow[]>(ratingColumns)
@@ -150,6 +160,7 @@ const winsColumns = ['w.user_id', 'u.username', 'w.wins'];
 
 function winsBase(q: Q, key: PeriodKey): Knex.QueryBuilder {
   return q('leaderboard_wins as w')
+    .queryContext(op('winsBase'))
     .join('users as u', 'u.id', 'w.user_id')
     .where({ 'w.period': key.period, 'w.period_start': key.start })
     .where('w.wins', '>', 0);
@@ -214,6 +225,7 @@ export function winsCounts(
   minWins = 1,
 ): Promise<{ wins: number; players: number }[]> {
   return q('leaderboard_wins_counts')
+    .queryContext(op('winsCounts'))
     .where({ period: key.period, period_start: key.start })
     .where('wins', '>=', Math.max(1, minWins))
     .where('players', '>', 0)
@@ -226,6 +238,7 @@ export function userIdByName(
   username: string,
 ): Promise<{ id: string; username: string } | undefined> {
   return q('users')
+    .queryContext(op('userIdByName'))
     .where({ username_key: username.toLowerCase() })
     .whereNot({ status: 'deleted' })
     .first<{ id: string; username: string } | undefined>('id', 'username');

@@ -3,6 +3,7 @@
  * player, and the rating rank other areas show (stats). Every call costs a
  * fixed handful of index reads whatever the number of players.
  */
+import { z } from 'zod';
 import type { Knex } from 'knex';
 import {
   RATING_BOARD_MIN_MATCHES,
@@ -11,8 +12,8 @@ import {
   type Period,
 } from '../../contract/leaderboards.ts';
 import type { Clock } from '../../core/clock.ts';
-import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
+import { cursorPart, decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
 import { periodAt, type PeriodWindow } from './periods.ts';
 import * as repo from './repo.ts';
 
@@ -43,19 +44,11 @@ const ratingEntry = (r: repo.RatingRow, rank: number): LeaderboardEntry => ({
   losses: r.losses,
 });
 
-function badCursor(): AppError {
-  return new AppError('VALIDATION', 'The cursor is not valid', [
-    { path: 'query.cursor', message: 'not a cursor from this list', code: 'invalid_cursor' },
-  ]);
-}
+const boardKey = z.tuple([cursorPart.number, cursorPart.uuid]);
 
 function cursorKey(cursor: string | undefined): { value: number; userId: string } | undefined {
-  const key = decodeCursor(cursor, 2);
-  if (!key) return undefined;
-  const [value, userId] = key;
-  if (typeof value !== 'number' || typeof userId !== 'string' || !/^[0-9a-f-]{36}$/.test(userId))
-    throw badCursor();
-  return { value, userId };
+  const key = decodeCursor(cursor, boardKey);
+  return key && { value: key[0], userId: key[1] };
 }
 
 /** A player's rating with its board position (null under the threshold), in one query; undefined when never rated. */

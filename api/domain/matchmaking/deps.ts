@@ -1,9 +1,11 @@
 /**
  * What the matchmaking services need, built once by the composition root: the
  * database, the clock every wait is measured with (tests inject a manual
- * one), the window rule, the in-memory queue, the games deps (matches are
- * started through `createMatchFromQueue`), and two ports onto the WebSocket
- * gateway: whether a user has a socket here, and pushing a message to a user.
+ * one), the window rule, the queue store (this process's memory, or Redis
+ * for the whole deployment), the games deps (matches are started through
+ * `createMatchFromQueue`), and two ports onto the WebSocket gateway: who has
+ * a socket on any instance, and pushing a message to a user wherever their
+ * sockets are.
  */
 import type { Knex } from 'knex';
 import type { GameSettings } from '../../contract/game.ts';
@@ -13,7 +15,7 @@ import type { MatchmakingConfig } from '../../core/config.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { MatchmakingMetrics } from '../../core/matchmaking-metrics.ts';
 import type { GamesDeps } from '../games/deps.ts';
-import { MatchQueue } from './queue.ts';
+import { createMemoryQueueStore, type QueueStore } from './queue.ts';
 
 export type QueuePush = MessageOf<'queue.matched'> | MessageOf<'queue.status'>;
 
@@ -22,19 +24,20 @@ export interface MatchmakingDeps {
   clock: Clock;
   logger: Logger;
   config: MatchmakingConfig;
-  queue: MatchQueue;
+  queue: QueueStore;
   games: GamesDeps;
   metrics?: MatchmakingMetrics;
   /** Settings of queue matches; the defaults when unset (tests shorten matches with it). */
   settings?: GameSettings;
-  /** True when the user has an open WebSocket on this instance (where the match will run). */
-  hasSocket(userId: string): boolean;
-  /** Sends a queue message to every socket of the user. */
+  /** Those of these users with an open WebSocket on any instance (where `queue.matched` can reach them). */
+  online(userIds: readonly string[]): Promise<Set<string>>;
+  /** Sends a queue message to every socket of the user, on every instance. */
   push(userId: string, message: QueuePush): Promise<void>;
 }
 
-export type MatchmakingDepsOptions = Omit<MatchmakingDeps, 'queue'>;
+export type MatchmakingDepsOptions = Omit<MatchmakingDeps, 'queue'> & { queue?: QueueStore };
 
+/** The deps; the queue in this process's memory unless a store is given. */
 export function createMatchmakingDeps(options: MatchmakingDepsOptions): MatchmakingDeps {
-  return { ...options, queue: new MatchQueue() };
+  return { ...options, queue: options.queue ?? createMemoryQueueStore() };
 }

@@ -6,8 +6,7 @@
  * open socket.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { requireRole, type Actor } from '../actors.ts';
 import { withAudit } from '../audit/service.ts';
 import * as repo from './repo.ts';
 import { notificationView, type NotificationDeps } from './service.ts';
@@ -19,13 +18,12 @@ export interface BroadcastInput {
 }
 
 export async function broadcastSystem(deps: NotificationDeps, actor: Actor, input: BroadcastInput) {
-  if (actor.kind !== 'user' || actor.role !== 'admin')
-    throw new AppError('FORBIDDEN', 'Broadcasting needs the admin role');
+  const admin = requireRole(actor, 'admin', 'Broadcasting needs the admin role');
   const broadcastId = randomUUID();
   await withAudit(deps, async (_trx, record) => {
     await record({
-      actor: actor.username ?? actor.id,
-      actorId: actor.id,
+      actor: admin.username ?? admin.id,
+      actorId: admin.id,
       action: 'notifications.broadcast',
       target: broadcastId,
       requestId: input.requestId,

@@ -3,9 +3,10 @@
  * newest first by id, counted and marked read through the partial index on
  * unread rows. Broadcasts insert one batch of users per statement.
  */
-import type { Knex } from 'knex';
+import { operations, type Q } from '../../core/query.ts';
 
-export type Q = Knex | Knex.Transaction;
+const op = operations('notifications');
+
 type Time = Date | string;
 
 export interface NotificationRow {
@@ -44,6 +45,7 @@ export function listNotifications(
 
 export async function countUnread(q: Q, userId: string): Promise<number> {
   const [row] = await q('notifications')
+    .queryContext(op('countUnread'))
     .where({ user_id: userId })
     .whereNull('read_at')
     .count({ n: '*' });
@@ -57,7 +59,10 @@ export async function markRead(
   ids: readonly number[] | null,
   now: Date,
 ): Promise<number> {
-  const query = q('notifications').where({ user_id: userId }).whereNull('read_at');
+  const query = q('notifications')
+    .queryContext(op('markRead'))
+    .where({ user_id: userId })
+    .whereNull('read_at');
   if (ids) query.whereIn('id', [...ids]);
   // Counted from RETURNING: both engines report it the same way.
   const rows: unknown[] = await query.update({ read_at: now }).returning('id');
@@ -85,13 +90,15 @@ export async function insertBatchForUsers(
     now: Date;
   },
 ): Promise<BatchRow[]> {
-  const result = (await q.raw(
-    `insert into notifications (user_id, type, payload, created_at)
+  const result = (await q
+    .raw(
+      `insert into notifications (user_id, type, payload, created_at)
      select id, ?, ?::jsonb, ? from users
      where status <> 'deleted' and (?::uuid is null or id > ?::uuid)
      order by id limit ?
      returning id, user_id, created_at`,
-    [b.type, JSON.stringify(b.payload), b.now, b.afterUserId, b.afterUserId, b.limit],
-  )) as { rows: BatchRow[] };
+      [b.type, JSON.stringify(b.payload), b.now, b.afterUserId, b.afterUserId, b.limit],
+    )
+    .queryContext(op('insertBatchForUsers'))) as { rows: BatchRow[] };
   return result.rows;
 }

@@ -5,14 +5,14 @@
  * `notify` (friend requests here; direct messages from chat; game invites and
  * tournament matches later).
  */
+import { z } from 'zod';
 import type { Knex } from 'knex';
 import type { NotificationType, NotificationView } from '../../contract/notifications.ts';
 import type { ServerMessage } from '../../contract/messages.ts';
 import type { Clock } from '../../core/clock.ts';
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { Actor } from '../../http/context.ts';
+import { requireUser, type Actor } from '../actors.ts';
 import * as repo from './repo.ts';
 
 /** The part of the WebSocket gateway domain code uses: reach every socket of some users, on every instance. */
@@ -75,8 +75,7 @@ export async function notify(
 }
 
 function userId(actor: Actor): string {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have notifications');
-  return actor.id;
+  return requireUser(actor, 'Only users have notifications').id;
 }
 
 export async function listNotifications(
@@ -85,9 +84,7 @@ export async function listNotifications(
   input: { unread: boolean; limit: number; cursor?: string },
 ) {
   const me = userId(actor);
-  const before = decodeCursor(input.cursor, 1)?.[0];
-  if (before !== undefined && typeof before !== 'number')
-    throw new AppError('VALIDATION', 'The cursor is not valid');
+  const before = decodeCursor(input.cursor, z.tuple([cursorPart.serial]))?.[0];
   const [rows, unreadCount] = await Promise.all([
     repo.listNotifications(deps.db, me, { unread: input.unread, limit: input.limit, before }),
     repo.countUnread(deps.db, me),

@@ -3,9 +3,9 @@
  * online users (in user id order, so the cursor stays valid while people come
  * and go).
  */
-import { encodeCursor, decodeCursor } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { z } from 'zod';
+import { encodeCursor, cursorPart, decodeCursor } from '../../core/cursor.ts';
+import { requireRole, type Actor } from '../actors.ts';
 import type { SocialDeps } from './deps.ts';
 import * as repo from './repo.ts';
 
@@ -14,14 +14,13 @@ export async function adminPresence(
   actor: Actor,
   input: { limit: number; cursor?: string },
 ) {
-  if (actor.kind !== 'user' || actor.role !== 'admin')
-    throw new AppError('FORBIDDEN', 'Presence of everyone needs the admin role');
-  const after = decodeCursor(input.cursor, 1)?.[0];
+  requireRole(actor, 'admin', 'Presence of everyone needs the admin role');
+  const after = decodeCursor(input.cursor, z.tuple([cursorPart.uuid]))?.[0];
   const { sockets, matches } = await deps.presence.snapshot();
   const ids = [...sockets.keys()].sort();
   const inGame = ids.filter((id) => matches.has(id)).length;
   const total = [...sockets.values()].reduce((sum, n) => sum + n, 0);
-  const from = after === undefined ? 0 : ids.findIndex((id) => id > String(after));
+  const from = after === undefined ? 0 : ids.findIndex((id) => id > after);
   const pageIds = from < 0 ? [] : ids.slice(from, from + input.limit);
   const names = new Map((await repo.usersByIds(deps.db, pageIds)).map((u) => [u.id, u.username]));
   const users = pageIds

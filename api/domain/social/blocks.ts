@@ -3,13 +3,14 @@
  * direct messages and filters channel deliveries, games refuse invites).
  * Blocking ends any friendship or pending request between the two users.
  */
+import { z } from 'zod';
 import type { Knex } from 'knex';
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
+import { requireUser, type Actor } from '../actors.ts';
 import type { SocialDeps } from './deps.ts';
 import * as repo from './repo.ts';
-import { otherUser, userActor } from './service.ts';
+import { otherUser } from './service.ts';
 import { blockView } from './views.ts';
 
 /**
@@ -34,7 +35,7 @@ export function blockedUserIds(db: Knex | Knex.Transaction, userId: string): Pro
 
 /** PUT /blocks/{username}: idempotent; ends any friendship or pending request between the two. */
 export async function blockUser(deps: SocialDeps, actor: Actor, input: { username: string }) {
-  const me = userActor(actor);
+  const me = requireUser(actor);
   const them = await otherUser(deps.db, me, input.username, 'block');
   await deps.db.transaction(async (trx) => {
     await repo.lockPair(trx, me.id, them.id);
@@ -45,7 +46,7 @@ export async function blockUser(deps: SocialDeps, actor: Actor, input: { usernam
 }
 
 export async function unblockUser(deps: SocialDeps, actor: Actor, input: { username: string }) {
-  const me = userActor(actor);
+  const me = requireUser(actor);
   const them = await otherUser(deps.db, me, input.username, 'unblock');
   if ((await repo.deleteBlock(deps.db, me.id, them.id)) === 0)
     throw new AppError('NOT_FOUND', `You do not block ${them.username}`);
@@ -57,8 +58,8 @@ export async function listBlocks(
   actor: Actor,
   input: { limit: number; cursor?: string },
 ) {
-  const me = userActor(actor);
-  const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
+  const me = requireUser(actor);
+  const after = decodeCursor(input.cursor, z.tuple([cursorPart.instant, cursorPart.uuid]));
   const rows = await repo.listBlocks(deps.db, me.id, { limit: input.limit, after });
   const page = pageOf(rows, input.limit, (r) => [
     new Date(r.created_at).toISOString(),

@@ -6,9 +6,9 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { RedisSettings } from '../../core/redis.ts';
 import type { NotificationDeps, Pusher } from '../notifications/service.ts';
-import { createRedisPresenceStore } from './presence-redis.ts';
-import { createMemoryPresenceStore } from './presence-store.ts';
+import { createMemoryPresenceStore, type PresenceStore } from './presence-store.ts';
 import { createPresence, type Presence } from './presence.ts';
 
 export interface SocialDeps {
@@ -28,16 +28,31 @@ export interface SocialOptions {
   /** The gateway: reaches users' sockets on every instance. */
   push: Pusher;
   /** Presence counts in Redis when set (several instances), else in this process. */
-  redis?: { url: string; prefix: string };
+  redis?: RedisSettings;
   /** Users per broadcast statement (default 500). */
   broadcastBatchSize?: number;
+  /** This instance's id, so its per-instance socket counts are found by it (match placement). */
+  instanceId?: string;
 }
 
 /** Builds presence (store + service), notifications and the social deps for the composition root. */
+/** Redis with this instance's own view while it is away (loaded only with Redis), or memory. */
+async function presenceStore(o: SocialOptions): Promise<PresenceStore> {
+  if (!o.redis) return createMemoryPresenceStore();
+  const [{ createRedisPresenceStore }, { fallbackPresenceStore }] = await Promise.all([
+    import('./presence-redis.ts'),
+    import('./presence-fallback.ts'),
+  ]);
+  const remote = await createRedisPresenceStore({
+    redis: o.redis,
+    logger: o.logger,
+    instanceId: o.instanceId,
+  });
+  return fallbackPresenceStore(remote, o.redis.fallback);
+}
+
 export async function createSocialDeps(o: SocialOptions): Promise<SocialDeps> {
-  const store = o.redis
-    ? await createRedisPresenceStore({ ...o.redis, logger: o.logger })
-    : createMemoryPresenceStore();
+  const store = await presenceStore(o);
   const presence = createPresence({
     db: o.db,
     clock: o.clock,

@@ -12,14 +12,13 @@
  * reports who went offline because of it.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { AppError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
+import { closeRedis, openRedis, type Redis, type RedisSettings } from '../../core/redis.ts';
 import type { PresenceSnapshot, PresenceStore } from './presence-store.ts';
 
 export interface RedisPresenceOptions {
-  url: string;
-  prefix: string;
+  /** Connection settings; keys live under `<prefix>presence:`. */
+  redis: RedisSettings;
   logger: Logger;
   /** How long an instance counts as alive without a refresh (default 30 s). */
   aliveTtlMs?: number;
@@ -54,6 +53,21 @@ redis.call('DEL', KEYS[2], KEYS[3])
 redis.call('SREM', KEYS[4], ARGV[1])
 return gone`;
 
+// KEYS: count, inst; ARGV: user, sockets, user, sockets… (this instance's own truth).
+// Replaces this instance's counts, adjusting the totals by the difference.
+const replaceInstanceScript = `
+local old = redis.call('HGETALL', KEYS[2])
+for i = 1, #old, 2 do
+  local total = redis.call('HINCRBY', KEYS[1], old[i], -tonumber(old[i + 1]))
+  if total <= 0 then redis.call('HDEL', KEYS[1], old[i]) end
+end
+redis.call('DEL', KEYS[2])
+for i = 1, #ARGV, 2 do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+return 1`;
+
 function presenceKeys(prefix: string) {
   const base = `${prefix}presence:`;
   return {
@@ -65,24 +79,6 @@ function presenceKeys(prefix: string) {
   };
 }
 type Keys = ReturnType<typeof presenceKeys>;
-
-async function open(options: RedisPresenceOptions): Promise<Redis> {
-  const redis = new Redis(options.url, {
-    lazyConnect: true,
-    connectionName: 'pongctl-presence',
-    maxRetriesPerRequest: 2,
-  });
-  redis.on('error', (err: Error) =>
-    options.logger.warn({ err }, 'redis presence connection error'),
-  );
-  try {
-    await redis.connect();
-  } catch (err) {
-    redis.disconnect();
-    throw new AppError('UNAVAILABLE', `Redis is not reachable: ${(err as Error).message}`);
-  }
-  return redis;
-}
 
 /** Socket counting and the admin snapshot. */
 function counting(
@@ -131,12 +127,18 @@ function matching(redis: Redis, key: Keys): Pick<PresenceStore, 'setMatch' | 'ma
   };
 }
 
+/** The Redis store, plus what the fallback needs to write an instance's own truth back after an outage. */
+export interface RedisPresenceStore extends PresenceStore {
+  /** Makes Redis hold exactly these socket counts for this instance (and renews its alive key first). */
+  replaceOwnCounts(counts: ReadonlyMap<string, number>): Promise<void>;
+}
+
 export async function createRedisPresenceStore(
   options: RedisPresenceOptions,
-): Promise<PresenceStore> {
+): Promise<RedisPresenceStore> {
   const id = options.instanceId ?? randomUUID();
-  const key = presenceKeys(options.prefix);
-  const redis = await open(options);
+  const key = presenceKeys(options.redis.prefix);
+  const redis = await openRedis(options.redis, 'pongctl-presence');
   const refresh = async () => {
     await redis
       .multi()
@@ -146,7 +148,9 @@ export async function createRedisPresenceStore(
   };
   await refresh();
   const timer = setInterval(() => {
-    refresh().catch((err: unknown) => options.logger.warn({ err }, 'presence refresh failed'));
+    refresh().catch((err: unknown) =>
+      options.redis.log.failed('redis', err, { 'redis.connection': 'pongctl-presence' }),
+    );
   }, options.refreshMs ?? 10_000);
   timer.unref();
   const dropInstance = async (instance: string, force: boolean) =>
@@ -171,12 +175,17 @@ export async function createRedisPresenceStore(
       }
       return gone;
     },
+    async replaceOwnCounts(counts) {
+      await refresh();
+      const pairs = [...counts].flatMap(([user, n]) => [user, String(n)]);
+      await redis.eval(replaceInstanceScript, 2, key.count, key.inst(id), ...pairs);
+    },
     async close() {
       clearInterval(timer);
       try {
         await dropInstance(id, true);
       } finally {
-        await redis.quit().catch(() => redis.disconnect());
+        await closeRedis(redis);
       }
     },
   };

@@ -40,6 +40,8 @@ export interface Presence {
   snapshot(): Promise<PresenceSnapshot>;
   /** Tells two new friends each other's presence. */
   exchange(a: string, b: string): Promise<void>;
+  /** Calls `listener` with each user whose last socket anywhere closed (here, elsewhere, or on a dead instance). */
+  onOffline(listener: (userId: string) => void): void;
   /** Stops following sockets, waits for pending announcements, closes the store. */
   close(): Promise<void>;
 }
@@ -107,13 +109,20 @@ export function createPresence(deps: PresenceDeps): Presence {
   const { serial, drain } = serialiser(logger);
   const { statusOf, tell, announce } = announcer(deps);
   let closed = false;
+  const offline = new Set<(userId: string) => void>();
+  const wentOffline = (userId: string) => {
+    for (const listener of offline) listener(userId);
+  };
   const onSocket = (userId: string, change: (id: string) => Promise<boolean>) =>
     closed
       ? Promise.resolve()
       : serial(userId, async () => void ((await change(userId)) && (await announce(userId, true))));
 
   const sweep = async () => {
-    for (const userId of await store.sweep()) void serial(userId, () => announce(userId, true));
+    for (const userId of await store.sweep()) {
+      wentOffline(userId);
+      void serial(userId, () => announce(userId, true));
+    }
   };
   const timer =
     store.kind === 'redis'
@@ -126,7 +135,12 @@ export function createPresence(deps: PresenceDeps): Presence {
 
   return {
     connected: (userId) => onSocket(userId, store.connected),
-    disconnected: (userId) => onSocket(userId, store.disconnected),
+    disconnected: (userId) =>
+      onSocket(userId, async (id) => {
+        const gone = await store.disconnected(id);
+        if (gone) wentOffline(id);
+        return gone;
+      }),
     // After close (shutdown) matches still end; their presence no longer matters here.
     setInGame: (userId, matchId) =>
       closed
@@ -147,6 +161,7 @@ export function createPresence(deps: PresenceDeps): Presence {
       const status = await statusOf([a, b]);
       await Promise.all([tell([b], a, status.get(a)!), tell([a], b, status.get(b)!)]);
     },
+    onOffline: (listener) => void offline.add(listener),
     async close() {
       closed = true;
       if (timer) clearInterval(timer);

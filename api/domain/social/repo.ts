@@ -3,9 +3,10 @@
  * blocks, and the users' last-seen time. The only file of the area that talks
  * to knex; services open the transactions.
  */
-import type { Knex } from 'knex';
+import { operations, type Q } from '../../core/query.ts';
 
-export type Q = Knex | Knex.Transaction;
+const op = operations('social');
+
 type Time = Date | string;
 
 /** The viewer's side of a pair, in Nakama's terms: FRIEND, INVITE_SENT, INVITE_RECEIVED. */
@@ -32,6 +33,7 @@ export interface EdgeWithUser extends EdgeRow {
 /** True when either user blocks the other. */
 export async function isBlockedEitherWay(q: Q, userA: string, userB: string): Promise<boolean> {
   const row = await q('user_blocks')
+    .queryContext(op('isBlockedEitherWay'))
     .select(q.raw('1 as hit'))
     .where({ blocker_id: userA, blocked_id: userB })
     .orWhere({ blocker_id: userB, blocked_id: userA })
@@ -59,6 +61,7 @@ export async function insertBlock(
   now: Date,
 ): Promise<boolean> {
   const rows = await q('user_blocks')
+    .queryContext(op('insertBlock'))
     .insert({ blocker_id: blockerId, blocked_id: blockedId, created_at: now })
     .onConflict(['blocker_id', 'blocked_id'])
     .ignore()
@@ -69,6 +72,7 @@ export async function insertBlock(
 /** Returns how many rows went (counted from RETURNING, which both engines report the same way). */
 export async function deleteBlock(q: Q, blockerId: string, blockedId: string): Promise<number> {
   const rows: unknown[] = await q('user_blocks')
+    .queryContext(op('deleteBlock'))
     .where({ blocker_id: blockerId, blocked_id: blockedId })
     .delete()
     .returning('blocker_id');
@@ -115,7 +119,12 @@ export const findEdge = (q: Q, userId: string, otherId: string): Promise<EdgeRow
 /** Locks both rows of a pair (in a fixed order, so two requests on one pair cannot deadlock). */
 export async function lockPair(q: Q, a: string, b: string): Promise<void> {
   const [first, second] = a < b ? [a, b] : [b, a];
-  await q('users').select('id').whereIn('id', [first, second]).orderBy('id').forUpdate();
+  await q('users')
+    .queryContext(op('lockPair'))
+    .select('id')
+    .whereIn('id', [first, second])
+    .orderBy('id')
+    .forUpdate();
 }
 
 /** Writes both sides of a pair (insert or overwrite). */
@@ -141,6 +150,7 @@ export async function upsertPair(
     },
   ];
   await q('friend_edges')
+    .queryContext(op('upsertPair'))
     .insert(rows)
     .onConflict(['user_id', 'other_id'])
     .merge(['state', 'updated_at']);
@@ -149,6 +159,7 @@ export async function upsertPair(
 /** Deletes both sides of a pair; returns how many rows went (0 or 2). */
 export async function deletePair(q: Q, a: string, b: string): Promise<number> {
   const rows: unknown[] = await q('friend_edges')
+    .queryContext(op('deletePair'))
     .where({ user_id: a, other_id: b })
     .orWhere({ user_id: b, other_id: a })
     .delete()
@@ -182,6 +193,7 @@ export function listEdges(
 /** Ids of a user's accepted friends (presence fan-out). */
 export async function friendIds(q: Q, userId: string): Promise<string[]> {
   const rows = await q('friend_edges')
+    .queryContext(op('friendIds'))
     .select('other_id')
     .where({ user_id: userId, state: 'friend' });
   return rows.map((r: { other_id: string }) => r.other_id);
@@ -194,7 +206,10 @@ export async function areFriends(q: Q, a: string, b: string): Promise<boolean> {
 // ---- last seen
 
 export async function touchLastSeen(q: Q, userId: string, now: Date): Promise<void> {
-  await q('users').where({ id: userId }).update({ last_seen_at: now });
+  await q('users')
+    .queryContext(op('touchLastSeen'))
+    .where({ id: userId })
+    .update({ last_seen_at: now });
 }
 
 export interface UserBrief {

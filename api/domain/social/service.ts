@@ -4,11 +4,12 @@
  * profile with presence for friends. Both rows of a pair change in one
  * transaction that first locks the pair, so crossing requests serialise.
  */
+import { z } from 'zod';
 import type { Knex } from 'knex';
 import type { FriendState } from '../../contract/social.ts';
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
+import { requireUser, type Actor, type UserActor } from '../actors.ts';
 import { findVisibleUser } from '../accounts/profile.ts';
 import type { UserRow } from '../accounts/repo.ts';
 import { publicView } from '../accounts/views.ts';
@@ -17,13 +18,6 @@ import type { SocialDeps } from './deps.ts';
 import { presenceOf } from './presence.ts';
 import * as repo from './repo.ts';
 import { edgeOfState, friendView } from './views.ts';
-
-type UserActor = Extract<Actor, { kind: 'user' }>;
-
-export function userActor(actor: Actor): UserActor {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have friends');
-  return actor;
-}
 
 /** The other user of a friend or block action: exists, not deleted, not the caller. */
 export async function otherUser(
@@ -76,7 +70,7 @@ export async function requestFriend(
   actor: Actor,
   input: { username: string },
 ): Promise<{ username: string; state: FriendState }> {
-  const me = userActor(actor);
+  const me = requireUser(actor);
   const them = await otherUser(deps.db, me, input.username, 'befriend');
   const state = await inPair(deps, me.id, them.id, async (trx, edge) => {
     if (await repo.isBlockedEitherWay(trx, me.id, them.id))
@@ -115,7 +109,7 @@ export async function acceptFriend(
   actor: Actor,
   input: { username: string },
 ): Promise<{ username: string; state: FriendState }> {
-  const me = userActor(actor);
+  const me = requireUser(actor);
   const them = await otherUser(deps.db, me, input.username, 'befriend');
   await inPair(deps, me.id, them.id, async (trx, edge) => {
     if (edge?.state === 'friend')
@@ -140,7 +134,7 @@ async function endEdge(
   state: repo.EdgeState,
   missing: (name: string) => string,
 ): Promise<void> {
-  const me = userActor(actor);
+  const me = requireUser(actor);
   const them = await otherUser(deps.db, me, username, 'unfriend');
   await inPair(deps, me.id, them.id, async (trx, edge) => {
     if (edge?.state !== state) throw new AppError('NOT_FOUND', missing(them.username));
@@ -174,8 +168,8 @@ export async function listFriends(
   actor: Actor,
   input: { state: FriendState; limit: number; cursor?: string },
 ) {
-  const me = userActor(actor);
-  const after = decodeCursor(input.cursor, 2) as [string, string] | undefined;
+  const me = requireUser(actor);
+  const after = decodeCursor(input.cursor, z.tuple([cursorPart.instant, cursorPart.uuid]));
   const rows = await repo.listEdges(deps.db, me.id, edgeOfState[input.state], {
     limit: input.limit,
     after,
@@ -197,7 +191,7 @@ export async function listFriends(
 
 /** GET /users/{username}: the public profile, plus presence when the caller is that user or a friend. */
 export async function getProfile(deps: SocialDeps, actor: Actor, input: { username: string }) {
-  const me = userActor(actor);
+  const me = requireUser(actor);
   const user = await findVisibleUser(deps.db, input.username);
   const view = publicView(user);
   if (user.id !== me.id && !(await repo.areFriends(deps.db, me.id, user.id))) return view;

@@ -9,11 +9,15 @@
 import { type z } from 'zod';
 import type { digestResultSchema } from '../../contract/stats.ts';
 import { withAudit } from '../audit/service.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import {
+  type Actor,
+  actorUserId,
+  auditNameOf,
+  requireAdminOrSystem,
+  requireUser,
+} from '../actors.ts';
 import { isoDay, weekStart } from '../leaderboards/periods.ts';
 import type { StatsDeps } from './deps.ts';
-import { requireAdmin } from './platform.ts';
 import * as repo from './repo.ts';
 
 type DigestResult = z.infer<typeof digestResultSchema>;
@@ -73,7 +77,7 @@ export async function runWeeklyDigest(
   actor: Actor,
   input: { dryRun: boolean; requestId?: string },
 ): Promise<DigestResult> {
-  requireAdmin(actor);
+  requireAdminOrSystem(actor);
   const lastWeek = weekStart(deps.clock.now()) - 7 * dayMs;
   const week = isoDay(lastWeek);
   const [users, done] = [
@@ -134,12 +138,12 @@ async function audit(
 ): Promise<void> {
   await withAudit({ db: deps.db, auditLogger: deps.auditLogger }, async (_trx, record) => {
     await record({
-      actor: actor.kind === 'user' ? (actor.username ?? actor.id) : 'system',
+      actor: auditNameOf(actor),
       action: 'digest.weekly',
       target: what.week,
       requestId: what.requestId,
       details: { sent: what.sent },
-      actorId: actor.kind === 'user' ? actor.id : undefined,
+      actorId: actorUserId(actor),
     });
   });
 }
@@ -158,6 +162,5 @@ export async function updateDigestSettings(
 }
 
 function userIdOf(actor: Actor): string {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'Only users have digest settings');
-  return actor.id;
+  return requireUser(actor, 'Only users have digest settings').id;
 }

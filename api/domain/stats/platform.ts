@@ -7,8 +7,7 @@
  */
 import { type z } from 'zod';
 import type { platformStatsSchema } from '../../contract/stats.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { type Actor, requireAdminOrSystem } from '../actors.ts';
 import { isoDay, periodAt } from '../leaderboards/periods.ts';
 import type { StatsDeps } from './deps.ts';
 import { quantile } from './queue-waits.ts';
@@ -18,11 +17,6 @@ import { windowOf } from './user.ts';
 type PlatformStats = z.infer<typeof platformStatsSchema>;
 const dayMs = 86_400_000;
 const avg = (sum: number, n: number) => (n === 0 ? 0 : Math.round((sum / n) * 100) / 100);
-
-export function requireAdmin(actor: Actor): void {
-  if (actor.kind === 'user' && actor.role !== 'admin')
-    throw new AppError('FORBIDDEN', 'This needs the admin role');
-}
 
 function dailySeries(
   range: { from: string; to: string },
@@ -51,7 +45,7 @@ export async function platformStats(
   actor: Actor,
   input: { days: number },
 ): Promise<PlatformStats> {
-  requireAdmin(actor);
+  requireAdminOrSystem(actor);
   const range = windowOf(deps.clock.now(), input.days);
   const fromMs = Date.parse(range.from);
   const [rows, dau, wau, mau, waits] = await Promise.all([

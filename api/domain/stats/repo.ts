@@ -4,9 +4,9 @@
  * daily rows, active-user counts and queue-wait histograms, digest settings
  * and the digest log. Days are UTC dates as YYYY-MM-DD.
  */
-import type { Knex } from 'knex';
+import { operations, type Q } from '../../core/query.ts';
 
-type Q = Knex | Knex.Transaction;
+const op = operations('stats');
 
 export interface DailyRow {
   day: string;
@@ -39,6 +39,7 @@ export function findUser(
   username: string,
 ): Promise<{ id: string; username: string; email: string | null } | undefined> {
   return q('users')
+    .queryContext(op('findUser'))
     .where({ username_key: username.toLowerCase() })
     .whereNot({ status: 'deleted' })
     .first('id', 'username', 'email');
@@ -51,6 +52,7 @@ export function dailyRows(
   range: { from: string; to: string },
 ): Promise<DailyRow[]> {
   return q('stats_user_daily')
+    .queryContext(op('dailyRows'))
     .where({ user_id: userId, scope })
     .whereBetween('day', [range.from, range.to])
     .orderBy('day')
@@ -84,6 +86,7 @@ export function runsBefore(
   limit: number,
 ): Promise<DailyRow[]> {
   return q('stats_user_daily')
+    .queryContext(op('runsBefore'))
     .where({ user_id: userId, scope })
     .where('day', '<=', toDay)
     .orderBy('day', 'desc')
@@ -106,6 +109,7 @@ export function topOpponents(
   limit: number,
 ): Promise<{ username: string; matches: number; wins: number; losses: number }[]> {
   return q('stats_user_opponents as o')
+    .queryContext(op('topOpponents'))
     .join('users as u', 'u.id', 'o.opponent_id')
     .where({ 'o.user_id': userId, 'o.scope': scope })
     .orderBy([
@@ -132,6 +136,7 @@ export function ratingHistory(
   beforeId?: string,
 ): Promise<HistoryRow[]> {
   const query = q('rating_history')
+    .queryContext(op('ratingHistory'))
     .where({ user_id: userId })
     .orderBy('id', 'desc')
     .limit(limit)
@@ -157,6 +162,7 @@ export function pairRow(
   scope: Scope,
 ): Promise<PairRow | undefined> {
   return q('stats_user_opponents')
+    .queryContext(op('pairRow'))
     .where({ user_id: userId, opponent_id: opponentId, scope })
     .first('matches', 'wins', 'losses', 'draws', 'points_for', 'points_against', 'last_at');
 }
@@ -178,6 +184,7 @@ export function recentBetween(
   options: { publicOnly: boolean; limit: number },
 ): Promise<RecentRow[]> {
   const query = q('match_players as pa')
+    .queryContext(op('recentBetween'))
     .join('match_players as pb', function join() {
       this.on('pb.match_id', '=', 'pa.match_id').andOn('pb.user_id', '=', q.raw('?', [b]));
     })
@@ -214,6 +221,7 @@ export interface PlatformRow {
 
 export function platformDaily(q: Q, range: { from: string; to: string }): Promise<PlatformRow[]> {
   return q('stats_platform_daily')
+    .queryContext(op('platformDaily'))
     .whereBetween('day', [range.from, range.to])
     .orderBy('day')
     .select(
@@ -232,6 +240,7 @@ export function activeCounts(
   range: { from: string; to: string },
 ): Promise<{ period_start: string; users: number }[]> {
   return q('stats_active_counts')
+    .queryContext(op('activeCounts'))
     .where({ period })
     .whereBetween('period_start', [range.from, range.to])
     .orderBy('period_start')
@@ -243,6 +252,7 @@ export function queueWaitBuckets(
   range: { from: string; to: string },
 ): Promise<{ bucket: number; n: number }[]> {
   return q('stats_queue_waits')
+    .queryContext(op('queueWaitBuckets'))
     .whereBetween('day', [range.from, range.to])
     .groupBy('bucket')
     .orderBy('bucket')
@@ -250,19 +260,24 @@ export function queueWaitBuckets(
 }
 
 export async function addQueueWait(q: Q, day: string, bucket: number): Promise<void> {
-  await q.raw(
-    'insert into stats_queue_waits as w (day, bucket, n) values (?, ?, 1) on conflict (day, bucket) do update set n = w.n + 1',
-    [day, bucket],
-  );
+  await q
+    .raw(
+      'insert into stats_queue_waits as w (day, bucket, n) values (?, ?, 1) on conflict (day, bucket) do update set n = w.n + 1',
+      [day, bucket],
+    )
+    .queryContext(op('addQueueWait'));
 }
 
 /** Marks a user active on the day, week and month of `at` (stats_mark_active in the migration). */
 export async function markActive(q: Q, userId: string, at: Date): Promise<void> {
-  await q.raw('select stats_mark_active(?::uuid, ?::timestamptz)', [userId, at]);
+  await q
+    .raw('select stats_mark_active(?::uuid, ?::timestamptz)', [userId, at])
+    .queryContext(op('markActive'));
 }
 
 export async function digestSetting(q: Q, userId: string): Promise<boolean> {
   const row = await q('digest_settings')
+    .queryContext(op('digestSetting'))
     .where({ user_id: userId })
     .first<{ weekly: boolean } | undefined>('weekly');
   return row?.weekly ?? false;
@@ -275,6 +290,7 @@ export async function setDigestSetting(
   now: Date,
 ): Promise<void> {
   await q('digest_settings')
+    .queryContext(op('setDigestSetting'))
     .insert({ user_id: userId, weekly, updated_at: now })
     .onConflict('user_id')
     .merge();
@@ -284,6 +300,7 @@ export function digestSubscribers(
   q: Q,
 ): Promise<{ id: string; username: string; email: string | null }[]> {
   return q('digest_settings as d')
+    .queryContext(op('digestSubscribers'))
     .join('users as u', 'u.id', 'd.user_id')
     .where({ 'd.weekly': true, 'u.status': 'active' })
     .orderBy('u.username_key')
@@ -291,7 +308,10 @@ export function digestSubscribers(
 }
 
 export async function sentDigests(q: Q, weekStart: string): Promise<Set<string>> {
-  const ids = (await q('digest_log').where({ week_start: weekStart }).pluck('user_id')) as string[];
+  const ids = (await q('digest_log')
+    .queryContext(op('sentDigests'))
+    .where({ week_start: weekStart })
+    .pluck('user_id')) as string[];
   return new Set(ids);
 }
 
@@ -301,6 +321,7 @@ export async function claimDigest(
   row: { user_id: string; week_start: string; trend: string; sent_at: Date },
 ): Promise<boolean> {
   const inserted = await q('digest_log')
+    .queryContext(op('claimDigest'))
     .insert(row)
     .onConflict(['user_id', 'week_start'])
     .ignore()

@@ -5,10 +5,11 @@
  * played opponents, rating history and head to head. Private matches are in
  * the rollups' scope 1, which only the player reads.
  */
+import { z } from 'zod';
 import type { UserStats } from '../../contract/stats.ts';
-import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { cursorPart, decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
+import type { Actor } from '../actors.ts';
 import { ratingStanding } from '../leaderboards/service.ts';
 import { isoDay } from '../leaderboards/periods.ts';
 import type { StatsDeps } from './deps.ts';
@@ -153,15 +154,8 @@ export async function ratingHistory(
   input: { username: string; limit: number; cursor?: string },
 ) {
   const user = await requireUser(deps, input.username);
-  const key = decodeCursor(input.cursor, 1);
-  if (key && !/^[1-9][0-9]{0,17}$/.test(String(key[0])))
-    throw new AppError('VALIDATION', 'The cursor is not valid');
-  const rows = await repo.ratingHistory(
-    deps.db,
-    user.id,
-    input.limit + 1,
-    key ? String(key[0]) : undefined,
-  );
+  const key = decodeCursor(input.cursor, z.tuple([cursorPart.serialText]));
+  const rows = await repo.ratingHistory(deps.db, user.id, input.limit + 1, key?.[0]);
   const items = rows.slice(0, input.limit);
   const last = items.at(-1);
   return {

@@ -5,8 +5,8 @@
  * same transaction.
  */
 import type { TournamentView } from '../../contract/tournaments.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { AppError } from '../../contract/errors.ts';
+import { type Actor, actorUserId, auditNameOf } from '../actors.ts';
 import type { RecordAudit } from '../audit/service.ts';
 import type { TournamentDeps } from './deps.ts';
 import { recordResult, settle, type Step } from './progress.ts';
@@ -31,8 +31,8 @@ function audit(
   },
 ) {
   return record({
-    actor: actor.kind === 'user' ? (actor.username ?? actor.id) : 'system',
-    actorId: actor.kind === 'user' ? actor.id : undefined,
+    actor: auditNameOf(actor),
+    actorId: actorUserId(actor),
     action: entry.action,
     target: entry.t.id,
     requestId: entry.requestId,
@@ -222,7 +222,10 @@ export function kickPlayer(
   });
 }
 
-/** Decides an open match for `winner` (username or alias); a game in progress is aborted. */
+/**
+ * Decides an open match for `winner` (username or alias); a game in progress is
+ * aborted. A creator who plays may not decide their own match; an admin may.
+ */
 export function overrideResult(
   deps: TournamentDeps,
   actor: Actor,
@@ -241,6 +244,15 @@ export function overrideResult(
       );
     if (m.state === 'waiting' || m.player_a === null || m.player_b === null)
       throw new AppError('CONFLICT', 'The match has no opponents yet');
+    // A creator who plays organises everyone's matches but their own: only an admin decides that one.
+    if (
+      actor.kind === 'user' &&
+      actor.role !== 'admin' &&
+      [m.player_a, m.player_b].includes(actor.id)
+    )
+      throw new AppError('FORBIDDEN', 'Only an admin can decide a match you play in', {
+        reason: 'OWN_MATCH',
+      });
     const wanted = input.winner.toLowerCase();
     const side = (['a', 'b'] as const).find((s) => {
       const p = step.players.get((s === 'a' ? m.player_a : m.player_b)!);
@@ -250,10 +262,16 @@ export function overrideResult(
       throw new AppError('VALIDATION', `${input.winner} does not play in this match`, [
         { path: 'body.winner', message: 'not a player of this match', code: 'custom' },
       ]);
+    // The game ends as forfeited by the loser, so every list of matches shows the decided winner.
     if (m.state === 'ready' && m.game_id)
       step.fx.end.push({
         gameId: m.game_id,
-        decision: { outcome: 'aborted', reason: 'tournament: result overridden', winnerSide: null },
+        decision: {
+          outcome: 'forfeited',
+          reason: 'tournament: result overridden',
+          winnerSide: null,
+        },
+        winnerUserId: (side === 'a' ? m.player_a : m.player_b)!,
       });
     await recordResult(step, m, {
       winner: side,

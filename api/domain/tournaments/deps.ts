@@ -30,4 +30,6 @@ export interface TournamentDeps {
   notify: TournamentNotify;
   metrics: TournamentMetrics;
   lifecycle: { closed: boolean };
+  /** Whether this instance runs the scheduler (it holds the scheduler's lease, or runs alone). */
+  isLeader(): boolean;
 }

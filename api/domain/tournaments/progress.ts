@@ -16,8 +16,11 @@ import { compareTable } from './views.ts';
 export interface Effects {
   /** Tournament matches that need a game. */
   launch: string[];
-  /** Games to end once committed. */
-  end: { gameId: string; decision: EndDecision }[];
+  /**
+   * Games to end once committed. With `winnerUserId`, the game records that
+   * player as its winner (the seat is only known to the running game).
+   */
+  end: { gameId: string; decision: EndDecision; winnerUserId?: string }[];
   notify: { userId: string; type: NotificationType; payload: Record<string, unknown> }[];
   roundsCompleted: number;
   forfeits: number;

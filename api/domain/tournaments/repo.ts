@@ -1,7 +1,9 @@
 /** Queries of tournaments, registrations, rounds, tournament matches and standings. */
+import { operations, type Q } from '../../core/query.ts';
 import type { Knex } from 'knex';
 
-export type Q = Knex | Knex.Transaction;
+const op = operations('tournaments');
+
 type Time = Date | string;
 
 export type TournamentState = 'registration' | 'running' | 'paused' | 'finished' | 'cancelled';
@@ -79,8 +81,6 @@ export interface StandingRow {
   rank: number | null;
 }
 
-const op = (name: string) => ({ op: `tournaments.${name}` });
-
 export async function insertTournament(
   q: Q,
   row: Omit<
@@ -89,13 +89,13 @@ export async function insertTournament(
   >,
 ): Promise<void> {
   await q('tournaments')
-    .queryContext(op('insert'))
+    .queryContext(op('insertTournament'))
     .insert({ ...row, settings: JSON.stringify(row.settings) });
 }
 
 export function getTournament(q: Q, id: string): Promise<TournamentRow | undefined> {
   return q('tournaments as t')
-    .queryContext(op('get'))
+    .queryContext(op('getTournament'))
     .leftJoin('users as u', 'u.id', 't.created_by')
     .select<TournamentRow[]>('t.*', 'u.username as creator_name')
     .where('t.id', id)
@@ -125,7 +125,7 @@ export function listTournaments(
   input: { state?: TournamentState; limit: number; after?: [string, string] },
 ): Promise<(TournamentRow & { players: number })[]> {
   const query = q('tournaments as t')
-    .queryContext(op('list'))
+    .queryContext(op('listTournaments'))
     .leftJoin('users as u', 'u.id', 't.created_by')
     .select(
       't.*',
@@ -145,7 +145,7 @@ export function listTournaments(
 
 export function playersOf(q: Q, tournamentId: string): Promise<PlayerRow[]> {
   return q('tournament_players as p')
-    .queryContext(op('players'))
+    .queryContext(op('playersOf'))
     .leftJoin('users as u', 'u.id', 'p.user_id')
     .select<PlayerRow[]>('p.*', 'u.username')
     .where('p.tournament_id', tournamentId)
@@ -158,7 +158,7 @@ export function playersOf(q: Q, tournamentId: string): Promise<PlayerRow[]> {
 export function winnersOf(q: Q, tournamentIds: string[]): Promise<PlayerRow[]> {
   if (tournamentIds.length === 0) return Promise.resolve([]);
   return q('tournaments as t')
-    .queryContext(op('winners'))
+    .queryContext(op('winnersOf'))
     .join('tournament_players as p', function () {
       this.on('p.tournament_id', '=', 't.id').andOn('p.user_id', '=', 't.winner_id');
     })
@@ -197,7 +197,7 @@ export async function updatePlayer(
 export async function ratingsOf(q: Q, userIds: string[]): Promise<Map<string, number>> {
   if (userIds.length === 0) return new Map();
   const rows = (await q('ratings')
-    .queryContext(op('ratings'))
+    .queryContext(op('ratingsOf'))
     .select('user_id', 'rating')
     .whereIn('user_id', userIds)) as { user_id: string; rating: number }[];
   return new Map(rows.map((r) => [r.user_id, Number(r.rating)]));
@@ -209,7 +209,7 @@ export async function insertRounds(q: Q, rows: RoundRow[]): Promise<void> {
 
 export function roundsOf(q: Q, tournamentId: string): Promise<RoundRow[]> {
   return q('tournament_rounds')
-    .queryContext(op('rounds'))
+    .queryContext(op('roundsOf'))
     .where({ tournament_id: tournamentId })
     .orderBy('number') as Promise<RoundRow[]>;
 }
@@ -232,7 +232,7 @@ export async function insertMatches(q: Q, rows: Partial<TMatchRow>[]): Promise<v
 
 export function matchesOf(q: Q, tournamentId: string, round?: number): Promise<TMatchRow[]> {
   const query = q('tournament_matches')
-    .queryContext(op('matches'))
+    .queryContext(op('matchesOf'))
     .where({ tournament_id: tournamentId })
     .orderBy([{ column: 'round' }, { column: 'position' }]);
   if (round !== undefined) query.where({ round });
@@ -290,7 +290,7 @@ export async function insertStandings(
 
 export function standingsOf(q: Q, tournamentId: string): Promise<StandingRow[]> {
   return q('tournament_standings')
-    .queryContext(op('standings'))
+    .queryContext(op('standingsOf'))
     .where({ tournament_id: tournamentId }) as Promise<StandingRow[]>;
 }
 
@@ -316,86 +316,4 @@ export async function bumpStanding(
     .update(patch);
 }
 
-/** Tournaments the scheduler should start: open for registration with starts_at reached. */
-export function dueStarts(q: Q, now: Date): Promise<{ id: string }[]> {
-  return q('tournaments')
-    .queryContext(op('dueStarts'))
-    .select('id')
-    .where({ state: 'registration' })
-    .whereNotNull('starts_at')
-    .where('starts_at', '<=', now)
-    .orderBy('starts_at')
-    .limit(50) as Promise<{ id: string }[]>;
-}
-
-export interface OpenMatchRow extends TMatchRow {
-  tournament_state: TournamentState;
-  game_state: string | null;
-  game_winner_side: 0 | 1 | null;
-  game_reason: string | null;
-}
-
-/** Matches waiting to be played in running tournaments, with the state of their game. */
-export function openMatches(q: Q): Promise<OpenMatchRow[]> {
-  return q('tournament_matches as m')
-    .queryContext(op('openMatches'))
-    .join('tournaments as t', 't.id', 'm.tournament_id')
-    .leftJoin('matches as g', 'g.id', 'm.game_id')
-    .select(
-      'm.*',
-      't.state as tournament_state',
-      'g.state as game_state',
-      'g.winner_side as game_winner_side',
-      'g.reason as game_reason',
-    )
-    .whereIn('m.state', ['scheduled', 'ready'])
-    .where('t.state', 'running')
-    .orderBy('m.scheduled_at')
-    .limit(500) as unknown as Promise<OpenMatchRow[]>;
-}
-
-/** Sides of a game: user id per side (0 left, 1 right). */
-export async function gameSides(q: Q, gameId: string): Promise<[string | null, string | null]> {
-  const rows = (await q('match_players')
-    .queryContext(op('gameSides'))
-    .select('side', 'user_id')
-    .where({ match_id: gameId })) as { side: number; user_id: string | null }[];
-  return [
-    rows.find((r) => r.side === 0)?.user_id ?? null,
-    rows.find((r) => r.side === 1)?.user_id ?? null,
-  ];
-}
-
-export async function gameScore(q: Q, gameId: string): Promise<[number, number]> {
-  const row = (await q('matches')
-    .queryContext(op('gameScore'))
-    .select('left_score', 'right_score')
-    .where({ id: gameId })
-    .first()) as { left_score: number; right_score: number } | undefined;
-  return [row?.left_score ?? 0, row?.right_score ?? 0];
-}
-
-/** Gauges: tournaments per open state, and the start of the oldest round still in progress. */
-export async function gaugeCounts(
-  q: Q,
-): Promise<{ byState: Map<string, number>; oldestRoundStart: Date | null }> {
-  const rows = (await q('tournaments')
-    .queryContext(op('gaugeStates'))
-    .select('state')
-    .count({ n: '*' })
-    .whereIn('state', ['registration', 'running', 'paused'])
-    .groupBy('state')) as { state: string; n: number }[];
-  const oldest = (await q('tournament_rounds as r')
-    .queryContext(op('gaugeOldestRound'))
-    .join('tournaments as t', function () {
-      this.on('t.id', '=', 'r.tournament_id').andOn('t.current_round', '=', 'r.number');
-    })
-    .where('t.state', 'running')
-    .where('r.state', 'running')
-    .min({ at: 'r.started_at' })
-    .first()) as { at: Time | null } | undefined;
-  return {
-    byState: new Map(rows.map((r) => [r.state, Number(r.n)])),
-    oldestRoundStart: oldest?.at ? new Date(oldest.at) : null,
-  };
-}
+export * from './scheduler-repo.ts';

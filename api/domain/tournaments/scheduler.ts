@@ -7,6 +7,7 @@
  * double forfeit. "Now" comes from the injected clock, so tests move time
  * and call `tick()` themselves. It also sets the tournament gauges.
  */
+import { liveMatchOf } from '../games/owner-repo.ts';
 import type { GameEnd } from './steps.ts';
 import { startDue } from './admin.ts';
 import type { TournamentDeps } from './deps.ts';
@@ -34,8 +35,10 @@ async function timeoutWithoutGame(deps: TournamentDeps, m: repo.TMatchRow): Prom
       !(fresh.state === 'scheduled' || (fresh.state === 'ready' && fresh.game_id === null))
     )
       return;
-    const busy = [fresh.player_a, fresh.player_b].map(
-      (id) => id !== null && deps.games.runner.matchOf(id) !== undefined,
+    const busy = await Promise.all(
+      [fresh.player_a, fresh.player_b].map(
+        async (id) => id !== null && (await liveMatchOf(step.trx, id)) !== undefined,
+      ),
     );
     const forfeit = busy[0] === busy[1] ? 'both' : busy[0] ? 'a' : 'b';
     await recordResult(step, fresh, {
@@ -64,10 +67,10 @@ async function reconcile(deps: TournamentDeps, m: repo.OpenMatchRow): Promise<vo
 
 /** Ends a held game whose players did not all join and ready in time; its end then decides the match. */
 async function timeoutGame(deps: TournamentDeps, gameId: string): Promise<void> {
-  const live = deps.games.runner.get(gameId);
-  // Another instance holds it, or play has begun: the runner's own rules apply from here.
+  const live = await deps.games.host.live(gameId);
+  // Play has begun (or it ended meanwhile): the match's own rules apply from here.
   if (!live || live.state !== 'ready') return;
-  const present = live.seats.map((s) => s.peer !== null && s.ready);
+  const { present } = live;
   if (present[0] && present[1]) return;
   const decision =
     present[0] || present[1]
@@ -77,7 +80,7 @@ async function timeoutGame(deps: TournamentDeps, gameId: string): Promise<void> 
           winnerSide: (present[0] ? 0 : 1) as 0 | 1,
         }
       : { outcome: 'aborted' as const, reason: 'join_timeout', winnerSide: null };
-  await deps.games.runner.end(gameId, decision);
+  await deps.games.host.end(gameId, decision);
 }
 
 async function supervise(deps: TournamentDeps, m: repo.OpenMatchRow, now: number): Promise<void> {
@@ -135,7 +138,11 @@ export function createScheduler(deps: TournamentDeps): TournamentScheduler {
     start() {
       if (timer) return;
       // The timer skips a beat while a pass is still running instead of queueing passes.
-      timer = setInterval(() => void (pending === 0 && tick()), deps.config.schedulerIntervalMs);
+      // Several instances: only the holder of the scheduler's lease runs passes.
+      timer = setInterval(
+        () => void (pending === 0 && deps.isLeader() && tick()),
+        deps.config.schedulerIntervalMs,
+      );
       timer.unref();
     },
     async stop() {

@@ -3,23 +3,18 @@
  * register under an alias and withdraw. Registration runs under the
  * tournament's row lock, so capacity holds when many register at once.
  */
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { gameSettingsSchema, type GameSettings } from '../../contract/game.ts';
 import type { TournamentSummary, TournamentView } from '../../contract/tournaments.ts';
-import { decodeCursor, pageOf } from '../../core/cursor.ts';
-import { AppError } from '../../core/errors.ts';
-import type { Actor } from '../../http/context.ts';
+import { cursorPart, decodeCursor, pageOf } from '../../core/cursor.ts';
+import { AppError } from '../../contract/errors.ts';
+import type { Q } from '../../core/query.ts';
+import { requireUser, type Actor } from '../actors.ts';
 import type { TournamentDeps } from './deps.ts';
 import * as repo from './repo.ts';
 import { runStep } from './steps.ts';
 import { playerView, summaryView, tournamentView } from './views.ts';
-
-type UserActor = Extract<Actor, { kind: 'user' }>;
-
-export function userOf(actor: Actor): UserActor {
-  if (actor.kind !== 'user') throw new AppError('FORBIDDEN', 'A user is required');
-  return actor;
-}
 
 /** The tournament's creator, an admin, or the system (the scheduler) may run it. */
 export function requireOrganizer(actor: Actor, t: repo.TournamentRow): void {
@@ -30,7 +25,7 @@ export function requireOrganizer(actor: Actor, t: repo.TournamentRow): void {
 export async function loadView(
   deps: TournamentDeps,
   id: string,
-  q: repo.Q = deps.db,
+  q: Q = deps.db,
 ): Promise<TournamentView> {
   const t = await repo.getTournament(q, id);
   if (!t) throw new AppError('NOT_FOUND', 'No such tournament');
@@ -57,7 +52,7 @@ export async function createTournament(
   actor: Actor,
   input: CreateInput,
 ): Promise<TournamentView> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   const now = deps.clock.now();
   for (const key of ['registrationClosesAt', 'startsAt'] as const) {
     const at = input[key];
@@ -92,17 +87,12 @@ export async function listTournaments(
   actor: Actor,
   input: { state?: repo.TournamentState; limit: number; cursor?: string },
 ): Promise<{ items: TournamentSummary[]; nextCursor: string | null }> {
-  userOf(actor);
-  const key = decodeCursor(input.cursor, 2);
-  if (
-    key &&
-    (typeof key[0] !== 'string' || typeof key[1] !== 'string' || Number.isNaN(Date.parse(key[0])))
-  )
-    throw new AppError('VALIDATION', 'The cursor is not valid');
+  requireUser(actor);
+  const key = decodeCursor(input.cursor, z.tuple([cursorPart.instant, cursorPart.uuid]));
   const rows = await repo.listTournaments(deps.db, {
     state: input.state,
     limit: input.limit,
-    after: key as [string, string] | undefined,
+    after: key,
   });
   const page = pageOf(rows, input.limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
   const winners = new Map(
@@ -124,7 +114,7 @@ export function getTournament(
   actor: Actor,
   input: { id: string },
 ): Promise<TournamentView> {
-  userOf(actor);
+  requireUser(actor);
   return loadView(deps, input.id);
 }
 
@@ -133,7 +123,7 @@ export async function register(
   actor: Actor,
   input: { id: string; alias: string },
 ) {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   return runStep(deps, input.id, async ({ trx, t, players, now }) => {
     if (t.state !== 'registration')
       throw new AppError('CONFLICT', `Registration is over: the tournament is ${t.state}`);
@@ -165,7 +155,7 @@ export async function unregister(
   actor: Actor,
   input: { id: string },
 ): Promise<{ withdrawn: true }> {
-  const me = userOf(actor);
+  const me = requireUser(actor);
   return runStep(deps, input.id, async ({ trx, t, players }) => {
     if (!players.has(me.id)) throw new AppError('NOT_FOUND', 'You are not registered');
     if (t.state !== 'registration')

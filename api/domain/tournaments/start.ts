@@ -5,7 +5,7 @@
  * matches and standings, and begins round 1.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 import { nextSlot, planBracket } from './bracket.ts';
 import { beginRound, settle, type Step } from './progress.ts';
 import * as repo from './repo.ts';

@@ -6,7 +6,7 @@
  * (each claimed by a conditional update so no match gets two), notifications
  * and metrics. Game ends come in through `applyGameEnd`.
  */
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 import type { Outcome as GameOutcome } from '../../game/live-match.ts';
 import { withAudit, type RecordAudit } from '../audit/service.ts';
 import { createTournamentMatch } from '../games/service.ts';
@@ -49,13 +49,14 @@ export async function applyEffects(
   fx: Effects,
   format: repo.Format,
 ): Promise<void> {
-  for (const { gameId, decision } of fx.end) {
-    if (!deps.games.runner.get(gameId)) continue;
-    await deps.games.runner
-      .end(gameId, decision)
-      .catch((err: unknown) =>
-        deps.logger.warn({ err, 'game.match.id': gameId }, 'ending a tournament game failed'),
-      );
+  for (const { gameId, decision, winnerUserId } of fx.end) {
+    const seat = (await repo.gameSides(deps.db, gameId)).indexOf(winnerUserId ?? null);
+    const winnerSide = seat === 0 || seat === 1 ? seat : decision.winnerSide;
+    await deps.games.host.end(gameId, { ...decision, winnerSide }).catch((err: unknown) => {
+      // Not live any more: it ended on its own meanwhile, and that end decides.
+      if (!(err instanceof AppError && err.code === 'NOT_FOUND'))
+        deps.logger.warn({ err, 'game.match.id': gameId }, 'ending a tournament game failed');
+    });
   }
   for (let i = 0; i < fx.roundsCompleted; i++) deps.metrics.roundCompleted(format);
   deps.metrics.forfeits(fx.forfeits);
@@ -97,9 +98,6 @@ export async function launchMatch(deps: TournamentDeps, matchId: string): Promis
       settings: settingsOf(t),
     });
     gameId = spec.id;
-    // The tournament's join timeout (scheduler.ts) decides no-shows, not the game's own ready timeout.
-    const live = deps.games.runner.get(gameId);
-    if (live) live.deadline = null;
   } catch (err) {
     await repo.transitionMatch(
       deps.db,
@@ -122,7 +120,7 @@ export async function launchMatch(deps: TournamentDeps, matchId: string): Promis
     ))
   ) {
     // Decided or cancelled meanwhile: the game is not wanted.
-    await deps.games.runner
+    await deps.games.host
       .end(gameId, { outcome: 'aborted', reason: 'tournament: match decided', winnerSide: null })
       .catch(() => undefined);
     return;
@@ -150,6 +148,8 @@ async function announce(
         tournament: t.name,
         round: m.round,
         matchId: m.id,
+        // The id the result endpoint takes, named so it cannot be taken for the game's.
+        tournamentMatchId: m.id,
         gameId,
         joinBy,
         opponent: opponent?.username ?? null,

@@ -29,8 +29,8 @@ export function accountHandlers(deps: AccountsDeps): HandlersFor<typeof accountE
     'auth.refresh': async ({ body, ctx }) => ({
       data: await accounts.refresh(deps, requestInfo(ctx), body),
     }),
-    'auth.logout': async ({ actor }) => ({ data: await accounts.logout(deps, actor!) }),
-    'auth.logoutAll': async ({ actor }) => ({ data: await accounts.logoutAll(deps, actor!) }),
+    'auth.logout': async ({ actor }) => ({ data: await accounts.logout(deps, actor) }),
+    'auth.logoutAll': async ({ actor }) => ({ data: await accounts.logoutAll(deps, actor) }),
     'auth.passwordResetRequest': async ({ body }) => ({
       data: await accounts.requestPasswordReset(deps, body),
     }),

@@ -6,9 +6,9 @@ import type { HandlersFor } from '../routes.ts';
 
 export function analyticsHandlers(deps: StatsDeps): HandlersFor<typeof analyticsEndpoints> {
   return {
-    'events.create': async ({ actor, body }) => ({ data: await recordEvents(deps, actor!, body) }),
+    'events.create': async ({ actor, body }) => ({ data: await recordEvents(deps, actor, body) }),
     'admin.analyticsActivity': async ({ actor, query }) => ({
-      data: await activity(deps, actor!, query),
+      data: await activity(deps, actor, query),
     }),
   };
 }

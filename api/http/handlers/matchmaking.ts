@@ -13,9 +13,9 @@ export function matchmakingHandlers(
   deps: MatchmakingDeps,
 ): HandlersFor<typeof matchmakingEndpoints> {
   return {
-    'matchmaking.join': async ({ actor, body }) => ({ data: await joinQueue(deps, actor!, body) }),
-    'matchmaking.leave': async ({ actor }) => ({ data: leaveQueue(deps, actor!) }),
-    'matchmaking.status': async ({ actor }) => ({ data: queueStatus(deps, actor!) }),
-    'matchmaking.stats': async ({ actor }) => ({ data: queueStats(deps, actor!) }),
+    'matchmaking.join': async ({ actor, body }) => ({ data: await joinQueue(deps, actor, body) }),
+    'matchmaking.leave': async ({ actor }) => ({ data: await leaveQueue(deps, actor) }),
+    'matchmaking.status': async ({ actor }) => ({ data: await queueStatus(deps, actor) }),
+    'matchmaking.stats': async ({ actor }) => ({ data: await queueStats(deps, actor) }),
   };
 }

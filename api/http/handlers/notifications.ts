@@ -13,15 +13,15 @@ export function notificationHandlers(
 ): HandlersFor<typeof notificationEndpoints> {
   return {
     'notifications.list': async ({ actor, query }) => {
-      const page = await listNotifications(deps, actor!, query);
+      const page = await listNotifications(deps, actor, query);
       return {
         data: page.items,
         meta: { nextCursor: page.nextCursor, unreadCount: page.unreadCount },
       };
     },
-    'notifications.read': async ({ actor, body }) => ({ data: await markRead(deps, actor!, body) }),
+    'notifications.read': async ({ actor, body }) => ({ data: await markRead(deps, actor, body) }),
     'admin.notificationsBroadcast': async ({ actor, body, ctx }) => ({
-      data: await broadcastSystem(deps, actor!, { ...body, requestId: ctx.state.requestId }),
+      data: await broadcastSystem(deps, actor, { ...body, requestId: ctx.state.requestId }),
     }),
   };
 }

@@ -14,32 +14,32 @@ import type { HandlersFor } from '../routes.ts';
 export function statsHandlers(deps: StatsDeps): HandlersFor<typeof statsEndpoints> {
   return {
     'stats.user': async ({ actor, params, query }) => ({
-      data: await userStats(deps, actor!, { ...params, ...query }),
+      data: await userStats(deps, actor, { ...params, ...query }),
     }),
     'stats.ratingHistory': async ({ actor, params, query }) => {
-      const page = await ratingHistory(deps, actor!, { ...params, ...query });
+      const page = await ratingHistory(deps, actor, { ...params, ...query });
       return { data: page.items, meta: { nextCursor: page.nextCursor } };
     },
-    'stats.versus': async ({ actor, params }) => ({ data: await versus(deps, actor!, params) }),
+    'stats.versus': async ({ actor, params }) => ({ data: await versus(deps, actor, params) }),
     'admin.statsPlatform': async ({ actor, query }) => ({
-      data: await platformStats(deps, actor!, query),
+      data: await platformStats(deps, actor, query),
     }),
     'admin.usersBackdate': async ({ actor, params, body, ctx }) => ({
-      data: await backdateRegistration(deps, actor!, {
+      data: await backdateRegistration(deps, actor, {
         ...params,
         ...body,
         requestId: ctx.state.requestId,
       }),
     }),
     'admin.matchesImport': async ({ actor, body, ctx }) => ({
-      data: await importMatches(deps, actor!, { ...body, requestId: ctx.state.requestId }),
+      data: await importMatches(deps, actor, { ...body, requestId: ctx.state.requestId }),
     }),
-    'me.digestGet': async ({ actor }) => ({ data: await digestSettings(deps, actor!) }),
+    'me.digestGet': async ({ actor }) => ({ data: await digestSettings(deps, actor) }),
     'me.digestUpdate': async ({ actor, body }) => ({
-      data: await updateDigestSettings(deps, actor!, body),
+      data: await updateDigestSettings(deps, actor, body),
     }),
     'admin.digestWeekly': async ({ actor, body, ctx }) => ({
-      data: await runWeeklyDigest(deps, actor!, { ...body, requestId: ctx.state.requestId }),
+      data: await runWeeklyDigest(deps, actor, { ...body, requestId: ctx.state.requestId }),
     }),
   };
 }

@@ -3,9 +3,12 @@ import { buildOpenApi } from '../../contract/openapi.ts';
 import { endpoints, apiVersion } from '../../contract/index.ts';
 import type { systemEndpoints } from '../../contract/system.ts';
 import { pingDb } from '../../core/db.ts';
-import { AppError } from '../../core/errors.ts';
+import { unavailable } from '../../core/errors.ts';
 import type { AppDeps } from '../context.ts';
 import type { HandlersFor } from '../routes.ts';
+
+// Probes give up after a second; the answer must come before that.
+const readyDeadlineMs = 800;
 
 export function systemHandlers(deps: AppDeps): HandlersFor<typeof systemEndpoints> {
   let openapi: string | undefined;
@@ -14,16 +17,11 @@ export function systemHandlers(deps: AppDeps): HandlersFor<typeof systemEndpoint
     'system.readyz': async () => {
       const started = performance.now();
       try {
-        await pingDb(deps.db);
+        await pingDb(deps.db, readyDeadlineMs);
       } catch {
-        throw new AppError(
-          'UNAVAILABLE',
-          'The database is not reachable',
-          {
-            checks: { database: { status: 'unavailable' } },
-          },
-          { 'Retry-After': '5' },
-        );
+        throw unavailable('The database is not reachable', {
+          checks: { database: { status: 'unavailable' } },
+        });
       }
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       return {
@@ -35,9 +33,10 @@ export function systemHandlers(deps: AppDeps): HandlersFor<typeof systemEndpoint
         },
       };
     },
-    'system.metrics': async () => ({ raw: await deps.metrics.registry.metrics() }),
     'system.openapi': async () => ({
-      raw: (openapi ??= JSON.stringify(buildOpenApi(endpoints, { version: apiVersion }))),
+      raw: (openapi ??= JSON.stringify(
+        buildOpenApi(endpoints, { version: apiVersion, publicUrl: deps.config.auth.publicUrl }),
+      )),
     }),
   };
 }

@@ -4,7 +4,7 @@
  * 400 for malformed JSON.
  */
 import type { Context } from 'koa';
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 
 const jsonType = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 

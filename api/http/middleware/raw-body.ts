@@ -5,7 +5,7 @@
  * domain's check (magic bytes), not the header's.
  */
 import type { Context } from 'koa';
-import { AppError } from '../../core/errors.ts';
+import { AppError } from '../../contract/errors.ts';
 
 export async function readBinaryBody(
   ctx: Context,

@@ -2,7 +2,7 @@
 import { AppError } from '../../../api/contract/errors.ts';
 import { addAlert, newAlertSchema, type NewAlert } from '../../../ops/prometheus/add.ts';
 import type { CliContext } from '../../context.ts';
-import { monitoringPaths } from './shared.ts';
+import { monitoringPaths } from './targets.ts';
 
 type Flags = Partial<Record<keyof NewAlert, string>> & { rules?: string; tests?: string };
 
@@ -34,8 +34,7 @@ export async function add(ctx: CliContext, opts: Flags): Promise<void> {
   const missing = fields.filter((f) => !opts[f.key]).map((f) => `--${f.key}`);
   let values: Flags = opts;
   if (missing.length > 0) {
-    if (!ctx.io.canPrompt)
-      throw new AppError('VALIDATION', `missing ${missing.join(', ')} (no terminal to prompt on)`);
+    ctx.io.requireInteractive(missing.join(', '), 'pass them as flags');
     values = await ask(opts);
   }
   const parsed = newAlertSchema.safeParse(

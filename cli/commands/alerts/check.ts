@@ -1,7 +1,7 @@
 /** `alerts lint` and `alerts test`: print what failed, exit 1 when anything did. */
 import { lintAlerts, testAlerts } from '../../../ops/prometheus/check.ts';
 import type { CliContext } from '../../context.ts';
-import { monitoringPaths } from './shared.ts';
+import { monitoringPaths } from './targets.ts';
 
 export async function lint(
   ctx: CliContext,

@@ -4,7 +4,7 @@
  * clients) inside its action.
  */
 import { Option, type Command } from 'commander';
-import type { Runner } from '../../runner.ts';
+import type { CommandRunner } from '../../command-runner.ts';
 
 const prometheusOption = () =>
   new Option('--prometheus <url>', 'Prometheus base URL (env PONGCTL_PROMETHEUS_URL)');
@@ -18,7 +18,7 @@ const sourceOption = () =>
 const testsOption = () =>
   new Option('--tests <dir>', 'promtool test files (default ops/prometheus/tests)');
 
-export function registerAlerts(program: Command, run: Runner): void {
+export function registerAlerts(program: Command, run: CommandRunner): void {
   const alerts = program
     .command('alerts')
     .description(

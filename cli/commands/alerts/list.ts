@@ -2,7 +2,7 @@
 import { prometheusClient } from '../../../ops/prometheus/live.ts';
 import { flattenAlerts, loadRuleFiles } from '../../../ops/prometheus/rule-files.ts';
 import type { CliContext } from '../../context.ts';
-import { monitoringPaths, prometheusUrl } from './shared.ts';
+import { monitoringPaths, prometheusUrl } from './targets.ts';
 
 const stateOrder: Record<string, number> = { firing: 0, pending: 1, inactive: 2 };
 

@@ -6,18 +6,8 @@ import {
   type Matcher,
 } from '../../../ops/alertmanager/client.ts';
 import type { CliContext } from '../../context.ts';
-import { alertmanagerUrl } from './shared.ts';
-
-function durationMs(text: string): number {
-  const parts = [...text.matchAll(/(\d+)(m|h|d|w)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
-    throw new AppError('VALIDATION', `"${text}" is not a duration like 30m, 2h or 1d`);
-  return parts.reduce(
-    (ms, [, n, unit]) =>
-      ms + Number(n) * { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit as 'm'],
-    0,
-  );
-}
+import { parseDuration } from '../../duration.ts';
+import { alertmanagerUrl } from './targets.ts';
 
 const show = (m: Matcher) =>
   `${m.name}${m.isEqual === false ? '!' : ''}${m.isRegex ? '=~' : '='}${m.value}`;
@@ -44,7 +34,7 @@ export async function create(
     );
   const matchers = opts.matcher.map(parseMatcher);
   const startsAt = new Date();
-  const endsAt = new Date(startsAt.getTime() + durationMs(opts.duration));
+  const endsAt = new Date(startsAt.getTime() + parseDuration(opts.duration, '--duration'));
   const createdBy = opts.author ?? ctx.env.USER ?? 'pongctl';
   const id = await alertmanagerClient(alertmanagerUrl(ctx, opts)).createSilence({
     matchers,

@@ -37,9 +37,14 @@ async function printer(ctx: CliContext): Promise<(message: ChatMessage) => void>
     const { stringify } = await import('yaml');
     return (m) => ctx.io.out(`---\n${stringify(m).trimEnd()}`);
   }
+  // An invite is the server-set `invite` field, never a pattern in the body (anyone can type one).
+  const invite = (m: ChatMessage): string =>
+    m.invite
+      ? ctx.io.paint('dim', ` (game invite: pongctl play --accept ${m.invite.matchId})`)
+      : '';
   return (m) =>
     ctx.io.out(
-      `${m.createdAt.slice(11, 19)} ${ctx.io.paint('bold', m.sender.username)}: ${m.body ?? ctx.io.paint('dim', '(message deleted)')}`,
+      `${m.createdAt.slice(11, 19)} ${ctx.io.paint('bold', m.sender.username)}: ${m.body ?? ctx.io.paint('dim', '(message deleted)')}${invite(m)}`,
     );
 }
 

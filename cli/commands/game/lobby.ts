@@ -1,29 +1,32 @@
 /**
  * How `pongctl play` gets a match: against the bot (ready at once), from the
- * matchmaking queue (queue.join, then queue.matched), or by inviting a user
- * (then waiting until they accept). While waiting, a small screen says what
- * is going on; q / Ctrl-C / a signal cancels (leaving the queue, withdrawing
+ * matchmaking queue (queue.join, then queue.matched), by inviting a user
+ * (then waiting until they accept), by accepting an invite, or by waiting for
+ * the next match of a tournament. While waiting, a small screen says what is
+ * going on; q / Ctrl-C / a signal cancels (leaving the queue, withdrawing
  * the invite) and resolves with null.
  */
-import type { BotLevel } from '../../../api/contract/game.ts';
+import type { BotLevel, GameSettings } from '../../../api/contract/game.ts';
 import type { CliContext } from '../../context.ts';
 import { keysOf } from '../../render/input-model.ts';
 import type { Screen } from '../../render/screen.ts';
 import type { GameSocket, ServerMessage } from './socket.ts';
 
 export type Opponent =
-  | { kind: 'bot'; level: BotLevel }
+  | { kind: 'bot'; level: BotLevel; pointsToWin?: number }
   | { kind: 'queue'; mode: 'ranked' | 'casual' }
-  | { kind: 'invite'; username: string };
+  | { kind: 'invite'; username: string; pointsToWin?: number }
+  | { kind: 'accept'; who: string }
+  | { kind: 'tournament'; id: string };
 
-interface Lobby {
+export interface Lobby {
   ctx: CliContext;
   screen: Screen;
   socket: GameSocket;
 }
 
 /** Draws a few centred lines on an otherwise empty screen. */
-function message(screen: Screen, lines: string[]): void {
+export function message(screen: Screen, lines: string[]): void {
   const { columns, rows } = screen.size;
   const top = Math.max(0, Math.floor((rows - lines.length) / 2));
   const out = Array.from({ length: rows }, (_, i) => {
@@ -38,7 +41,7 @@ function message(screen: Screen, lines: string[]): void {
  * Waits for `ready` while redrawing `lines()` every second; resolves with its
  * value, or null when the user cancels (after `cancel` ran).
  */
-function waitFor<T>(
+export function waitFor<T>(
   lobby: Lobby,
   wait: { ready: Promise<T>; lines: () => string[]; cancel: () => Promise<void> },
 ): Promise<T | null> {
@@ -98,11 +101,21 @@ async function fromQueue(lobby: Lobby, mode: 'ranked' | 'casual'): Promise<strin
   }
 }
 
-async function invite(lobby: Lobby, username: string): Promise<string | null> {
+/** Settings of a match this player creates: the server's defaults, or first to `pointsToWin`. */
+const settingsFor = (pointsToWin: number | undefined) =>
+  // The server fills in every setting not given.
+  pointsToWin === undefined ? {} : { settings: { pointsToWin } as GameSettings };
+
+async function invite(
+  lobby: Lobby,
+  { username, pointsToWin }: { username: string; pointsToWin?: number },
+): Promise<string | null> {
   const { ctx } = lobby;
   const { withSession } = await import('../../session.ts');
   const created = await withSession(ctx, (client) =>
-    client.call('games.create', { body: { opponent: username, visibility: 'public' } }),
+    client.call('games.create', {
+      body: { opponent: username, visibility: 'public', ...settingsFor(pointsToWin) },
+    }),
   );
   const id = created.data.id;
   let stopped = false;
@@ -139,17 +152,26 @@ async function invite(lobby: Lobby, username: string): Promise<string | null> {
   if (match.state === 'ready' || match.state === 'countdown' || match.state === 'playing')
     return id;
   const { AppError } = await import('../../../api/contract/errors.ts');
-  throw new AppError('CONFLICT', `${username} did not accept (${match.reason ?? match.state})`);
+  const { unansweredInvite } = await import('./invites.ts');
+  throw new AppError('CONFLICT', unansweredInvite(username, match.reason));
 }
 
 /** The id of a match to join, or null when the user cancelled. */
 export async function findMatch(lobby: Lobby, opponent: Opponent): Promise<string | null> {
   if (opponent.kind === 'queue') return fromQueue(lobby, opponent.mode);
-  if (opponent.kind === 'invite') return invite(lobby, opponent.username);
+  if (opponent.kind === 'invite') return invite(lobby, opponent);
+  if (opponent.kind === 'accept') {
+    message(lobby.screen, [`accepting the invite (${opponent.who})…`]);
+    return (await import('./invites.ts')).acceptInvite(lobby.ctx, opponent.who);
+  }
+  if (opponent.kind === 'tournament')
+    return (await import('./tournament.ts')).nextTournamentGame(lobby, opponent.id);
   message(lobby.screen, [`starting a match against the ${opponent.level} bot…`]);
   const { withSession } = await import('../../session.ts');
   const created = await withSession(lobby.ctx, (client) =>
-    client.call('games.create', { body: { bot: opponent.level, visibility: 'public' } }),
+    client.call('games.create', {
+      body: { bot: opponent.level, visibility: 'public', ...settingsFor(opponent.pointsToWin) },
+    }),
   );
   return created.data.id;
 }

@@ -2,8 +2,9 @@
  * The screen loop shared by `pongctl spectate`, `play` and `replay`: keeps
  * the newest `game.state`, redraws it with the pure renderer at most `fps`
  * times a second (and on resize), measures the rate at which frames arrive,
- * and ends on `game.end`, on `q` / Ctrl-C, on a termination signal, or with
- * the error of an unexpected close.
+ * and ends on `game.end`, on `q` / Ctrl-C (confirmed by a second press when
+ * leaving would forfeit), on a termination signal, or with the error of an
+ * unexpected close.
  */
 import type { AppError } from '../../../api/contract/errors.ts';
 import type { GameView } from '../../../api/contract/game.ts';
@@ -34,11 +35,18 @@ export interface WatchOptions {
   fps: number;
   /** The footer's status for a view; undefined keeps the renderer's phase status. */
   status?(view: GameView): string | undefined;
+  /** Keys named after the phase status in the footer (spectate: "q quits"). */
+  keysHint?: string;
   /** Movement keys (play); quit keys end the loop. */
   onKeys?(keys: InputKey[], now: number): void;
   /** Runs before every redraw opportunity (play sends its input from here). */
   onFrame?(now: number): void;
+  /** Whether quitting now costs something (a forfeit): then `q` asks, and a second `q` quits. */
+  quitNeedsConfirm?(view: GameView | undefined): boolean;
 }
+
+/** The footer while a quit waits for its confirmation. */
+export const confirmQuitStatus = 'forfeit? q again to leave · any other key plays on';
 
 interface Loop {
   view: GameView | undefined;
@@ -46,15 +54,18 @@ interface Loop {
   /** game.state frames received in the current second, and the last full second's count. */
   frames: number;
   rate: number | undefined;
+  /** A first `q` was pressed and waits for the second. */
+  confirming: boolean;
 }
 
 function draw(options: WatchOptions, loop: Loop): void {
   const { columns, rows } = options.screen.size;
   if (!loop.view) return options.screen.draw(['connecting…'.padEnd(columns)]);
-  const status = options.status?.(loop.view);
+  const status = loop.confirming ? confirmQuitStatus : options.status?.(loop.view);
   options.screen.draw(
     renderField(loop.view, columns, rows, {
       fps: loop.rate,
+      keysHint: options.keysHint,
       ...(status === undefined ? {} : { status }),
     }),
   );
@@ -63,7 +74,13 @@ function draw(options: WatchOptions, loop: Loop): void {
 /** Runs the loop until the match ends or the user quits; rejects with the error of an unexpected close. */
 export function watch(options: WatchOptions): Promise<WatchResult> {
   const { screen, socket } = options;
-  const loop: Loop = { view: options.first, dirty: true, frames: 0, rate: undefined };
+  const loop: Loop = {
+    view: options.first,
+    dirty: true,
+    frames: 0,
+    rate: undefined,
+    confirming: false,
+  };
   return new Promise<WatchResult>((resolve, reject) => {
     const onMessage = (m: ServerMessage): void => {
       if (m.type === 'game.state') {
@@ -95,8 +112,17 @@ export function watch(options: WatchOptions): Promise<WatchResult> {
     };
     const offKey = screen.onKey((data) => {
       const keys = keysOf(data);
-      if (keys.includes('quit'))
-        return finish(() => resolve({ kind: 'quit', why: 'key', last: loop.view }));
+      const asking = loop.confirming;
+      if (asking) {
+        loop.confirming = false;
+        loop.dirty = true;
+      }
+      if (keys.includes('quit')) {
+        if (asking || !options.quitNeedsConfirm?.(loop.view))
+          return finish(() => resolve({ kind: 'quit', why: 'key', last: loop.view }));
+        loop.confirming = true;
+        return;
+      }
       options.onKeys?.(keys as InputKey[], performance.now());
     });
     const offResize = screen.onResize(() => (loop.dirty = true));

@@ -2,7 +2,7 @@
 import { dataSources, fromEnv } from '../../../ops/grafana/datasources.ts';
 import { lintDashboards } from '../../../ops/grafana/lint.ts';
 import { staleFiles, writeFiles } from '../../../ops/grafana/render.ts';
-import { renderDashboards } from '../../../ops/grafana/src/index.ts';
+import { renderDashboards } from '../../../ops/grafana/dashboard-builders/index.ts';
 import { opsPaths } from '../../../ops/prometheus/paths.ts';
 import type { CliContext } from '../../context.ts';
 

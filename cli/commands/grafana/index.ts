@@ -3,7 +3,7 @@
  * only; every verb imports its module inside the action.
  */
 import { Option, type Command } from 'commander';
-import type { Runner } from '../../runner.ts';
+import type { CommandRunner } from '../../command-runner.ts';
 
 const urlOption = () => new Option('--url <url>', 'Grafana base URL (env PONGCTL_GRAFANA_URL)');
 const tokenOptions = (cmd: Command) =>
@@ -15,7 +15,7 @@ const tokenOptions = (cmd: Command) =>
     )
     .option('--token-file <file>', 'read the service-account token from a file');
 
-export function registerGrafana(program: Command, run: Runner): void {
+export function registerGrafana(program: Command, run: CommandRunner): void {
   const grafana = program
     .command('grafana')
     .description('Grafana dashboards and data sources as code: render, lint, diff, apply, export');

@@ -11,11 +11,14 @@ import {
 import { grafanaClient } from '../../../ops/grafana/client.ts';
 import { dataSources, folder, fromEnv } from '../../../ops/grafana/datasources.ts';
 import { createServiceAccountToken } from '../../../ops/grafana/service-account.ts';
-import { renderDashboards } from '../../../ops/grafana/src/index.ts';
+import { renderDashboards } from '../../../ops/grafana/dashboard-builders/index.ts';
 import { diffExit } from '../../../ops/lib/exit-codes.ts';
 import { gitCommit } from '../../../ops/lib/git.ts';
-import { hasDifferences, planJson, renderPlan, type Change } from '../../../ops/lib/plan.ts';
+import { hasDifferences } from '../../../ops/lib/plan.ts';
+import { printApplied, printPlan } from '../../plan-output.ts';
+import { serviceUrl } from '../../connections.ts';
 import type { CliContext } from '../../context.ts';
+import { readStdin } from '../../prompt.ts';
 
 interface ConnectOptions {
   url?: string;
@@ -23,21 +26,10 @@ interface ConnectOptions {
   tokenFile?: string;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').trim();
-}
-
 async function connect(ctx: CliContext, opts: ConnectOptions) {
-  const url = opts.url ?? ctx.env.PONGCTL_GRAFANA_URL;
-  if (!url)
-    throw new AppError(
-      'VALIDATION',
-      'the Grafana URL is required: pass --url or set PONGCTL_GRAFANA_URL',
-    );
+  const url = serviceUrl(ctx.env, 'grafana', opts.url);
   const token = opts.tokenStdin
-    ? await readStdin()
+    ? (await readStdin()).trim()
     : opts.tokenFile
       ? readFileSync(opts.tokenFile, 'utf8').trim()
       : ctx.env.PONGCTL_GRAFANA_TOKEN;
@@ -51,11 +43,6 @@ async function connect(ctx: CliContext, opts: ConnectOptions) {
 
 function desired(ctx: CliContext): DesiredGrafana {
   return { folder, dataSources: dataSources(fromEnv(ctx.env)), dashboards: renderDashboards() };
-}
-
-async function printPlan(ctx: CliContext, changes: Change[]): Promise<void> {
-  if (ctx.io.format !== 'table') await ctx.io.print(planJson(changes), []);
-  else ctx.io.out(renderPlan(changes, { color: ctx.io.options.color }));
 }
 
 export async function diff(
@@ -75,8 +62,7 @@ export async function apply(
   const want = desired(ctx);
   const plan = await planGrafana(client, want, { prune: opts.prune });
   if (!hasDifferences(allChanges(plan))) {
-    if (ctx.io.format !== 'table')
-      await ctx.io.print({ ...(planJson(allChanges(plan)) as object), applied: [] }, []);
+    await printApplied(ctx, allChanges(plan), { applied: [] });
     ctx.io.success('no changes: Grafana matches the desired folder, data sources and dashboards');
     return 0;
   }
@@ -87,7 +73,7 @@ export async function apply(
     commit: gitCommit(ctx.env),
   });
   if (opts.dryRun) {
-    if (ctx.io.format !== 'table') await printPlan(ctx, allChanges(plan));
+    await printApplied(ctx, allChanges(plan), {});
     ctx.io.info('dry run: nothing changed');
     return 0;
   }
@@ -101,8 +87,7 @@ export async function apply(
         .map((c) => `${c.kind} ${c.id}`),
     );
   }
-  if (ctx.io.format !== 'table')
-    await ctx.io.print({ ...(planJson(allChanges(plan)) as object), applied: result.applied }, []);
+  await printApplied(ctx, allChanges(plan), { applied: result.applied });
   ctx.io.success(`applied ${result.applied.length} change(s); a fresh diff is empty`);
   return 0;
 }
@@ -128,12 +113,7 @@ export async function createToken(
     expiresIn: string;
   },
 ): Promise<void> {
-  const url = opts.url ?? ctx.env.PONGCTL_GRAFANA_URL;
-  if (!url)
-    throw new AppError(
-      'VALIDATION',
-      'the Grafana URL is required: pass --url or set PONGCTL_GRAFANA_URL',
-    );
+  const url = serviceUrl(ctx.env, 'grafana', opts.url);
   const password = opts.passwordStdin ? await readStdin() : ctx.env.GF_SECURITY_ADMIN_PASSWORD;
   if (!password)
     throw new AppError(

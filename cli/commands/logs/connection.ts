@@ -1,30 +1,22 @@
 /** Opens an Elasticsearch session for a `logs` verb from the resolved context (flags, env, profile) and stdin. */
-import { AppError } from '../../../api/contract/errors.ts';
+import { connectionUrl } from '../../connections.ts';
 import type { CliContext } from '../../context.ts';
+import { readStdin } from '../../prompt.ts';
 import type { EsSession } from '../../../ops/elasticsearch/connect.ts';
-
-export async function readStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
 
 export async function openElasticsearch(ctx: CliContext): Promise<EsSession> {
   const conn = ctx.elasticsearch;
-  if (!conn.url)
-    throw new AppError('VALIDATION', 'no Elasticsearch URL: pass --es-url or set PONGCTL_ES_URL');
+  const url = connectionUrl(conn, 'elasticsearch');
   const password = conn.passwordFromStdin ? await readStdin() : conn.password;
   const { connectElasticsearch } = await import('../../../ops/elasticsearch/connect.ts');
   const session = await connectElasticsearch({
-    url: conn.url,
+    url,
     apiKey: conn.apiKey,
     username: conn.username,
     password,
     caFile: conn.caFile,
   });
-  ctx.io.debug(`connected to Elasticsearch ${session.version.number} at ${conn.url}`);
+  ctx.io.debug(`connected to Elasticsearch ${session.version.number} at ${url}`);
   return session;
 }
 

@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../api/contract/errors.ts';
 import { diffExit } from '../../../ops/lib/exit-codes.ts';
-import { hasDifferences, planJson, renderPlan } from '../../../ops/lib/plan.ts';
+import { hasDifferences } from '../../../ops/lib/plan.ts';
+import { printApplied, printPlan } from '../../plan-output.ts';
 import { parseVersion } from '../../../ops/elasticsearch/compat.ts';
 import { renderDesiredState } from '../../../ops/elasticsearch/render.ts';
 import {
@@ -52,9 +53,7 @@ export async function diff(ctx: CliContext, options: SpecOptions): Promise<numbe
     diffRetention(client, spec, version),
   );
   for (const problem of run.problems) ctx.io.warn(problem);
-  if (ctx.io.format === 'json' || ctx.io.format === 'yaml')
-    await ctx.io.print(planJson(run.changes), []);
-  else ctx.io.out(renderPlan(run.changes, { color: ctx.io.options.color }));
+  await printPlan(ctx, run.changes);
   return hasDifferences(run.changes) ? diffExit.different : diffExit.same;
 }
 
@@ -69,18 +68,13 @@ export async function apply(
       dryRun: options.dryRun,
     }),
   );
-  if (ctx.io.format === 'json' || ctx.io.format === 'yaml') {
-    await ctx.io.print(
-      {
-        ...(planJson(outcome.changes) as object),
-        applied: outcome.result.applied,
-        dryRun: Boolean(options.dryRun),
-      },
-      [],
-    );
-  } else if (outcome.result.applied.length > 0) {
-    ctx.io.out(renderPlan(outcome.changes, { color: ctx.io.options.color }));
-  }
+  const applied = outcome.result.applied;
+  await printApplied(
+    ctx,
+    outcome.changes,
+    { applied, dryRun: Boolean(options.dryRun) },
+    { diff: applied.length > 0 },
+  );
   const n = outcome.result.applied.length;
   if (options.dryRun) ctx.io.info(`dry run: ${n} change(s) would be applied`);
   else

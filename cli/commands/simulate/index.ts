@@ -1,6 +1,6 @@
 /** `pongctl simulate`: fill a server with reproducible activity (admin) for charts, dashboards and benchmarks. */
 import type { Command } from 'commander';
-import type { Runner } from '../../runner.ts';
+import type { CommandRunner } from '../../command-runner.ts';
 
 interface Options {
   users: string;
@@ -12,14 +12,14 @@ interface Options {
   dryRun?: boolean;
 }
 
-function whole(name: string, text: string, max: number): number {
+function whole(name: string, text: string, [min, max]: [number, number]): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > max)
-    throw new Error(`--${name} must be a whole number from 0 to ${max}`);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
-export function registerSimulate(program: Command, run: Runner): void {
+export function registerSimulate(program: Command, run: CommandRunner): void {
   program
     .command('simulate')
     .description(
@@ -35,14 +35,15 @@ export function registerSimulate(program: Command, run: Runner): void {
     .action(
       run(async (ctx, o: Options) => {
         const { AppError } = await import('../../../api/contract/errors.ts');
+        const { minUsers, planSimulation } = await import('./plan.ts');
         const fail = (message: string) => new AppError('VALIDATION', message);
         let sizes: { users: number; days: number; matches: number; seed: number };
         try {
           sizes = {
-            users: whole('users', o.users, 100_000),
-            days: whole('days', o.days, 365),
-            matches: whole('matches', o.matches, 1_000_000),
-            seed: whole('seed', o.seed, 2 ** 32 - 1),
+            users: whole('users', o.users, [minUsers, 100_000]),
+            days: whole('days', o.days, [1, 365]),
+            matches: whole('matches', o.matches, [0, 1_000_000]),
+            seed: whole('seed', o.seed, [0, 2 ** 32 - 1]),
           };
         } catch (err) {
           throw fail((err as Error).message);
@@ -52,7 +53,6 @@ export function registerSimulate(program: Command, run: Runner): void {
         const now = o.now === undefined ? Date.now() : Date.parse(o.now);
         if (!Number.isFinite(now) || now > Date.now())
           throw fail('--now must be a date in the past');
-        const { planSimulation } = await import('./plan.ts');
         const { defaultGameSettings } = await import('../../../api/contract/game.ts');
         const plan = planSimulation({
           ...sizes,
@@ -67,10 +67,14 @@ export function registerSimulate(program: Command, run: Runner): void {
           tournaments: plan.tournaments.length,
           matches: plan.matches.length,
         };
+        if (plan.matches.length < sizes.matches)
+          ctx.io.warn(
+            `--matches ${sizes.matches}: ${plan.matches.length} fit, because no player is in two matches at once and every match ends an hour before --now; more --users or --days make room for more`,
+          );
         if (o.dryRun) return ctx.io.printRecord(summary);
         const { withSession } = await import('../../session.ts');
         const { runPlan } = await import('./run.ts');
-        const done = await withSession(ctx, (admin) => runPlan(ctx, admin, plan));
+        const done = await withSession(ctx, (admin) => runPlan(ctx, admin, plan, o.prefix));
         ctx.io.success(
           `simulated ${done.users} users, ${done.matches} matches, ${done.friendships} friendships, ${done.messages} messages, ${done.tournaments} tournaments`,
         );

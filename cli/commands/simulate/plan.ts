@@ -171,12 +171,16 @@ function opponentFor(
   return others[Math.floor(Math.pow(rand(), 2) * Math.min(others.length, 12))];
 }
 
+/** The smallest number of users a plan can have: a match needs two. */
+export const minUsers = 2;
+
 function planMatches(users: PlannedUser[], o: PlanOptions, rand: () => number): PlannedMatch[] {
-  const start = o.now - o.days * DAY;
-  const starts = Array.from(
-    { length: o.matches },
-    () => start + rand() * (o.days * DAY - 3_600_000),
-  ).sort((x, y) => x - y);
+  // Matches start once two players have registered, and end an hour before `now` at the latest.
+  const start = Math.max(o.now - o.days * DAY, Date.parse(users[1]!.registeredAt) + 1000);
+  const span = Math.max(0, o.now - 3_600_000 - start);
+  const starts = Array.from({ length: o.matches }, () => start + rand() * span).sort(
+    (x, y) => x - y,
+  );
   const lastEnd = new Map<string, number>();
   const out: PlannedMatch[] = [];
   for (const planned of starts) {
@@ -233,28 +237,33 @@ function planSocial(
   return { friendships, messages };
 }
 
+/**
+ * A cup of up to 12 of the first users and, from 8 users on, a league of the
+ * next 3 to 6: every tournament has at least two players, whatever the size.
+ */
+function planTournaments(users: PlannedUser[], prefix: string): Plan['tournaments'] {
+  const names = users.slice(0, 30).map((u) => u.username);
+  const cupPlayers = names.length >= 8 ? Math.min(12, names.length - 3) : names.length;
+  const cup = {
+    name: `${prefix} cup`,
+    capacity: cupPlayers > 8 ? 16 : 8,
+    format: 'single_elimination' as const,
+    players: names.slice(0, cupPlayers),
+  };
+  const leaguePlayers = names.slice(cupPlayers, cupPlayers + 6);
+  if (leaguePlayers.length < 2) return [cup];
+  return [
+    cup,
+    { name: `${prefix} league`, capacity: 8, format: 'round_robin', players: leaguePlayers },
+  ];
+}
+
 export function planSimulation(o: PlanOptions): Plan {
+  if (o.users < minUsers) throw new RangeError(`a simulation needs at least ${minUsers} users`);
   const rand = random(o.seed);
   const users = planUsers(o, rand);
   const matches = planMatches(users, o, rand);
   const social = planSocial(users, rand);
-  const entrants = users.slice(0, Math.min(users.length, 30));
-  const tournaments =
-    entrants.length >= 8
-      ? [
-          {
-            name: `${o.prefix} cup`,
-            capacity: 16,
-            format: 'single_elimination' as const,
-            players: entrants.slice(0, 12).map((u) => u.username),
-          },
-          {
-            name: `${o.prefix} league`,
-            capacity: 8,
-            format: 'round_robin' as const,
-            players: entrants.slice(12, 18).map((u) => u.username),
-          },
-        ]
-      : [];
+  const tournaments = planTournaments(users, o.prefix);
   return { seed: o.seed, users, ...social, matches, tournaments };
 }

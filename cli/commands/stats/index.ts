@@ -1,8 +1,8 @@
 /** `pongctl stats user|match|platform`: player, match and platform statistics with terminal charts. */
 import type { Command } from 'commander';
-import type { Runner } from '../../runner.ts';
+import type { CommandRunner } from '../../command-runner.ts';
 
-export function registerStats(program: Command, run: Runner): void {
+export function registerStats(program: Command, run: CommandRunner): void {
   const stats = program
     .command('stats')
     .description('player, match and platform statistics, with charts on a terminal');

@@ -51,7 +51,7 @@ export async function printSeries<Row>(ctx: CliContext, series: Series<Row>): Pr
       yLabel: series.yLabel,
       xLabel: series.xLabel,
       xLabels: series.rows.map(series.x),
-      width: ctx.io.options.stdout.columns ?? 80,
+      width: ctx.io.options.width ?? 80,
       height: 10,
       color: ctx.io.options.color,
     }),

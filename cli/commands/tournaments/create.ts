@@ -98,10 +98,10 @@ function body(o: CreateOptions) {
 
 export async function create(ctx: CliContext, flags: CreateOptions): Promise<void> {
   const missing = !flags.name || !flags.capacity || !flags.format;
-  if (missing && !ctx.io.canPrompt)
-    throw new AppError(
-      'VALIDATION',
-      `--name, --capacity and --format (${tournamentFormatValues.join(' or ')}) are required without a terminal`,
+  if (missing)
+    ctx.io.requireInteractive(
+      'the name, capacity and format',
+      `pass --name, --capacity and --format (${tournamentFormatValues.join(' or ')})`,
     );
   const o = missing ? await wizard(flags) : flags;
   const request = body(o);
@@ -111,7 +111,7 @@ export async function create(ctx: CliContext, flags: CreateOptions): Promise<voi
   );
   if (ctx.io.format !== 'table') return ctx.io.print(data, []);
   ctx.io.success(
-    `created ${data.name} (${data.id}); players register with POST /tournaments/${data.id}/register {alias}`,
+    `created ${data.name} (${data.id}); players register with \`pongctl tournaments register ${data.id} --alias <alias>\` (POST /api/v1/tournaments/${data.id}/register {alias})`,
   );
   ctx.io.out(data.id);
 }

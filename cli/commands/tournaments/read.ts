@@ -10,13 +10,16 @@ import type { Column } from '../../io.ts';
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 
+/** The one label of each format, in tables and in `show`. */
+export const formatLabels: Readonly<Record<TournamentSummary['format'], string>> = {
+  single_elimination: 'single elimination',
+  round_robin: 'round robin',
+};
+
 const columns: Column<TournamentSummary>[] = [
   { header: 'ID', value: (t) => t.id },
   { header: 'NAME', value: (t) => t.name },
-  {
-    header: 'FORMAT',
-    value: (t) => (t.format === 'single_elimination' ? 'elimination' : 'round robin'),
-  },
+  { header: 'FORMAT', value: (t) => formatLabels[t.format] },
   { header: 'STATE', value: (t) => t.state },
   { header: 'PLAYERS', value: (t) => `${t.players}/${t.capacity}` },
   { header: 'ROUND', value: (t) => (t.roundsTotal ? `${t.currentRound}/${t.roundsTotal}` : '') },
@@ -29,7 +32,7 @@ const columns: Column<TournamentSummary>[] = [
 
 export async function list(
   ctx: CliContext,
-  o: { state?: string; limit?: string; all?: boolean },
+  o: { state?: string; limit?: string; all?: boolean; cursor?: string },
 ): Promise<void> {
   if (o.state !== undefined && !(tournamentStateValues as readonly string[]).includes(o.state)) {
     throw new AppError(
@@ -38,23 +41,21 @@ export async function list(
     );
   }
   const state = o.state as TournamentSummary['state'] | undefined;
-  const { collect, pageSize } = await import('../../pages.ts');
+  const { collect, pageSize, tellWhatIsLeft } = await import('../../pages.ts');
+  const limit = pageSize(o.limit, { fallback: 20 });
   const { withSession } = await import('../../session.ts');
-  const rows = await withSession(ctx, (client) =>
-    collect(
-      (cursor) =>
-        client.call('tournaments.list', { query: { state, limit: pageSize(o.limit), cursor } }),
-      Boolean(o.all),
-    ),
+  const list = await withSession(ctx, (client) =>
+    collect((cursor) => client.call('tournaments.list', { query: { state, limit, cursor } }), o),
   );
-  await ctx.io.print(rows, columns);
+  await ctx.io.print(list.rows, columns);
+  tellWhatIsLeft(ctx.io, list);
 }
 
 function summary(v: TournamentView): Record<string, unknown> {
   return {
     name: v.name,
     id: v.id,
-    format: v.format === 'single_elimination' ? 'single elimination' : 'round robin',
+    format: formatLabels[v.format],
     state: v.state,
     players: `${v.players}/${v.capacity}`,
     ...(v.roundsTotal ? { round: `${v.currentRound} of ${v.roundsTotal}` } : {}),
@@ -85,12 +86,12 @@ export async function show(ctx: CliContext, id: string): Promise<void> {
   const { data } = await withSession(ctx, (client) =>
     client.call('tournaments.get', { params: { id } }),
   );
+  // CSV has no place for the rounds: it gets the summary's key/value rows.
+  if (ctx.io.format === 'csv') return ctx.io.printRecord(summary(data));
   if (ctx.io.format !== 'table') return ctx.io.print(data, []);
   await ctx.io.printRecord(summary(data));
   const { renderTournament } = await import('../../render/bracket.ts');
   ctx.io.out('');
-  ctx.io.out(
-    renderTournament(data, { color: ctx.io.options.color, width: ctx.io.options.stdout.columns }),
-  );
+  ctx.io.out(renderTournament(data, { color: ctx.io.options.color, width: ctx.io.options.width }));
   for (const line of openMatches(data)) ctx.io.out(line);
 }

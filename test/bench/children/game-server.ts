@@ -49,6 +49,7 @@ const realtime = await startRealtime({
   config,
   logger,
   metrics: wsMetrics,
+  redis: undefined,
   authenticateToken: async (token) => ({ userId: token, role: 'player', sessionId: token }),
 });
 const games = await startGames({

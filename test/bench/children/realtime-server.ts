@@ -28,6 +28,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-bench-rt-'));
 const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
+  METRICS_PORT: '0',
   DATABASE_URL: 'memory://',
   LOG_LEVEL: 'warn',
   ...process.env,
