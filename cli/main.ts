@@ -1,25 +1,16 @@
 /**
  * The pongctl program: global options, the command tree, and the one exit
  * point that maps errors to exit codes. Only the module of the command being
- * run is imported (see commands/index.ts); `--help` lists the others from the
- * command table, so it loads commander and nothing else.
+ * run is imported (see commands/index.ts); help lists the others from the
+ * command table. `pongctl --help` itself does not come here: see top-help.ts.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { isHttpUrl } from './api-url.ts';
 import { commandModules } from './commands/index.ts';
 import { decorateHelp } from './help.ts';
+import { exitCodesHelp, globalOptions, programDescription, versionOption } from './program-spec.ts';
 import type { CommandRunner } from './command-runner.ts';
-
-export const exitCodesHelp = `
-Exit codes:
-  0   success            4   not signed in or not allowed
-  1   failure / diff     5   conflict
-  2   usage or invalid   6   unavailable or rate limited
-  3   not found          78  configuration error
-
-Environment:
-  PONGCTL_API, PONGCTL_TOKEN, PONGCTL_PROFILE, PONGCTL_NO_INPUT, NO_COLOR`;
 
 /** `--api` is checked as it is parsed, so a bad URL is a usage error for every command. */
 function apiUrlFlag(text: string): string {
@@ -66,27 +57,21 @@ async function registerCommands(
   }
 }
 
-async function buildProgram(
+/** The whole program, with only the command `argv` asks for loaded. */
+export async function buildProgram(
   state: { exitCode: number },
   argv: readonly string[],
 ): Promise<Command> {
   const program = new Command('pongctl')
-    .description('Run the pongctl Pong platform and its observability stack')
-    .version(`pongctl ${pkg.version}`, '--version', 'print the version')
-    .option('--api <url>', 'API base URL (env PONGCTL_API)', apiUrlFlag)
-    .option('--profile <name>', 'profile to use (env PONGCTL_PROFILE)')
-    .addOption(
-      new Option('-o, --output <format>', 'output format').choices([
-        'table',
-        'json',
-        'yaml',
-        'csv',
-      ]),
-    )
-    .option('--no-color', 'disable colour (also NO_COLOR)')
-    .option('--no-input', 'never prompt; fail when input is missing')
-    .option('-q, --quiet', 'print only data')
-    .option('-v, --verbose', 'print debugging details on stderr')
+    .description(programDescription)
+    .version(`pongctl ${pkg.version}`, versionOption.flags, versionOption.description);
+  for (const spec of globalOptions) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.choices) option.choices(spec.choices);
+    if (option.long === '--api') option.argParser(apiUrlFlag);
+    program.addOption(option);
+  }
+  program
     .showSuggestionAfterError()
     .addHelpText('after', exitCodesHelp)
     .exitOverride()
