@@ -18,17 +18,12 @@ import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
 import { startChild, type ChildServer } from './server-child.ts';
 import { JITTER_BUCKET_MS } from './children/protocol.ts';
 
-function startGameChild(
-  ctx: BenchContext,
-  script: string,
-  env: Record<string, string> = {},
-): Promise<ChildServer> {
+function startGameChild(script: string, env: Record<string, string> = {}): Promise<ChildServer> {
   return startChild({
     script: path.join(import.meta.dirname, 'children', script),
     env,
     stdout: 'ignore',
     readyTimeoutMs: 120_000,
-    ...(ctx.cpuProfDir && script === 'game-server.ts' ? { cpuProfDir: ctx.cpuProfDir } : {}),
   });
 }
 
@@ -67,8 +62,8 @@ function serverEnv(ctx: BenchContext): Record<string, string> {
 
 async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
   const steps = ctx.pick([100, 200, 300, 400, 500, 600, 700, 800, 1000], [100, 300, 500]);
-  const server = await startGameChild(ctx, 'game-server.ts', serverEnv(ctx));
-  const load = await startGameChild(ctx, 'game-load.ts');
+  const server = await startGameChild('game-server.ts', serverEnv(ctx));
+  const load = await startGameChild('game-load.ts');
   const lines: string[] = [];
   let best: { n: number; m: Measure } | undefined;
   let last: { n: number; m: Measure } | undefined;
@@ -88,7 +83,13 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
       await new Promise((r) => setTimeout(r, 2_500));
       const windowMs = ctx.pick(5_000, 3_000);
       const loadCpu0 = await load.cpuUsage();
-      const m = await server.request<Measure>({ type: 'measure', ms: windowMs }, 'measure');
+      // Under --profile, each step's measuring window is profiled on its own (not the set-up).
+      const profileFile =
+        ctx.cpuProfDir && path.join(ctx.cpuProfDir, `runner-${n}-matches.cpuprofile`);
+      const m = await server.request<Measure>(
+        { type: 'measure', ms: windowMs, ...(profileFile ? { profileFile } : {}) },
+        'measure',
+      );
       const loadShare = ((await load.cpuUsage()) - loadCpu0) / 1000 / windowMs;
       const line = `${n} matches (${m.active} live): lateness p50 ${m.lateP50.toFixed(2)} / p99 ${m.lateP99.toFixed(2)} / max ${m.lateMax.toFixed(1)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%), load generator CPU ${(loadShare * 100).toFixed(0)}%`;
       lines.push(line);
@@ -158,8 +159,8 @@ async function rawWriteFloor(
   ctx: BenchContext,
   sockets: number,
 ): Promise<{ durP50: number; durP99: number; cpuShare: number }> {
-  const writer = await startGameChild(ctx, 'raw-writer.ts');
-  const readers = await startGameChild(ctx, 'game-load.ts');
+  const writer = await startGameChild('raw-writer.ts');
+  const readers = await startGameChild('game-load.ts');
   try {
     await readers.request({ type: 'readers', url: writer.url, count: sockets }, 'readers');
     const floor = await writer.request<{ durP50: number; durP99: number; cpuShare: number }>(
@@ -197,11 +198,11 @@ function histogramPercentile(histogram: number[], p: number): number {
 
 async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
   const count = ctx.pick(2_000, 1_000);
-  const server = await startGameChild(ctx, 'game-server.ts', serverEnv(ctx));
-  const players = await startGameChild(ctx, 'game-load.ts');
+  const server = await startGameChild('game-server.ts', serverEnv(ctx));
+  const players = await startGameChild('game-load.ts');
   const watchers = await Promise.all(
     Array.from({ length: Math.ceil(count / SPECTATORS_PER_PROCESS) }, () =>
-      startGameChild(ctx, 'game-load.ts'),
+      startGameChild('game-load.ts'),
     ),
   );
   try {

@@ -41,11 +41,11 @@ describe('log lines on stdout', function () {
   this.timeout(20_000);
 
   it('are all written, in order, when the process ends by itself', async () => {
-    assert.deepEqual(lines(await output(child(5003, ''))), upTo(5003));
+    assert.deepEqual(lines(await output(child(20003, ''))), upTo(20003));
   });
 
   it('are all written, in order, on process.exit', async () => {
-    assert.deepEqual(lines(await output(child(5003, 'process.exit(0);'))), upTo(5003));
+    assert.deepEqual(lines(await output(child(20003, 'process.exit(0);'))), upTo(20003));
   });
 
   it('reach stdout within the delay bound while the process keeps running', async () => {

@@ -3,11 +3,14 @@
  * real HTTP server, the runner on the system scheduler, the games services on
  * the database — without the account stack: a socket's token is its user id.
  * IPC: {type:'setup', matches, settings?} → {type:'setup', matches:[{id, a, b}]}
- * creates users and ready matches; {type:'measure', ms} → {type:'measure', ...}
- * tick lateness and duration percentiles over that window; {type:'teardown'}
+ * creates users and ready matches; {type:'measure', ms, profileFile?} →
+ * {type:'measure', ...} tick lateness and duration percentiles over that
+ * window (and its CPU profile written to profileFile); {type:'teardown'}
  * aborts every match; {type:'stop'} shuts down.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -99,12 +102,29 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function measure(ms: number) {
+/** Runs `window` under V8's sampling profiler and writes the profile to `file`. */
+async function profiled(file: string, window: () => Promise<void>): Promise<void> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    await window();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** Tick figures over `ms`; with `profileFile`, a CPU profile of that window only (steady play, no set-up). */
+async function measure(ms: number, profileFile?: string) {
   samples.lateness = [];
   samples.duration = [];
   samples.activeMax = 0;
   const cpu0 = process.cpuUsage();
-  await new Promise((r) => setTimeout(r, ms));
+  const wait = () => new Promise<void>((r) => setTimeout(r, ms));
+  await (profileFile ? profiled(profileFile, wait) : wait());
   const cpu = process.cpuUsage(cpu0);
   const { lateness, duration } = samples;
   return {
@@ -122,14 +142,24 @@ async function measure(ms: number) {
   };
 }
 
-process.on('message', (m: { type?: string; matches?: number; settings?: unknown; ms?: number }) => {
-  if (m?.type === 'setup')
-    void setup(m.matches ?? 1, m.settings).then((matches) =>
-      process.send?.({ type: 'setup', matches }),
-    );
-  if (m?.type === 'measure') void measure(m.ms ?? 5000).then((r) => process.send?.(r));
-  if (m?.type === 'teardown') void games.close().then(() => process.send?.({ type: 'teardown' }));
-});
+process.on(
+  'message',
+  (m: {
+    type?: string;
+    matches?: number;
+    settings?: unknown;
+    ms?: number;
+    profileFile?: string;
+  }) => {
+    if (m?.type === 'setup')
+      void setup(m.matches ?? 1, m.settings).then((matches) =>
+        process.send?.({ type: 'setup', matches }),
+      );
+    if (m?.type === 'measure')
+      void measure(m.ms ?? 5000, m.profileFile).then((r) => process.send?.(r));
+    if (m?.type === 'teardown') void games.close().then(() => process.send?.({ type: 'teardown' }));
+  },
+);
 onStop(async () => {
   await games.close();
   await realtime.close(1000);
