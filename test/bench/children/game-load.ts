@@ -5,7 +5,8 @@
  * (light-client.ts) that never parse JSON.
  * IPC: {type:'players', url, matches:[{id,a,b}], inputEveryMs} → {type:'players', open}
  *      {type:'spectators', url, matchId, count} → {type:'spectators', open}
- *      {type:'readers', url: 'tcp://host:port', count} → {type:'readers', open} (plain TCP, for raw-writer.ts)
+ *      {type:'readers', url: 'tcp://host:port', count, frameBytes} → {type:'readers', open} (plain TCP, for
+ *      raw-writer.ts; each run of frameBytes bytes counts as a frame's arrival)
  *      {type:'reset'}; {type:'stats', expectedMs} → {type:'stats', frames, histogram}; {type:'close'}.
  */
 import { randomUUID } from 'node:crypto';
@@ -87,8 +88,11 @@ async function spectators(url: string, matchId: string, count: number): Promise<
   return count;
 }
 
-/** Plain TCP readers for raw-writer.ts: they read and discard, like a client that never parses. */
-async function readers(url: string, count: number): Promise<number> {
+/**
+ * Plain TCP readers for raw-writer.ts: they read and discard, like a client
+ * that never parses, and note when each whole frame of `frameBytes` arrived.
+ */
+async function readers(url: string, count: number, frameBytes: number): Promise<number> {
   const { hostname, port } = new URL(url);
   await inBatches(
     Array.from({ length: count }, (_, i) => i),
@@ -97,8 +101,17 @@ async function readers(url: string, count: number): Promise<number> {
       new Promise<void>((resolve, reject) => {
         const socket = net.connect(Number(port), hostname, resolve);
         socket.on('error', reject); // after the open, a no-op that keeps errors from crashing the process
-        socket.on('data', () => undefined);
+        const times: number[] = [];
+        let bytes = 0;
+        socket.on('data', (chunk: Buffer) => {
+          const before = Math.floor(bytes / frameBytes);
+          bytes += chunk.length;
+          // Frames that arrive together count as arrivals at the same moment, as a WebSocket client sees them.
+          const now = performance.now();
+          for (let f = before; f < Math.floor(bytes / frameBytes); f++) times.push(now);
+        });
         sockets.push(socket);
+        arrivals.set(socket, times);
       }),
   );
   return count;
@@ -136,13 +149,16 @@ process.on(
     matchId: string;
     count: number;
     expectedMs: number;
+    frameBytes: number;
   }) => {
     if (m.type === 'players')
       void players(m.url, m.matches, m.inputEveryMs).then((n) =>
         process.send?.({ type: 'players', open: n }),
       );
     if (m.type === 'readers')
-      void readers(m.url, m.count).then((n) => process.send?.({ type: 'readers', open: n }));
+      void readers(m.url, m.count, m.frameBytes).then((n) =>
+        process.send?.({ type: 'readers', open: n }),
+      );
     if (m.type === 'spectators')
       void spectators(m.url, m.matchId, m.count).then((n) =>
         process.send?.({ type: 'spectators', open: n }),

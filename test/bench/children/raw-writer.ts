@@ -3,8 +3,10 @@
  * WebSocket, no game) written the way the runner writes: one loop, 60 times a
  * second, one frame of `frameBytes` to every socket. What a tick of these
  * writes costs is what this machine's kernel charges for the runner's sends.
- * IPC: {type:'measure', sockets, frameBytes, ms} → waits for that many
- * connections, then {type:'measure', durP50, durP99, lateP99, cpuShare} (ms; per tick).
+ * IPC: {type:'measure', sockets, frameBytes, ms, groups?} → waits for that
+ * many connections, then {type:'measure', durP50, durP99, lateP99, cpuShare}
+ * (ms; per tick). With `groups`, the sockets take turns like spectator groups
+ * (spectators.ts): tick n writes to group n mod groups only.
  */
 import net, { type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -20,8 +22,11 @@ const server = net.createServer((socket) => {
 const pct = (values: number[], p: number) =>
   [...values].sort((x, y) => x - y)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)] ?? 0;
 
-async function measure(count: number, frameBytes: number, ms: number) {
+async function measure(count: number, frameBytes: number, ms: number, groups: number) {
   while (sockets.length < count) await new Promise((r) => setTimeout(r, 20));
+  const turns = Array.from({ length: groups }, (_, g) =>
+    sockets.filter((_, i) => i % groups === g),
+  );
   const frame = Buffer.alloc(frameBytes, 0x61);
   const period = 1000 / 60;
   const durations: number[] = [];
@@ -35,7 +40,7 @@ async function measure(count: number, frameBytes: number, ms: number) {
     while (performance.now() < start + n * period) await new Promise((r) => setImmediate(r));
     const t0 = performance.now();
     lateness.push(t0 - (start + n * period));
-    for (const socket of sockets) socket.write(frame);
+    for (const socket of turns[n % groups]!) socket.write(frame);
     durations.push(performance.now() - t0);
   }
   const cpu = process.cpuUsage(cpu0);
@@ -50,9 +55,9 @@ async function measure(count: number, frameBytes: number, ms: number) {
 
 process.on(
   'message',
-  (m: { type?: string; sockets?: number; frameBytes?: number; ms?: number }) => {
+  (m: { type?: string; sockets?: number; frameBytes?: number; ms?: number; groups?: number }) => {
     if (m?.type === 'measure')
-      void measure(m.sockets ?? 0, m.frameBytes ?? 400, m.ms ?? 3000).then((r) =>
+      void measure(m.sockets ?? 0, m.frameBytes ?? 400, m.ms ?? 3000, m.groups ?? 1).then((r) =>
         process.send?.(r),
       );
   },
