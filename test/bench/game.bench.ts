@@ -18,12 +18,17 @@ import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
 import { startChild, type ChildServer } from './server-child.ts';
 import { JITTER_BUCKET_MS } from './children/protocol.ts';
 
-function startGameChild(script: string, env: Record<string, string> = {}): Promise<ChildServer> {
+function startGameChild(
+  script: string,
+  env: Record<string, string> = {},
+  cpuProfDir?: string,
+): Promise<ChildServer> {
   return startChild({
     script: path.join(import.meta.dirname, 'children', script),
     env,
     stdout: 'ignore',
     readyTimeoutMs: 120_000,
+    ...(cpuProfDir ? { cpuProfDir } : {}),
   });
 }
 
@@ -77,7 +82,7 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
       );
       created = n;
       await load.request(
-        { type: 'players', url: server.url, matches, inputEveryMs: 100 },
+        { type: 'players', url: server.url, matches, inputEveryMs: playerInputEveryMs },
         'players',
       );
       await new Promise((r) => setTimeout(r, 2_500));
@@ -103,6 +108,10 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
     await Promise.all([load.stop(), server.stop()]);
   }
   const floor = last ? await rawWriteFloor(ctx, 2 * last.n) : undefined;
+  // The same writes while every socket also sends what a player's key changes send: the kernel's share of the inputs.
+  const busyFloor = last
+    ? await rawWriteFloor(ctx, 2 * last.n, { inputEveryMs: playerInputEveryMs })
+    : undefined;
   return [
     {
       name: 'concurrent 60 Hz matches with p99 tick lateness < 2 ms',
@@ -135,9 +144,10 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
             target: { op: '<=' as const, value: 1.15, of: 'ratio' as const },
           }
         : {}),
-      notes: floor
-        ? `the floor: one ${FRAME_BYTES}-byte write per socket per tick, nothing else, p50 ${floor.durP50.toFixed(2)} ms, ${(floor.cpuShare * 100).toFixed(0)}% CPU; a 60 Hz period is 16.7 ms`
-        : undefined,
+      notes:
+        floor && busyFloor
+          ? `the floor: one ${FRAME_BYTES}-byte write per socket per tick, nothing else, p50 ${floor.durP50.toFixed(2)} ms, ${(floor.cpuShare * 100).toFixed(0)}% CPU; with the players' inputs arriving on the same sockets: p99 ${busyFloor.durP99.toFixed(2)} ms, ${(busyFloor.cpuShare * 100).toFixed(0)}% CPU; a 60 Hz period is 16.7 ms`
+          : undefined,
     },
     {
       // Everything the server does per frame a player gets (stepping, inputs, sends), against a bare write.
@@ -153,7 +163,7 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
           }
         : {}),
       notes: last
-        ? `${Math.round((last.m.systemShare / Math.max(last.m.cpuShare, 1e-9)) * 100)}% of the server's CPU in the kernel`
+        ? `${Math.round((last.m.systemShare / Math.max(last.m.cpuShare, 1e-9)) * 100)}% of the server's CPU in the kernel${busyFloor ? `; plain TCP with the inputs arriving too: ${perFrameUs(busyFloor.cpuShare, 2 * last.n).toFixed(2)} µs per write` : ''}`
         : undefined,
     },
     {
@@ -171,6 +181,9 @@ function perFrameUs(cpuShare: number, sockets: number): number {
 }
 
 const TICKS_PER_SECOND = 60;
+
+/** How often each scripted player changes key: a human on a keyboard. */
+const playerInputEveryMs = 100;
 
 /** About the size of a player's game.state frame. */
 const FRAME_BYTES = 400;
@@ -193,9 +206,16 @@ interface Floor {
 async function rawWriteFloor(
   ctx: BenchContext,
   sockets: number,
-  options: { groups?: number; readerProcesses?: number; jitterExpectedMs?: number } = {},
+  options: {
+    groups?: number;
+    readerProcesses?: number;
+    jitterExpectedMs?: number;
+    /** Each reader also sends a small message this often, like a player's key changes. */
+    inputEveryMs?: number;
+  } = {},
 ): Promise<Floor> {
-  const writer = await startGameChild('raw-writer.ts');
+  // Under --profile the writer is profiled whole: it does little besides its measuring window.
+  const writer = await startGameChild('raw-writer.ts', {}, ctx.cpuProfDir);
   const readers = await Promise.all(
     Array.from({ length: options.readerProcesses ?? 1 }, () => startGameChild('game-load.ts')),
   );
@@ -207,6 +227,7 @@ async function rawWriteFloor(
           url: writer.url,
           count: sockets / readers.length,
           frameBytes: FRAME_BYTES,
+          ...(options.inputEveryMs ? { inputEveryMs: options.inputEveryMs } : {}),
         },
         'readers',
       );
@@ -231,7 +252,7 @@ async function rawWriteFloor(
             ),
           );
     ctx.log(
-      `plain TCP floor, ${sockets} sockets${options.groups ? ` in ${options.groups} turns` : ''}: write burst p50 ${floor.durP50.toFixed(2)} / p99 ${floor.durP99.toFixed(2)} ms per tick, CPU ${(floor.cpuShare * 100).toFixed(0)}%${jitter ? `, frame jitter p50 ${histogramPercentile(jitter, 50).toFixed(2)} / p99 ${histogramPercentile(jitter, 99).toFixed(2)} ms` : ''}`,
+      `plain TCP floor, ${sockets} sockets${options.groups ? ` in ${options.groups} turns` : ''}${options.inputEveryMs ? `, each sending every ${options.inputEveryMs} ms` : ''}: write burst p50 ${floor.durP50.toFixed(2)} / p99 ${floor.durP99.toFixed(2)} ms per tick, CPU ${(floor.cpuShare * 100).toFixed(0)}%${jitter ? `, frame jitter p50 ${histogramPercentile(jitter, 50).toFixed(2)} / p99 ${histogramPercentile(jitter, 99).toFixed(2)} ms` : ''}`,
     );
     return { ...floor, jitter };
   } finally {
@@ -283,7 +304,7 @@ async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
       'setup',
     );
     await players.request(
-      { type: 'players', url: server.url, matches, inputEveryMs: 100 },
+      { type: 'players', url: server.url, matches, inputEveryMs: playerInputEveryMs },
       'players',
     );
     for (const w of watchers)

@@ -5,8 +5,9 @@
  * (light-client.ts) that never parse JSON.
  * IPC: {type:'players', url, matches:[{id,a,b}], inputEveryMs} → {type:'players', open}
  *      {type:'spectators', url, matchId, count} → {type:'spectators', open}
- *      {type:'readers', url: 'tcp://host:port', count, frameBytes} → {type:'readers', open} (plain TCP, for
- *      raw-writer.ts; each run of frameBytes bytes counts as a frame's arrival)
+ *      {type:'readers', url: 'tcp://host:port', count, frameBytes, inputEveryMs?} → {type:'readers', open}
+ *      (plain TCP, for raw-writer.ts; each run of frameBytes bytes counts as a frame's arrival; with
+ *      inputEveryMs each socket also sends 96 bytes that often, like a player's key changes)
  *      {type:'reset'}; {type:'stats', expectedMs} → {type:'stats', frames, histogram}; {type:'close'}.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,6 +28,15 @@ async function inBatches<T>(
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
+/** Calls `send` for each item once every `everyMs`, spread over that interval, not all in one burst. */
+function roundRobin<T>(items: T[], everyMs: number, send: (item: T) => void): NodeJS.Timeout {
+  let next = 0;
+  const perTick = Math.max(1, Math.ceil(items.length / (everyMs / 10)));
+  return setInterval(() => {
+    for (let i = 0; i < perTick; i++) send(items[next++ % items.length]!);
+  }, 10);
+}
+
 async function players(
   url: string,
   matches: { id: string; a: string; b: string }[],
@@ -45,25 +55,19 @@ async function players(
     sockets.push(socket);
     seats.push({ socket, matchId, seq: 0 });
   });
-  // Key changes spread over the interval, not all in one burst.
-  let next = 0;
-  const perTick = Math.max(1, Math.ceil(seats.length / (inputEveryMs / 10)));
-  inputTimer = setInterval(() => {
-    for (let i = 0; i < perTick; i++) {
-      const seat = seats[next++ % seats.length]!;
-      seat.seq += 1;
-      const dir = ((seat.seq % 3) - 1) as -1 | 0 | 1;
-      if (!seat.socket.destroyed)
-        seat.socket.write(
-          clientFrame(
-            0x1,
-            Buffer.from(
-              `{"type":"game.input","matchId":"${seat.matchId}","seq":${seat.seq},"dir":${dir}}`,
-            ),
+  inputTimer = roundRobin(seats, inputEveryMs, (seat) => {
+    seat.seq += 1;
+    const dir = ((seat.seq % 3) - 1) as -1 | 0 | 1;
+    if (!seat.socket.destroyed)
+      seat.socket.write(
+        clientFrame(
+          0x1,
+          Buffer.from(
+            `{"type":"game.input","matchId":"${seat.matchId}","seq":${seat.seq},"dir":${dir}}`,
           ),
-        );
-    }
-  }, 10);
+        ),
+      );
+  });
   return seats.length;
 }
 
@@ -92,8 +96,14 @@ async function spectators(url: string, matchId: string, count: number): Promise<
  * Plain TCP readers for raw-writer.ts: they read and discard, like a client
  * that never parses, and note when each whole frame of `frameBytes` arrived.
  */
-async function readers(url: string, count: number, frameBytes: number): Promise<number> {
+async function readers(
+  url: string,
+  count: number,
+  frameBytes: number,
+  inputEveryMs: number | undefined,
+): Promise<number> {
   const { hostname, port } = new URL(url);
+  const opened: Socket[] = [];
   await inBatches(
     Array.from({ length: count }, (_, i) => i),
     100,
@@ -111,9 +121,16 @@ async function readers(url: string, count: number, frameBytes: number): Promise<
           for (let f = before; f < Math.floor(bytes / frameBytes); f++) times.push(now);
         });
         sockets.push(socket);
+        opened.push(socket);
         arrivals.set(socket, times);
       }),
   );
+  // Like players' key changes: the same number of small messages the other way.
+  const input = Buffer.alloc(96, 0x62);
+  if (inputEveryMs)
+    inputTimer = roundRobin(opened, inputEveryMs, (socket) => {
+      if (!socket.destroyed) socket.write(input);
+    });
   return count;
 }
 
@@ -156,7 +173,7 @@ process.on(
         process.send?.({ type: 'players', open: n }),
       );
     if (m.type === 'readers')
-      void readers(m.url, m.count, m.frameBytes).then((n) =>
+      void readers(m.url, m.count, m.frameBytes, m.inputEveryMs).then((n) =>
         process.send?.({ type: 'readers', open: n }),
       );
     if (m.type === 'spectators')

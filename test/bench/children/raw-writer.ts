@@ -16,6 +16,7 @@ const sockets: Socket[] = [];
 const server = net.createServer((socket) => {
   socket.setNoDelay(true);
   socket.on('error', () => undefined);
+  socket.on('data', () => undefined); // what readers send (inputs), read and dropped
   sockets.push(socket);
 });
 
