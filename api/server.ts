@@ -39,7 +39,7 @@ import { followPresence } from './realtime/presence-feed.ts';
 import type { GamesDeps } from './domain/games/deps.ts';
 import { createStatsDeps, type StatsDeps } from './domain/stats/deps.ts';
 import { withQueueWaits } from './domain/stats/queue-waits.ts';
-import { startGames } from './realtime/game.ts';
+import { startGames } from './compose/games.ts';
 import type { MatchmakingDeps } from './domain/matchmaking/deps.ts';
 import { startMatchmaking } from './realtime/matchmaking.ts';
 import { startTournaments, type Tournaments } from './domain/tournaments/runtime.ts';
