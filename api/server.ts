@@ -30,6 +30,7 @@ import type { NotificationType } from './contract/notifications.ts';
 import { notify } from './domain/notifications/service.ts';
 import { createSocialDeps, type SocialDeps } from './domain/social/deps.ts';
 import { createApp } from './http/app.ts';
+import type { AppDeps } from './http/context.ts';
 import { createAuthenticate } from './http/auth.ts';
 import { metricsListener, metricsPath } from './http/metrics-listener.ts';
 import { registerChatRealtime } from './realtime/chat.ts';
@@ -37,8 +38,8 @@ import type { AuthenticateToken } from './realtime/gateway.ts';
 import { followRevocations, patSessionId } from './realtime/revocation.ts';
 import { followPresence } from './realtime/presence-feed.ts';
 import type { GamesDeps } from './domain/games/deps.ts';
-import { createStatsDeps, type StatsDeps } from './domain/stats/deps.ts';
-import { withQueueWaits } from './domain/stats/queue-waits.ts';
+import { createAnalyticsDeps } from './domain/analytics/deps.ts';
+import { withQueueWaits, type QueueWaitDeps } from './domain/stats/queue-waits.ts';
 import { startGames } from './compose/games.ts';
 import type { MatchmakingDeps } from './domain/matchmaking/deps.ts';
 import { startMatchmaking } from './realtime/matchmaking.ts';
@@ -76,8 +77,8 @@ export interface RunningServer {
   games: GamesDeps;
   /** The matchmaking queue and its matcher (api/domain/matchmaking), for tests. */
   matchmaking: MatchmakingDeps;
-  /** Leaderboards, stats, analytics and digest deps (api/domain/stats), for tests. */
-  stats: StatsDeps;
+  /** Leaderboards, stats, digest, import and queue-wait deps (api/domain/stats), for tests. */
+  stats: AppDeps['stats'] & QueueWaitDeps;
   /** Tournaments: deps and the scheduler (tests call `scheduler.tick()` after moving the clock). */
   tournaments: Tournaments;
   /** Stops accepting, waits for in-flight requests (bounded), closes the database. Idempotent. */
@@ -284,14 +285,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       bus: realtime.bus,
       clusterMetrics: metrics.cluster,
     }));
-    const stats = createStatsDeps({
+    const stats: RunningServer['stats'] = {
       db,
       clock,
       logger: logs.app,
       auditLogger: logs.audit,
       notify: (userId, payload) => notifyUser(userId, 'system', payload),
       sendMail: config.auth.smtpUrl ? (mail) => accounts.mailer.send(mail) : undefined,
-    });
+    };
     const leases = (parts.leases = await openLeaseBackend({
       redis,
       database: dbOptions,
@@ -336,6 +337,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       games: games.deps,
       matchmaking: matchmaking.deps,
       stats,
+      analytics: createAnalyticsDeps({ db, clock }),
       tournaments: tournaments.deps,
       authenticate: createAuthenticate(accounts),
       validateResponses: options.validateResponses,
