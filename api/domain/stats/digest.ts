@@ -34,7 +34,7 @@ export interface DigestDeps extends StatsReadDeps {
   sendMail?: SendMail;
 }
 
-async function weekOf(deps: DigestDeps, userId: string, start: number) {
+async function weekOf(deps: StatsReadDeps, userId: string, start: number) {
   const rows = await repo.dailyRows(deps.db, userId, 1, {
     from: isoDay(start),
     to: isoDay(start + 6 * dayMs),
@@ -68,7 +68,7 @@ function message(item: Item): { title: string; body: string } {
 }
 
 async function deliver(
-  deps: DigestDeps,
+  deps: Pick<DigestDeps, 'notify' | 'sendMail'>,
   user: { id: string; email: string | null },
   item: Item,
   week: string,
@@ -140,7 +140,7 @@ export async function runWeeklyDigest(
 }
 
 async function audit(
-  deps: DigestDeps,
+  deps: Pick<DigestDeps, 'db' | 'auditLogger'>,
   actor: Actor,
   what: { week: string; sent: number; requestId?: string },
 ): Promise<void> {
@@ -156,12 +156,15 @@ async function audit(
   });
 }
 
-export async function digestSettings(deps: DigestDeps, actor: Actor): Promise<{ weekly: boolean }> {
+export async function digestSettings(
+  deps: StatsReadDeps,
+  actor: Actor,
+): Promise<{ weekly: boolean }> {
   return { weekly: await repo.digestSetting(deps.db, userIdOf(actor)) };
 }
 
 export async function updateDigestSettings(
-  deps: DigestDeps,
+  deps: StatsReadDeps,
   actor: Actor,
   input: { weekly: boolean },
 ): Promise<{ weekly: boolean }> {
