@@ -63,6 +63,7 @@ export default tseslint.config(
           '**/realtime/**',
           '**/game/**',
           '**/server.ts',
+          '**/compose/**',
           '**/cli/**',
           '**/ops/**',
         ],
@@ -74,7 +75,7 @@ export default tseslint.config(
     ['api/domain/**/*.ts'],
     [
       deny(
-        ['**/http/**', '**/realtime/**', '**/server.ts', '**/cli/**', '**/ops/**'],
+        ['**/http/**', '**/realtime/**', '**/server.ts', '**/compose/**', '**/cli/**', '**/ops/**'],
         'api/domain may import game, core, contract and other domains',
       ),
     ],
@@ -83,7 +84,15 @@ export default tseslint.config(
     ['api/game/**/*.ts'],
     [
       deny(
-        ['**/domain/**', '**/http/**', '**/realtime/**', '**/server.ts', '**/cli/**', '**/ops/**'],
+        [
+          '**/domain/**',
+          '**/http/**',
+          '**/realtime/**',
+          '**/server.ts',
+          '**/compose/**',
+          '**/cli/**',
+          '**/ops/**',
+        ],
         'api/game may import core and contract only',
       ),
     ],
@@ -92,7 +101,7 @@ export default tseslint.config(
     ['api/http/**/*.ts'],
     [
       deny(
-        ['**/realtime/**', '**/server.ts', '**/cli/**', '**/ops/**'],
+        ['**/realtime/**', '**/server.ts', '**/compose/**', '**/cli/**', '**/ops/**'],
         'api/http may import domain, core and contract',
       ),
     ],
@@ -101,7 +110,7 @@ export default tseslint.config(
     ['api/realtime/**/*.ts'],
     [
       deny(
-        ['**/http/**', '**/server.ts', '**/cli/**', '**/ops/**'],
+        ['**/http/**', '**/server.ts', '**/compose/**', '**/cli/**', '**/ops/**'],
         'api/realtime may import domain, game, core and contract',
       ),
     ],
@@ -117,6 +126,7 @@ export default tseslint.config(
           '**/api/realtime/**',
           '**/api/game/**',
           '**/api/server.ts',
+          '**/api/compose/**',
           '**/migrations/**',
         ],
         'cli may import api/contract only (serve and db load the server with a dynamic import)',
@@ -134,6 +144,7 @@ export default tseslint.config(
           '**/api/realtime/**',
           '**/api/game/**',
           '**/api/server.ts',
+          '**/api/compose/**',
           '**/cli/**',
         ],
         'ops may import api/contract only',

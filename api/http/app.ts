@@ -49,7 +49,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...tournamentHandlers(deps.tournaments),
     ...leaderboardHandlers(deps.stats),
     ...statsHandlers(deps.stats),
-    ...analyticsHandlers(deps.stats),
+    ...analyticsHandlers(deps.analytics),
     ...pageHandlers(),
   } as Record<string, Handler<Endpoint>>;
   const router = bindRoutes(endpoints, handlers, deps);

@@ -13,7 +13,9 @@ import type { ChatDeps } from '../domain/chat/deps.ts';
 import type { GamesDeps } from '../domain/games/deps.ts';
 import type { MatchmakingDeps } from '../domain/matchmaking/deps.ts';
 import type { TournamentDeps } from '../domain/tournaments/deps.ts';
-import type { StatsDeps } from '../domain/stats/deps.ts';
+import type { AnalyticsDeps } from '../domain/analytics/deps.ts';
+import type { ImportDeps } from '../domain/imports/service.ts';
+import type { DigestDeps } from '../domain/stats/digest.ts';
 import type { UserActor } from '../domain/actors.ts';
 
 /** Turns a request's credentials into an actor allowed to meet `requirement`, or throws AppError. */
@@ -48,8 +50,10 @@ export interface AppDeps {
   matchmaking: MatchmakingDeps;
   /** Tournaments: brackets, round robins, their scheduler's deps (api/domain/tournaments). */
   tournaments: TournamentDeps;
-  /** Leaderboards, stats, analytics events, the digest and the admin import (api/domain/stats, leaderboards, analytics, imports). */
-  stats: StatsDeps;
+  /** Leaderboards, player and platform stats, the digest and the admin import (api/domain/leaderboards, stats, imports). */
+  stats: DigestDeps & ImportDeps;
+  /** Analytics events and their per-user rate (api/domain/analytics). */
+  analytics: AnalyticsDeps;
   /** Absent until an identity layer is wired: then every non-public route answers 401. */
   authenticate?: Authenticate;
   /** Check every response against its contract schema (tests turn this on). */

@@ -15,7 +15,7 @@ import { systemClock } from '../../api/core/clock.ts';
 import { createDb, type Db } from '../../api/core/db.ts';
 import type { Actor } from '../../api/domain/actors.ts';
 import { aroundPlayer, ratingBoard, ratingRank } from '../../api/domain/leaderboards/service.ts';
-import { createStatsDeps, type StatsDeps } from '../../api/domain/stats/deps.ts';
+import type { StatsReadDeps } from '../../api/domain/stats/deps.ts';
 import { platformStats } from '../../api/domain/stats/platform.ts';
 import { userStats } from '../../api/domain/stats/user.ts';
 import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
@@ -83,13 +83,7 @@ async function measure(
   sizes: LoadSizes,
   ctx: BenchContext,
 ): Promise<BenchResult[]> {
-  const deps: StatsDeps = createStatsDeps({
-    db,
-    clock: systemClock,
-    logger: console as never,
-    auditLogger: console as never,
-    notify: async () => undefined,
-  });
+  const deps: StatsReadDeps = { db, clock: systemClock };
   const rounds = ctx.pick(300, 60);
   const someone = (i: number) => benchUserId(2 + ((i * 7907) % (sizes.users - 1)));
   const size = `${sizes.users.toLocaleString('en')} users, ${sizes.matches.toLocaleString('en')} matches`;

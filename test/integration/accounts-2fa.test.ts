@@ -1,27 +1,16 @@
 // 2FA with real RFC 6238 codes computed independently of the server's module.
 import assert from 'node:assert/strict';
-import {
-  api,
-  register,
-  startAuthServer,
-  type AuthTestServer,
-  type Registered,
-} from '../support/accounts.ts';
+import { api, register, startAuthServer, type Registered } from '../support/accounts.ts';
 import { totp } from '../support/totp.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('accounts: two-factor authentication', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 60_000);
   let u: Registered;
   let secret: string;
   let recovery: string[];
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer();
+  before(async () => {
     u = await register(s.url);
-  });
-  after(async () => {
-    await s?.stop();
   });
 
   it('matches the RFC 6238 test vector', () => {

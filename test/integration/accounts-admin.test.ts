@@ -8,24 +8,18 @@ import {
   startAuthServer,
   uniqueName,
   userWithRole,
-  type AuthTestServer,
   type Registered,
 } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('accounts: admin user management', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 60_000);
   let admin: string;
   let moderator: Registered;
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer();
+  before(async () => {
     admin = await loginAs(s.url, 'admin', adminPassword);
     moderator = await userWithRole(s.url, admin, 'moderator');
     moderator.accessToken = await loginAs(s.url, moderator.username, moderator.password);
-  });
-  after(async () => {
-    await s?.stop();
   });
 
   it('lists users with role and query filters, paginated', async () => {

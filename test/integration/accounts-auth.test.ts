@@ -1,24 +1,10 @@
 // Registration, login, refresh rotation with reuse detection, logout taking effect at once.
 import assert from 'node:assert/strict';
-import {
-  adminPassword,
-  api,
-  register,
-  startAuthServer,
-  uniqueName,
-  type AuthTestServer,
-} from '../support/accounts.ts';
+import { adminPassword, api, register, startAuthServer, uniqueName } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('accounts: register, login, sessions', () => {
-  let s: AuthTestServer;
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer();
-  });
-  after(async () => {
-    await s?.stop();
-  });
+  const s = suiteServer(() => startAuthServer(), 60_000);
 
   it('registers with 201, a user and both tokens', async () => {
     const username = uniqueName('Reg');

@@ -2,12 +2,8 @@
 import assert from 'node:assert/strict';
 import { endpoints } from '../../api/contract/index.ts';
 import type { Endpoint } from '../../api/contract/endpoint.ts';
-import {
-  register,
-  startAuthServer,
-  type AuthTestServer,
-  type Registered,
-} from '../support/accounts.ts';
+import { register, startAuthServer, type Registered } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 const sample: Record<string, string> = {
   username: 'someone',
@@ -17,16 +13,10 @@ const pathOf = (e: Endpoint) =>
   e.path.replace(/\{(\w+)\}/g, (_, name: string) => sample[name] ?? 'x');
 
 describe('accounts: authorization across the contract', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 60_000);
   let player: Registered;
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer();
+  before(async () => {
     player = await register(s.url);
-  });
-  after(async () => {
-    await s?.stop();
   });
 
   const all = Object.values(endpoints as Record<string, Endpoint>);

@@ -4,13 +4,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import {
-  api,
-  register,
-  startAuthServer,
-  type AuthTestServer,
-  type Registered,
-} from '../support/accounts.ts';
+import { api, register, startAuthServer, type Registered } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 function chunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -51,16 +46,10 @@ const jpegWithExif = () =>
     .toBuffer();
 
 describe('accounts: avatars', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 60_000);
   let u: Registered;
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer();
+  before(async () => {
     u = await register(s.url);
-  });
-  after(async () => {
-    await s?.stop();
   });
   const put = (body: Buffer, type = 'image/png', token = u.accessToken) =>
     fetch(`${s.url}/api/v1/me/avatar`, {

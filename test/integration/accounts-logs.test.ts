@@ -1,23 +1,10 @@
 // Greps everything the server logged during a full account flow for secrets.
 import assert from 'node:assert/strict';
-import {
-  api,
-  register,
-  startAuthServer,
-  adminPassword,
-  type AuthTestServer,
-} from '../support/accounts.ts';
+import { api, register, startAuthServer, adminPassword } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('accounts: no secrets in logs', () => {
-  let s: AuthTestServer;
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer({ LOG_LEVEL: 'trace' });
-  });
-  after(async () => {
-    await s?.stop();
-  });
+  const s = suiteServer(() => startAuthServer({ LOG_LEVEL: 'trace' }), 60_000);
 
   it('never logs passwords, tokens, reset tokens or Authorization headers', async () => {
     const u = await register(s.url);

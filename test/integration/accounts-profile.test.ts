@@ -5,21 +5,15 @@ import {
   register,
   startAuthServer,
   uniqueName,
-  type AuthTestServer,
   type Registered,
 } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('accounts: profile, users, personal access tokens', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 60_000);
   let u: Registered;
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer();
+  before(async () => {
     u = await register(s.url);
-  });
-  after(async () => {
-    await s?.stop();
   });
 
   it('updates display name and bio with per-field validation', async () => {

@@ -8,6 +8,7 @@ import {
   startAuthServer,
   type AuthTestServer,
 } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 async function lastMailTo(
   s: AuthTestServer,
@@ -20,15 +21,7 @@ async function lastMailTo(
 const tokenIn = (body: string) => /token=([\w-]+)/.exec(body)?.[1];
 
 describe('accounts: password reset', () => {
-  let s: AuthTestServer;
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer({ PUBLIC_URL: 'https://pong.example.test' });
-  });
-  after(async () => {
-    await s?.stop();
-  });
+  const s = suiteServer(() => startAuthServer({ PUBLIC_URL: 'https://pong.example.test' }), 60_000);
 
   it('answers 202 for unknown and known addresses alike, and mails a link only to the known one', async () => {
     const u = await register(s.url);

@@ -15,8 +15,8 @@ import {
   register,
   startAuthServer,
   uniqueName,
-  type AuthTestServer,
 } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 const prefix = `10.${randomInt(256)}.${randomInt(256)}`;
 let lastOctet = 0;
@@ -25,19 +25,18 @@ const newIp = () => `${prefix}.${++lastOctet}`;
 
 for (const store of ['memory', 'redis'] as const) {
   describe(`accounts: sign-in throttling (${store} counters)`, () => {
-    let s: AuthTestServer;
-    before(async function () {
-      this.timeout(60_000); // a server start-up; slow when the shared machine is busy
-      s = await startAuthServer({
-        TRUST_PROXY: 'true',
-        AUTH_LOGIN_MAX_FAILURES: '5',
-        AUTH_LOGIN_IP_MAX_FAILURES: '100',
-        ...(store === 'redis'
-          ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `pongctl-test-${randomUUID()}:` }
-          : {}),
-      });
-    });
-    after(async () => s?.stop());
+    const s = suiteServer(
+      () =>
+        startAuthServer({
+          TRUST_PROXY: 'true',
+          AUTH_LOGIN_MAX_FAILURES: '5',
+          AUTH_LOGIN_IP_MAX_FAILURES: '100',
+          ...(store === 'redis'
+            ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: `pongctl-test-${randomUUID()}:` }
+            : {}),
+        }),
+      60_000,
+    );
     const login = (ip: string, l: string, password: string) =>
       api(s.url, 'POST', '/api/v1/auth/login', {
         body: { login: l, password },
@@ -155,16 +154,15 @@ for (const store of ['memory', 'redis'] as const) {
 }
 
 describe('accounts: the per-IP sign-in limit across accounts', () => {
-  let s: AuthTestServer;
-  before(async function () {
-    this.timeout(60_000);
-    s = await startAuthServer({
-      TRUST_PROXY: 'true',
-      AUTH_LOGIN_MAX_FAILURES: '5',
-      AUTH_LOGIN_IP_MAX_FAILURES: '8',
-    });
-  });
-  after(async () => s?.stop());
+  const s = suiteServer(
+    () =>
+      startAuthServer({
+        TRUST_PROXY: 'true',
+        AUTH_LOGIN_MAX_FAILURES: '5',
+        AUTH_LOGIN_IP_MAX_FAILURES: '8',
+      }),
+    60_000,
+  );
 
   it('refuses an IP past AUTH_LOGIN_IP_MAX_FAILURES failures on any names, and only that IP', async () => {
     const ip = newIp();

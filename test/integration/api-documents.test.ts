@@ -14,7 +14,8 @@ import spectralCore from '@stoplight/spectral-core';
 import spectralParsers from '@stoplight/spectral-parsers';
 import { oas } from '@stoplight/spectral-rulesets';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startTestServer } from '../support/server.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = (name: string): string => path.join(root, 'node_modules/.bin', name);
@@ -42,20 +43,18 @@ function run(
 
 describe('API documents checked by third-party tools', function () {
   this.timeout(180_000);
-  let server: TestServer;
+  const server = suiteServer(() => startTestServer());
   let dir: string;
   let openapiText: string;
   let asyncapiText: string;
 
   before(async () => {
-    server = await startTestServer();
     dir = mkdtempSync(path.join(os.tmpdir(), 'pongctl-documents-'));
     openapiText = await (await fetch(`${server.url}/api/v1/openapi.json`)).text();
     asyncapiText = await (await fetch(`${server.url}/api/v1/asyncapi.json`)).text();
     writeFileSync(path.join(dir, 'openapi.json'), openapiText);
   });
   after(async () => {
-    await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

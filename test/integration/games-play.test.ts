@@ -19,15 +19,13 @@ import {
   quickSettings,
   startGameServer,
   untilPlaying,
-  type GameServer,
   type Player,
 } from '../support/games.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('games: play over WebSockets', function () {
   this.timeout(60_000);
-  let s: GameServer;
-  before(async () => (s = await startGameServer()));
-  after(async () => s.stop());
+  const s = suiteServer(() => startGameServer());
 
   /** Both join and ready; `loser` holds up from the start and concedes every point. */
   async function play(matchId: string, loser: Player, winner: Player) {

@@ -1,25 +1,14 @@
 // The access log names routes, never the people in them: a username in a path or a query string
 // reaches no log line, while every request's line carries its route template and request id.
 import assert from 'node:assert/strict';
-import {
-  api,
-  register,
-  startAuthServer,
-  type AuthTestServer,
-  type Registered,
-} from '../support/accounts.ts';
+import { api, register, startAuthServer, type Registered } from '../support/accounts.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('http: access log records route templates, never usernames', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer({ LOG_LEVEL: 'trace' }), 60_000);
   let u: Registered;
-  before(async function () {
-    // The embedded database starts slowly on a busy machine.
-    this.timeout(60_000);
-    s = await startAuthServer({ LOG_LEVEL: 'trace' });
+  before(async () => {
     u = await register(s.url, 'zqaccess');
-  });
-  after(async () => {
-    await s?.stop();
   });
 
   it('logs the template and request id of every request, with the username in paths and queries nowhere in the log', async () => {

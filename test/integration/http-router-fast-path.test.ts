@@ -7,16 +7,11 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppContext, RequestState } from '../../api/http/context.ts';
 import { routerMiddleware } from '../../api/http/routes.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startTestServer } from '../support/server.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('router exact-path fast path', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server.stop();
-  });
+  const server = suiteServer(() => startTestServer());
 
   it('answers the exact path, a trailing slash and another letter case alike', async () => {
     for (const path of ['/healthz', '/healthz/', '/HEALTHZ']) {

@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import { endpoints } from '../../api/contract/index.ts';
 import { buildOpenApi } from '../../api/contract/openapi.ts';
 import { validateOpenApi } from '../support/openapi.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startTestServer } from '../support/server.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 async function json(res: Response): Promise<any> {
   assert.match(res.headers.get('content-type') ?? '', /application\/json/);
@@ -16,11 +17,7 @@ function hasPromtool(): boolean {
 }
 
 describe('HTTP skeleton', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ CORS_ORIGINS: 'https://app.example' });
-  });
-  after(() => server.stop());
+  const server = suiteServer(() => startTestServer({ CORS_ORIGINS: 'https://app.example' }));
 
   it('GET /healthz answers ok in the envelope with security headers', async () => {
     const res = await fetch(`${server.url}/healthz`);

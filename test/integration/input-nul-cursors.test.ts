@@ -13,12 +13,12 @@ import {
   loginAs,
   register,
   startAuthServer,
-  type AuthTestServer,
   type Registered,
   type Reply,
 } from '../support/accounts.ts';
 import { worldId } from '../support/chat.ts';
 import { connect } from '../support/ws-client.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 function assertValidation(res: Reply, field: string): void {
   assert.equal(res.status, 400, JSON.stringify(res.body));
@@ -44,20 +44,15 @@ const hostileCursors = [
 ];
 
 describe('hostile input: NUL characters and malformed cursors', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 60_000);
   let user: Registered;
   let adminToken: string;
   const as = (token: string, method: string, path: string, body?: unknown) =>
     api(s.url, method, path, { token, body });
 
-  before(async function () {
-    this.timeout(60_000);
-    s = await startAuthServer();
+  before(async () => {
     user = await register(s.url, 'nul');
     adminToken = await loginAs(s.url, 'admin', adminPassword);
-  });
-  after(async () => {
-    await s?.stop();
   });
 
   it('refuses NUL in path parameters, signed in or not, naming the parameter', async () => {

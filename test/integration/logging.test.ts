@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import Koa from 'koa';
 import { createLogger, streamLoggers } from '../../api/core/logger.ts';
 import { errorEnvelope } from '../../api/http/middleware/errors.ts';
-import { LogCapture, startTestServer, type TestServer } from '../support/server.ts';
+import { LogCapture, startTestServer } from '../support/server.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 const secrets = {
   bearer: 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWJlYXJlci10b2tlbg.sig-bearer-0001',
@@ -29,14 +30,7 @@ function assertNoSecrets(text: string): void {
 
 describe('API logging (ECS, streams, redaction)', function () {
   this.timeout(60_000); // a real server with migrations starts slowly on a busy machine
-  let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server.stop();
-  });
+  const server = suiteServer(() => startTestServer());
 
   it('never writes credentials sent in headers, cookies, bodies, query strings or path segments', async () => {
     const headers = {

@@ -16,8 +16,9 @@ import { runMatcher } from '../../api/domain/matchmaking/matcher.ts';
 import type { QueueStore, Ticket } from '../../api/domain/matchmaking/queue.ts';
 import { createRedisQueueStore } from '../../api/domain/matchmaking/queue-redis.ts';
 import { joinQueue } from '../../api/domain/matchmaking/service.ts';
-import { register, startAuthServer, type AuthTestServer } from '../support/accounts.ts';
+import { register, startAuthServer } from '../support/accounts.ts';
 import { needsRedis, sharedRedisUrl } from '../support/redis.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 const config = { tickMs: 1000, baseWindow: 100, widenBy: 50, widenEveryMs: 5000 };
 
@@ -144,12 +145,7 @@ describe('matchmaking: the global queue in Redis', function () {
   });
 
   describe('two matchers racing over one queue', () => {
-    let s: AuthTestServer;
-    before(async function () {
-      this.timeout(90_000);
-      s = await startAuthServer();
-    });
-    after(async () => s?.stop());
+    const s = suiteServer(() => startAuthServer());
 
     it('pairs each user at most once and starts one match per pair', async () => {
       const clock = manualClock(1_000_000);

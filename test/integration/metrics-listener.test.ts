@@ -8,17 +8,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { loadConfig } from '../../api/core/config.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { startTestServer } from '../support/server.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('the /metrics listener', () => {
-  let server: TestServer;
-  before(async function () {
-    this.timeout(60_000);
-    server = await startTestServer();
-  });
-  after(async () => server?.stop());
+  const server = suiteServer(() => startTestServer(), 60_000);
 
   it('binds to loopback on its own port by default', () => {
     const config = loadConfig({});

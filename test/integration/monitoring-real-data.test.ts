@@ -20,9 +20,9 @@ import {
   quickSettings,
   startGameServer,
   untilPlaying,
-  type GameServer,
   type Player,
 } from '../support/games.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 interface Panel {
   title?: string;
@@ -166,14 +166,12 @@ function queryCounts(text: string): Map<string, number> {
 
 describe('monitoring reads real data', function () {
   this.timeout(120_000);
-  let s: GameServer;
+  const s = suiteServer(() => startGameServer(), 120_000);
   let winner: Player;
   let matchId: string;
   let queriesBefore: Map<string, number>;
 
-  before(async function () {
-    this.timeout(120_000);
-    s = await startGameServer();
+  before(async () => {
     queriesBefore = queryCounts(String((await api(s.metricsUrl, 'GET', '/metrics')).body));
     // Real activity: sign-ins (one failed), sockets, a message, a match to the end, the queue, a tournament.
     const [a, b, c] = [await player(s, 'mo'), await player(s, 'mo'), await player(s, 'mo')];
@@ -211,7 +209,6 @@ describe('monitoring reads real data', function () {
     });
     for (const p of [a, b, c]) p.client.close();
   });
-  after(async () => s?.stop());
 
   it('every API metric a rule or panel names is exposed, with the labels it filters and groups by', async () => {
     const series = exposed(String((await api(s.metricsUrl, 'GET', '/metrics')).body));

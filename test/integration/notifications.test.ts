@@ -10,28 +10,23 @@ import {
   loginAs,
   register,
   startAuthServer,
-  type AuthTestServer,
   type Registered,
 } from '../support/accounts.ts';
 import { notificationsOf } from '../support/social.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
 import { broadcastSystem } from '../../api/domain/notifications/broadcast.ts';
 import { notify } from '../../api/domain/notifications/service.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('notifications', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 60_000);
   let admin: string;
   const open: TestClient[] = [];
-  before(async function () {
-    this.timeout(60_000);
-    s = await startAuthServer();
+  before(async () => {
     admin = await loginAs(s.url, 'admin', adminPassword);
   });
   afterEach(() => {
     for (const c of open.splice(0)) c.close();
-  });
-  after(async () => {
-    await s?.stop();
   });
   const socket = async (u: Registered) => {
     const { client } = await connect(s.url, u.accessToken);

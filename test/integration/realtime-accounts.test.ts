@@ -5,18 +5,12 @@
  * (4401) or refuse the upgrade (401/403).
  */
 import assert from 'node:assert/strict';
-import {
-  adminPassword,
-  api,
-  loginAs,
-  register,
-  startAuthServer,
-  type AuthTestServer,
-} from '../support/accounts.ts';
+import { adminPassword, api, loginAs, register, startAuthServer } from '../support/accounts.ts';
 import { connect, refusedUpgrade, wsUrl, type TestClient } from '../support/ws-client.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('realtime with real accounts', () => {
-  let server: AuthTestServer;
+  const server = suiteServer(() => startAuthServer(), 60_000);
   const clients: TestClient[] = [];
   const open = async (token: string) => {
     const opened = await connect(server.url, token);
@@ -24,12 +18,7 @@ describe('realtime with real accounts', () => {
     return opened;
   };
 
-  before(async function () {
-    this.timeout(60_000); // a server start-up; slow when the shared machine is busy
-    server = await startAuthServer();
-  });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  after(async () => server.stop());
 
   it('accepts a registered user’s access token and says hello with their id', async () => {
     const user = await register(server.url);

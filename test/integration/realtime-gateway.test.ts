@@ -9,17 +9,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { AppError } from '../../api/contract/errors.ts';
-import {
-  socketUser,
-  startRealtimeServer,
-  type RealtimeTestServer,
-  type SocketUser,
-} from '../support/realtime-server.ts';
+import { socketUser, startRealtimeServer, type SocketUser } from '../support/realtime-server.ts';
 import { connect, refusedUpgrade, wsUrl, TestClient } from '../support/ws-client.ts';
 import { WebSocket } from 'ws';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('realtime gateway', () => {
-  let server: RealtimeTestServer;
+  const server = suiteServer(() => startRealtimeServer(), 60_000);
   const clients: TestClient[] = [];
   const open = async (user: SocketUser, token = user.accessToken) => {
     const opened = await connect(server.url, token);
@@ -28,12 +24,7 @@ describe('realtime gateway', () => {
   };
   const user = () => socketUser(server);
 
-  before(async function () {
-    this.timeout(60_000); // a server start-up; slow when the shared machine is busy
-    server = await startRealtimeServer();
-  });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  after(async () => server.stop());
 
   describe('upgrade', () => {
     it('refuses an upgrade without a token with HTTP 401 and the error envelope', async () => {

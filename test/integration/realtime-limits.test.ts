@@ -21,12 +21,21 @@ import {
   startRealtimeServer,
   testAuthenticator,
   testToken,
-  type RealtimeTestServer,
 } from '../support/realtime-server.ts';
 import { connect, type TestClient } from '../support/ws-client.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('realtime limits', () => {
-  let server: RealtimeTestServer;
+  const server = suiteServer(
+    () =>
+      startRealtimeServer({
+        WS_MAX_SOCKETS_PER_USER: '2',
+        WS_PING_INTERVAL_MS: '100',
+        WS_RATE_PER_SECOND: '20',
+        WS_BURST: '40',
+      }),
+    60_000,
+  );
   const clients: TestClient[] = [];
   const open = async (token?: string, options = {}) => {
     const opened = await connect(
@@ -38,17 +47,7 @@ describe('realtime limits', () => {
     return opened;
   };
 
-  before(async function () {
-    this.timeout(60_000); // a server start-up; slow when the shared machine is busy
-    server = await startRealtimeServer({
-      WS_MAX_SOCKETS_PER_USER: '2',
-      WS_PING_INTERVAL_MS: '100',
-      WS_RATE_PER_SECOND: '20',
-      WS_BURST: '40',
-    });
-  });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  after(async () => server.stop());
 
   it('closes with 1009 when a message exceeds WS_MAX_MESSAGE_BYTES, and accepts one at the limit', async () => {
     const { client } = await open();

@@ -1,23 +1,11 @@
 /** Blocks over HTTP: ending friendships and requests, refusals in both directions, idempotent PUT, list, unblock. */
 import assert from 'node:assert/strict';
-import {
-  api,
-  register,
-  startAuthServer,
-  type AuthTestServer,
-  type Registered,
-} from '../support/accounts.ts';
+import { api, register, startAuthServer, type Registered } from '../support/accounts.ts';
 import { befriend, friendList } from '../support/social.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('social: blocks', () => {
-  let s: AuthTestServer;
-  before(async function () {
-    this.timeout(60_000);
-    s = await startAuthServer();
-  });
-  after(async () => {
-    await s?.stop();
-  });
+  const s = suiteServer(() => startAuthServer(), 60_000);
   type Five = [Registered, Registered, Registered, Registered, Registered];
   // Typed as five so destructuring needs no checks; only the first n are registered.
   const users = async (n: number) =>

@@ -6,20 +6,13 @@ import {
   loginAs,
   register,
   startAuthServer,
-  type AuthTestServer,
   type Registered,
 } from '../support/accounts.ts';
 import { befriend, friendList, notificationsOf } from '../support/social.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('social: friends', () => {
-  let s: AuthTestServer;
-  before(async function () {
-    this.timeout(60_000);
-    s = await startAuthServer();
-  });
-  after(async () => {
-    await s?.stop();
-  });
+  const s = suiteServer(() => startAuthServer(), 60_000);
   type Five = [Registered, Registered, Registered, Registered, Registered];
   // Typed as five so destructuring needs no checks; only the first n are registered.
   const users = async (n: number) =>

@@ -10,19 +10,17 @@ import {
   loginAs,
   register,
   startAuthServer,
-  type AuthTestServer,
   type Registered,
 } from '../support/accounts.ts';
 import { befriend, friendList } from '../support/social.ts';
 import { connect, type TestClient, type WsMessage } from '../support/ws-client.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('social: presence', () => {
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer(), 60_000);
   let admin: string;
   const open: TestClient[] = [];
-  before(async function () {
-    this.timeout(60_000);
-    s = await startAuthServer();
+  before(async () => {
     admin = await loginAs(s.url, 'admin', adminPassword);
   });
   afterEach(async () => {
@@ -30,9 +28,6 @@ describe('social: presence', () => {
     // The next test counts sockets: wait until the server has seen every close.
     for (let i = 0; i < 100 && (await s.social.presence.snapshot()).sockets.size > 0; i++)
       await new Promise((r) => setTimeout(r, 20));
-  });
-  after(async () => {
-    await s?.stop();
   });
   const socket = async (u: Registered) => {
     const { client } = await connect(s.url, u.accessToken);

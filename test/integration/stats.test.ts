@@ -11,10 +11,10 @@ import {
   loginAs,
   register,
   startAuthServer,
-  type AuthTestServer,
   type Registered,
 } from '../support/accounts.ts';
 import { importBody, importMatches } from '../support/stats.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 const DAY = 86_400_000;
 // Thursday 2031-03-13, 18:00 UTC.
@@ -23,12 +23,11 @@ const at = (daysAgo: number, hour: number) => new Date(Date.UTC(2031, 2, 13 - da
 
 describe('stats', function () {
   this.timeout(120_000);
-  let s: AuthTestServer;
+  const s = suiteServer(() => startAuthServer());
   let admin: string;
   let a: Registered, b: Registered, c: Registered;
   const get = (token: string, path: string) => api(s.url, 'GET', path, { token });
   before(async () => {
-    s = await startAuthServer();
     s.clock.set(NOW);
     [a, b, c] = [
       await register(s.url, 'sa'),
@@ -85,7 +84,6 @@ describe('stats', function () {
       },
     ]);
   });
-  after(async () => s?.stop());
 
   it('counts public matches for other viewers (hand-computed)', async () => {
     const res = await get(b.accessToken, `/api/v1/users/${a.username}/stats?days=7`);

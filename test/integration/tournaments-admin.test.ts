@@ -18,14 +18,12 @@ import {
   startTournamentServer,
   untilView,
   view,
-  type TournamentServer,
 } from '../support/tournaments.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('tournaments: organising', function () {
   this.timeout(90_000);
-  let s: TournamentServer;
-  before(async () => (s = await startTournamentServer()));
-  after(async () => s?.stop());
+  const s = suiteServer(() => startTournamentServer());
 
   const close = (players: Player[]) => players.forEach((p) => p.client.close());
   const auditRows = (id: string, action: string) => s.db('audit_log').where({ target: id, action });

@@ -17,14 +17,12 @@ import {
   startTournamentServer,
   untilView,
   view,
-  type TournamentServer,
 } from '../support/tournaments.ts';
+import { suiteServer } from '../support/suite-server.ts';
 
 describe('tournaments: played to the end', function () {
   this.timeout(90_000);
-  let s: TournamentServer;
-  before(async () => (s = await startTournamentServer()));
-  after(async () => s?.stop());
+  const s = suiteServer(() => startTournamentServer());
 
   const notes = async (userId: string, type: string) =>
     (await s.db('notifications').where({ user_id: userId, type }).orderBy('id')).map((n) =>

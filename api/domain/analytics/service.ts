@@ -17,14 +17,14 @@ import {
 import { AppError, rateLimitedError } from '../../contract/errors.ts';
 import { type Actor, requireAdminOrSystem, requireUser } from '../actors.ts';
 import { isoDay } from '../leaderboards/periods.ts';
-import type { StatsDeps } from '../stats/deps.ts';
+import type { AnalyticsDeps } from './deps.ts';
 import * as repo from './repo.ts';
 
 type AnalyticsEvent = z.infer<typeof analyticsEventSchema>;
 const dayMs = 86_400_000;
 
 /** Counts this batch against the user's last minute; 429 past the limit. */
-function takeRate(deps: StatsDeps, userId: string): void {
+function takeRate(deps: AnalyticsDeps, userId: string): void {
   const now = deps.clock.now();
   const recent = (deps.eventWindows.get(userId) ?? []).filter((t) => t > now - 60_000);
   if (recent.length >= EVENTS_BATCHES_PER_MINUTE) {
@@ -67,7 +67,7 @@ function checkBatch(events: AnalyticsEvent[], now: number): string[] {
 }
 
 export async function recordEvents(
-  deps: StatsDeps,
+  deps: AnalyticsDeps,
   actor: Actor,
   input: { events: AnalyticsEvent[] },
 ): Promise<{ accepted: number }> {
@@ -93,7 +93,7 @@ export async function recordEvents(
 }
 
 export async function activity(
-  deps: StatsDeps,
+  deps: AnalyticsDeps,
   actor: Actor,
   input: { days: number; event?: string },
 ) {

@@ -8,6 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Clock } from '../../core/clock.ts';
+import type { Logger } from '../../core/logger.ts';
 import { defaultGameSettings } from '../../contract/game.ts';
 import type { ImportedMatch } from '../../contract/stats.ts';
 import { AppError } from '../../contract/errors.ts';
@@ -15,12 +17,18 @@ import { type Actor, actorUserId, auditNameOf, requireAdminOrSystem } from '../a
 import { withAudit } from '../audit/service.ts';
 import { GLICKO2_DEFAULT_RATING, rateMatch } from '../games/rating.ts';
 import { isoDay } from '../leaderboards/periods.ts';
-import type { StatsDeps } from '../stats/deps.ts';
 import { bucketOf } from '../stats/queue-waits.ts';
 import { insertTimeline } from '../games/repo.ts';
 import * as repo from './repo.ts';
 
 type Changes = [number | null, number | null];
+
+/** The imports write matches and users in audited transactions. */
+export interface ImportDeps {
+  db: Knex;
+  clock: Clock;
+  auditLogger: Logger;
+}
 
 function invalid(index: number, field: string, message: string): AppError {
   return new AppError('VALIDATION', `Match ${index}: ${message}`, [
@@ -172,7 +180,7 @@ async function importOne(
 }
 
 export async function importMatches(
-  deps: StatsDeps,
+  deps: ImportDeps,
   actor: Actor,
   input: { matches: ImportedMatch[]; requestId?: string },
 ) {
@@ -193,7 +201,7 @@ export async function importMatches(
 }
 
 export async function backdateRegistration(
-  deps: StatsDeps,
+  deps: ImportDeps,
   actor: Actor,
   input: { username: string; registeredAt: string; requestId?: string },
 ) {

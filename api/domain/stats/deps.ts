@@ -1,11 +1,10 @@
 /**
- * What the stats, leaderboard, analytics and digest services need, built once
- * by the composition root. The per-user event rate windows live here (not in
- * a module) so each server and each test has its own.
+ * What the stats services take. Each takes only what it uses: the player and
+ * platform reads the database and the clock (`StatsReadDeps`); the digest
+ * (digest.ts) and the queue waits (queue-waits.ts) declare what they add.
  */
 import type { Knex } from 'knex';
 import type { Clock } from '../../core/clock.ts';
-import type { Logger } from '../../core/logger.ts';
 
 /** Stores and pushes a `system` notification (api/domain/notifications). */
 export type SystemNotify = (
@@ -16,17 +15,8 @@ export type SystemNotify = (
 /** Sends a mail (api/domain/accounts/mailer.ts); set only when SMTP is configured. */
 export type SendMail = (mail: { to: string; subject: string; text: string }) => Promise<void>;
 
-export interface StatsDeps {
+/** Player stats (user.ts) and platform stats (platform.ts) read with these. */
+export interface StatsReadDeps {
   db: Knex;
   clock: Clock;
-  logger: Logger;
-  auditLogger: Logger;
-  notify: SystemNotify;
-  sendMail?: SendMail;
-  /** Per user: times (ms) of the event batches of the last minute. */
-  eventWindows: Map<string, number[]>;
-}
-
-export function createStatsDeps(options: Omit<StatsDeps, 'eventWindows'>): StatsDeps {
-  return { ...options, eventWindows: new Map() };
 }

@@ -7,6 +7,7 @@
  * running it twice (cron retries, two operators) sends nothing twice.
  */
 import { type z } from 'zod';
+import type { Logger } from '../../core/logger.ts';
 import type { digestResultSchema } from '../../contract/stats.ts';
 import { withAudit } from '../audit/service.ts';
 import {
@@ -17,7 +18,7 @@ import {
   requireUser,
 } from '../actors.ts';
 import { isoDay, weekStart } from '../leaderboards/periods.ts';
-import type { StatsDeps } from './deps.ts';
+import type { SendMail, StatsReadDeps, SystemNotify } from './deps.ts';
 import * as repo from './repo.ts';
 
 type DigestResult = z.infer<typeof digestResultSchema>;
@@ -26,7 +27,14 @@ const dayMs = 86_400_000;
 /** Win-rate change (0..1) that counts as better or worse. */
 export const DIGEST_THRESHOLD = 0.05;
 
-async function weekOf(deps: StatsDeps, userId: string, start: number) {
+/** The digest reads the stats, audits a run, and notifies (and mails, when SMTP is configured). */
+export interface DigestDeps extends StatsReadDeps {
+  auditLogger: Logger;
+  notify: SystemNotify;
+  sendMail?: SendMail;
+}
+
+async function weekOf(deps: StatsReadDeps, userId: string, start: number) {
   const rows = await repo.dailyRows(deps.db, userId, 1, {
     from: isoDay(start),
     to: isoDay(start + 6 * dayMs),
@@ -60,7 +68,7 @@ function message(item: Item): { title: string; body: string } {
 }
 
 async function deliver(
-  deps: StatsDeps,
+  deps: Pick<DigestDeps, 'notify' | 'sendMail'>,
   user: { id: string; email: string | null },
   item: Item,
   week: string,
@@ -73,7 +81,7 @@ async function deliver(
 
 /** Runs the digest of the last full week before the clock's now; a dry run only reports. */
 export async function runWeeklyDigest(
-  deps: StatsDeps,
+  deps: DigestDeps,
   actor: Actor,
   input: { dryRun: boolean; requestId?: string },
 ): Promise<DigestResult> {
@@ -132,7 +140,7 @@ export async function runWeeklyDigest(
 }
 
 async function audit(
-  deps: StatsDeps,
+  deps: Pick<DigestDeps, 'db' | 'auditLogger'>,
   actor: Actor,
   what: { week: string; sent: number; requestId?: string },
 ): Promise<void> {
@@ -148,12 +156,15 @@ async function audit(
   });
 }
 
-export async function digestSettings(deps: StatsDeps, actor: Actor): Promise<{ weekly: boolean }> {
+export async function digestSettings(
+  deps: StatsReadDeps,
+  actor: Actor,
+): Promise<{ weekly: boolean }> {
   return { weekly: await repo.digestSetting(deps.db, userIdOf(actor)) };
 }
 
 export async function updateDigestSettings(
-  deps: StatsDeps,
+  deps: StatsReadDeps,
   actor: Actor,
   input: { weekly: boolean },
 ): Promise<{ weekly: boolean }> {

@@ -9,7 +9,7 @@ import { type z } from 'zod';
 import type { platformStatsSchema } from '../../contract/stats.ts';
 import { type Actor, requireAdminOrSystem } from '../actors.ts';
 import { isoDay, periodAt } from '../leaderboards/periods.ts';
-import type { StatsDeps } from './deps.ts';
+import type { StatsReadDeps } from './deps.ts';
 import { quantile } from './queue-waits.ts';
 import * as repo from './repo.ts';
 import { windowOf } from './user.ts';
@@ -41,7 +41,7 @@ function dailySeries(
 }
 
 export async function platformStats(
-  deps: StatsDeps,
+  deps: StatsReadDeps,
   actor: Actor,
   input: { days: number },
 ): Promise<PlatformStats> {

@@ -3,7 +3,8 @@
  * come from summed bucket counts (a few dozen rows) instead of sorting every
  * wait. The answer is interpolated inside the bucket holding the percentile.
  */
-import type { StatsDeps } from './deps.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { StatsReadDeps } from './deps.ts';
 import * as repo from './repo.ts';
 import { isoDay } from '../leaderboards/periods.ts';
 
@@ -56,11 +57,13 @@ export function quantile(
   return WAIT_BOUNDS[WAIT_BOUNDS.length - 2]!;
 }
 
+/** Waits are stored off the request: a failure is logged. */
+export interface QueueWaitDeps extends StatsReadDeps {
+  logger: Logger;
+}
+
 /** Records one matchmaking wait on the day it ended (called for every matched player). */
-export async function recordQueueWait(
-  deps: Pick<StatsDeps, 'db' | 'clock'>,
-  seconds: number,
-): Promise<void> {
+export async function recordQueueWait(deps: StatsReadDeps, seconds: number): Promise<void> {
   await repo.addQueueWait(deps.db, isoDay(deps.clock.now()), bucketOf(seconds));
 }
 
@@ -70,7 +73,7 @@ export async function recordQueueWait(
  */
 export function withQueueWaits<M extends { matched(waitSec: number): void }>(
   metrics: M,
-  deps: Pick<StatsDeps, 'db' | 'clock' | 'logger'>,
+  deps: QueueWaitDeps,
 ): M {
   const wrapped = Object.create(metrics) as M;
   wrapped.matched = (waitSec: number) => {

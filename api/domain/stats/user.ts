@@ -12,14 +12,14 @@ import { AppError } from '../../contract/errors.ts';
 import type { Actor } from '../actors.ts';
 import { ratingStanding } from '../leaderboards/service.ts';
 import { isoDay } from '../leaderboards/periods.ts';
-import type { StatsDeps } from './deps.ts';
+import type { StatsReadDeps } from './deps.ts';
 import * as repo from './repo.ts';
 import { combineRuns, currentStreak, emptyRuns, type RunPiece } from './streaks.ts';
 
 const dayMs = 86_400_000;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-export async function requireUser(deps: StatsDeps, username: string) {
+export async function requireUser(deps: StatsReadDeps, username: string) {
   const user = await repo.findUser(deps.db, username);
   if (!user) throw new AppError('NOT_FOUND', 'No such user');
   return user;
@@ -44,7 +44,7 @@ const pieceOf = (r: repo.DailyRow): RunPiece => ({
 
 /** Folds days backwards from `to` until the trailing run is shorter than what has been read. */
 async function streakUpTo(
-  deps: StatsDeps,
+  deps: StatsReadDeps,
   userId: string,
   scope: repo.Scope,
   to: string,
@@ -107,7 +107,7 @@ function totals(rows: repo.DailyRow[]) {
 }
 
 export async function userStats(
-  deps: StatsDeps,
+  deps: StatsReadDeps,
   actor: Actor,
   input: { username: string; days: number },
 ): Promise<UserStats> {
@@ -149,7 +149,7 @@ export async function userStats(
 }
 
 export async function ratingHistory(
-  deps: StatsDeps,
+  deps: StatsReadDeps,
   _actor: Actor,
   input: { username: string; limit: number; cursor?: string },
 ) {
@@ -170,7 +170,7 @@ export async function ratingHistory(
   };
 }
 
-export async function versus(deps: StatsDeps, actor: Actor, input: { a: string; b: string }) {
+export async function versus(deps: StatsReadDeps, actor: Actor, input: { a: string; b: string }) {
   if (input.a.toLowerCase() === input.b.toLowerCase())
     throw new AppError('VALIDATION', 'Two different players are needed');
   const [a, b] = [await requireUser(deps, input.a), await requireUser(deps, input.b)];

@@ -1,10 +1,10 @@
 /** Handlers of /events and /admin/analytics. */
 import type { analyticsEndpoints } from '../../contract/analytics.ts';
 import { activity, recordEvents } from '../../domain/analytics/service.ts';
-import type { StatsDeps } from '../../domain/stats/deps.ts';
+import type { AnalyticsDeps } from '../../domain/analytics/deps.ts';
 import type { HandlersFor } from '../routes.ts';
 
-export function analyticsHandlers(deps: StatsDeps): HandlersFor<typeof analyticsEndpoints> {
+export function analyticsHandlers(deps: AnalyticsDeps): HandlersFor<typeof analyticsEndpoints> {
   return {
     'events.create': async ({ actor, body }) => ({ data: await recordEvents(deps, actor, body) }),
     'admin.analyticsActivity': async ({ actor, query }) => ({

@@ -1,7 +1,6 @@
 /** Handlers of player and platform stats, the digest, and the admin import/backdate tools. */
 import type { statsEndpoints } from '../../contract/stats.ts';
 import { backdateRegistration, importMatches } from '../../domain/imports/service.ts';
-import type { StatsDeps } from '../../domain/stats/deps.ts';
 import {
   digestSettings,
   runWeeklyDigest,
@@ -9,9 +8,10 @@ import {
 } from '../../domain/stats/digest.ts';
 import { platformStats } from '../../domain/stats/platform.ts';
 import { ratingHistory, userStats, versus } from '../../domain/stats/user.ts';
+import type { AppDeps } from '../context.ts';
 import type { HandlersFor } from '../routes.ts';
 
-export function statsHandlers(deps: StatsDeps): HandlersFor<typeof statsEndpoints> {
+export function statsHandlers(deps: AppDeps['stats']): HandlersFor<typeof statsEndpoints> {
   return {
     'stats.user': async ({ actor, params, query }) => ({
       data: await userStats(deps, actor, { ...params, ...query }),

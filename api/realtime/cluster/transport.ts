@@ -7,7 +7,7 @@
  */
 import type { GameTransport } from '../../game/broadcast.ts';
 import type { Peer } from '../../game/live-match.ts';
-import { isRemote } from './matches.ts';
+import { isRemote } from './remote-peers.ts';
 import type { Relay, RelayedFrame } from './relay.ts';
 
 interface ClusterFrame {

@@ -21,7 +21,7 @@ import { createDb } from '../../../api/core/db.ts';
 import { createGameMetrics, type RunnerMetrics } from '../../../api/core/game-metrics.ts';
 import { createWsMetrics } from '../../../api/core/ws-metrics.ts';
 import { createMatchFromQueue } from '../../../api/domain/games/service.ts';
-import { startGames } from '../../../api/realtime/game.ts';
+import { startGames } from '../../../api/compose/games.ts';
 import { startRealtime } from '../../../api/realtime/start.ts';
 import { Registry } from 'prom-client';
 import { announceReady, onStop } from './protocol.ts';
