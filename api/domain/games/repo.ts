@@ -330,6 +330,7 @@ export async function lockRatings(
   userIds: readonly string[],
 ): Promise<Map<string, RatingRow>> {
   const rows = await trx<RatingRow>('ratings')
+    .queryContext(op('lockRatings'))
     .whereIn('user_id', userIds)
     .orderBy('user_id')
     .forUpdate();

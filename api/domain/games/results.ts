@@ -6,11 +6,10 @@
  * users that were played, the Glicko-2 rating change. It runs after the match
  * has left the loop, so the tick never waits for it.
  */
-import type { Knex } from 'knex';
 import type { LiveState, MatchSpec } from '../../game/live-match.ts';
 import type { MatchResult, RunnerHooks } from '../../game/runner.ts';
 import type { RatingChanges } from './result-keeper.ts';
-import { GLICKO2_DEFAULT_RATING, rateMatch, ratingDelta } from './rating.ts';
+import { rateFinishedMatch } from './rate-finished.ts';
 import { queueWrite, type GamesDeps, type MatchEnded } from './deps.ts';
 import * as repo from './repo.ts';
 
@@ -55,58 +54,6 @@ function isRated(result: MatchResult): boolean {
     result.stats !== null &&
     decision.outcome !== 'aborted'
   );
-}
-
-async function rate(
-  trx: Knex.Transaction,
-  result: MatchResult,
-  now: Date,
-): Promise<[number, number]> {
-  const ids = userIdsOf(result.spec) as [string, string];
-  const stored = await repo.lockRatings(trx, ids);
-  const current = ids.map(
-    (id) =>
-      stored.get(id) ?? {
-        user_id: id,
-        ...GLICKO2_DEFAULT_RATING,
-        matches: 0,
-        wins: 0,
-        losses: 0,
-        draws: 0,
-      },
-  );
-  const winner = result.decision.winnerSide;
-  const scoreLeft = winner === null ? 0.5 : winner === 0 ? 1 : 0;
-  const next = rateMatch(current[0]!, current[1]!, scoreLeft);
-  const deltas: [number, number] = [0, 0];
-  for (const side of [0, 1] as const) {
-    const before = current[side]!;
-    const after = next[side];
-    const delta = ratingDelta(before.rating, after.rating);
-    deltas[side] = delta;
-    const won = winner === side;
-    await repo.saveRating(
-      trx,
-      {
-        ...before,
-        ...after,
-        matches: before.matches + 1,
-        wins: before.wins + (won ? 1 : 0),
-        losses: before.losses + (winner !== null && !won ? 1 : 0),
-        draws: before.draws + (winner === null ? 1 : 0),
-      },
-      now,
-    );
-    await repo.insertRatingHistory(trx, {
-      user_id: before.user_id,
-      match_id: result.spec.id,
-      ...after,
-      delta,
-      created_at: now,
-    });
-    await repo.setPlayerRatings(trx, result.spec.id, side, before.rating, after.rating);
-  }
-  return deltas;
 }
 
 /**
@@ -155,7 +102,13 @@ export async function storeResult(
       }
       if (stats) await repo.insertTimeline(trx, spec.id, stats.timeline);
       if (result.inputLog !== null) await repo.insertInputLog(trx, spec.id, result.inputLog);
-      if (isRated(result)) changes = await rate(trx, result, now);
+      if (isRated(result))
+        changes = await rateFinishedMatch(trx, {
+          id: spec.id,
+          userIds: userIdsOf(spec) as [string, string],
+          winner: result.decision.winnerSide,
+          at: now,
+        });
     }),
   );
   for (const id of userIdsOf(spec))

@@ -15,7 +15,7 @@ import type { ImportedMatch } from '../../contract/stats.ts';
 import { AppError } from '../../contract/errors.ts';
 import { type Actor, actorUserId, auditNameOf, requireAdminOrSystem } from '../actors.ts';
 import { withAudit } from '../audit/service.ts';
-import { GLICKO2_DEFAULT_RATING, rateMatch } from '../games/rating.ts';
+import { rateFinishedMatch } from '../games/rate-finished.ts';
 import { isoDay } from '../leaderboards/periods.ts';
 import { bucketOf } from '../stats/queue-waits.ts';
 import { insertTimeline } from '../games/repo.ts';
@@ -56,59 +56,6 @@ export function checkMatch(m: ImportedMatch, index: number, nowMs: number): void
     throw invalid(index, 'timeline', 'must end at the final score');
   if (tick > Math.ceil(((end - start) / 1000) * 60))
     throw invalid(index, 'timeline', 'points must fall within the match');
-}
-
-async function rate(
-  trx: Knex.Transaction,
-  matchId: string,
-  ids: [string, string],
-  input: { winner: 0 | 1 | null; at: Date },
-): Promise<Changes> {
-  const stored = await repo.lockRatings(trx, ids);
-  const current = ids.map(
-    (id) =>
-      stored.get(id) ?? {
-        user_id: id,
-        ...GLICKO2_DEFAULT_RATING,
-        matches: 0,
-        wins: 0,
-        losses: 0,
-        draws: 0,
-      },
-  );
-  const next = rateMatch(
-    current[0]!,
-    current[1]!,
-    input.winner === null ? 0.5 : input.winner === 0 ? 1 : 0,
-  );
-  const changes: Changes = [null, null];
-  for (const side of [0, 1] as const) {
-    const [before, after] = [current[side]!, next[side]];
-    const delta = Math.round((after.rating - before.rating) * 100) / 100;
-    changes[side] = delta;
-    const won = input.winner === side;
-    await repo.saveRating(
-      trx,
-      {
-        ...before,
-        ...after,
-        matches: before.matches + 1,
-        wins: before.wins + (won ? 1 : 0),
-        losses: before.losses + (input.winner !== null && !won ? 1 : 0),
-        draws: before.draws + (input.winner === null ? 1 : 0),
-      },
-      input.at,
-    );
-    await repo.insertRatingHistory(trx, {
-      user_id: before.user_id,
-      match_id: matchId,
-      ...after,
-      delta,
-      created_at: input.at,
-    });
-    await repo.setPlayerRatings(trx, matchId, side, before.rating, after.rating);
-  }
-  return changes;
 }
 
 async function importOne(
@@ -174,7 +121,7 @@ async function importOne(
   return {
     id,
     ratingChanges: rated
-      ? await rate(trx, id, [left.id, right.id], { winner, at: end })
+      ? await rateFinishedMatch(trx, { id, userIds: [left.id, right.id], winner, at: end })
       : [null, null],
   };
 }
