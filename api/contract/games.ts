@@ -10,17 +10,11 @@ import { chatIdSchema, chatMessageSchema } from './chat.ts';
 import { defineEndpoints } from './endpoint.ts';
 import { botLevelSchema, gameSettingsSchema, gameViewSchema, matchOutcomeValues } from './game.ts';
 import { listMetaSchema, pageQuery, usernameParams } from './users.ts';
+import { matchStateFilterValues, matchStateValues } from './match-states.ts';
+
+export { matchStateFilterValues, matchStateValues };
 
 export const matchKindValues = ['direct', 'matchmaking', 'tournament', 'bot'] as const;
-export const matchStateValues = [
-  'pending',
-  'ready',
-  'countdown',
-  'playing',
-  'finished',
-  'aborted',
-  'forfeited',
-] as const;
 export const visibilitySchema = z.enum(['public', 'private']);
 
 const side = z.union([z.literal(0), z.literal(1)]);
@@ -240,7 +234,7 @@ export const gameEndpoints = defineEndpoints({
     summary:
       'Your own matches, newest first: open invites (sent and received), live and ended ones, private ones too',
     query: z.strictObject({
-      state: z.enum([...matchStateValues, 'live', 'ended']).optional(),
+      state: z.enum(matchStateFilterValues).optional(),
       ...pageQuery,
     }),
     response: z.array(matchSchema),
@@ -268,7 +262,7 @@ export const gameEndpoints = defineEndpoints({
     summary:
       'Every match (private ones too), newest first, optionally by state (live = ready, countdown or playing; ended = finished, aborted or forfeited) and by player',
     query: z.strictObject({
-      state: z.enum([...matchStateValues, 'live', 'ended']).optional(),
+      state: z.enum(matchStateFilterValues).optional(),
       user: z.string().min(1).max(64).optional(),
       ...pageQuery,
     }),

@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import type { MatchView } from '../../api/contract/games.ts';
+import { matchStateFilterValues } from '../../api/contract/match-states.ts';
 import type { CliContext } from '../context.ts';
 import type { CommandRunner } from '../command-runner.ts';
 
@@ -27,17 +28,7 @@ const columns = [
   { header: 'CREATED', value: (m: MatchView) => m.createdAt.slice(0, 19).replace('T', ' ') },
 ];
 
-const states = [
-  'live',
-  'ended',
-  'pending',
-  'ready',
-  'countdown',
-  'playing',
-  'finished',
-  'aborted',
-  'forfeited',
-] as const;
+const states = matchStateFilterValues;
 
 interface ListOptions {
   live?: boolean;
