@@ -13,27 +13,7 @@ export async function abortLeftoverMatches(deps: GamesDeps): Promise<void> {
   const stale = (await repo.staleMatches(deps.db)).filter(({ id }) => !held.has(id));
   const now = new Date(deps.clock.now());
   for (const { id } of stale) {
-    await repo.endMatch(
-      deps.db,
-      id,
-      {
-        state: 'aborted',
-        reason: 'server_restart',
-        winner_side: null,
-        left_score: 0,
-        right_score: 0,
-        ticks: 0,
-        duration_sec: null,
-        longest_rally: null,
-        average_rally: null,
-        max_ball_speed: null,
-        ended_at: now,
-      },
-      [
-        { points: 0, hits: 0 },
-        { points: 0, hits: 0 },
-      ],
-    );
+    await repo.abortWithoutResult(deps.db, id, 'server_restart', now);
   }
   if (stale.length > 0)
     deps.logger.warn(

@@ -290,6 +290,36 @@ export async function endMatch(
   return true;
 }
 
+/** Ends a match with no result to record (aborted 0:0, no play figures); false when it had already ended. */
+export function abortWithoutResult(
+  q: Q,
+  matchId: string,
+  reason: string,
+  at: Date,
+): Promise<boolean> {
+  return endMatch(
+    q,
+    matchId,
+    {
+      state: 'aborted',
+      reason,
+      winner_side: null,
+      left_score: 0,
+      right_score: 0,
+      ticks: 0,
+      duration_sec: null,
+      longest_rally: null,
+      average_rally: null,
+      max_ball_speed: null,
+      ended_at: at,
+    },
+    [
+      { points: 0, hits: 0 },
+      { points: 0, hits: 0 },
+    ],
+  );
+}
+
 export async function insertTimeline(
   q: Q,
   matchId: string,

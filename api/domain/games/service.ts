@@ -78,27 +78,7 @@ async function startMatch(deps: GamesDeps, input: NewMatch): Promise<MatchSpec> 
     await deps.host.add(spec);
   } catch (err) {
     // Someone got into another match meanwhile: the row must not look live.
-    await repo.endMatch(
-      deps.db,
-      spec.id,
-      {
-        state: 'aborted',
-        reason: 'conflict',
-        winner_side: null,
-        left_score: 0,
-        right_score: 0,
-        ticks: 0,
-        duration_sec: null,
-        longest_rally: null,
-        average_rally: null,
-        max_ball_speed: null,
-        ended_at: new Date(deps.clock.now()),
-      },
-      [
-        { points: 0, hits: 0 },
-        { points: 0, hits: 0 },
-      ],
-    );
+    await repo.abortWithoutResult(deps.db, spec.id, 'conflict', new Date(deps.clock.now()));
     throw err;
   }
   return spec;
