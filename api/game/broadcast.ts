@@ -1,7 +1,7 @@
 /**
  * Getting a match onto sockets: each tick's view is serialised ONCE, then
- * framed once per audience (each player's copy only appends its lastSeq to the
- * same JSON text; spectators share one frame). Spectator frames are droppable
+ * framed once per audience (the players' copies share one encoding of the
+ * JSON text and differ only in their lastSeq; spectators share one frame). Spectator frames are droppable
  * (a newer one supersedes them when a socket's buffer is full); events and the
  * end are not. The transport frames and writes; the gateway's prepared frames
  * in production, a recorder in tests.
@@ -13,6 +13,8 @@ import type { MatchResult } from './runner-types.ts';
 export interface GameTransport {
   /** Frames serialised JSON once; the result is written to any number of peers. */
   prepare(json: string, type: string, droppable: boolean): unknown;
+  /** Frames `head + tail` for each (ASCII) tail, not droppable, encoding `head` once. */
+  prepareEach(head: string, tails: readonly string[], type: string): unknown[];
   write(peers: Iterable<Peer>, frame: unknown): void;
   /** Called once at the end of every loop tick (to record batched metrics). */
   flush?(): void;
@@ -55,11 +57,18 @@ export function sendState(
 ): void {
   const json = viewJson(view, match.json);
   if (audience.players) {
-    const open = json.slice(0, -1);
+    // Each player's copy differs only in its lastSeq, the message's last key.
+    const peers: Peer[] = [];
+    const tails: string[] = [];
     for (const seat of match.seats) {
       if (seat.peer === null) continue;
-      const text = `{"type":"game.state","state":${open},"lastSeq":${seat.appliedSeq}}}`;
-      transport.write([seat.peer], transport.prepare(text, 'game.state', false));
+      peers.push(seat.peer);
+      tails.push(`${seat.appliedSeq}}}`);
+    }
+    if (peers.length > 0) {
+      const head = `{"type":"game.state","state":${json.slice(0, -1)},"lastSeq":`;
+      const frames = transport.prepareEach(head, tails, 'game.state');
+      peers.forEach((peer, i) => transport.write([peer], frames[i]));
     }
   }
   if (audience.spectators && audience.spectators.size > 0) {

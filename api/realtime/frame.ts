@@ -21,9 +21,8 @@ function headerLength(payloadBytes: number): number {
   return payloadBytes < 65_536 ? 4 : 10;
 }
 
-/** Frames already-serialised JSON text as a server→client text frame (RFC 6455 §5.2). */
-export function prepareFrame(json: string, type: string, droppable: boolean): PreparedFrame {
-  const payloadBytes = Buffer.byteLength(json);
+/** A buffer for one unmasked, final text frame of this many payload bytes, header written (RFC 6455 §5.2); the payload starts at `offset`. */
+function textFrame(payloadBytes: number): { wire: Buffer; offset: number } {
   const offset = headerLength(payloadBytes);
   const wire = Buffer.allocUnsafe(offset + payloadBytes);
   wire[0] = 0x81; // FIN + opcode 1 (text)
@@ -37,8 +36,33 @@ export function prepareFrame(json: string, type: string, droppable: boolean): Pr
     wire.writeUInt32BE(0, 2);
     wire.writeUInt32BE(payloadBytes, 6);
   }
+  return { wire, offset };
+}
+
+/** Frames already-serialised JSON text as a server→client text frame. */
+export function prepareFrame(json: string, type: string, droppable: boolean): PreparedFrame {
+  const { wire, offset } = textFrame(Buffer.byteLength(json));
   wire.write(json, offset, 'utf8');
   return { type, droppable, wire };
+}
+
+/**
+ * One frame of `head + tail` per tail, with `head` encoded once: each
+ * player's copy of a match state differs only in a short ASCII tail (its
+ * last input sequence), so the state is not encoded once per player.
+ */
+export function prepareFramesWithTails(
+  head: string,
+  tails: readonly string[],
+  type: string,
+): PreparedFrame[] {
+  const encoded = Buffer.from(head, 'utf8');
+  return tails.map((tail) => {
+    const { wire, offset } = textFrame(encoded.length + tail.length);
+    encoded.copy(wire, offset);
+    wire.write(tail, offset + encoded.length, 'latin1');
+    return { type, droppable: false, wire };
+  });
 }
 
 interface WsInternals {

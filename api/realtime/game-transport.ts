@@ -10,7 +10,7 @@ import type { GameTransport } from '../game/broadcast.ts';
 import type { Peer } from '../game/live-match.ts';
 import type { Connection } from './connection.ts';
 import { writeWithBackpressure, type DeliveryLimits } from './socket-delivery.ts';
-import { prepareFrame, type PreparedFrame } from './frame.ts';
+import { prepareFrame, prepareFramesWithTails, type PreparedFrame } from './frame.ts';
 
 export function gatewayTransport(limits: DeliveryLimits, metrics: WsMetrics): GameTransport {
   const sent = new Map<string, number>();
@@ -18,6 +18,7 @@ export function gatewayTransport(limits: DeliveryLimits, metrics: WsMetrics): Ga
   const add = (map: Map<string, number>, type: string) => map.set(type, (map.get(type) ?? 0) + 1);
   return {
     prepare: (json, type, droppable) => prepareFrame(json, type, droppable),
+    prepareEach: (head, tails, type) => prepareFramesWithTails(head, tails, type),
     write(peers: Iterable<Peer>, frame: unknown) {
       const prepared = frame as PreparedFrame;
       for (const peer of peers) {

@@ -69,6 +69,9 @@ export class RecordingTransport implements GameTransport {
   prepare(json: string): unknown {
     return json;
   }
+  prepareEach(head: string, tails: readonly string[]): unknown[] {
+    return tails.map((tail) => head + tail);
+  }
   write(peers: Iterable<Peer>, frame: unknown): void {
     for (const peer of peers) {
       let list = this.sent.get(peer.id);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as wsModule from 'ws';
 import { fitCloseReason } from '../../api/realtime/connection.ts';
-import { prepareFrame } from '../../api/realtime/frame.ts';
+import { prepareFrame, prepareFramesWithTails } from '../../api/realtime/frame.ts';
 
 /** ws's frame parser: exported at runtime, absent from @types/ws. */
 interface FrameReceiver {
@@ -56,6 +56,21 @@ describe('realtime prepared frames', () => {
     const frame = prepareFrame(json, 't', true);
     assert.equal(frame.droppable, true);
     assert.deepEqual(await decode(frame.wire), { text: json, isBinary: false });
+  });
+
+  it('frames one head with several tails exactly as each whole text would be framed', async () => {
+    // A UTF-8 name in the head, and lengths on both sides of the 7-bit and 16-bit headers.
+    for (const padding of [0, 90, 100, 65_480, 65_500]) {
+      const head = `{"type":"game.state","state":{"players":["Zoë 🏓"],"pad":"${'x'.repeat(padding)}"},"lastSeq":`;
+      const tails = ['0}}', '7}}', '123456}}'];
+      const frames = prepareFramesWithTails(head, tails, 'game.state');
+      assert.equal(frames.length, tails.length);
+      for (const [i, tail] of tails.entries()) {
+        assert.deepEqual(frames[i]!.wire, prepareFrame(head + tail, 'game.state', false).wire);
+        assert.equal(frames[i]!.droppable, false);
+        assert.deepEqual(await decode(frames[i]!.wire), { text: head + tail, isBinary: false });
+      }
+    }
   });
 
   it('keeps close reasons within 123 bytes without splitting a character', () => {

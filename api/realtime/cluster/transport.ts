@@ -23,6 +23,16 @@ export function clusterTransport(local: GameTransport, relay: Relay): GameTransp
   const pending = new Map<string, Map<ClusterFrame, string[]>>();
   return {
     prepare: (json, type, droppable) => ({ json, type, droppable, local: undefined }),
+    // Players' frames: the local encodings share one head (most players are on the owner).
+    prepareEach: (head, tails, type) => {
+      const locals = local.prepareEach(head, tails, type);
+      return tails.map((tail, i) => ({
+        json: head + tail,
+        type,
+        droppable: false,
+        local: locals[i],
+      }));
+    },
     write(peers: Iterable<Peer>, frame: unknown) {
       const f = frame as ClusterFrame;
       let here: Peer[] | undefined;
