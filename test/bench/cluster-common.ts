@@ -34,10 +34,8 @@ export const longSettings = {
   serve: { angle: 'straight', delayMs: 0 },
 };
 
-/** The reason the cluster benches cannot run here, or undefined. */
-export async function missingPrerequisite(ctx: BenchContext): Promise<string | undefined> {
-  if (!ctx.databaseUrl?.startsWith('postgres'))
-    return 'BENCH_DATABASE_URL is not a postgres:// URL (the instances share one database)';
+/** Why the Redis of the benches cannot be used, or undefined when it answers. */
+export async function missingRedis(): Promise<string | undefined> {
   const redis = new Redis(benchRedisUrl, {
     lazyConnect: true,
     connectTimeout: 1000,
@@ -48,11 +46,31 @@ export async function missingPrerequisite(ctx: BenchContext): Promise<string | u
   try {
     await redis.connect();
     await redis.ping();
+    return undefined;
   } catch {
     return `Redis does not answer at ${benchRedisUrl}`;
   } finally {
     redis.disconnect();
   }
+}
+
+/** Deletes every key a bench wrote under its prefix. */
+export async function dropRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(benchRedisUrl);
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The reason the cluster benches cannot run here, or undefined. */
+export async function missingPrerequisite(ctx: BenchContext): Promise<string | undefined> {
+  if (!ctx.databaseUrl?.startsWith('postgres'))
+    return 'BENCH_DATABASE_URL is not a postgres:// URL (the instances share one database)';
+  const redisProblem = await missingRedis();
+  if (redisProblem) return redisProblem;
   const db = createDb({ databaseUrl: ctx.databaseUrl, dataDir: os.tmpdir(), poolMax: 1 });
   try {
     await db.raw('select 1');
@@ -142,13 +160,7 @@ export class Deployment {
   async close(): Promise<void> {
     await Promise.all([...this.instances].map((i) => i.dispose()));
     this.instances.clear();
-    const redis = new Redis(benchRedisUrl);
-    try {
-      const keys = await redis.keys(`${this.prefix}*`);
-      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisKeys(this.prefix);
   }
 
   /** Users and sessions written straight into the database, with access tokens signed with the shared secret. */

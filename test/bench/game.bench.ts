@@ -13,7 +13,9 @@
  *   figure is the p99 of |frame interval − 33.3 ms| seen by the clients, with
  *   the same plain-TCP floor for one tick's writes.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { benchRedisUrl, dropRedisKeys, missingRedis } from './cluster-common.ts';
 import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
 import { startChild, type ChildServer } from './server-child.ts';
 import { JITTER_BUCKET_MS } from './children/protocol.ts';
@@ -65,9 +67,26 @@ function serverEnv(ctx: BenchContext): Record<string, string> {
   };
 }
 
+/** The cluster layer on, as with several instances in production, when the benches' Redis answers. */
+async function clusterEnv(): Promise<{
+  env: Record<string, string>;
+  note: string;
+  prefix?: string;
+}> {
+  const missing = await missingRedis();
+  if (missing) return { env: {}, note: `cluster features off: ${missing}` };
+  const prefix = `bench:game:${randomUUID().slice(0, 8)}:`;
+  return {
+    env: { REDIS_URL: benchRedisUrl, REDIS_PREFIX: prefix },
+    note: 'cluster features on (Redis: lease, match ownership, checkpoints every 500 ms)',
+    prefix,
+  };
+}
+
 async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
   const steps = ctx.pick([100, 200, 300, 400, 500, 600, 700, 800, 1000], [100, 300, 500]);
-  const server = await startGameChild('game-server.ts', serverEnv(ctx));
+  const cluster = await clusterEnv();
+  const server = await startGameChild('game-server.ts', { ...serverEnv(ctx), ...cluster.env });
   const load = await startGameChild('game-load.ts');
   const lines: string[] = [];
   let best: { n: number; m: Measure } | undefined;
@@ -106,6 +125,7 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
   } finally {
     await load.request({ type: 'close' }, 'close').catch(() => undefined);
     await Promise.all([load.stop(), server.stop()]);
+    if (cluster.prefix) await dropRedisKeys(cluster.prefix);
   }
   const floor = last ? await rawWriteFloor(ctx, 2 * last.n) : undefined;
   // The same writes while every socket also sends what a player's key changes send: the kernel's share of the inputs.
@@ -118,7 +138,7 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
       value: best?.n ?? 0,
       unit: 'matches',
       target: { op: '>=', value: 500, of: 'value' },
-      notes: lines.join('; '),
+      notes: [cluster.note, ...lines].join('; '),
     },
     {
       // Insensitive to other processes on the machine: CPU the server spent per match per second of play.
@@ -291,7 +311,8 @@ function histogramPercentile(histogram: number[], p: number): number {
 
 async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
   const count = ctx.pick(2_000, 1_000);
-  const server = await startGameChild('game-server.ts', serverEnv(ctx));
+  const cluster = await clusterEnv();
+  const server = await startGameChild('game-server.ts', { ...serverEnv(ctx), ...cluster.env });
   const players = await startGameChild('game-load.ts');
   const watchers = await Promise.all(
     Array.from({ length: Math.ceil(count / SPECTATORS_PER_PROCESS) }, () =>
@@ -340,7 +361,7 @@ async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
     });
     const jitterP99 = histogramPercentile(histogram, 99);
     const floorJitterP99 = histogramPercentile(floor.jitter!, 99);
-    const notes = `${count} sockets in ${watchers.length} load processes, ${frames} frames (${(delivered * 100).toFixed(0)}% of 30/s each), jitter p50 ${histogramPercentile(histogram, 50).toFixed(2)} / max ${histogramPercentile(histogram, 100).toFixed(1)} ms; server tick lateness p99 ${m.lateP99.toFixed(2)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%)`;
+    const notes = `${cluster.note}; ${count} sockets in ${watchers.length} load processes, ${frames} frames (${(delivered * 100).toFixed(0)}% of 30/s each), jitter p50 ${histogramPercentile(histogram, 50).toFixed(2)} / max ${histogramPercentile(histogram, 100).toFixed(1)} ms; server tick lateness p99 ${m.lateP99.toFixed(2)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%)`;
     ctx.log(notes);
     return [
       {
@@ -372,6 +393,7 @@ async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
       ),
     );
     await Promise.all([players, ...watchers, server].map((c) => c.stop()));
+    if (cluster.prefix) await dropRedisKeys(cluster.prefix);
   }
 }
 

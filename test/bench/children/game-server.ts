@@ -1,7 +1,9 @@
 /**
- * Bench child: the match layer as production composes it — the gateway on a
- * real HTTP server, the runner on the system scheduler, the games services on
- * the database — without the account stack: a socket's token is its user id.
+ * Bench child: the match layer as production composes it — the server's base
+ * (metrics, logs, database, Redis settings), the gateway on a real HTTP
+ * server, the runner on the system scheduler, the games services on the
+ * database and, with REDIS_URL, the cluster layer (ownership, checkpoints,
+ * leases) — without the account stack: a socket's token is its user id.
  * IPC: {type:'setup', matches, settings?} → {type:'setup', matches:[{id, a, b}]}
  * creates users and ready matches; {type:'measure', ms, profileFile?} →
  * {type:'measure', ...} tick lateness and duration percentiles over that
@@ -13,28 +15,28 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { gameSettingsSchema } from '../../../api/contract/game.ts';
 import { systemClock } from '../../../api/core/clock.ts';
 import { loadConfig } from '../../../api/core/config.ts';
-import { createDb } from '../../../api/core/db.ts';
-import { createGameMetrics, type RunnerMetrics } from '../../../api/core/game-metrics.ts';
-import { createWsMetrics } from '../../../api/core/ws-metrics.ts';
+import type { RunnerMetrics } from '../../../api/core/game-metrics.ts';
 import { createMatchFromQueue } from '../../../api/domain/games/service.ts';
+import { startBase } from '../../../api/compose/base.ts';
+import { openDatabase } from '../../../api/compose/database.ts';
 import { startGames } from '../../../api/compose/games.ts';
+import { closeParts, type Parts } from '../../../api/compose/parts.ts';
 import { startRealtime } from '../../../api/realtime/start.ts';
-import { Registry } from 'prom-client';
 import { announceReady, onStop } from './protocol.ts';
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
-const logger = pino({ level: 'warn' });
-const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 10 });
-await db.migrate.latest();
-const registry = new Registry();
+const database = openDatabase(config);
+const { db } = database;
+const parts: Partial<Parts> = {};
+// The server's own base: metrics, logs, and with REDIS_URL the Redis settings the cluster layer runs on.
+const base = await startBase({ config, clock: systemClock, migrate: true }, database, parts);
 
 /** Raw samples of the current window next to the real metrics. */
 const samples = { lateness: [] as number[], duration: [] as number[], activeMax: 0 };
-const real = createGameMetrics(registry);
+const real = base.metrics.game;
 const gameMetrics: RunnerMetrics = {
   tick(durationSec, latenessSec) {
     samples.lateness.push(latenessSec * 1000);
@@ -47,26 +49,29 @@ const gameMetrics: RunnerMetrics = {
   },
   finished: (m, d, s) => real.finished(m, d, s),
 };
-const wsMetrics = createWsMetrics(registry);
-const realtime = await startRealtime({
+const realtime = (parts.realtime = await startRealtime({
   config,
-  logger,
-  metrics: wsMetrics,
-  redis: undefined,
+  logger: base.logger,
+  metrics: base.metrics.ws,
+  redis: base.redis,
   authenticateToken: async (token) => ({ userId: token, role: 'player', sessionId: token }),
-});
-const games = await startGames({
+}));
+const games = (parts.games = await startGames({
   db,
   config,
   clock: systemClock,
-  logger,
-  auditLogger: logger,
+  logger: base.logs.game,
+  auditLogger: base.logs.audit,
   gateway: realtime.gateway,
-  wsMetrics,
+  wsMetrics: base.metrics.ws,
   gameMetrics,
+  resultMetrics: base.metrics.results,
   notify: async () => undefined,
   setInGame: async () => undefined,
-});
+  redis: base.redis,
+  bus: realtime.bus,
+  clusterMetrics: base.metrics.cluster,
+}));
 const server = http.createServer((_req, res) => res.writeHead(404).end());
 server.on('upgrade', (req, socket, head) => realtime.gateway.handleUpgrade(req, socket, head));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -161,9 +166,7 @@ process.on(
   },
 );
 onStop(async () => {
-  await games.close();
-  await realtime.close(1000);
   server.close();
-  await db.destroy();
+  await closeParts(parts, db, 1000);
 });
 announceReady(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
