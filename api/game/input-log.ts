@@ -17,38 +17,51 @@ export interface InputLog {
   ticks: number;
   /** Runs of the left (0) and right (1) player; each sums to `ticks`. */
   runs: [InputRun[], InputRun[]];
+  /**
+   * Each side's text form of its runs but the last (which may still grow),
+   * extended as runs close: a live match is encoded for its checkpoint twice
+   * a second, and encoding must not cost more the longer the match has gone on.
+   */
+  closed: [string, string];
 }
 
 /** An empty log to record into. */
 export function createInputLog(): InputLog {
-  return { ticks: 0, runs: [[], []] };
+  return { ticks: 0, runs: [[], []], closed: ['', ''] };
 }
 
 /** Appends one tick; allocates only when a player changes direction. */
 export function recordInputs(log: InputLog, inputs: TickInputs): void {
   log.ticks += 1;
-  appendRun(log.runs[0], inputs[0]);
-  appendRun(log.runs[1], inputs[1]);
+  appendRun(log, 0, inputs[0]);
+  appendRun(log, 1, inputs[1]);
 }
 
-function appendRun(runs: InputRun[], dir: Direction): void {
+function appendRun(log: InputLog, side: 0 | 1, dir: Direction): void {
+  const runs = log.runs[side];
   const last = runs[runs.length - 1];
-  if (last !== undefined && last[0] === dir) last[1] += 1;
-  else runs.push([dir, 1]);
+  if (last !== undefined && last[0] === dir) {
+    last[1] += 1;
+    return;
+  }
+  if (last !== undefined) log.closed[side] += runText(last);
+  runs.push([dir, 1]);
 }
 
 const LETTERS = { '-1': 'u', '0': 'n', '1': 'd' } as const;
 const DIRS: Record<string, Direction> = { u: -1, n: 0, d: 1 };
 
+function runText([dir, count]: InputRun): string {
+  return LETTERS[String(dir) as '-1' | '0' | '1'] + (count === 1 ? '' : String(count));
+}
+
+function sideText(log: InputLog, side: 0 | 1): string {
+  const last = log.runs[side].at(-1);
+  return last === undefined ? log.closed[side] : log.closed[side] + runText(last);
+}
+
 export function encodeInputLog(log: InputLog): string {
-  const side = (runs: InputRun[]) =>
-    runs
-      .map(
-        ([dir, count]) =>
-          LETTERS[String(dir) as '-1' | '0' | '1'] + (count === 1 ? '' : String(count)),
-      )
-      .join('');
-  return `1:${log.ticks}:${side(log.runs[0])}:${side(log.runs[1])}`;
+  return `1:${log.ticks}:${sideText(log, 0)}:${sideText(log, 1)}`;
 }
 
 const LOG_PATTERN = /^1:(0|[1-9]\d{0,8}):([udn0-9]*):([udn0-9]*)$/;
@@ -62,7 +75,8 @@ export function decodeInputLog(text: string): InputLog {
     decodeRuns(match[2]!, ticks),
     decodeRuns(match[3]!, ticks),
   ];
-  return { ticks, runs };
+  const closed = (side: 0 | 1) => runs[side].slice(0, -1).map(runText).join('');
+  return { ticks, runs, closed: [closed(0), closed(1)] };
 }
 
 function decodeRuns(text: string, ticks: number): InputRun[] {

@@ -1,7 +1,8 @@
 /**
  * This instance's lease and its matches' checkpoints. Every third of the
  * lease TTL the instance renews `cluster:instance:<id>` (with what it holds);
- * every half second it checkpoints the matches it owns. Fencing by time: when
+ * every half second it checkpoints the matches it owns (a tenth of them every
+ * 50 ms). Fencing by time: when
  * no renewal has succeeded for two thirds of the TTL, the runner stops
  * stepping (nothing it does could be trusted once another instance may have
  * taken its matches over), and starts again when a renewal succeeds. A
@@ -31,6 +32,9 @@ export interface HeartbeatOptions {
   metrics?: HeartbeatMetrics;
   checkpointMs?: number;
 }
+
+/** How many slices of the owned matches take turns being checkpointed. */
+const checkpointTurns = 10;
 
 export interface Heartbeat {
   /** Instances with a current lease, as of the last renewal. */
@@ -91,10 +95,15 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
     runner.stepping = healthy && !stopped;
   };
 
+  // Each match is checkpointed every checkpointMs, in slices that take turns: a round of
+  // every long match at once held the loop for tens of milliseconds at 500 matches.
+  let turn = 0;
   const checkpoint = async () => {
     if (!runner.stepping) return;
-    const entries = matches.checkpoints();
-    options.metrics?.ownedMatches(entries.length);
+    const slice = { turn, turns: checkpointTurns };
+    turn = (turn + 1) % checkpointTurns;
+    const entries = matches.checkpoints(false, slice);
+    options.metrics?.ownedMatches(matches.owned().size);
     await store
       .saveCheckpoints(entries)
       .catch((err: unknown) => logger.debug({ err }, 'checkpoints not saved'));
@@ -104,7 +113,10 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
   await store.dropInstance(instanceId).catch(() => undefined);
   await renew();
   const renewTimer = setInterval(() => void renew(), Math.max(100, Math.floor(ttlMs / 3)));
-  const checkpointTimer = setInterval(() => void checkpoint(), options.checkpointMs ?? 500);
+  const checkpointTimer = setInterval(
+    () => void checkpoint(),
+    (options.checkpointMs ?? 500) / checkpointTurns,
+  );
   renewTimer.unref();
   checkpointTimer.unref();
   return {

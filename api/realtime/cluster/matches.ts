@@ -21,7 +21,7 @@ import type { InputMessage, Runner } from '../../game/runner.ts';
 import type { Bus } from '../bus.ts';
 import type { Connection } from '../connection.ts';
 import { serveRelayed } from './owner-requests.ts';
-import { Ownership, type OwnershipMetrics } from './ownership.ts';
+import { Ownership, type OwnershipMetrics, type CheckpointSlice } from './ownership.ts';
 import type { Relay } from './relay.ts';
 import { RemotePeers } from './remote-peers.ts';
 import type { ClusterStore } from './store.ts';
@@ -209,8 +209,11 @@ export class ClusterMatches implements MatchHost {
   }
 
   /** Checkpoints of the matches we own that have begun; `all` adds invites and waiting rooms (ownership.ts). */
-  checkpoints(all = false): { checkpoint: MatchCheckpoint; summary: LiveSummary }[] {
-    return this.#ownership.checkpoints(all, this.refOf);
+  checkpoints(
+    all = false,
+    slice?: CheckpointSlice,
+  ): { checkpoint: MatchCheckpoint; summary: LiveSummary }[] {
+    return this.#ownership.checkpoints(all, this.refOf, slice);
   }
 
   /** Runs `here` when we own the match, else asks its owner (once more if it moved meanwhile). */

@@ -13,6 +13,17 @@ import type { Runner } from '../../game/runner.ts';
 import type { Bus } from '../bus.ts';
 import type { ClusterStore, Owner } from './store.ts';
 
+/** One of `turns` slices of the owned matches (a match is always in the same one). */
+export interface CheckpointSlice {
+  turn: number;
+  turns: number;
+}
+
+/** A match's slice, from its UUID's last hex digits. */
+function turnOf(matchId: string, turns: number): number {
+  return Number.parseInt(matchId.slice(-4), 16) % turns;
+}
+
 /** What the cluster counts about ownership (api/core/cluster-metrics.ts). */
 export interface OwnershipMetrics {
   takeovers(reason: 'lease_expired' | 'handover', count: number): void;
@@ -165,9 +176,11 @@ export class Ownership {
   checkpoints(
     all: boolean,
     refOf: (peer: Peer) => PeerRef,
+    slice?: CheckpointSlice,
   ): { checkpoint: MatchCheckpoint; summary: LiveSummary }[] {
     const out: { checkpoint: MatchCheckpoint; summary: LiveSummary }[] = [];
     for (const id of this.#epochs.keys()) {
+      if (slice && turnOf(id, slice.turns) !== slice.turn) continue;
       const summary = summaryOf(this.#o.runner, id);
       if (!summary || (!all && (summary.state === 'pending' || summary.state === 'ready')))
         continue;
