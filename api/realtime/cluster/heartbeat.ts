@@ -1,11 +1,11 @@
 /**
  * This instance's lease and its matches' checkpoints. Every third of the
  * lease TTL the instance renews `cluster:instance:<id>` (with what it holds);
- * every half second it checkpoints the matches it owns (a tenth of them every
- * 50 ms). Fencing by time: when
- * no renewal has succeeded for two thirds of the TTL, the runner stops
- * stepping (nothing it does could be trusted once another instance may have
- * taken its matches over), and starts again when a renewal succeeds. A
+ * every half second it checkpoints the matches it owns, a fiftieth of them
+ * every 10 ms. Fencing by time: when no renewal has succeeded for two thirds
+ * of the TTL, the runner stops stepping (nothing it does could be trusted
+ * once another instance may have taken its matches over), and starts again
+ * when a renewal succeeds. A
  * renewal that finds the key gone means the lease expired: every match is let
  * go without being ended (the sweeper of some instance takes them over from
  * their checkpoints) and the instance registers afresh.
@@ -34,7 +34,7 @@ export interface HeartbeatOptions {
 }
 
 /** How many slices of the owned matches take turns being checkpointed. */
-const checkpointTurns = 10;
+const checkpointTurns = 50;
 
 export interface Heartbeat {
   /** Instances with a current lease, as of the last renewal. */
