@@ -122,9 +122,11 @@ describe('outages: Redis frozen or stopped, two instances', function () {
       assertFast(limited, 429, 'the fifth message: the limit still holds, counted here');
       assert.equal(await metric(a!, /^redis_degraded /), 1);
       assert.ok((await metric(a!, /^redis_fallbacks_total\{feature="throttle"\}/)) > 0);
-      assert.ok(
-        a!.stdoutLines().some((l) => l.includes('"event.action":"redis-degraded"')),
+      // Log lines reach stdout in batches, at most 100 ms late.
+      await until(
         'a warning says so',
+        () => a!.stdoutLines().some((l) => l.includes('"event.action":"redis-degraded"')),
+        2_000,
       );
     } finally {
       redis!.thaw();
