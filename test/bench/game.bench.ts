@@ -20,17 +20,18 @@ import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
 import { startChild, type ChildServer } from './server-child.ts';
 import { JITTER_BUCKET_MS } from './children/protocol.ts';
 
+/** `profiled`: a CPU profile of the whole child under --profile. */
 function startGameChild(
   script: string,
   env: Record<string, string> = {},
-  cpuProfDir?: string,
+  profiled?: BenchContext,
 ): Promise<ChildServer> {
   return startChild({
     script: path.join(import.meta.dirname, 'children', script),
     env,
     stdout: 'ignore',
     readyTimeoutMs: 120_000,
-    ...(cpuProfDir ? { cpuProfDir } : {}),
+    ...(profiled?.cpuProfDir ? { cpuProfDir: profiled.cpuProfDir } : {}),
   });
 }
 
@@ -86,7 +87,11 @@ async function clusterEnv(): Promise<{
 async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
   const steps = ctx.pick([100, 200, 300, 400, 500, 600, 700, 800, 1000], [100, 300, 500]);
   const cluster = await clusterEnv();
-  const server = await startGameChild('game-server.ts', { ...serverEnv(ctx), ...cluster.env });
+  const server = await startGameChild(
+    'game-server.ts',
+    { ...serverEnv(ctx), ...cluster.env },
+    { ...ctx, cpuProfDir: undefined }, // its measuring windows are profiled on their own
+  );
   const load = await startGameChild('game-load.ts');
   const lines: string[] = [];
   let best: { n: number; m: Measure } | undefined;
@@ -110,8 +115,14 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
       // Under --profile, each step's measuring window is profiled on its own (not the set-up).
       const profileFile =
         ctx.cpuProfDir && path.join(ctx.cpuProfDir, `runner-${n}-matches.cpuprofile`);
+      const perfFile = ctx.perfDir && path.join(ctx.perfDir, `runner-${n}-matches.perf.data`);
       const m = await server.request<Measure>(
-        { type: 'measure', ms: windowMs, ...(profileFile ? { profileFile } : {}) },
+        {
+          type: 'measure',
+          ms: windowMs,
+          ...(profileFile ? { profileFile } : {}),
+          ...(perfFile ? { perfFile } : {}),
+        },
         'measure',
       );
       const loadShare = ((await load.cpuUsage()) - loadCpu0) / 1000 / windowMs;
@@ -119,18 +130,26 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
       lines.push(line);
       ctx.log(line);
       last = { n, m };
-      if (m.lateP99 < 2) best = { n, m };
-      else if (++misses >= 2) break;
+      // A single step over the line (a JIT or GC pause early on) does not end the climb; two in a row do.
+      if (m.lateP99 < 2) {
+        best = { n, m };
+        misses = 0;
+      } else if (++misses >= 2) break;
     }
   } finally {
     await load.request({ type: 'close' }, 'close').catch(() => undefined);
     await Promise.all([load.stop(), server.stop()]);
     if (cluster.prefix) await dropRedisKeys(cluster.prefix);
   }
-  const floor = last ? await rawWriteFloor(ctx, 2 * last.n) : undefined;
+  const floor = last
+    ? await rawWriteFloor(ctx, 2 * last.n, { perfName: `floor-${2 * last.n}-sockets` })
+    : undefined;
   // The same writes while every socket also sends what a player's key changes send: the kernel's share of the inputs.
   const busyFloor = last
-    ? await rawWriteFloor(ctx, 2 * last.n, { inputEveryMs: playerInputEveryMs })
+    ? await rawWriteFloor(ctx, 2 * last.n, {
+        inputEveryMs: playerInputEveryMs,
+        perfName: `floor-${2 * last.n}-sockets-with-inputs`,
+      })
     : undefined;
   return [
     {
@@ -232,10 +251,12 @@ async function rawWriteFloor(
     jitterExpectedMs?: number;
     /** Each reader also sends a small message this often, like a player's key changes. */
     inputEveryMs?: number;
+    /** Names the writer's perf recording under --perf. */
+    perfName?: string;
   } = {},
 ): Promise<Floor> {
   // Under --profile the writer is profiled whole: it does little besides its measuring window.
-  const writer = await startGameChild('raw-writer.ts', {}, ctx.cpuProfDir);
+  const writer = await startGameChild('raw-writer.ts', {}, ctx);
   const readers = await Promise.all(
     Array.from({ length: options.readerProcesses ?? 1 }, () => startGameChild('game-load.ts')),
   );
@@ -259,6 +280,9 @@ async function rawWriteFloor(
         frameBytes: FRAME_BYTES,
         ms: ctx.pick(5_000, 3_000),
         groups: options.groups ?? 1,
+        ...(ctx.perfDir && options.perfName
+          ? { perfFile: path.join(ctx.perfDir, `${options.perfName}.perf.data`) }
+          : {}),
       },
       'measure',
     );
@@ -312,7 +336,11 @@ function histogramPercentile(histogram: number[], p: number): number {
 async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
   const count = ctx.pick(2_000, 1_000);
   const cluster = await clusterEnv();
-  const server = await startGameChild('game-server.ts', { ...serverEnv(ctx), ...cluster.env });
+  const server = await startGameChild(
+    'game-server.ts',
+    { ...serverEnv(ctx), ...cluster.env },
+    { ...ctx, cpuProfDir: undefined }, // its measuring windows are profiled on their own
+  );
   const players = await startGameChild('game-load.ts');
   const watchers = await Promise.all(
     Array.from({ length: Math.ceil(count / SPECTATORS_PER_PROCESS) }, () =>
@@ -341,7 +369,11 @@ async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
     await new Promise((r) => setTimeout(r, 2_000));
     await Promise.all(watchers.map((w) => w.request({ type: 'reset' }, 'reset')));
     const seconds = ctx.pick(10, 5);
-    const measured = server.request<Measure>({ type: 'measure', ms: seconds * 1000 }, 'measure');
+    const perfFile = ctx.perfDir && path.join(ctx.perfDir, `spectators-${count}.perf.data`);
+    const measured = server.request<Measure>(
+      { type: 'measure', ms: seconds * 1000, ...(perfFile ? { perfFile } : {}) },
+      'measure',
+    );
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const parts = await Promise.all(
       watchers.map((w) =>
@@ -358,6 +390,7 @@ async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
       groups: 2,
       readerProcesses: watchers.length,
       jitterExpectedMs: 1000 / 30,
+      perfName: `spectator-floor-${count}-sockets`,
     });
     const jitterP99 = histogramPercentile(histogram, 99);
     const floorJitterP99 = histogramPercentile(floor.jitter!, 99);

@@ -24,6 +24,8 @@ export interface BenchContext {
   databaseUrl: string | undefined;
   /** `--profile`: benchmarks that start server children pass `cpuProfDir` to them. */
   cpuProfDir: string | undefined;
+  /** `--perf`: benchmarks that measure a window in a child have Linux perf record it into this folder. */
+  perfDir: string | undefined;
   /** Progress line on stderr, prefixed with the benchmark's name. */
   log(message: string): void;
   /** `full` normally, `quick` under --quick. */

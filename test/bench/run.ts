@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only <substring>] [--quick] [--profile] [--markdown]`:
+ * `npm run bench [-- --only <substring>] [--quick] [--profile] [--perf] [--markdown]`:
  * discovers test/bench/*.bench.ts, runs every benchmark one after the other,
  * prints one table and writes it to test/bench/results/latest.json.
  * A benchmark that throws is reported as an error row; the rest still run.
@@ -21,6 +21,7 @@ interface Options {
   only: string[];
   quick: boolean;
   profile: boolean;
+  perf: boolean;
   markdown: boolean;
 }
 
@@ -31,6 +32,7 @@ function parseOptions(argv: string[]): Options {
       only: { type: 'string', multiple: true, default: [] },
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      perf: { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
     },
     strict: true,
@@ -39,6 +41,7 @@ function parseOptions(argv: string[]): Options {
     only: values.only,
     quick: values.quick,
     profile: values.profile,
+    perf: values.perf,
     markdown: values.markdown,
   };
 }
@@ -77,12 +80,14 @@ function contextFor(
   benchmark: Benchmark,
   options: Options,
   profileDir: string | undefined,
+  perfDir: string | undefined,
 ): BenchContext {
   return {
     quick: options.quick,
     root,
     databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
     cpuProfDir: profileDir,
+    perfDir,
     log: (message) => process.stderr.write(`[${benchmark.name}] ${message}\n`),
     pick: (full, quick) => (options.quick ? quick : full),
   };
@@ -118,6 +123,8 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const profileDir = options.profile ? path.join(benchDir, 'results', 'profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const perfDir = options.perf ? path.join(benchDir, 'results', 'perf') : undefined;
+  if (perfDir) mkdirSync(perfDir, { recursive: true });
   const rows: ResultRow[] = [];
   for (const { file, benchmarks, error } of await discover()) {
     if (error !== undefined) {
@@ -126,7 +133,7 @@ async function main(): Promise<number> {
       continue;
     }
     for (const benchmark of benchmarks.filter((b) => selected(options.only, file, b.name))) {
-      rows.push(...(await runOne(benchmark, contextFor(benchmark, options, profileDir))));
+      rows.push(...(await runOne(benchmark, contextFor(benchmark, options, profileDir, perfDir))));
     }
   }
   if (rows.length === 0) {
@@ -145,6 +152,7 @@ async function main(): Promise<number> {
     `${report.date} · node ${report.node} · ${report.machine.cpus} × ${report.machine.model}${options.quick ? ' · --quick' : ''}\n`,
   );
   if (profileDir) process.stdout.write(`CPU profiles of server children: ${profileDir}\n`);
+  if (perfDir) process.stdout.write(`perf recordings (node test/bench/perf-top.ts): ${perfDir}\n`);
   return rows.every((r) => r.verdict === 'pass' || r.verdict === 'n/a') ? 0 : 1;
 }
 

@@ -5,9 +5,10 @@
  * database and, with REDIS_URL, the cluster layer (ownership, checkpoints,
  * leases) — without the account stack: a socket's token is its user id.
  * IPC: {type:'setup', matches, settings?} → {type:'setup', matches:[{id, a, b}]}
- * creates users and ready matches; {type:'measure', ms, profileFile?} →
- * {type:'measure', ...} tick lateness and duration percentiles over that
- * window (and its CPU profile written to profileFile); {type:'teardown'}
+ * creates users and ready matches; {type:'measure', ms, profileFile?,
+ * perfFile?} → {type:'measure', ...} tick lateness and duration percentiles
+ * over that window (its CPU profile written to profileFile, its perf
+ * recording to perfFile); {type:'teardown'}
  * aborts every match; {type:'stop'} shuts down.
  */
 import { randomUUID } from 'node:crypto';
@@ -25,6 +26,7 @@ import { openDatabase } from '../../../api/compose/database.ts';
 import { startGames } from '../../../api/compose/games.ts';
 import { closeParts, type Parts } from '../../../api/compose/parts.ts';
 import { startRealtime } from '../../../api/realtime/start.ts';
+import { perfRecorded } from './perf-window.ts';
 import { announceReady, onStop } from './protocol.ts';
 
 const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
@@ -122,13 +124,17 @@ async function profiled(file: string, window: () => Promise<void>): Promise<void
   }
 }
 
-/** Tick figures over `ms`; with `profileFile`, a CPU profile of that window only (steady play, no set-up). */
-async function measure(ms: number, profileFile?: string) {
+/**
+ * Tick figures over `ms`; with `profileFile`, a CPU profile of that window
+ * only (steady play, no set-up); with `perfFile`, a perf recording of it.
+ */
+async function measure(ms: number, profileFile?: string, perfFile?: string) {
   samples.lateness = [];
   samples.duration = [];
   samples.activeMax = 0;
   const cpu0 = process.cpuUsage();
-  const wait = () => new Promise<void>((r) => setTimeout(r, ms));
+  const sleep = () => new Promise<void>((r) => setTimeout(r, ms));
+  const wait = perfFile ? () => perfRecorded(perfFile, ms, sleep) : sleep;
   await (profileFile ? profiled(profileFile, wait) : wait());
   const cpu = process.cpuUsage(cpu0);
   const { lateness, duration } = samples;
@@ -155,13 +161,14 @@ process.on(
     settings?: unknown;
     ms?: number;
     profileFile?: string;
+    perfFile?: string;
   }) => {
     if (m?.type === 'setup')
       void setup(m.matches ?? 1, m.settings).then((matches) =>
         process.send?.({ type: 'setup', matches }),
       );
     if (m?.type === 'measure')
-      void measure(m.ms ?? 5000, m.profileFile).then((r) => process.send?.(r));
+      void measure(m.ms ?? 5000, m.profileFile, m.perfFile).then((r) => process.send?.(r));
     if (m?.type === 'teardown') void games.close().then(() => process.send?.({ type: 'teardown' }));
   },
 );

@@ -3,13 +3,14 @@
  * WebSocket, no game) written the way the runner writes: one loop, 60 times a
  * second, one frame of `frameBytes` to every socket. What a tick of these
  * writes costs is what this machine's kernel charges for the runner's sends.
- * IPC: {type:'measure', sockets, frameBytes, ms, groups?} → waits for that
+ * IPC: {type:'measure', sockets, frameBytes, ms, groups?, perfFile?} → waits for that
  * many connections, then {type:'measure', durP50, durP99, lateP99, cpuShare}
  * (ms; per tick). With `groups`, the sockets take turns like spectator groups
  * (spectators.ts): tick n writes to group n mod groups only.
  */
 import net, { type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { perfRecorded } from './perf-window.ts';
 import { announceReady, onStop } from './protocol.ts';
 
 const sockets: Socket[] = [];
@@ -56,11 +57,20 @@ async function measure(count: number, frameBytes: number, ms: number, groups: nu
 
 process.on(
   'message',
-  (m: { type?: string; sockets?: number; frameBytes?: number; ms?: number; groups?: number }) => {
-    if (m?.type === 'measure')
-      void measure(m.sockets ?? 0, m.frameBytes ?? 400, m.ms ?? 3000, m.groups ?? 1).then((r) =>
-        process.send?.(r),
-      );
+  (m: {
+    type?: string;
+    sockets?: number;
+    frameBytes?: number;
+    ms?: number;
+    groups?: number;
+    perfFile?: string;
+  }) => {
+    if (m?.type !== 'measure') return;
+    const ms = m.ms ?? 3000;
+    const window = () => measure(m.sockets ?? 0, m.frameBytes ?? 400, ms, m.groups ?? 1);
+    void (m.perfFile ? perfRecorded(m.perfFile, ms, window) : window()).then((r) =>
+      process.send?.(r),
+    );
   },
 );
 onStop(async () => {
