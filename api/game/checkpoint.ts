@@ -2,7 +2,9 @@
  * A live match as data, and back. The engine is deterministic, so a match is
  * fully described by its spec (settings, seed, seats), its input log and its
  * lifecycle: another instance re-simulates the log (microseconds per tick) and
- * goes on from there. Peers are kept as references (socket id, user, the
+ * goes on from there. The log's closed runs only ever grow, so they travel
+ * apart from the rest: a checkpoint writes them from where its store's copy
+ * ends, and costs what changed since the last one, not the match's length. Peers are kept as references (socket id, user, the
  * instance holding the socket); the restoring side turns each back into a
  * socket of its own or a remote peer, or null when that instance is gone.
  * Deadlines travel as time remaining: monotonic clocks differ per process.
@@ -10,11 +12,14 @@
 import { botInput } from './bot.ts';
 import { advance } from './engine.ts';
 import {
+  closedRunsAfter,
   createLogCursor,
   decodeInputLog,
-  encodeInputLog,
+  joinInputLog,
   nextInputs,
+  openRunText,
   recordInputs,
+  type RunMark,
 } from './input-log.ts';
 import {
   createLiveMatch,
@@ -43,23 +48,42 @@ export interface SeatCheckpoint {
 }
 
 export interface MatchCheckpoint {
-  v: 1;
+  v: 2;
   spec: MatchSpec;
   state: LiveState;
   paused: boolean;
   started: boolean;
   /** Time left before the state's deadline, or null. */
   deadlineInMs: number | null;
-  inputLog: string;
+  /** The input log but its closed runs: their text is stored apart (ClosedRunsPart), this long per side. */
+  log: { ticks: number; open: [string, string]; closedLength: [number, number] };
   seats: [SeatCheckpoint, SeatCheckpoint];
   spectators: PeerRef[];
 }
 
+/** One side's closed runs as a checkpoint writes them: `text` goes at offset `at` of its store's copy (0: the whole text). */
+export interface ClosedRunsPart {
+  at: number;
+  text: string;
+  /** Where the store's copy ends once this is written: the next checkpoint goes on from here. */
+  end: RunMark;
+}
+
+export interface CheckpointWrite {
+  checkpoint: MatchCheckpoint;
+  closed: [ClosedRunsPart, ClosedRunsPart];
+}
+
+/**
+ * The match as data. `stored` says how far each side's closed runs already are
+ * in the store (only what follows is written); without it they are written whole.
+ */
 export function checkpointOf(
   match: LiveMatch,
   now: number,
   refOf: (peer: Peer) => PeerRef,
-): MatchCheckpoint {
+  stored?: readonly [RunMark, RunMark],
+): CheckpointWrite {
   const seat = (i: 0 | 1): SeatCheckpoint => {
     const s = match.seats[i];
     return {
@@ -70,16 +94,59 @@ export function checkpointOf(
       appliedSeq: s.appliedSeq,
     };
   };
-  return {
-    v: 1,
+  const part = (side: 0 | 1): ClosedRunsPart => {
+    const from = stored?.[side];
+    const { text, end } = closedRunsAfter(match.log, side, from);
+    return { at: from?.length ?? 0, text, end };
+  };
+  const closed: [ClosedRunsPart, ClosedRunsPart] = [part(0), part(1)];
+  const checkpoint: MatchCheckpoint = {
+    v: 2,
     spec: match.spec,
     state: match.state,
     paused: match.paused,
     started: match.started,
     deadlineInMs: match.deadline === null ? null : Math.max(0, Math.round(match.deadline - now)),
-    inputLog: encodeInputLog(match.log),
+    log: {
+      ticks: match.log.ticks,
+      open: [openRunText(match.log, 0), openRunText(match.log, 1)],
+      closedLength: [closed[0].end.length, closed[1].end.length],
+    },
     seats: [seat(0), seat(1)],
     spectators: [...match.spectators].map(refOf),
+  };
+  return { checkpoint, closed };
+}
+
+/** A checkpoint as read back: its closed runs' text is at least as long as the checkpoint says. */
+export interface StoredCheckpoint {
+  checkpoint: MatchCheckpoint;
+  closedText: [string, string];
+}
+
+/** The checkpoint format before v2 kept the whole log inline; an instance of that version may still hand a match over. */
+interface CheckpointV1 extends Omit<MatchCheckpoint, 'v' | 'log'> {
+  v: 1;
+  inputLog: string;
+}
+
+/** A checkpoint's stored text, either version, as the current one. */
+export function parseCheckpoint(head: string, closedText: [string, string]): StoredCheckpoint {
+  const parsed = JSON.parse(head) as MatchCheckpoint | CheckpointV1;
+  if (parsed.v === 2) return { checkpoint: parsed, closedText };
+  const { inputLog, ...rest } = parsed;
+  const log = decodeInputLog(inputLog);
+  return {
+    checkpoint: {
+      ...rest,
+      v: 2,
+      log: {
+        ticks: log.ticks,
+        open: [openRunText(log, 0), openRunText(log, 1)],
+        closedLength: [log.closed[0].length, log.closed[1].length],
+      },
+    },
+    closedText: log.closed,
   };
 }
 
@@ -90,7 +157,7 @@ export function checkpointOf(
  * what was left of its grace period.
  */
 export function restoreMatch(
-  checkpoint: MatchCheckpoint,
+  { checkpoint, closedText }: StoredCheckpoint,
   options: {
     now: number;
     timing: Timing;
@@ -100,7 +167,13 @@ export function restoreMatch(
 ): LiveMatch {
   const { now, timing } = options;
   const match = createLiveMatch(checkpoint.spec, now, options.spectatorPhases);
-  const cursor = createLogCursor(decodeInputLog(checkpoint.inputLog));
+  const { ticks, open, closedLength } = checkpoint.log;
+  // A store's copy may run past what this checkpoint covers (a later write's runs): cut it there.
+  const closed: [string, string] = [
+    closedText[0].slice(0, closedLength[0]),
+    closedText[1].slice(0, closedLength[1]),
+  ];
+  const cursor = createLogCursor(decodeInputLog(joinInputLog(ticks, closed, open)));
   const { engine, events, seats } = match;
   for (let inputs = nextInputs(cursor); inputs !== null; inputs = nextInputs(cursor)) {
     events.length = 0;
@@ -132,9 +205,4 @@ export function restoreMatch(
     match.deadline = now + timing.countdownMs;
   else match.deadline = left === null ? null : now + left;
   return match;
-}
-
-/** Ticks a checkpoint's log holds (for logs and metrics). */
-export function checkpointTicks(checkpoint: MatchCheckpoint): number {
-  return Number(checkpoint.inputLog.split(':')[1] ?? 0);
 }

@@ -55,13 +55,48 @@ function runText([dir, count]: InputRun): string {
   return LETTERS[String(dir) as '-1' | '0' | '1'] + (count === 1 ? '' : String(count));
 }
 
-function sideText(log: InputLog, side: 0 | 1): string {
+/** A side's last run as text ('' before the first tick): the one run that may still grow. */
+export function openRunText(log: InputLog, side: 0 | 1): string {
   const last = log.runs[side].at(-1);
-  return last === undefined ? log.closed[side] : log.closed[side] + runText(last);
+  return last === undefined ? '' : runText(last);
 }
 
 export function encodeInputLog(log: InputLog): string {
-  return `1:${log.ticks}:${sideText(log, 0)}:${sideText(log, 1)}`;
+  return joinInputLog(log.ticks, log.closed, [openRunText(log, 0), openRunText(log, 1)]);
+}
+
+/** The text form from its parts: each side's closed runs and open run. */
+export function joinInputLog(
+  ticks: number,
+  closed: readonly [string, string],
+  open: readonly [string, string],
+): string {
+  return `1:${ticks}:${closed[0]}${open[0]}:${closed[1]}${open[1]}`;
+}
+
+/** A place in one side's closed runs: how many runs, and how long their text is. */
+export interface RunMark {
+  runs: number;
+  length: number;
+}
+
+/**
+ * The text of one side's closed runs after `from` (all of them without it) and
+ * where they end. Built from the runs, not by slicing the closed text: that
+ * text is a long chain of appends, and slicing it would copy it whole.
+ */
+export function closedRunsAfter(
+  log: InputLog,
+  side: 0 | 1,
+  from?: RunMark,
+): { text: string; end: RunMark } {
+  const runs = log.runs[side];
+  const closed = Math.max(0, runs.length - 1);
+  if (from === undefined)
+    return { text: log.closed[side], end: { runs: closed, length: log.closed[side].length } };
+  let text = '';
+  for (let i = from.runs; i < closed; i++) text += runText(runs[i]!);
+  return { text, end: { runs: closed, length: from.length + text.length } };
 }
 
 const LOG_PATTERN = /^1:(0|[1-9]\d{0,8}):([udn0-9]*):([udn0-9]*)$/;

@@ -13,8 +13,14 @@ import type { GameView } from '../contract/game.ts';
 import { TICK_RATE } from '../contract/game.ts';
 import { AppError } from '../contract/errors.ts';
 import { everyone, sendEnd, sendEvents, sendMessage, sendState } from './broadcast.ts';
-import { checkpointOf, restoreMatch, type MatchCheckpoint, type PeerRef } from './checkpoint.ts';
-import { encodeInputLog } from './input-log.ts';
+import {
+  checkpointOf,
+  restoreMatch,
+  type CheckpointWrite,
+  type PeerRef,
+  type StoredCheckpoint,
+} from './checkpoint.ts';
+import { encodeInputLog, type RunMark } from './input-log.ts';
 import {
   createLiveMatch,
   inspectMatch,
@@ -110,14 +116,14 @@ export class Runner {
    * spectators hear `resumed`, and play restarts after the usual countdown.
    */
   adopt(
-    checkpoint: MatchCheckpoint,
+    stored: StoredCheckpoint,
     peerOf: (ref: PeerRef) => Peer | null,
     reason: 'takeover' | 'handover',
   ): LiveMatch {
-    if (this.#matches.has(checkpoint.spec.id))
+    if (this.#matches.has(stored.checkpoint.spec.id))
       throw new AppError('CONFLICT', 'The match is already running');
     const now = this.#options.scheduler.now();
-    const match = restoreMatch(checkpoint, {
+    const match = restoreMatch(stored, {
       now,
       timing: this.#options.config,
       spectatorPhases: this.#spectatorPhases,
@@ -141,10 +147,14 @@ export class Runner {
     return match;
   }
 
-  /** The match as data, for another process to go on with (checkpoint.ts). */
-  checkpoint(matchId: string, refOf: (peer: Peer) => PeerRef): MatchCheckpoint | undefined {
+  /** The match as data, for another process to go on with; `stored` as in checkpointOf. */
+  checkpoint(
+    matchId: string,
+    refOf: (peer: Peer) => PeerRef,
+    stored?: readonly [RunMark, RunMark],
+  ): CheckpointWrite | undefined {
     const match = this.#matches.get(matchId);
-    return match && checkpointOf(match, this.#options.scheduler.now(), refOf);
+    return match && checkpointOf(match, this.#options.scheduler.now(), refOf, stored);
   }
 
   /** Lets go of a match without ending it: another process goes on with it. */

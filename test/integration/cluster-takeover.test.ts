@@ -319,7 +319,10 @@ describe('games across instances: the owner dies or shuts down (processes, one P
       body: { reason: 'cluster test' },
     });
     assert.equal(cleanup.status, 200, JSON.stringify(cleanup.body));
-    for (const id of [direct, game]) assert.equal(await cluster.owner(id), null);
+    for (const id of [direct, game]) {
+      assert.equal(await cluster.owner(id), null);
+      assert.deepEqual(await cluster.checkpointLeft(id), [], 'the checkpoint and its input runs');
+    }
   });
 
   it('SIGTERM of the owner with others alive: its match and an open invite are handed over, not aborted, and the match ends normally', async () => {

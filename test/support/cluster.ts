@@ -46,6 +46,8 @@ export interface TestCluster {
   owner(matchId: string): Promise<{ instance: string; epoch: number } | null>;
   /** The owner's last checkpoint of the match (api/game/checkpoint.ts), or null. */
   checkpoint(matchId: string): Promise<MatchCheckpoint | null>;
+  /** The Redis keys (or hash fields) still holding anything of the match's checkpoint: none once it has ended. */
+  checkpointLeft(matchId: string): Promise<string[]>;
   dispose(): Promise<void>;
 }
 
@@ -123,6 +125,14 @@ export async function startInstances(
     async checkpoint(matchId) {
       const text = await redis.hget(key('checkpoint'), matchId);
       return text ? (JSON.parse(text) as MatchCheckpoint) : null;
+    },
+    async checkpointLeft(matchId) {
+      const logKeys = [0, 1].map((side) => key(`log:${matchId}:${side}`));
+      const [field, ...logs] = await Promise.all([
+        redis.hexists(key('checkpoint'), matchId),
+        ...logKeys.map((k) => redis.exists(k)),
+      ]);
+      return [key('checkpoint'), ...logKeys].filter((_, i) => [field, ...logs][i] === 1);
     },
     async dispose() {
       // Instances do not hand matches to each other while all of them go.

@@ -102,10 +102,9 @@ export async function startHeartbeat(options: HeartbeatOptions): Promise<Heartbe
     if (!runner.stepping) return;
     const slice = { turn, turns: checkpointTurns };
     turn = (turn + 1) % checkpointTurns;
-    const entries = matches.checkpoints(false, slice);
     options.metrics?.ownedMatches(matches.owned().size);
-    await store
-      .saveCheckpoints(entries)
+    await matches
+      .saveCheckpoints(false, slice)
       .catch((err: unknown) => logger.debug({ err }, 'checkpoints not saved'));
   };
 

@@ -21,7 +21,12 @@ import type { InputMessage, Runner } from '../../game/runner.ts';
 import type { Bus } from '../bus.ts';
 import type { Connection } from '../connection.ts';
 import { serveRelayed } from './owner-requests.ts';
-import { Ownership, type OwnershipMetrics, type CheckpointSlice } from './ownership.ts';
+import {
+  Ownership,
+  type CheckpointEntry,
+  type CheckpointSlice,
+  type OwnershipMetrics,
+} from './ownership.ts';
 import type { Relay } from './relay.ts';
 import { RemotePeers } from './remote-peers.ts';
 import type { ClusterStore } from './store.ts';
@@ -208,12 +213,9 @@ export class ClusterMatches implements MatchHost {
     return this.#ownership.abandonAll();
   }
 
-  /** Checkpoints of the matches we own that have begun; `all` adds invites and waiting rooms (ownership.ts). */
-  checkpoints(
-    all = false,
-    slice?: CheckpointSlice,
-  ): { checkpoint: MatchCheckpoint; summary: LiveSummary }[] {
-    return this.#ownership.checkpoints(all, this.refOf, slice);
+  /** Writes the checkpoints of the matches we own that have begun; `all` adds invites and waiting rooms (ownership.ts). */
+  saveCheckpoints(all = false, slice?: CheckpointSlice): Promise<CheckpointEntry[]> {
+    return this.#ownership.saveCheckpoints(all, this.refOf, slice);
   }
 
   /** Runs `here` when we own the match, else asks its owner (once more if it moved meanwhile). */

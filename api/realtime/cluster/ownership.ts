@@ -7,7 +7,8 @@
  */
 import type { Logger } from '../../core/logger.ts';
 import { notLive, summaryOf, type LiveSummary } from '../../domain/games/host.ts';
-import { checkpointTicks, type MatchCheckpoint, type PeerRef } from '../../game/checkpoint.ts';
+import type { CheckpointWrite, PeerRef } from '../../game/checkpoint.ts';
+import type { RunMark } from '../../game/input-log.ts';
 import type { MatchSpec, Peer } from '../../game/live-match.ts';
 import type { Runner } from '../../game/runner.ts';
 import type { Bus } from '../bus.ts';
@@ -22,6 +23,14 @@ export interface CheckpointSlice {
 /** A match's slice, from its UUID's last hex digits. */
 function turnOf(matchId: string, turns: number): number {
   return Number.parseInt(matchId.slice(-4), 16) % turns;
+}
+
+/** A checkpoint on its way to the store, with the match's summary for listings. */
+export interface CheckpointEntry {
+  write: CheckpointWrite;
+  /** Who writes it: the store refuses it once another owner (or epoch) holds the match. */
+  owner: Owner;
+  summary: LiveSummary;
 }
 
 /** What the cluster counts about ownership (api/core/cluster-metrics.ts). */
@@ -48,6 +57,8 @@ export class Ownership {
   readonly #owners = new Map<string, string>();
   /** Epochs of the matches this instance owns. */
   readonly #epochs = new Map<string, number>();
+  /** How far each owned match's closed input runs are in the store, as this instance wrote them. */
+  readonly #stored = new Map<string, [RunMark, RunMark]>();
 
   constructor(options: OwnershipOptions) {
     this.#o = options;
@@ -115,23 +126,21 @@ export class Ownership {
     peerOf: (ref: PeerRef) => Peer | null,
   ): Promise<boolean> {
     const { store, runner, logger } = this.#o;
-    const [previous, checkpoint] = await Promise.all([
-      store.owner(matchId),
-      store.checkpoint(matchId),
-    ]);
+    const [previous, stored] = await Promise.all([store.owner(matchId), store.checkpoint(matchId)]);
     // Our own id is fine when the runner does not hold it: an earlier run under the same INSTANCE_ID owned it.
-    if (!previous || !checkpoint || runner.get(matchId)) return false;
+    if (!previous || !stored || runner.get(matchId)) return false;
     const next: Owner = { instance: this.#o.instanceId, epoch: previous.epoch + 1 };
     if (!(await store.swapOwner(matchId, previous, next))) return false;
     this.#epochs.set(matchId, next.epoch);
-    runner.adopt(checkpoint, peerOf, reason === 'handover' ? 'handover' : 'takeover');
+    this.#stored.delete(matchId); // our first checkpoint writes the runs whole
+    runner.adopt(stored, peerOf, reason === 'handover' ? 'handover' : 'takeover');
     this.#o.metrics?.takeovers(reason, 1);
     logger.warn(
       {
         'game.match.id': matchId,
         'cluster.from': previous.instance,
         'cluster.reason': reason,
-        'game.tick': checkpointTicks(checkpoint),
+        'game.tick': stored.checkpoint.log.ticks,
       },
       'match taken over',
     );
@@ -143,6 +152,7 @@ export class Ownership {
   async released(matchId: string, handedTo?: string): Promise<void> {
     const epoch = this.#epochs.get(matchId);
     this.#epochs.delete(matchId);
+    this.#stored.delete(matchId);
     if (epoch === undefined || handedTo) return;
     await this.#o.store
       .swapOwner(matchId, { instance: this.#o.instanceId, epoch }, null)
@@ -156,6 +166,7 @@ export class Ownership {
   handedOver(matchId: string, target: string): void {
     this.#owners.set(matchId, target);
     this.#epochs.delete(matchId);
+    this.#stored.delete(matchId);
     this.#o.runner.release(matchId);
   }
 
@@ -164,30 +175,57 @@ export class Ownership {
     const ids = [...this.#epochs.keys()];
     for (const id of ids) this.#o.runner.release(id);
     this.#epochs.clear();
+    this.#stored.clear();
     return ids.length;
   }
 
   /**
-   * Checkpoints of the matches we own that have begun (countdown or play), with
-   * their summaries; `all` adds invites and waiting rooms (a hand-over takes
-   * everything). A match that had not begun when its owner died has nothing
-   * worth resuming: it ends server_lost, and a tournament gives it a new game.
+   * Writes the checkpoints of the matches we own that have begun (countdown or
+   * play), with their summaries, and returns those the store took; `all` adds invites and
+   * waiting rooms (a hand-over takes everything). A match that had not begun
+   * when its owner died has nothing worth resuming: it ends server_lost, and a
+   * tournament gives it a new game.
    */
-  checkpoints(
+  async saveCheckpoints(
     all: boolean,
     refOf: (peer: Peer) => PeerRef,
     slice?: CheckpointSlice,
-  ): { checkpoint: MatchCheckpoint; summary: LiveSummary }[] {
-    const out: { checkpoint: MatchCheckpoint; summary: LiveSummary }[] = [];
-    for (const id of this.#epochs.keys()) {
+  ): Promise<CheckpointEntry[]> {
+    const entries: CheckpointEntry[] = [];
+    const { instanceId, runner, store, logger } = this.#o;
+    for (const [id, epoch] of this.#epochs) {
       if (slice && turnOf(id, slice.turns) !== slice.turn) continue;
-      const summary = summaryOf(this.#o.runner, id);
+      const summary = summaryOf(runner, id);
       if (!summary || (!all && (summary.state === 'pending' || summary.state === 'ready')))
         continue;
-      const checkpoint = this.#o.runner.checkpoint(id, refOf);
-      if (checkpoint) out.push({ checkpoint, summary });
+      const write = runner.checkpoint(id, refOf, this.#stored.get(id));
+      if (write) entries.push({ write, owner: { instance: instanceId, epoch }, summary });
     }
-    return out;
+    const refused = new Set<string>();
+    for (const { matchId, owner } of await store.saveCheckpoints(entries)) {
+      refused.add(matchId);
+      const epoch = this.#epochs.get(matchId);
+      // Owned by none: it is ending or not yet recorded. Owned by another: taken over while we were away.
+      if (epoch === undefined || owner === null) continue;
+      logger.warn(
+        { 'game.match.id': matchId, 'cluster.owner': owner.instance },
+        'checkpoint refused: the match is owned elsewhere, let go',
+      );
+      this.#epochs.delete(matchId);
+      this.#stored.delete(matchId);
+      runner.release(matchId);
+    }
+    for (const { write } of entries) {
+      const id = write.checkpoint.spec.id;
+      const [left, right] = write.closed;
+      const known = this.#stored.get(id);
+      // Writes land in the order they were made; a later one may have been recorded already.
+      const newer =
+        known === undefined || (known[0].runs <= left.end.runs && known[1].runs <= right.end.runs);
+      if (this.#epochs.has(id) && !refused.has(id) && newer)
+        this.#stored.set(id, [left.end, right.end]);
+    }
+    return entries.filter(({ write }) => !refused.has(write.checkpoint.spec.id));
   }
 
   async #announce(matchId: string, instance: string | null): Promise<void> {

@@ -155,10 +155,9 @@ export async function startCluster(
       for (const i of others) owned.set(i.id, i.matches.length);
       await heartbeat.stop(false);
       games.runner.stepping = false;
-      const entries = matches.checkpoints(true);
-      await store.saveCheckpoints(entries);
+      const entries = await matches.saveCheckpoints(true);
       const handed = await Promise.all(
-        entries.map(async ({ checkpoint }) => {
+        entries.map(async ({ write: { checkpoint } }) => {
           const users = checkpoint.spec.players.flatMap((p) => ('userId' in p ? [p.userId] : []));
           const target = await placeFor(
             users,

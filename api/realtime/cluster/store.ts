@@ -7,11 +7,18 @@
  * - `owner` (hash match → `<instance>|<epoch>`): who steps each live match;
  *   every take-over raises the epoch, and changes are compare-and-set;
  * - `checkpoint` (hash match → checkpoint JSON, checkpoint.ts), written by the
- *   owner at least once a second and read by whoever takes the match over;
+ *   owner twice a second and read by whoever takes the match over; `log:<match>:0`
+ *   and `:1`, each side's closed input runs, which only grow: each checkpoint
+ *   writes what it adds at its offset (SETRANGE, so writing twice is harmless),
+ *   in the same transaction as the checkpoint that covers it;
  * - `live` (hash match → summary JSON): state and score for listings.
  */
 import { pendingResultsKey } from '../../domain/games/pending-results-redis.ts';
-import type { MatchCheckpoint } from '../../game/checkpoint.ts';
+import {
+  parseCheckpoint,
+  type CheckpointWrite,
+  type StoredCheckpoint,
+} from '../../game/checkpoint.ts';
 import type { LiveSummary } from '../../domain/games/host.ts';
 import type { Redis } from '../../core/redis.ts';
 
@@ -35,7 +42,7 @@ const parseOwner = (value: string | null | undefined): Owner | null => {
 };
 const ownerText = (o: Owner) => `${o.instance}|${o.epoch}`;
 
-// KEYS: owner, checkpoint, live; ARGV: match, expected ('' = none), new ('' = delete).
+// KEYS: owner, checkpoint, live, the two log keys; ARGV: match, expected ('' = none), new ('' = delete).
 const swapOwnerScript = `
 local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
 if current ~= ARGV[2] then return 0 end
@@ -43,10 +50,37 @@ if ARGV[3] == '' then
   redis.call('HDEL', KEYS[1], ARGV[1])
   redis.call('HDEL', KEYS[2], ARGV[1])
   redis.call('HDEL', KEYS[3], ARGV[1])
+  redis.call('DEL', KEYS[4], KEYS[5])
 else
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 end
 return 1`;
+
+// KEYS: owner, checkpoint, live, then each match's two log keys; ARGV: eight per match (match,
+// owner text, checkpoint, summary, then offset and text of each side's closed runs; offset 0
+// replaces the whole text). Returns match, current owner ('' = none) for each match refused.
+const saveCheckpointsScript = `
+local refused = {}
+for i = 0, #ARGV / 8 - 1 do
+  local a = i * 8
+  local match = ARGV[a + 1]
+  local current = redis.call('HGET', KEYS[1], match)
+  if current == ARGV[a + 2] then
+    for side = 0, 1 do
+      local key = KEYS[4 + i * 2 + side]
+      local at = tonumber(ARGV[a + 5 + side * 2])
+      local text = ARGV[a + 6 + side * 2]
+      if at == 0 then redis.call('SET', key, text)
+      elseif text ~= '' then redis.call('SETRANGE', key, at, text) end
+    end
+    redis.call('HSET', KEYS[2], match, ARGV[a + 3])
+    redis.call('HSET', KEYS[3], match, ARGV[a + 4])
+  else
+    refused[#refused + 1] = match
+    refused[#refused + 1] = current or ''
+  end
+end
+return refused`;
 
 export class ClusterStore {
   readonly #redis: Redis;
@@ -70,6 +104,10 @@ export class ClusterStore {
 
   #instanceKey(id: string) {
     return `${this.#prefix}instance:${id}`;
+  }
+
+  #logKey(matchId: string, side: 0 | 1) {
+    return `${this.#prefix}log:${matchId}:${side}`;
   }
 
   /** Takes or renews this instance's lease; false when the key says another process holds the id. */
@@ -142,10 +180,12 @@ export class ClusterStore {
   async swapOwner(matchId: string, expected: Owner | null, next: Owner | null): Promise<boolean> {
     const done = await this.#redis.eval(
       swapOwnerScript,
-      3,
+      5,
       this.#k.owner,
       this.#k.checkpoint,
       this.#k.live,
+      this.#logKey(matchId, 0),
+      this.#logKey(matchId, 1),
       matchId,
       expected ? ownerText(expected) : '',
       next ? ownerText(next) : '',
@@ -153,22 +193,36 @@ export class ClusterStore {
     return done === 1;
   }
 
-  /** Writes checkpoints and summaries of matches this instance owns, in one round trip. */
+  /**
+   * Writes checkpoints, their closed runs and the matches' summaries, each
+   * match only while `owner` still owns it in Redis (fencing: an owner frozen
+   * past its lease must not write over its successor's checkpoint), in one
+   * script: a checkpoint is never read without the runs it counts on. Returns
+   * the matches refused, with the owner Redis names (null: none).
+   */
   async saveCheckpoints(
-    entries: readonly { checkpoint: MatchCheckpoint; summary: LiveSummary }[],
-  ): Promise<void> {
-    if (entries.length === 0) return;
-    const checkpoints: string[] = [];
-    const summaries: string[] = [];
-    for (const { checkpoint, summary } of entries) {
-      checkpoints.push(checkpoint.spec.id, JSON.stringify(checkpoint));
-      summaries.push(checkpoint.spec.id, JSON.stringify(summary));
+    entries: readonly { write: CheckpointWrite; owner: Owner; summary: LiveSummary }[],
+  ): Promise<{ matchId: string; owner: Owner | null }[]> {
+    if (entries.length === 0) return [];
+    const keys = [this.#k.owner, this.#k.checkpoint, this.#k.live];
+    const args: (string | number)[] = [];
+    for (const { write, owner, summary } of entries) {
+      const id = write.checkpoint.spec.id;
+      keys.push(this.#logKey(id, 0), this.#logKey(id, 1));
+      const [left, right] = write.closed;
+      args.push(id, ownerText(owner), JSON.stringify(write.checkpoint), JSON.stringify(summary));
+      args.push(left.at, left.text, right.at, right.text);
     }
-    await this.#redis
-      .pipeline()
-      .hset(this.#k.checkpoint, ...checkpoints)
-      .hset(this.#k.live, ...summaries)
-      .exec();
+    const refused = (await this.#redis.eval(
+      saveCheckpointsScript,
+      keys.length,
+      ...keys,
+      ...args,
+    )) as string[];
+    const out: { matchId: string; owner: Owner | null }[] = [];
+    for (let i = 0; i < refused.length; i += 2)
+      out.push({ matchId: refused[i]!, owner: parseOwner(refused[i + 1]) });
+    return out;
   }
 
   /** Matches whose end is held until it is stored (result-keeper.ts): ended, whatever their rows say. */
@@ -180,9 +234,18 @@ export class ClusterStore {
     return new Set(await this.#redis.hkeys(this.#k.checkpoint));
   }
 
-  async checkpoint(matchId: string): Promise<MatchCheckpoint | null> {
-    const text = await this.#redis.hget(this.#k.checkpoint, matchId);
-    return text ? (JSON.parse(text) as MatchCheckpoint) : null;
+  async checkpoint(matchId: string): Promise<StoredCheckpoint | null> {
+    const replies = await this.#redis
+      .pipeline()
+      .hget(this.#k.checkpoint, matchId)
+      .get(this.#logKey(matchId, 0))
+      .get(this.#logKey(matchId, 1))
+      .exec();
+    const [head, left, right] = (replies ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value as string | null;
+    });
+    return head ? parseCheckpoint(head, [left ?? '', right ?? '']) : null;
   }
 
   async summaries(matchIds: readonly string[]): Promise<Map<string, LiveSummary>> {

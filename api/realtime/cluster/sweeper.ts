@@ -45,9 +45,11 @@ export function startSweeper(options: SweeperOptions): { stop(): Promise<void> }
       const mine = owner.instance === instanceId;
       if (live.has(owner.instance) && !mine) continue;
       if (mine && matches.owned().has(matchId)) continue;
-      const checkpoint = await store.checkpoint(matchId);
-      if (!checkpoint) continue;
-      const users = checkpoint.spec.players.flatMap((p) => ('userId' in p ? [p.userId] : []));
+      const stored = await store.checkpoint(matchId);
+      if (!stored) continue;
+      const users = stored.checkpoint.spec.players.flatMap((p) =>
+        'userId' in p ? [p.userId] : [],
+      );
       const target = await options.placeFor(users, [...live]);
       const adopted =
         target === instanceId
