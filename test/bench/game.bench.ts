@@ -55,7 +55,16 @@ interface Measure {
   cpuShare: number;
   /** The part of cpuShare spent in the kernel (socket writes, mostly). */
   systemShare: number;
+  /** Ticks over 1 ms late, how many of them waited on a garbage-collection pause, and the pauses. */
+  lateTicks: number;
+  lateInGc: number;
+  gcPauses: number;
+  gcMaxMs: number;
 }
+
+/** Where the late ticks of a window came from, as far as the collector explains them. */
+const lateNote = (m: Measure) =>
+  `${m.lateTicks} of ${m.ticks} ticks over 1 ms late, ${m.lateInGc} of them during a GC pause (${m.gcPauses} pauses, longest ${m.gcMaxMs.toFixed(1)} ms)`;
 
 function serverEnv(ctx: BenchContext): Record<string, string> {
   return {
@@ -126,7 +135,7 @@ async function runnerCapacity(ctx: BenchContext): Promise<BenchResult[]> {
         'measure',
       );
       const loadShare = ((await load.cpuUsage()) - loadCpu0) / 1000 / windowMs;
-      const line = `${n} matches (${m.active} live): lateness p50 ${m.lateP50.toFixed(2)} / p99 ${m.lateP99.toFixed(2)} / max ${m.lateMax.toFixed(1)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%), load generator CPU ${(loadShare * 100).toFixed(0)}%`;
+      const line = `${n} matches (${m.active} live): lateness p50 ${m.lateP50.toFixed(2)} / p99 ${m.lateP99.toFixed(2)} / max ${m.lateMax.toFixed(1)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%), load generator CPU ${(loadShare * 100).toFixed(0)}%; ${lateNote(m)}`;
       lines.push(line);
       ctx.log(line);
       last = { n, m };
@@ -394,7 +403,7 @@ async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
     });
     const jitterP99 = histogramPercentile(histogram, 99);
     const floorJitterP99 = histogramPercentile(floor.jitter!, 99);
-    const notes = `${cluster.note}; ${count} sockets in ${watchers.length} load processes, ${frames} frames (${(delivered * 100).toFixed(0)}% of 30/s each), jitter p50 ${histogramPercentile(histogram, 50).toFixed(2)} / max ${histogramPercentile(histogram, 100).toFixed(1)} ms; server tick lateness p99 ${m.lateP99.toFixed(2)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%)`;
+    const notes = `${cluster.note}; ${count} sockets in ${watchers.length} load processes, ${frames} frames (${(delivered * 100).toFixed(0)}% of 30/s each), jitter p50 ${histogramPercentile(histogram, 50).toFixed(2)} / max ${histogramPercentile(histogram, 100).toFixed(1)} ms; server tick lateness p99 ${m.lateP99.toFixed(2)} ms, tick p99 ${m.durP99.toFixed(2)} ms, server CPU ${(m.cpuShare * 100).toFixed(0)}% (kernel ${(m.systemShare * 100).toFixed(0)}%); ${lateNote(m)}`;
     ctx.log(notes);
     return [
       {

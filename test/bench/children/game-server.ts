@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import http from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { gameSettingsSchema } from '../../../api/contract/game.ts';
 import { systemClock } from '../../../api/core/clock.ts';
@@ -37,12 +38,23 @@ const parts: Partial<Parts> = {};
 const base = await startBase({ config, clock: systemClock, migrate: true }, database, parts);
 
 /** Raw samples of the current window next to the real metrics. */
-const samples = { lateness: [] as number[], duration: [] as number[], activeMax: 0 };
+const samples = {
+  lateness: [] as number[],
+  duration: [] as number[],
+  /** When each tick over 1 ms late was due and when it began (performance.now()). */
+  late: [] as [due: number, began: number][],
+  activeMax: 0,
+};
 const real = base.metrics.game;
 const gameMetrics: RunnerMetrics = {
   tick(durationSec, latenessSec) {
     samples.lateness.push(latenessSec * 1000);
     samples.duration.push(durationSec * 1000);
+    if (latenessSec > 0.001) {
+      // tick() is called at the tick's end: it began durationSec ago.
+      const began = performance.now() - durationSec * 1000;
+      samples.late.push([began - latenessSec * 1000, began]);
+    }
     real.tick(durationSec, latenessSec);
   },
   gauges(active, spectators) {
@@ -131,13 +143,25 @@ async function profiled(file: string, window: () => Promise<void>): Promise<void
 async function measure(ms: number, profileFile?: string, perfFile?: string) {
   samples.lateness = [];
   samples.duration = [];
+  samples.late = [];
   samples.activeMax = 0;
+  // Garbage collection in the window: a late tick that waited on a pause is the collector's.
+  const pauses: [start: number, end: number][] = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push([e.startTime, e.startTime + e.duration]);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
   const sleep = () => new Promise<void>((r) => setTimeout(r, ms));
   const wait = perfFile ? () => perfRecorded(perfFile, ms, sleep) : sleep;
   await (profileFile ? profiled(profileFile, wait) : wait());
   const cpu = process.cpuUsage(cpu0);
-  const { lateness, duration } = samples;
+  gc.disconnect();
+  const { lateness, duration, late } = samples;
+  const lateInGc = late.filter(([due, began]) =>
+    pauses.some(([start, end]) => start < began && end > due),
+  ).length;
+  const pauseMs = pauses.map(([start, end]) => end - start);
   return {
     type: 'measure',
     ticks: lateness.length,
@@ -150,6 +174,10 @@ async function measure(ms: number, profileFile?: string, perfFile?: string) {
     durP99: pct(duration, 99),
     cpuShare: (cpu.user + cpu.system) / 1000 / ms,
     systemShare: cpu.system / 1000 / ms,
+    lateTicks: late.length,
+    lateInGc,
+    gcPauses: pauses.length,
+    gcMaxMs: pct(pauseMs, 100),
   };
 }
 

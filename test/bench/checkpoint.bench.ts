@@ -1,0 +1,116 @@
+/**
+ * What a checkpoint of a long match costs its owner, in this process: a match
+ * played for 8 minutes (both players changing direction every 100 ms, as the
+ * runner benchmark's players do) is checkpointed the way the heartbeat does it
+ * twice a second: the closed input runs from where the store's copy ended
+ * 500 ms earlier, plus the JSON of the rest. Reference, side by side: the same
+ * checkpoint with the runs written whole, which is what every checkpoint cost
+ * before they were written in pieces (and what a new owner's first one costs).
+ * Figures: CPU µs per checkpoint and bytes sent to Redis per checkpoint.
+ */
+import { gameSettingsSchema } from '../../api/contract/game.ts';
+import type { PeerRef } from '../../api/game/checkpoint.ts';
+import type { RunMark } from '../../api/game/input-log.ts';
+import type { Peer } from '../../api/game/live-match.ts';
+import { matchSpec, peer, runnerKit } from '../support/game-runner.ts';
+import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
+import { alternate, median } from './stats.ts';
+
+const TICK = 1000 / 60;
+const refOf = (p: Peer): PeerRef => ({ id: p.id, userId: p.userId, instance: 'bench' });
+
+function eightMinuteMatch() {
+  const kit = runnerKit({ maxInputsPerTick: 4 });
+  const id = '00000000-0000-4000-8000-000000000001';
+  const [a, b] = [peer('ua'), peer('ub')];
+  // A match that lasts: slow ball, tall paddles, straight serves (as the runner benchmark's).
+  const settings = gameSettingsSchema.parse({
+    pointsToWin: 21,
+    maxDurationSec: 3600,
+    ballSpeed: 150,
+    paddleHeight: 300,
+    serve: { angle: 'straight', delayMs: 0 },
+  });
+  kit.runner.add(matchSpec(id, { settings }));
+  for (const p of [a, b]) kit.runner.join(p, id);
+  for (const p of [a, b]) kit.runner.ready(p, id);
+  kit.scheduler.advance(3_000 + 2 * TICK);
+  let seq = 0;
+  const play = (ticks: number) => {
+    for (let t = 0; t < ticks; t++) {
+      if (t % 6 === 0) {
+        seq += 1;
+        kit.runner.input(a, { matchId: id, seq, dir: ((seq % 3) - 1) as -1 | 0 | 1 });
+        kit.runner.input(b, { matchId: id, seq, dir: (((seq + 1) % 3) - 1) as -1 | 0 | 1 });
+      }
+      kit.scheduler.advance(TICK);
+    }
+  };
+  play(28_800 - 30);
+  const before = kit.runner.checkpoint(id, refOf)!;
+  const marks: [RunMark, RunMark] = [before.closed[0].end, before.closed[1].end];
+  play(30); // the last 500 ms
+  return { kit, id, marks };
+}
+
+/** CPU µs per checkpoint (median of rounds) and the bytes it sends. */
+function measure(write: () => { head: Buffer; texts: Buffer[] }, ms: number) {
+  let bytes = 0;
+  let count = 0;
+  const start = process.cpuUsage();
+  const cpu = () => {
+    const u = process.cpuUsage(start);
+    return (u.user + u.system) / 1000;
+  };
+  while (cpu() < ms) {
+    const { head, texts } = write();
+    bytes = head.length + texts.reduce((sum, t) => sum + t.length, 0);
+    count++;
+  }
+  return { us: (cpu() * 1000) / count, bytes };
+}
+
+async function checkpointCost(ctx: BenchContext): Promise<BenchResult[]> {
+  const { kit, id, marks } = eightMinuteMatch();
+  const write = (stored?: [RunMark, RunMark]) => () => {
+    const w = kit.runner.checkpoint(id, refOf, stored)!;
+    // Encoded to bytes, as the write to Redis does with every argument.
+    const head = Buffer.from(JSON.stringify(w.checkpoint));
+    return { head, texts: w.closed.map((c) => Buffer.from(c.text, 'latin1')) };
+  };
+  const ms = ctx.pick(300, 100);
+  const rounds = ctx.pick(9, 3);
+  const samples = await alternate(
+    rounds,
+    async () => measure(write(marks), ms),
+    async () => measure(write(), ms),
+  );
+  const piece = median(samples.a.map((s) => s.us));
+  const whole = median(samples.b.map((s) => s.us));
+  const [pieceBytes, wholeBytes] = [samples.a[0]!.bytes, samples.b[0]!.bytes];
+  return [
+    {
+      name: 'checkpoint of an 8-minute match, CPU per write',
+      value: Math.round(piece * 100) / 100,
+      unit: 'µs',
+      reference: {
+        name: 'the same with the input runs written whole',
+        value: Math.round(whole * 100) / 100,
+      },
+      target: { op: '<=', value: 0.2, of: 'ratio' },
+      notes: `${kit.runner.get(id)!.log.ticks} ticks logged`,
+    },
+    {
+      name: 'checkpoint of an 8-minute match, bytes to Redis per write',
+      value: pieceBytes,
+      unit: 'B',
+      reference: { name: 'the same with the input runs written whole', value: wholeBytes },
+      target: { op: '<=', value: 0.2, of: 'ratio' },
+      notes: `500 matches twice a second: ${((pieceBytes * 1000) / 1e6).toFixed(2)} MB/s against ${((wholeBytes * 1000) / 1e6).toFixed(1)} MB/s`,
+    },
+  ];
+}
+
+export const benchmarks: Benchmark[] = [
+  { name: 'checkpoint cost', issue: '#17', run: checkpointCost },
+];
