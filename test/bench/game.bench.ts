@@ -60,11 +60,18 @@ interface Measure {
   lateInGc: number;
   gcPauses: number;
   gcMaxMs: number;
+  gcLongestKind: string;
+  /** Pauses by kind (minor: scavenges of the young generation; major: mark-compact). */
+  gcKinds: Record<string, number>;
 }
 
 /** Where the late ticks of a window came from, as far as the collector explains them. */
 const lateNote = (m: Measure) =>
-  `${m.lateTicks} of ${m.ticks} ticks over 1 ms late, ${m.lateInGc} of them during a GC pause (${m.gcPauses} pauses, longest ${m.gcMaxMs.toFixed(1)} ms)`;
+  `${m.lateTicks} of ${m.ticks} ticks over 1 ms late, ${m.lateInGc} of them during a GC pause (${Object.entries(
+    m.gcKinds,
+  )
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ')} pauses; longest ${m.gcMaxMs.toFixed(1)} ms, ${m.gcLongestKind})`;
 
 function serverEnv(ctx: BenchContext): Record<string, string> {
   return {

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import http from 'node:http';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { gameSettingsSchema } from '../../../api/contract/game.ts';
 import { systemClock } from '../../../api/core/clock.ts';
@@ -146,9 +146,18 @@ async function measure(ms: number, profileFile?: string, perfFile?: string) {
   samples.late = [];
   samples.activeMax = 0;
   // Garbage collection in the window: a late tick that waited on a pause is the collector's.
-  const pauses: [start: number, end: number][] = [];
+  const pauses: [start: number, end: number, kind: string][] = [];
+  const kinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
   const gc = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push([e.startTime, e.startTime + e.duration]);
+    for (const e of list.getEntries()) {
+      const kind = kinds[(e as unknown as { detail: { kind: number } }).detail.kind] ?? 'other';
+      pauses.push([e.startTime, e.startTime + e.duration, kind]);
+    }
   });
   gc.observe({ entryTypes: ['gc'] });
   const cpu0 = process.cpuUsage();
@@ -162,6 +171,12 @@ async function measure(ms: number, profileFile?: string, perfFile?: string) {
     pauses.some(([start, end]) => start < began && end > due),
   ).length;
   const pauseMs = pauses.map(([start, end]) => end - start);
+  const longest = pauses.reduce<(typeof pauses)[number] | undefined>(
+    (max, p) => (max === undefined || p[1] - p[0] > max[1] - max[0] ? p : max),
+    undefined,
+  );
+  const byKind: Record<string, number> = {};
+  for (const [, , kind] of pauses) byKind[kind] = (byKind[kind] ?? 0) + 1;
   return {
     type: 'measure',
     ticks: lateness.length,
@@ -178,6 +193,8 @@ async function measure(ms: number, profileFile?: string, perfFile?: string) {
     lateInGc,
     gcPauses: pauses.length,
     gcMaxMs: pct(pauseMs, 100),
+    gcLongestKind: longest?.[2] ?? 'none',
+    gcKinds: byKind,
   };
 }
 
