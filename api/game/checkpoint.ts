@@ -136,6 +136,7 @@ export function parseCheckpoint(head: string, closedText: [string, string]): Sto
   if (parsed.v === 2) return { checkpoint: parsed, closedText };
   const { inputLog, ...rest } = parsed;
   const log = decodeInputLog(inputLog);
+  const inline: [string, string] = [closedRunsAfter(log, 0).text, closedRunsAfter(log, 1).text];
   return {
     checkpoint: {
       ...rest,
@@ -143,10 +144,10 @@ export function parseCheckpoint(head: string, closedText: [string, string]): Sto
       log: {
         ticks: log.ticks,
         open: [openRunText(log, 0), openRunText(log, 1)],
-        closedLength: [log.closed[0].length, log.closed[1].length],
+        closedLength: [inline[0].length, inline[1].length],
       },
     },
-    closedText: log.closed,
+    closedText: inline,
   };
 }
 
