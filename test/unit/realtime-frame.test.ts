@@ -18,14 +18,18 @@ const { Receiver } = wsModule as unknown as {
   Receiver: new (options: { isServer: boolean; maxPayload: number }) => FrameReceiver;
 };
 
-function decode(wire: Buffer): Promise<{ text: string; isBinary: boolean }> {
+/** The bytes a socket gets for a prepared frame (writeFrame writes a string frame as latin1). */
+const bytesOf = (wire: Buffer | string) =>
+  typeof wire === 'string' ? Buffer.from(wire, 'latin1') : wire;
+
+function decode(wire: Buffer | string): Promise<{ text: string; isBinary: boolean }> {
   return new Promise((resolve, reject) => {
     const receiver = new Receiver({ isServer: false, maxPayload: 0 });
     receiver.on('message', (data: Buffer, isBinary: boolean) =>
       resolve({ text: data.toString('utf8'), isBinary }),
     );
     receiver.on('error', reject);
-    receiver.write(wire);
+    receiver.write(bytesOf(wire));
   });
 }
 
@@ -46,7 +50,9 @@ describe('realtime prepared frames', () => {
       const json = exactly(bytes);
       assert.equal(Buffer.byteLength(json), bytes);
       const frame = prepareFrame(json, 't', false);
-      assert.equal(frame.wire.length, bytes + header);
+      assert.equal(bytesOf(frame.wire).length, bytes + header);
+      // ASCII under 64 KiB travels as a latin1 string (no buffer per frame), the rest as bytes.
+      assert.equal(typeof frame.wire, bytes < 65_536 ? 'string' : 'object');
       assert.deepEqual(await decode(frame.wire), { text: json, isBinary: false });
     });
   }
@@ -55,18 +61,32 @@ describe('realtime prepared frames', () => {
     const json = JSON.stringify({ type: 't', text: 'Pong — café ☕ 🏓'.repeat(10) });
     const frame = prepareFrame(json, 't', true);
     assert.equal(frame.droppable, true);
+    assert.ok(Buffer.isBuffer(frame.wire), 'non-ASCII text is framed as UTF-8 bytes');
     assert.deepEqual(await decode(frame.wire), { text: json, isBinary: false });
   });
 
   it('frames one head with several tails exactly as each whole text would be framed', async () => {
     // A UTF-8 name in the head, and lengths on both sides of the 7-bit and 16-bit headers.
-    for (const padding of [0, 90, 100, 65_480, 65_500]) {
-      const head = `{"type":"game.state","state":{"players":["Zoë 🏓"],"pad":"${'x'.repeat(padding)}"},"lastSeq":`;
+    for (const [name, padding] of [
+      ['Zoë 🏓', 0],
+      ['Zoë 🏓', 90],
+      ['Zoë 🏓', 100],
+      ['Zoë 🏓', 65_480],
+      ['Zoë 🏓', 65_500],
+      ['zoe', 0],
+      ['zoe', 100],
+      ['zoe', 65_480],
+      ['zoe', 65_500],
+    ] as const) {
+      const head = `{"type":"game.state","state":{"players":["${name}"],"pad":"${'x'.repeat(padding)}"},"lastSeq":`;
       const tails = ['0}}', '7}}', '123456}}'];
       const frames = prepareFramesWithTails(head, tails, 'game.state');
       assert.equal(frames.length, tails.length);
       for (const [i, tail] of tails.entries()) {
-        assert.deepEqual(frames[i]!.wire, prepareFrame(head + tail, 'game.state', false).wire);
+        assert.deepEqual(
+          bytesOf(frames[i]!.wire),
+          bytesOf(prepareFrame(head + tail, 'game.state', false).wire),
+        );
         assert.equal(frames[i]!.droppable, false);
         assert.deepEqual(await decode(frames[i]!.wire), { text: head + tail, isBinary: false });
       }
