@@ -23,7 +23,8 @@ import type { Gateway } from './gateway.ts';
 export interface SocketGames {
   join(conn: Connection, matchId: string): Promise<GameView>;
   ready(conn: Connection, matchId: string): Promise<void>;
-  input(conn: Connection, message: InputMessage): Promise<void>;
+  /** Synchronous when the match runs here: a player's key press is the busiest message there is. */
+  input(conn: Connection, message: InputMessage): void | Promise<void>;
   leave(conn: Connection, matchId: string): Promise<void>;
   spectate(conn: Connection, matchId: string): Promise<GameView>;
   stopSpectating(conn: Connection): void;
@@ -35,7 +36,7 @@ export function localSocketGames(runner: Runner): SocketGames {
   return {
     join: async (conn, matchId) => runner.join(conn, matchId),
     ready: async (conn, matchId) => runner.ready(conn, matchId),
-    input: async (conn, message) => void runner.input(conn, message),
+    input: (conn, message) => void runner.input(conn, message),
     leave: (conn, matchId) => runner.leave(conn, matchId),
     spectate: async (conn, matchId) => runner.spectate(conn, matchId),
     stopSpectating: (conn) => void runner.stopSpectating(conn),

@@ -124,7 +124,9 @@ export class ClusterMatches implements MatchHost {
     return this.#forSocket(conn, matchId, 'ready', [], () => this.#o.runner.ready(conn, matchId));
   }
 
-  input(conn: Connection, message: InputMessage): Promise<void> {
+  input(conn: Connection, message: InputMessage): void | Promise<void> {
+    // Ours: straight to the runner, no promise (most inputs; the rest go to the owner).
+    if (this.#o.runner.get(message.matchId)) return void this.#o.runner.input(conn, message);
     return this.#forSocket(conn, message.matchId, 'input', [message], () => {
       this.#o.runner.input(conn, message);
     });
