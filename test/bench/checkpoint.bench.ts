@@ -6,11 +6,19 @@
  * 500 ms earlier, plus the JSON of the rest. Reference, side by side: the same
  * checkpoint with the runs written whole, which is what every checkpoint cost
  * before they were written in pieces (and what a new owner's first one costs).
- * Figures: CPU µs per checkpoint and bytes sent to Redis per checkpoint.
+ * Figures: CPU µs per checkpoint and bytes sent to Redis per checkpoint; and
+ * the memory a live 10-minute input log holds, beside its text form.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gameSettingsSchema } from '../../api/contract/game.ts';
 import type { PeerRef } from '../../api/game/checkpoint.ts';
-import type { RunMark } from '../../api/game/input-log.ts';
+import {
+  createInputLog,
+  encodeInputLog,
+  recordInputs,
+  type RunMark,
+} from '../../api/game/input-log.ts';
 import type { Peer } from '../../api/game/live-match.ts';
 import { matchSpec, peer, runnerKit } from '../support/game-runner.ts';
 import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
@@ -70,6 +78,29 @@ function measure(write: () => { head: Buffer; texts: Buffer[] }, ms: number) {
   return { us: (cpu() * 1000) / count, bytes };
 }
 
+/** Bytes a live 10-minute input log (a key change every 100 ms per player) holds, heap and buffers, over `count` logs. */
+function logMemory(count: number): { bytes: number; text: number } {
+  // A collection before each reading, so only what the logs hold counts.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const used = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  const logs = Array.from({ length: count }, () => {
+    const log = createInputLog();
+    for (let t = 0; t < 36_000; t++) {
+      const k = Math.floor(t / 6);
+      recordInputs(log, [((k % 3) - 1) as -1 | 0 | 1, (((k + 1) % 3) - 1) as -1 | 0 | 1]);
+    }
+    return log;
+  });
+  const bytes = (used() - before) / count;
+  return { bytes, text: encodeInputLog(logs[0]!).length };
+}
+
 async function checkpointCost(ctx: BenchContext): Promise<BenchResult[]> {
   const { kit, id, marks } = eightMinuteMatch();
   const write = (stored?: [RunMark, RunMark]) => () => {
@@ -88,7 +119,16 @@ async function checkpointCost(ctx: BenchContext): Promise<BenchResult[]> {
   const piece = median(samples.a.map((s) => s.us));
   const whole = median(samples.b.map((s) => s.us));
   const [pieceBytes, wholeBytes] = [samples.a[0]!.bytes, samples.b[0]!.bytes];
+  const memory = logMemory(ctx.pick(100, 20));
   return [
+    {
+      name: 'a live 10-minute input log in memory (key change every 100 ms)',
+      value: Math.round(memory.bytes / 1024),
+      unit: 'KiB',
+      reference: { name: 'its text form', value: Math.round(memory.text / 1024) },
+      target: { op: '<=', value: 8, of: 'ratio' },
+      notes: 'one 32-bit word per run (one small array per run was 1.5 MiB)',
+    },
     {
       name: 'checkpoint of an 8-minute match, CPU per write',
       value: Math.round(piece * 100) / 100,
