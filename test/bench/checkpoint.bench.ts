@@ -11,7 +11,6 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { gameSettingsSchema } from '../../api/contract/game.ts';
 import type { PeerRef } from '../../api/game/checkpoint.ts';
 import {
   createInputLog,
@@ -20,40 +19,16 @@ import {
   type RunMark,
 } from '../../api/game/input-log.ts';
 import type { Peer } from '../../api/game/live-match.ts';
-import { matchSpec, peer, runnerKit } from '../support/game-runner.ts';
+import { playingMatch, runnerKit } from '../support/game-runner.ts';
 import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
 import { alternate, median } from './stats.ts';
 
-const TICK = 1000 / 60;
 const refOf = (p: Peer): PeerRef => ({ id: p.id, userId: p.userId, instance: 'bench' });
 
 function eightMinuteMatch() {
   const kit = runnerKit({ maxInputsPerTick: 4 });
   const id = '00000000-0000-4000-8000-000000000001';
-  const [a, b] = [peer('ua'), peer('ub')];
-  // A match that lasts: slow ball, tall paddles, straight serves (as the runner benchmark's).
-  const settings = gameSettingsSchema.parse({
-    pointsToWin: 21,
-    maxDurationSec: 3600,
-    ballSpeed: 150,
-    paddleHeight: 300,
-    serve: { angle: 'straight', delayMs: 0 },
-  });
-  kit.runner.add(matchSpec(id, { settings }));
-  for (const p of [a, b]) kit.runner.join(p, id);
-  for (const p of [a, b]) kit.runner.ready(p, id);
-  kit.scheduler.advance(3_000 + 2 * TICK);
-  let seq = 0;
-  const play = (ticks: number) => {
-    for (let t = 0; t < ticks; t++) {
-      if (t % 6 === 0) {
-        seq += 1;
-        kit.runner.input(a, { matchId: id, seq, dir: ((seq % 3) - 1) as -1 | 0 | 1 });
-        kit.runner.input(b, { matchId: id, seq, dir: (((seq + 1) % 3) - 1) as -1 | 0 | 1 });
-      }
-      kit.scheduler.advance(TICK);
-    }
-  };
+  const { play } = playingMatch(kit, id, 6);
   play(28_800 - 30);
   const before = kit.runner.checkpoint(id, refOf)!;
   const marks: [RunMark, RunMark] = [before.closed[0].end, before.closed[1].end];

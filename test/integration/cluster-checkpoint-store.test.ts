@@ -12,9 +12,8 @@ import { closedRunsAfter, encodeInputLog, type RunMark } from '../../api/game/in
 import type { Peer } from '../../api/game/live-match.ts';
 import { ClusterStore } from '../../api/realtime/cluster/store.ts';
 import { needsRedis, sharedRedisUrl } from '../support/redis.ts';
-import { matchSpec, peer, runnerKit, type RunnerKit } from '../support/game-runner.ts';
+import { playingMatch, runnerKit, type RunnerKit } from '../support/game-runner.ts';
 
-const TICK = 1000 / 60;
 const refOf = (p: Peer): PeerRef => ({ id: p.id, userId: p.userId, instance: 'a' });
 const summary = { state: 'playing', score: [0, 0] } as never;
 
@@ -34,28 +33,10 @@ describe('cluster checkpoints in Redis', () => {
     redis.disconnect();
   });
 
-  /** A match in play whose players change direction every few ticks. */
+  /** A long match in play, its players changing direction every 4 ticks. */
   function playing(id: string): { kit: RunnerKit; play(ticks: number): void } {
     const kit = runnerKit();
-    const [a, b] = [peer('ua'), peer('ub')];
-    kit.runner.add(matchSpec(id, { settings: { ...matchSpec(id).settings, pointsToWin: 21 } }));
-    for (const p of [a, b]) kit.runner.join(p, id);
-    for (const p of [a, b]) kit.runner.ready(p, id);
-    kit.scheduler.advance(3_000 + 2 * TICK);
-    let seq = 0;
-    return {
-      kit,
-      play(ticks) {
-        for (let t = 0; t < ticks; t++) {
-          if (t % 4 === 0) {
-            seq += 1;
-            kit.runner.input(a, { matchId: id, seq, dir: ((seq % 3) - 1) as -1 | 0 | 1 });
-            kit.runner.input(b, { matchId: id, seq, dir: (((seq + 1) % 3) - 1) as -1 | 0 | 1 });
-          }
-          kit.scheduler.advance(TICK);
-        }
-      },
-    };
+    return { kit, play: playingMatch(kit, id, 4).play };
   }
 
   const marksOf = (w: CheckpointWrite): [RunMark, RunMark] => [w.closed[0].end, w.closed[1].end];

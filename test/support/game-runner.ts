@@ -160,3 +160,44 @@ export function matchSpec(id: string, overrides: Partial<MatchSpec> = {}): Match
     ...overrides,
   };
 }
+
+/** A match that lasts: slow ball, tall paddles, straight serves; points are rare. */
+export const longSettings = gameSettingsSchema.parse({
+  pointsToWin: 21,
+  maxDurationSec: 3600,
+  ballSpeed: 150,
+  paddleHeight: 300,
+  serve: { angle: 'straight', delayMs: 0 },
+});
+
+/**
+ * A long match in play on `kit`'s runner; `play(ticks)` goes on with both
+ * players changing direction every `every` ticks (up, still, down in turn).
+ */
+export function playingMatch(
+  kit: RunnerKit,
+  id: string,
+  every = 6,
+): { a: Peer; b: Peer; play(ticks: number): void } {
+  const [a, b] = [peer('ua'), peer('ub')];
+  kit.runner.add(matchSpec(id, { settings: longSettings }));
+  for (const p of [a, b]) kit.runner.join(p, id);
+  for (const p of [a, b]) kit.runner.ready(p, id);
+  kit.scheduler.advance(3_000 + 2 * (1000 / 60));
+  let seq = 0;
+  const dir = (n: number) => ((n % 3) - 1) as -1 | 0 | 1;
+  return {
+    a,
+    b,
+    play(ticks) {
+      for (let t = 0; t < ticks; t++) {
+        if (t % every === 0) {
+          seq += 1;
+          kit.runner.input(a, { matchId: id, seq, dir: dir(seq) });
+          kit.runner.input(b, { matchId: id, seq, dir: dir(seq + 1) });
+        }
+        kit.scheduler.advance(1000 / 60);
+      }
+    },
+  };
+}

@@ -13,15 +13,8 @@ import {
 } from '../../api/game/checkpoint.ts';
 import { encodeInputLog, joinInputLog, type RunMark } from '../../api/game/input-log.ts';
 import type { LiveMatch, Peer } from '../../api/game/live-match.ts';
-import {
-  matchSpec,
-  peer,
-  runnerKit,
-  testRunnerConfig,
-  type RunnerKit,
-} from '../support/game-runner.ts';
+import { playingMatch, runnerKit, testRunnerConfig } from '../support/game-runner.ts';
 
-const TICK = 1000 / 60;
 const refOf = (p: Peer): PeerRef => ({ id: p.id, userId: p.userId, instance: 'i1' });
 
 /** Redis's SET and SETRANGE on one string per side, as the store uses them. */
@@ -38,38 +31,6 @@ class LogCopy {
   }
 }
 
-function startedMatch(kit: RunnerKit): { a: Peer; b: Peer } {
-  const a = peer('ua');
-  const b = peer('ub');
-  kit.runner.add(matchSpec('m1', { settings: { ...matchSpec('m1').settings, pointsToWin: 21 } }));
-  for (const p of [a, b]) kit.runner.join(p, 'm1');
-  for (const p of [a, b]) kit.runner.ready(p, 'm1');
-  kit.scheduler.advance(3_000 + 2 * TICK);
-  assert.equal(kit.runner.get('m1')?.state, 'playing');
-  return { a, b };
-}
-
-/** `ticks` ticks of both players changing direction every few ticks. */
-function play(kit: RunnerKit, players: { a: Peer; b: Peer }, ticks: number, seq: { n: number }) {
-  for (let t = 0; t < ticks; t++) {
-    if (t % 5 === 0) {
-      seq.n += 1;
-      kit.runner.input(players.a, {
-        matchId: 'm1',
-        seq: seq.n,
-        dir: ((seq.n % 3) - 1) as -1 | 0 | 1,
-      });
-    }
-    if (t % 7 === 0)
-      kit.runner.input(players.b, {
-        matchId: 'm1',
-        seq: seq.n,
-        dir: ((seq.n % 2) * 2 - 1) as -1 | 1,
-      });
-    kit.scheduler.advance(TICK);
-  }
-}
-
 function restored(write: CheckpointWrite, copy: LogCopy): LiveMatch {
   const stored = parseCheckpoint(JSON.stringify(write.checkpoint), copy.text);
   return restoreMatch(stored, {
@@ -83,10 +44,9 @@ function restored(write: CheckpointWrite, copy: LogCopy): LiveMatch {
 describe('game checkpoints', () => {
   it('writes the closed runs from where the last write ended, and restores the match exactly', () => {
     const kit = runnerKit();
-    const players = startedMatch(kit);
-    const seq = { n: 0 };
+    const { play } = playingMatch(kit, 'm1', 5);
     const copy = new LogCopy();
-    play(kit, players, 600, seq);
+    play(600);
     const first = kit.runner.checkpoint('m1', refOf)!;
     assert.deepEqual(
       first.closed.map((p) => p.at),
@@ -95,7 +55,7 @@ describe('game checkpoints', () => {
     );
     copy.write(first);
     const marks: [RunMark, RunMark] = [first.closed[0].end, first.closed[1].end];
-    play(kit, players, 120, seq);
+    play(120);
     const second = kit.runner.checkpoint('m1', refOf, marks)!;
     assert.deepEqual(
       second.closed.map((p) => p.at),
@@ -121,18 +81,17 @@ describe('game checkpoints', () => {
 
   it('changes nothing when a piece is written twice, or an older checkpoint is read over a longer copy', () => {
     const kit = runnerKit();
-    const players = startedMatch(kit);
-    const seq = { n: 0 };
+    const { play } = playingMatch(kit, 'm1', 5);
     const copy = new LogCopy();
-    play(kit, players, 300, seq);
+    play(300);
     const first = kit.runner.checkpoint('m1', refOf)!;
     copy.write(first);
     const marks: [RunMark, RunMark] = [first.closed[0].end, first.closed[1].end];
-    play(kit, players, 100, seq);
+    play(100);
     const second = kit.runner.checkpoint('m1', refOf, marks)!;
     // Its confirmation was lost: the next write starts from the same marks again.
     copy.write(second);
-    play(kit, players, 100, seq);
+    play(100);
     const third = kit.runner.checkpoint('m1', refOf, marks)!;
     copy.write(third);
     copy.write(second); // a late duplicate of the second
@@ -148,8 +107,7 @@ describe('game checkpoints', () => {
 
   it('restores a checkpoint written before v2, with the whole log inline', () => {
     const kit = runnerKit();
-    const players = startedMatch(kit);
-    play(kit, players, 400, { n: 0 });
+    playingMatch(kit, 'm1', 5).play(400);
     const live = kit.runner.get('m1')!;
     const { checkpoint } = kit.runner.checkpoint('m1', refOf)!;
     const { log: _log, ...rest } = checkpoint;
