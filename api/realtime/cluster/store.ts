@@ -10,7 +10,8 @@
  *   owner twice a second and read by whoever takes the match over; `log:<match>:0`
  *   and `:1`, each side's closed input runs, which only grow: each checkpoint
  *   writes what it adds at its offset (SETRANGE, so writing twice is harmless),
- *   in the same transaction as the checkpoint that covers it;
+ *   in the same script as the checkpoint that covers it, and only while its
+ *   writer owns the match at that epoch;
  * - `live` (hash match → summary JSON): state and score for listings.
  */
 import { pendingResultsKey } from '../../domain/games/pending-results-redis.ts';
