@@ -13,8 +13,9 @@ import { advance, createMatchState, type MatchState, type TickInputs } from './e
 /**
  * One side's runs, packed one per 32-bit word as `count × 4 + dir + 1` in a
  * buffer that doubles as it fills: a 10-minute match of a key change every
- * 100 ms is 6,000 runs a side, 24 KB here against 1.5 MB as one small array
- * per run (objects the young-generation collector copied and promoted).
+ * 100 ms is 6,000 runs a side, 24–32 KB a side here; as one small array per
+ * run the log was 1.5 MB, objects the young-generation collector copied and
+ * promoted.
  */
 interface RunList {
   packed: Uint32Array;
