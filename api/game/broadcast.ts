@@ -6,8 +6,9 @@
  * end are not. The transport frames and writes; the gateway's prepared frames
  * in production, a recorder in tests.
  */
-import type { GameView } from '../contract/game.ts';
-import type { LiveMatch, Outcome, Peer } from './live-match.ts';
+import { TICK_RATE, type GameView } from '../contract/game.ts';
+import { viewOf, type LiveMatch, type Outcome, type Peer } from './live-match.ts';
+import type { TickResult } from './match-tick.ts';
 import type { MatchResult } from './runner-types.ts';
 
 export interface GameTransport {
@@ -77,6 +78,51 @@ export function sendState(
       transport.prepare(`{"type":"game.state","state":${json}}`, 'game.state', true),
     );
   }
+}
+
+/** Which loop tick this is, and which audiences it sends to. */
+export interface TickTurn {
+  n: number;
+  now: number;
+  toPlayers: boolean;
+  toSpectators: boolean;
+}
+
+/**
+ * What one loop tick of a match shows, given what the tick did: a stepped
+ * match its events and state (spectators by turns of their groups), an ended
+ * one everything to everyone; waiting rooms once a second, the countdown and
+ * pauses at the spectator rate, and any change of state at once.
+ */
+export function sendTick(
+  transport: GameTransport,
+  match: LiveMatch,
+  result: TickResult,
+  turn: TickTurn,
+): void {
+  if (result === 'stepped') {
+    sendEvents(transport, match);
+    const { spectators } = match;
+    const watching = spectators.staggered
+      ? spectators.due(turn.n)
+      : turn.toSpectators
+        ? spectators
+        : null;
+    if (turn.toPlayers || watching)
+      sendState(transport, match, viewOf(match, turn.now), {
+        players: turn.toPlayers,
+        spectators: watching,
+      });
+    return;
+  }
+  if (result === 'end') sendEvents(transport, match);
+  const waiting = match.state === 'pending' || match.state === 'ready';
+  const due = waiting ? turn.n % TICK_RATE === 0 : turn.toSpectators;
+  if (result !== 'idle' || due)
+    sendState(transport, match, viewOf(match, turn.now), {
+      players: true,
+      spectators: match.spectators,
+    });
 }
 
 /** Everyone watching or playing: joined players, then spectators. */

@@ -12,7 +12,8 @@
 import type { GameView } from '../contract/game.ts';
 import { TICK_RATE } from '../contract/game.ts';
 import { AppError } from '../contract/errors.ts';
-import { everyone, sendEnd, sendEvents, sendMessage, sendState } from './broadcast.ts';
+import { everyone, sendMessage, sendState, sendTick, type TickTurn } from './broadcast.ts';
+import { resultOf, storeAndAnnounce } from './match-end.ts';
 import {
   checkpointOf,
   restoreMatch,
@@ -20,7 +21,7 @@ import {
   type PeerRef,
   type StoredCheckpoint,
 } from './checkpoint.ts';
-import { encodeInputLog, type RunMark } from './input-log.ts';
+import type { RunMark } from './input-log.ts';
 import {
   createLiveMatch,
   inspectMatch,
@@ -32,9 +33,8 @@ import {
   type MatchSpec,
   type Peer,
 } from './live-match.ts';
-import type { InputMessage, MatchResult, RunnerOptions } from './runner-types.ts';
+import type { InputMessage, RunnerOptions } from './runner-types.ts';
 import { tickMatch } from './match-tick.ts';
-import { summarizeStats } from './match-stats.ts';
 import {
   createReplaySession,
   tickReplay,
@@ -365,47 +365,13 @@ export class Runner {
     if (this.#matches.size === 0 && this.#replays.size === 0) this.#ticker.stop();
   }
 
-  #tickOne(
-    match: LiveMatch,
-    t: { n: number; now: number; toPlayers: boolean; toSpectators: boolean },
-  ): void {
+  #tickOne(match: LiveMatch, turn: TickTurn): void {
     const { transport, hooks, config } = this.#options;
     for (const seat of match.seats) seat.inputs = 0;
-    const result = tickMatch(match, t.now, config);
-    if (result === 'stepped') {
-      sendEvents(transport, match);
-      const { spectators } = match;
-      const watching = spectators.staggered
-        ? spectators.due(t.n)
-        : t.toSpectators
-          ? spectators
-          : null;
-      if (t.toPlayers || watching)
-        sendState(transport, match, viewOf(match, t.now), {
-          players: t.toPlayers,
-          spectators: watching,
-        });
-      return;
-    }
-    if (result === 'end') {
-      sendEvents(transport, match);
-      sendState(transport, match, viewOf(match, t.now), {
-        players: true,
-        spectators: match.spectators,
-      });
-      void this.#finish(match);
-      return;
-    }
+    const result = tickMatch(match, turn.now, config);
     if (result === 'countdown' || result === 'playing') hooks.onState(match.spec, match.state);
-    const changed = result !== 'idle';
-    // Waiting, countdown and pause: the countdown digits at the spectator rate, waiting rooms once a second.
-    const waiting = match.state === 'pending' || match.state === 'ready';
-    if (changed || (waiting ? t.n % TICK_RATE === 0 : t.toSpectators)) {
-      sendState(transport, match, viewOf(match, t.now), {
-        players: true,
-        spectators: match.spectators,
-      });
-    }
+    sendTick(transport, match, result, turn);
+    if (result === 'end') void this.#finish(match);
   }
 
   /** Takes the match out of the loop at once; stores the result and sends game.end afterwards. */
@@ -416,15 +382,7 @@ export class Runner {
     const peers = everyone(match);
     this.#forget(match);
     this.#options.metrics?.finished(spec, decision, match.started);
-    const result: MatchResult = {
-      spec,
-      decision,
-      score: [match.engine.leftScore, match.engine.rightScore],
-      ticks: match.engine.tick,
-      stats: match.started ? summarizeStats(match.stats, match.engine.tick) : null,
-      inputLog: match.started ? encodeInputLog(match.log) : null,
-    };
-    const done = this.#store(match, result, peers);
+    const done = storeAndAnnounce(this.#options, match, resultOf(match), peers);
     this.#ending.add(done);
     void done.finally(() => this.#ending.delete(done));
     return done;
@@ -436,22 +394,5 @@ export class Runner {
       if (seat.userId !== null && this.#byUser.get(seat.userId) === match)
         this.#byUser.delete(seat.userId);
     for (const peer of match.spectators) this.#watching.delete(peer.id);
-  }
-
-  async #store(match: LiveMatch, result: MatchResult, peers: Peer[]): Promise<void> {
-    let changes: [number | null, number | null] = [null, null];
-    let stored = false;
-    try {
-      const end = await this.#options.hooks.onEnd(result);
-      stored = end.stored;
-      if (end.ratingChanges) changes = end.ratingChanges;
-    } catch (err) {
-      this.#options.logger.error(
-        { err, 'game.match.id': result.spec.id },
-        'storing a match result failed',
-      );
-    }
-    sendEnd(this.#options.transport, match, { result, changes, stored, peers });
-    this.#options.transport.flush?.();
   }
 }
