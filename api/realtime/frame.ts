@@ -1,12 +1,12 @@
 /**
  * Prepared frames: a message is serialised and framed ONCE (JSON, UTF-8 and
  * the WebSocket header in one piece) and that same piece is written to every
- * socket it goes to. An ASCII frame under 64 KiB (every game state) is a
- * latin1 string, which Node writes from the string itself: a buffer per frame
- * would be 24 MB/s of ArrayBuffers at 500 matches, and the collector answers
- * that much external memory with mark-compacts of 10-16 ms on the game loop. A send costs ≈ 8 µs, mostly system calls; skipping ws's
+ * socket it goes to. A send costs ≈ 8 µs, mostly system calls; skipping ws's
  * per-socket framing (header allocation, cork, two writes) saves 10–20 % on
- * fan-out (docs/ARCHITECTURE.md, measured facts).
+ * fan-out. An ASCII frame under 64 KiB (every game state) is a latin1 string,
+ * which Node writes from the string itself: a buffer per frame was 24 MB/s of
+ * ArrayBuffers at 500 matches, and V8 answered that much external memory with
+ * mark-compacts of 9–16 ms on the game loop (docs/ARCHITECTURE.md, measured facts).
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
