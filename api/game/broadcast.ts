@@ -1,21 +1,24 @@
 /**
- * Getting a match onto sockets: each tick's view is serialised ONCE, then
+ * Getting a match onto sockets: each tick's state is serialised ONCE, then
  * framed once per audience (the players' copies share one encoding of the
  * JSON text and differ only in their lastSeq; spectators share one frame). Spectator frames are droppable
  * (a newer one supersedes them when a socket's buffer is full); events and the
  * end are not. The transport frames and writes; the gateway's prepared frames
  * in production, a recorder in tests.
  */
-import { TICK_RATE, type GameView } from '../contract/game.ts';
-import { viewOf, type LiveMatch, type Outcome, type Peer } from './live-match.ts';
+import { TICK_RATE } from '../contract/game.ts';
+import { openStateTextOf, type LiveMatch, type Outcome, type Peer } from './live-match.ts';
 import type { TickResult } from './match-tick.ts';
 import type { MatchResult } from './runner-types.ts';
 
 export interface GameTransport {
-  /** Frames serialised JSON once; the result is written to any number of peers. */
-  prepare(json: string, type: string, droppable: boolean): unknown;
+  /**
+   * Frames serialised JSON once; the result is written to any number of peers.
+   * `ascii`: the caller knows the text is ASCII (no need to look).
+   */
+  prepare(json: string, type: string, droppable: boolean, ascii?: boolean): unknown;
   /** Frames `head + tail` for each (ASCII) tail, not droppable, encoding `head` once. */
-  prepareEach(head: string, tails: readonly string[], type: string): unknown[];
+  prepareEach(head: string, tails: readonly string[], type: string, ascii?: boolean): unknown[];
   write(peers: Iterable<Peer>, frame: unknown): void;
   /** Called once at the end of every loop tick (to record batched metrics). */
   flush?(): void;
@@ -27,36 +30,15 @@ export interface Audience {
   spectators: (Iterable<Peer> & { readonly size: number }) | null;
 }
 
-/**
- * The view as JSON text, exactly what JSON.stringify gives (same keys, same
- * order) at a fraction of its cost: the shape is fixed, and the match id and
- * players are serialised once per match. This runs for every match on every tick.
- */
-export function viewJson(view: GameView, cached: { id: string; players: string }): string {
-  const {
-    ball,
-    paddles: [l, r],
-    score,
-    field,
-  } = view;
-  let text =
-    `{"matchId":${cached.id},"tick":${view.tick},"phase":"${view.phase}","field":{"width":${field.width},"height":${field.height}},` +
-    `"ball":{"x":${ball.x},"y":${ball.y},"size":${ball.size},"speed":${ball.speed}},` +
-    `"paddles":[{"x":${l.x},"y":${l.y},"width":${l.width},"height":${l.height}},{"x":${r.x},"y":${r.y},"width":${r.width},"height":${r.height}}],` +
-    `"score":[${score[0]},${score[1]}],"players":${cached.players},"spectators":${view.spectators}`;
-  if (view.countdown !== undefined) text += `,"countdown":${view.countdown}`;
-  if (view.lastSeq !== undefined) text += `,"lastSeq":${view.lastSeq}`;
-  return text + '}';
-}
-
-/** Sends one view: to each joined player with its lastSeq, and to the spectators. */
+/** Sends the match's state at `now`: to each joined player with its lastSeq, and to the spectators. */
 export function sendState(
   transport: GameTransport,
   match: LiveMatch,
-  view: GameView,
+  now: number,
   audience: Audience,
 ): void {
-  const json = viewJson(view, match.json);
+  const state = `{"type":"game.state","state":${openStateTextOf(match, now)}`;
+  const { ascii } = match.text;
   if (audience.players) {
     // Each player's copy differs only in its lastSeq, the message's last key.
     const peers: Peer[] = [];
@@ -67,17 +49,15 @@ export function sendState(
       tails.push(`${seat.appliedSeq}}}`);
     }
     if (peers.length > 0) {
-      const head = `{"type":"game.state","state":${json.slice(0, -1)},"lastSeq":`;
-      const frames = transport.prepareEach(head, tails, 'game.state');
+      const frames = transport.prepareEach(`${state},"lastSeq":`, tails, 'game.state', ascii);
       peers.forEach((peer, i) => transport.write([peer], frames[i]));
     }
   }
-  if (audience.spectators && audience.spectators.size > 0) {
+  if (audience.spectators && audience.spectators.size > 0)
     transport.write(
       audience.spectators,
-      transport.prepare(`{"type":"game.state","state":${json}}`, 'game.state', true),
+      transport.prepare(`${state}}}`, 'game.state', true, ascii),
     );
-  }
 }
 
 /** Which loop tick this is, and which audiences it sends to. */
@@ -109,20 +89,14 @@ export function sendTick(
         ? spectators
         : null;
     if (turn.toPlayers || watching)
-      sendState(transport, match, viewOf(match, turn.now), {
-        players: turn.toPlayers,
-        spectators: watching,
-      });
+      sendState(transport, match, turn.now, { players: turn.toPlayers, spectators: watching });
     return;
   }
   if (result === 'end') sendEvents(transport, match);
   const waiting = match.state === 'pending' || match.state === 'ready';
   const due = waiting ? turn.n % TICK_RATE === 0 : turn.toSpectators;
   if (result !== 'idle' || due)
-    sendState(transport, match, viewOf(match, turn.now), {
-      players: true,
-      spectators: match.spectators,
-    });
+    sendState(transport, match, turn.now, { players: true, spectators: match.spectators });
 }
 
 /** Everyone watching or playing: joined players, then spectators. */

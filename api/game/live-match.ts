@@ -16,7 +16,7 @@ import { createMatchState, type MatchState, type Side } from './engine.ts';
 import { createInputLog, type InputLog } from './input-log.ts';
 import { createMatchStats, type MatchStatsAccumulator } from './match-stats.ts';
 import { Spectators } from './spectators.ts';
-import { toGameView } from './view.ts';
+import { openStateText, stateTextParts, toGameView, type StateTextParts } from './view.ts';
 
 /** A socket as the runner sees it; the gateway's Connection satisfies it. */
 export interface Peer {
@@ -90,8 +90,8 @@ export interface LiveMatch {
   readonly inputs: [Direction, Direction];
   /** Set when the match must leave the loop, with how it ended. */
   ending: EndDecision | null;
-  /** The match id and players as JSON text, serialised once (broadcast.ts viewJson). */
-  readonly json: { id: string; players: string };
+  /** What never changes of its state text, serialised once (view.ts openStateText). */
+  readonly text: StateTextParts;
 }
 
 /** How a match ended: outcome, why, and the winning side (null: no winner). */
@@ -128,12 +128,13 @@ export function createLiveMatch(spec: MatchSpec, deadline: number, spectatorPhas
   const players = seats.map((s) =>
     s.botLevel ? { username: s.username, bot: s.botLevel } : { username: s.username },
   ) as GameView['players'];
+  const engine = createMatchState(spec.settings, spec.seed);
   return {
     spec,
     state: spec.state,
     paused: false,
     deadline,
-    engine: createMatchState(spec.settings, spec.seed),
+    engine,
     events: [],
     log: createInputLog(),
     stats: createMatchStats(spec.settings),
@@ -143,7 +144,7 @@ export function createLiveMatch(spec: MatchSpec, deadline: number, spectatorPhas
     players,
     inputs: [0, 0],
     ending: null,
-    json: { id: JSON.stringify(spec.id), players: JSON.stringify(players) },
+    text: stateTextParts(spec.id, players, engine.config),
   };
 }
 
@@ -157,21 +158,37 @@ export function absentSeats(match: LiveMatch): Seat[] {
   return match.seats.filter((s) => s.bot === null && s.peer === null);
 }
 
+/** The phase the runner shows over the engine's own (undefined: the engine's). */
+function phaseOf(match: LiveMatch): GameView['phase'] | undefined {
+  if (match.state === 'pending' || match.state === 'ready') return 'waiting';
+  if (match.paused) return 'paused';
+  if (match.state === 'countdown' || match.deadline !== null) return 'countdown';
+  return undefined;
+}
+
+/** Whole seconds to the deadline, shown while counting down or paused. */
+function countdownOf(match: LiveMatch, phase: GameView['phase'] | undefined, now: number) {
+  if ((phase !== 'countdown' && phase !== 'paused') || match.deadline === null) return undefined;
+  return Math.max(0, Math.ceil((match.deadline - now) / 1000));
+}
+
 /** The contract's view of the match at this moment (without lastSeq, which is per player). */
 export function viewOf(match: LiveMatch, now: number): GameView {
-  const countdown =
-    match.deadline === null ? undefined : Math.max(0, Math.ceil((match.deadline - now) / 1000));
-  let phase: GameView['phase'] | undefined;
-  if (match.state === 'pending' || match.state === 'ready') phase = 'waiting';
-  else if (match.paused) phase = 'paused';
-  else if (match.state === 'countdown' || match.deadline !== null) phase = 'countdown';
+  const phase = phaseOf(match);
   return toGameView(match.engine, {
     matchId: match.spec.id,
     players: match.players,
     spectators: match.spectators.size,
     phase,
-    countdown: phase === 'countdown' || phase === 'paused' ? countdown : undefined,
+    countdown: countdownOf(match, phase, now),
   });
+}
+
+/** viewOf as JSON text, less its closing brace (view.ts openStateText): what each loop tick sends. */
+export function openStateTextOf(match: LiveMatch, now: number): string {
+  const phase = phaseOf(match);
+  const countdown = countdownOf(match, phase, now);
+  return openStateText(match.engine, match.text, phase, countdown, match.spectators.size);
 }
 
 /** What an admin sees of a running match. */

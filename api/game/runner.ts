@@ -138,10 +138,7 @@ export class Runner {
       matchId: match.spec.id,
       event: { type: 'resumed', tick: match.engine.tick, reason },
     });
-    sendState(transport, match, viewOf(match, now), {
-      players: true,
-      spectators: match.spectators,
-    });
+    sendState(transport, match, now, { players: true, spectators: match.spectators });
     transport.flush?.();
     this.#ensureRunning();
     return match;

@@ -52,10 +52,15 @@ function headerText(payloadBytes: number): string {
     : String.fromCharCode(0x81, 126, payloadBytes >> 8, payloadBytes & 0xff);
 }
 
-/** Frames already-serialised JSON text as a server→client text frame. */
-export function prepareFrame(json: string, type: string, droppable: boolean): PreparedFrame {
+/** Frames already-serialised JSON text as a server→client text frame; `ascii`: known to be, no need to look. */
+export function prepareFrame(
+  json: string,
+  type: string,
+  droppable: boolean,
+  ascii = false,
+): PreparedFrame {
   // For ASCII, characters are bytes: the length is known without encoding.
-  if (json.length < 65_536 && !NON_ASCII.test(json))
+  if (json.length < 65_536 && (ascii || !NON_ASCII.test(json)))
     return { type, droppable, wire: headerText(json.length) + json };
   const { wire, offset } = textFrame(Buffer.byteLength(json));
   wire.write(json, offset, 'utf8');
@@ -71,14 +76,14 @@ export function prepareFramesWithTails(
   head: string,
   tails: readonly string[],
   type: string,
+  ascii = false,
 ): PreparedFrame[] {
-  const longest = Math.max(0, ...tails.map((tail) => tail.length));
-  if (head.length + longest < 65_536 && !NON_ASCII.test(head))
-    return tails.map((tail) => ({
-      type,
-      droppable: false,
-      wire: headerText(head.length + tail.length) + head + tail,
-    }));
+  if (ascii || !NON_ASCII.test(head))
+    return tails.map((tail) =>
+      head.length + tail.length < 65_536
+        ? { type, droppable: false, wire: headerText(head.length + tail.length) + head + tail }
+        : prepareFrame(head + tail, type, false, true),
+    );
   const encoded = Buffer.from(head, 'utf8');
   return tails.map((tail) => {
     const { wire, offset } = textFrame(encoded.length + tail.length);

@@ -15,17 +15,22 @@ import { prepareFrame, prepareFramesWithTails, type PreparedFrame } from './fram
 export function gatewayTransport(limits: DeliveryLimits, metrics: WsMetrics): GameTransport {
   const sent = new Map<string, number>();
   const dropped = new Map<string, number>();
-  const add = (map: Map<string, number>, type: string) => map.set(type, (map.get(type) ?? 0) + 1);
+  const add = (map: Map<string, number>, type: string, n: number) =>
+    n > 0 && map.set(type, (map.get(type) ?? 0) + n);
   return {
-    prepare: (json, type, droppable) => prepareFrame(json, type, droppable),
-    prepareEach: (head, tails, type) => prepareFramesWithTails(head, tails, type),
+    prepare: prepareFrame,
+    prepareEach: prepareFramesWithTails,
     write(peers: Iterable<Peer>, frame: unknown) {
       const prepared = frame as PreparedFrame;
+      let sentTo = 0;
+      let droppedFor = 0;
       for (const peer of peers) {
         const outcome = writeWithBackpressure(peer as Connection, prepared, limits);
-        if (outcome === 'sent') add(sent, prepared.type);
-        else if (outcome === 'dropped') add(dropped, prepared.type);
+        if (outcome === 'sent') sentTo++;
+        else if (outcome === 'dropped') droppedFor++;
       }
+      add(sent, prepared.type, sentTo);
+      add(dropped, prepared.type, droppedFor);
     },
     flush() {
       for (const [type, count] of sent) metrics.messages('out', type, count);

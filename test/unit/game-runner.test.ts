@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { AppError } from '../../api/contract/errors.ts';
 import { createTicker, type TickInfo } from '../../api/game/ticker.ts';
-import { viewJson } from '../../api/game/broadcast.ts';
+import { advance } from '../../api/game/engine.ts';
 import { decodeInputLog, replay } from '../../api/game/input-log.ts';
-import { viewOf } from '../../api/game/live-match.ts';
+import { openStateTextOf, viewOf } from '../../api/game/live-match.ts';
 import {
   fastSettings,
   manualScheduler,
@@ -385,7 +385,7 @@ describe('game runner', () => {
 });
 
 describe('game state encoding', () => {
-  it('viewJson writes exactly what JSON.stringify writes, for every phase and optional field', () => {
+  it('the state text is exactly what JSON.stringify writes of the view, in every phase', () => {
     const kit = runnerKit();
     kit.runner.add(
       matchSpec('enc"\\id', {
@@ -394,15 +394,40 @@ describe('game state encoding', () => {
       }),
     );
     const match = kit.runner.get('enc"\\id')!;
-    const views = [viewOf(match, 0)];
+    const same = (now: number) =>
+      assert.equal(`${openStateTextOf(match, now)}}`, JSON.stringify(viewOf(match, now)));
+    same(0); // waiting
     match.state = 'countdown';
     match.deadline = 2_500;
-    views.push(viewOf(match, 0));
+    same(0);
+    same(2_499);
     match.state = 'playing';
     match.deadline = null;
     match.spectators.add(peer('s'));
-    views.push({ ...viewOf(match, 0), lastSeq: 42 });
-    for (const view of views) assert.equal(viewJson(view, match.json), JSON.stringify(view));
+    for (let t = 0; t < 200; t++) {
+      advance(match.engine, [1, -1], []);
+      same(0);
+    }
+    match.paused = true;
+    match.deadline = 9_000;
+    same(1_000);
+    assert.equal(match.text.ascii, true);
+    void kit.runner.close();
+  });
+
+  it('a match whose names are not ASCII is not marked ASCII (its frames are then encoded as UTF-8)', () => {
+    const kit = runnerKit();
+    kit.runner.add(
+      matchSpec('m-utf8', {
+        players: [
+          { userId: 'ua', username: 'zoë' },
+          { userId: 'ub', username: 'bob' },
+        ],
+      }),
+    );
+    const match = kit.runner.get('m-utf8')!;
+    assert.equal(match.text.ascii, false);
+    assert.equal(`${openStateTextOf(match, 0)}}`, JSON.stringify(viewOf(match, 0)));
     void kit.runner.close();
   });
 });

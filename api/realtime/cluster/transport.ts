@@ -14,6 +14,7 @@ interface ClusterFrame {
   json: string;
   type: string;
   droppable: boolean;
+  ascii: boolean;
   /** The local transport's prepared frame, made on first use. */
   local: unknown;
 }
@@ -22,14 +23,21 @@ export function clusterTransport(local: GameTransport, relay: Relay): GameTransp
   /** instance → frame → socket ids, for this tick. */
   const pending = new Map<string, Map<ClusterFrame, string[]>>();
   return {
-    prepare: (json, type, droppable) => ({ json, type, droppable, local: undefined }),
+    prepare: (json, type, droppable, ascii = false) => ({
+      json,
+      type,
+      droppable,
+      ascii,
+      local: undefined,
+    }),
     // Players' frames: the local encodings share one head (most players are on the owner).
-    prepareEach: (head, tails, type) => {
-      const locals = local.prepareEach(head, tails, type);
+    prepareEach: (head, tails, type, ascii = false) => {
+      const locals = local.prepareEach(head, tails, type, ascii);
       return tails.map((tail, i) => ({
         json: head + tail,
         type,
         droppable: false,
+        ascii,
         local: locals[i],
       }));
     },
@@ -47,7 +55,8 @@ export function clusterTransport(local: GameTransport, relay: Relay): GameTransp
         if (ids) ids.push(peer.id);
         else frames.set(f, [peer.id]);
       }
-      if (here) local.write(here, (f.local ??= local.prepare(f.json, f.type, f.droppable)));
+      if (here)
+        local.write(here, (f.local ??= local.prepare(f.json, f.type, f.droppable, f.ascii)));
     },
     flush() {
       local.flush?.();
