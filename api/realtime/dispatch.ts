@@ -49,6 +49,8 @@ export interface DispatcherDeps {
 }
 
 function idOf(raw: Record<string, unknown>): string | undefined {
+  // Most messages carry no id; a failed parse builds an error, which cost more than the rest of a game.input.
+  if (raw.id === undefined) return undefined;
   const parsed = messageIdSchema.safeParse(raw.id);
   return parsed.success ? parsed.data : undefined;
 }
