@@ -3,6 +3,8 @@
  * self-time functions of a V8 CPU profile (from `npm run bench -- --profile`),
  * and the same grouped by package, to see where a request's microseconds go.
  * With `requests` (how many the process answered), also µs per request.
+ * With `--late` (a runner window's profile, `<file>.late.json` beside it):
+ * for each tick over 1 ms late, what the process was doing while it waited.
  */
 import { readFileSync } from 'node:fs';
 
@@ -10,11 +12,13 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 interface Profile {
   nodes: ProfileNode[];
   samples: number[];
+  timeDeltas: number[];
   startTime: number;
   endTime: number;
 }
@@ -84,9 +88,45 @@ function main(file: string, n: number, requests: number): void {
   console.log(top(byPackage, all, n, perRequest).join('\n'));
 }
 
+const frameName = (node: ProfileNode) =>
+  `${node.callFrame.functionName || '(anonymous)'} ${place(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
+
+/** Each late tick, and the samples taken between its due time and its start: leaf ← our nearest frame. */
+function lateTicks(file: string): void {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const late = JSON.parse(readFileSync(`${file}.late.json`, 'utf8')) as [number, number][];
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  const ours = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at)!;
+      if (node.callFrame.url.includes('/api/')) return frameName(node);
+    }
+    return '-';
+  };
+  const times: number[] = [];
+  let t = profile.startTime;
+  for (const delta of profile.timeDeltas) times.push((t += delta));
+  for (const [due, began] of late) {
+    const seen = new Map<string, number>();
+    profile.samples.forEach((id, i) => {
+      if (times[i]! < due || times[i]! > began) return;
+      const leaf = byId.get(id)!;
+      const key = `${frameName(leaf)} ← ${ours(id)}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    });
+    const what = [...seen.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
+    console.log(`late ${((began - due) / 1000).toFixed(2)} ms:`);
+    for (const [key, count] of what) console.log(`  ${String(count).padStart(3)}  ${key}`);
+  }
+}
+
 const [file, n, requests] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node test/bench/profile-top.ts <file.cpuprofile> [n]');
   process.exit(2);
 }
-main(file, Number(n ?? 40), Number(requests ?? 0));
+if (n === '--late') lateTicks(file);
+else main(file, Number(n ?? 40), Number(requests ?? 0));

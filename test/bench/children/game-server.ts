@@ -137,6 +137,16 @@ async function profiled(file: string, window: () => Promise<void>): Promise<void
 }
 
 /**
+ * The late ticks' [due, began] on the CPU profile's clock (µs of the monotonic
+ * clock), so `profile-top.ts --late` can say what ran while they waited.
+ */
+function writeLateTicks(file: string, late: [number, number][]): void {
+  const offsetUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
+  const ticks = late.map(([due, began]) => [due * 1000 + offsetUs, began * 1000 + offsetUs]);
+  writeFileSync(file, JSON.stringify(ticks));
+}
+
+/**
  * Tick figures over `ms`; with `profileFile`, a CPU profile of that window
  * only (steady play, no set-up); with `perfFile`, a perf recording of it.
  */
@@ -165,6 +175,7 @@ async function measure(ms: number, profileFile?: string, perfFile?: string) {
   const wait = perfFile ? () => perfRecorded(perfFile, ms, sleep) : sleep;
   await (profileFile ? profiled(profileFile, wait) : wait());
   const cpu = process.cpuUsage(cpu0);
+  if (profileFile) writeLateTicks(`${profileFile}.late.json`, samples.late);
   gc.disconnect();
   const { lateness, duration, late } = samples;
   const lateInGc = late.filter(([due, began]) =>
