@@ -155,7 +155,12 @@ export function seatOfUser(match: LiveMatch, userId: string): Seat | undefined {
 
 /** Human seats that have no socket right now. */
 export function absentSeats(match: LiveMatch): Seat[] {
-  return match.seats.filter((s) => s.bot === null && s.peer === null);
+  return match.seats.filter(isAbsent);
+}
+
+/** A human seat without a socket right now. */
+export function isAbsent(seat: Seat): boolean {
+  return seat.bot === null && seat.peer === null;
 }
 
 /** The phase the runner shows over the engine's own (undefined: the engine's). */

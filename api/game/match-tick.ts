@@ -8,7 +8,7 @@
 import { advance } from './engine.ts';
 import { botInput } from './bot.ts';
 import { recordInputs } from './input-log.ts';
-import { absentSeats, type EndDecision, type LiveMatch, type Seat } from './live-match.ts';
+import { absentSeats, isAbsent, type EndDecision, type LiveMatch, type Seat } from './live-match.ts';
 import { recordEvents } from './match-stats.ts';
 
 export interface Timing {
@@ -33,6 +33,7 @@ function end(match: LiveMatch, decision: EndDecision): TickResult {
 }
 
 const present = (s: Seat): boolean => s.bot !== null || (s.peer !== null && s.ready);
+const noSeats: readonly Seat[] = [];
 
 export function tickMatch(match: LiveMatch, now: number, timing: Timing): TickResult {
   switch (match.state) {
@@ -80,7 +81,8 @@ function tickCountdown(match: LiveMatch, now: number, timing: Timing): TickResul
 }
 
 function tickPlaying(match: LiveMatch, now: number, timing: Timing): TickResult {
-  const away = absentSeats(match);
+  // Both players here, the common case, allocates nothing: this runs for every match on every tick.
+  const away = match.seats.some(isAbsent) ? absentSeats(match) : noSeats;
   if (match.paused) {
     if (away.length === 0) {
       match.paused = false;

@@ -348,8 +348,9 @@ export class Runner {
     const toSpectators = sendsOnTick(n, config.spectatorRateHz, TICK_RATE);
     let active = 0;
     let spectators = 0;
+    const turn: TickTurn = { n, now: started, toPlayers, toSpectators };
     for (const match of this.#matches.values()) {
-      this.#tickOne(match, { n, now: started, toPlayers, toSpectators });
+      this.#tickOne(match, turn);
       if (match.state !== 'pending') active++;
       spectators += match.spectators.size;
     }
