@@ -8,7 +8,13 @@
 import { advance } from './engine.ts';
 import { botInput } from './bot.ts';
 import { recordInputs } from './input-log.ts';
-import { absentSeats, isAbsent, type EndDecision, type LiveMatch, type Seat } from './live-match.ts';
+import {
+  absentSeats,
+  isAbsent,
+  type EndDecision,
+  type LiveMatch,
+  type Seat,
+} from './live-match.ts';
 import { recordEvents } from './match-stats.ts';
 
 export interface Timing {

@@ -20,8 +20,8 @@ import {
   type CheckpointWrite,
   type PeerRef,
   type StoredCheckpoint,
+  type StoredMarks,
 } from './checkpoint.ts';
-import type { RunMark } from './input-log.ts';
 import {
   createLiveMatch,
   inspectMatch,
@@ -148,7 +148,7 @@ export class Runner {
   checkpoint(
     matchId: string,
     refOf: (peer: Peer) => PeerRef,
-    stored?: readonly [RunMark, RunMark],
+    stored?: StoredMarks,
   ): CheckpointWrite | undefined {
     const match = this.#matches.get(matchId);
     return match && checkpointOf(match, this.#options.scheduler.now(), refOf, stored);

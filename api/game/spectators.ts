@@ -17,6 +17,8 @@ export function spectatorPhases(spectatorRateHz: number, tickRate: number): numb
 export class Spectators implements Iterable<Peer> {
   readonly #groups: Set<Peer>[];
   readonly #groupOf = new Map<Peer, Set<Peer>>();
+  /** Goes up with every change of who watches: a checkpoint writes the list only when it moved. */
+  #version = 0;
 
   constructor(phases: number) {
     this.#groups = Array.from({ length: Math.max(1, phases) }, () => new Set<Peer>());
@@ -26,18 +28,24 @@ export class Spectators implements Iterable<Peer> {
     return this.#groupOf.size;
   }
 
+  get version(): number {
+    return this.#version;
+  }
+
   /** Joins the smallest group, so the turns stay even as people come and go. */
   add(peer: Peer): void {
     if (this.#groupOf.has(peer)) return;
     const group = this.#groups.reduce((small, g) => (g.size < small.size ? g : small));
     group.add(peer);
     this.#groupOf.set(peer, group);
+    this.#version++;
   }
 
   delete(peer: Peer): boolean {
     const group = this.#groupOf.get(peer);
     if (!group) return false;
     group.delete(peer);
+    this.#version++;
     return this.#groupOf.delete(peer);
   }
 

@@ -11,13 +11,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { PeerRef } from '../../api/game/checkpoint.ts';
-import {
-  createInputLog,
-  encodeInputLog,
-  recordInputs,
-  type RunMark,
-} from '../../api/game/input-log.ts';
+import { marksAfter, type PeerRef, type StoredMarks } from '../../api/game/checkpoint.ts';
+import { createInputLog, encodeInputLog, recordInputs } from '../../api/game/input-log.ts';
 import type { Peer } from '../../api/game/live-match.ts';
 import { playingMatch, runnerKit } from '../support/game-runner.ts';
 import type { Benchmark, BenchContext, BenchResult } from './harness.ts';
@@ -31,7 +26,7 @@ function eightMinuteMatch() {
   const { play } = playingMatch(kit, id, 6);
   play(28_800 - 30);
   const before = kit.runner.checkpoint(id, refOf)!;
-  const marks: [RunMark, RunMark] = [before.closed[0].end, before.closed[1].end];
+  const marks = marksAfter(before);
   play(30); // the last 500 ms
   return { kit, id, marks };
 }
@@ -78,7 +73,7 @@ function logMemory(count: number): { bytes: number; text: number } {
 
 async function checkpointCost(ctx: BenchContext): Promise<BenchResult[]> {
   const { kit, id, marks } = eightMinuteMatch();
-  const write = (stored?: [RunMark, RunMark]) => () => {
+  const write = (stored?: StoredMarks) => () => {
     const w = kit.runner.checkpoint(id, refOf, stored)!;
     // Encoded to bytes, as the write to Redis does with every argument.
     const head = Buffer.from(JSON.stringify(w.checkpoint));

@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { CheckpointWrite, PeerRef } from '../../api/game/checkpoint.ts';
-import { closedRunsAfter, encodeInputLog, type RunMark } from '../../api/game/input-log.ts';
+import { marksAfter, type PeerRef } from '../../api/game/checkpoint.ts';
+import { closedRunsAfter, encodeInputLog } from '../../api/game/input-log.ts';
 import type { Peer } from '../../api/game/live-match.ts';
 import { ClusterStore } from '../../api/realtime/cluster/store.ts';
 import { needsRedis, sharedRedisUrl } from '../support/redis.ts';
-import { playingMatch, runnerKit, type RunnerKit } from '../support/game-runner.ts';
+import { peer, playingMatch, runnerKit, type RunnerKit } from '../support/game-runner.ts';
 
 const refOf = (p: Peer): PeerRef => ({ id: p.id, userId: p.userId, instance: 'a' });
 const summary = { state: 'playing', score: [0, 0] } as never;
@@ -39,21 +39,23 @@ describe('cluster checkpoints in Redis', () => {
     return { kit, play: playingMatch(kit, id, 4).play };
   }
 
-  const marksOf = (w: CheckpointWrite): [RunMark, RunMark] => [w.closed[0].end, w.closed[1].end];
-
   it('writes the runs in pieces at their offsets and reads the match back whole', async () => {
     const id = randomUUID();
     const owner = { instance: 'a', epoch: 1 };
     assert.ok(await store.swapOwner(id, null, owner));
     const { kit, play } = playing(id);
+    const watcher = peer('u-watcher');
+    kit.runner.spectate(watcher, id);
     play(300);
     const first = kit.runner.checkpoint(id, refOf)!;
     assert.deepEqual(await store.saveCheckpoints([{ write: first, owner, summary }]), []);
     play(200);
-    const second = kit.runner.checkpoint(id, refOf, marksOf(first))!;
+    const second = kit.runner.checkpoint(id, refOf, marksAfter(first))!;
     assert.ok(second.closed[0].at > 0, 'the second write goes on from the first');
+    assert.equal(second.spectators, null, 'the same spectators: their list is not written again');
     assert.deepEqual(await store.saveCheckpoints([{ write: second, owner, summary }]), []);
     const back = await store.checkpoint(id);
+    assert.deepEqual(back?.spectators, [refOf(watcher)], 'the list the first write stored');
     assert.equal(back?.checkpoint.log.ticks, kit.runner.get(id)!.log.ticks);
     const log = kit.runner.get(id)!.log;
     const closed = [closedRunsAfter(log, 0).text, closedRunsAfter(log, 1).text];
@@ -80,7 +82,7 @@ describe('cluster checkpoints in Redis', () => {
     const { kit: stale, play: playStale } = playing(id);
     playStale(400);
     const refused = await store.saveCheckpoints([
-      { write: stale.runner.checkpoint(id, refOf, marksOf(early))!, owner: first, summary },
+      { write: stale.runner.checkpoint(id, refOf, marksAfter(early))!, owner: first, summary },
     ]);
     assert.deepEqual(refused, [{ matchId: id, owner: second }]);
     assert.equal(await redis.hget(`${prefix}cluster:checkpoint`, id), before);
@@ -93,5 +95,6 @@ describe('cluster checkpoints in Redis', () => {
     assert.ok(await store.swapOwner(id, second, null));
     assert.equal(await store.checkpoint(id), null);
     assert.deepEqual(await redis.keys(`${prefix}cluster:log:${id}:*`), []);
+    assert.deepEqual(await redis.keys(`${prefix}cluster:spectators:${id}`), []);
   });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { MatchCheckpoint } from '../../api/game/checkpoint.ts';
+import type { MatchCheckpoint, PeerRef } from '../../api/game/checkpoint.ts';
 import { api, register } from './accounts.ts';
 import { startApiProcess, type ApiProcess } from './api-process.ts';
 import { testDatabaseUrl } from './env.ts';
@@ -45,7 +45,8 @@ export interface TestCluster {
   /** The match's owner in Redis (`instance|epoch`), or null. */
   owner(matchId: string): Promise<{ instance: string; epoch: number } | null>;
   /** The owner's last checkpoint of the match (api/game/checkpoint.ts), or null. */
-  checkpoint(matchId: string): Promise<MatchCheckpoint | null>;
+  /** The stored checkpoint, with the spectators stored beside it. */
+  checkpoint(matchId: string): Promise<(MatchCheckpoint & { spectators: PeerRef[] }) | null>;
   /** The Redis keys (or hash fields) still holding anything of the match's checkpoint: none once it has ended. */
   checkpointLeft(matchId: string): Promise<string[]>;
   dispose(): Promise<void>;
@@ -123,16 +124,24 @@ export async function startInstances(
       return { instance: value.slice(0, bar), epoch: Number(value.slice(bar + 1)) };
     },
     async checkpoint(matchId) {
-      const text = await redis.hget(key('checkpoint'), matchId);
-      return text ? (JSON.parse(text) as MatchCheckpoint) : null;
+      const [text, spectators] = await Promise.all([
+        redis.hget(key('checkpoint'), matchId),
+        redis.get(key(`spectators:${matchId}`)),
+      ]);
+      if (!text) return null;
+      const refs = spectators ? (JSON.parse(spectators) as PeerRef[]) : [];
+      return { ...(JSON.parse(text) as MatchCheckpoint), spectators: refs };
     },
     async checkpointLeft(matchId) {
-      const logKeys = [0, 1].map((side) => key(`log:${matchId}:${side}`));
-      const [field, ...logs] = await Promise.all([
+      const keys = [
+        ...[0, 1].map((side) => key(`log:${matchId}:${side}`)),
+        key(`spectators:${matchId}`),
+      ];
+      const [field, ...found] = await Promise.all([
         redis.hexists(key('checkpoint'), matchId),
-        ...logKeys.map((k) => redis.exists(k)),
+        ...keys.map((k) => redis.exists(k)),
       ]);
-      return [key('checkpoint'), ...logKeys].filter((_, i) => [field, ...logs][i] === 1);
+      return [key('checkpoint'), ...keys].filter((_, i) => [field, ...found][i] === 1);
     },
     async dispose() {
       // Instances do not hand matches to each other while all of them go.

@@ -15,7 +15,8 @@ import type { GameView } from '../../contract/game.ts';
 import { AppError } from '../../contract/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { summaryOf, type LiveSummary, type MatchHost } from '../../domain/games/host.ts';
-import type { MatchCheckpoint, PeerRef } from '../../game/checkpoint.ts';
+import type { PeerRef } from '../../game/checkpoint.ts';
+import { everyone } from '../../game/broadcast.ts';
 import type { EndDecision, MatchInspection, MatchSpec, Peer } from '../../game/live-match.ts';
 import type { InputMessage, Runner } from '../../game/runner.ts';
 import type { Bus } from '../bus.ts';
@@ -28,7 +29,7 @@ import {
   type OwnershipMetrics,
 } from './ownership.ts';
 import type { Relay } from './relay.ts';
-import { RemotePeers } from './remote-peers.ts';
+import { isRemote, RemotePeers } from './remote-peers.ts';
 import type { ClusterStore } from './store.ts';
 
 export interface ClusterMatchesOptions {
@@ -200,14 +201,12 @@ export class ClusterMatches implements MatchHost {
     return this.#ownership.released(matchId, handedTo);
   }
 
-  /** A match went to `target` (hand-over): our sockets in it now talk to the new owner. */
-  handedOver(checkpoint: MatchCheckpoint, target: string): void {
-    const refs = [...checkpoint.seats.map((s) => s.peer), ...checkpoint.spectators];
-    for (const ref of refs) {
-      if (ref === null || ref.instance !== this.#o.instanceId) continue;
-      this.#engaged(ref.id, target);
-    }
-    this.#ownership.handedOver(checkpoint.spec.id, target);
+  /** A match went to `target` (hand-over): our sockets in it, still in our runner, now talk to the new owner. */
+  handedOver(matchId: string, target: string): void {
+    const match = this.#o.runner.get(matchId);
+    if (match)
+      for (const peer of everyone(match)) if (!isRemote(peer)) this.#engaged(peer.id, target);
+    this.#ownership.handedOver(matchId, target);
   }
 
   /** Lets go of every match without ending it (our lease was lost: another instance takes them over). */

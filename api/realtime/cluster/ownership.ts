@@ -7,8 +7,12 @@
  */
 import type { Logger } from '../../core/logger.ts';
 import { notLive, summaryOf, type LiveSummary } from '../../domain/games/host.ts';
-import type { CheckpointWrite, PeerRef } from '../../game/checkpoint.ts';
-import type { RunMark } from '../../game/input-log.ts';
+import {
+  marksAfter,
+  type CheckpointWrite,
+  type PeerRef,
+  type StoredMarks,
+} from '../../game/checkpoint.ts';
 import type { MatchSpec, Peer } from '../../game/live-match.ts';
 import type { Runner } from '../../game/runner.ts';
 import type { Bus } from '../bus.ts';
@@ -58,7 +62,7 @@ export class Ownership {
   /** Epochs of the matches this instance owns. */
   readonly #epochs = new Map<string, number>();
   /** How far each owned match's closed input runs are in the store, as this instance wrote them. */
-  readonly #stored = new Map<string, [RunMark, RunMark]>();
+  readonly #stored = new Map<string, StoredMarks>();
 
   constructor(options: OwnershipOptions) {
     this.#o = options;
@@ -221,9 +225,10 @@ export class Ownership {
       const known = this.#stored.get(id);
       // Writes land in the order they were made; a later one may have been recorded already.
       const newer =
-        known === undefined || (known[0].runs <= left.end.runs && known[1].runs <= right.end.runs);
+        known === undefined ||
+        (known.runs[0].runs <= left.end.runs && known.runs[1].runs <= right.end.runs);
       if (this.#epochs.has(id) && !refused.has(id) && newer)
-        this.#stored.set(id, [left.end, right.end]);
+        this.#stored.set(id, marksAfter(write, known));
     }
     return entries.filter(({ write }) => !refused.has(write.checkpoint.spec.id));
   }

@@ -166,7 +166,7 @@ export async function startCluster(
           const adopted = await relay
             .request(target, 'adopt', [checkpoint.spec.id, 'handover'])
             .catch(() => false);
-          if (adopted) matches.handedOver(checkpoint, target);
+          if (adopted) matches.handedOver(checkpoint.spec.id, target);
           return adopted === true;
         }),
       );

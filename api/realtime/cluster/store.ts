@@ -43,7 +43,7 @@ const parseOwner = (value: string | null | undefined): Owner | null => {
 };
 const ownerText = (o: Owner) => `${o.instance}|${o.epoch}`;
 
-// KEYS: owner, checkpoint, live, the two log keys; ARGV: match, expected ('' = none), new ('' = delete).
+// KEYS: owner, checkpoint, live, the two log keys, the spectators key; ARGV: match, expected ('' = none), new ('' = delete).
 const swapOwnerScript = `
 local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
 if current ~= ARGV[2] then return 0 end
@@ -51,29 +51,31 @@ if ARGV[3] == '' then
   redis.call('HDEL', KEYS[1], ARGV[1])
   redis.call('HDEL', KEYS[2], ARGV[1])
   redis.call('HDEL', KEYS[3], ARGV[1])
-  redis.call('DEL', KEYS[4], KEYS[5])
+  redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
 else
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 end
 return 1`;
 
-// KEYS: owner, checkpoint, live, then each match's two log keys; ARGV: eight per match (match,
-// owner text, checkpoint, summary, then offset and text of each side's closed runs; offset 0
-// replaces the whole text). Returns match, current owner ('' = none) for each match refused.
+// KEYS: owner, checkpoint, live, then each match's two log keys and spectators key; ARGV: ten
+// per match (match, owner text, checkpoint, summary, then offset and text of each side's closed
+// runs, offset 0 replacing the whole text, then '1' and the spectators' text, or '0' and '' to
+// keep the stored list). Returns match, current owner ('' = none) for each match refused.
 const saveCheckpointsScript = `
 local refused = {}
-for i = 0, #ARGV / 8 - 1 do
-  local a = i * 8
+for i = 0, #ARGV / 10 - 1 do
+  local a = i * 10
   local match = ARGV[a + 1]
   local current = redis.call('HGET', KEYS[1], match)
   if current == ARGV[a + 2] then
     for side = 0, 1 do
-      local key = KEYS[4 + i * 2 + side]
+      local key = KEYS[4 + i * 3 + side]
       local at = tonumber(ARGV[a + 5 + side * 2])
       local text = ARGV[a + 6 + side * 2]
       if at == 0 then redis.call('SET', key, text)
       elseif text ~= '' then redis.call('SETRANGE', key, at, text) end
     end
+    if ARGV[a + 9] == '1' then redis.call('SET', KEYS[6 + i * 3], ARGV[a + 10]) end
     redis.call('HSET', KEYS[2], match, ARGV[a + 3])
     redis.call('HSET', KEYS[3], match, ARGV[a + 4])
   else
@@ -109,6 +111,10 @@ export class ClusterStore {
 
   #logKey(matchId: string, side: 0 | 1) {
     return `${this.#prefix}log:${matchId}:${side}`;
+  }
+
+  #spectatorsKey(matchId: string) {
+    return `${this.#prefix}spectators:${matchId}`;
   }
 
   /** Takes or renews this instance's lease; false when the key says another process holds the id. */
@@ -181,12 +187,13 @@ export class ClusterStore {
   async swapOwner(matchId: string, expected: Owner | null, next: Owner | null): Promise<boolean> {
     const done = await this.#redis.eval(
       swapOwnerScript,
-      5,
+      6,
       this.#k.owner,
       this.#k.checkpoint,
       this.#k.live,
       this.#logKey(matchId, 0),
       this.#logKey(matchId, 1),
+      this.#spectatorsKey(matchId),
       matchId,
       expected ? ownerText(expected) : '',
       next ? ownerText(next) : '',
@@ -209,10 +216,11 @@ export class ClusterStore {
     const args: (string | number)[] = [];
     for (const { write, owner, summary } of entries) {
       const id = write.checkpoint.spec.id;
-      keys.push(this.#logKey(id, 0), this.#logKey(id, 1));
+      keys.push(this.#logKey(id, 0), this.#logKey(id, 1), this.#spectatorsKey(id));
       const [left, right] = write.closed;
       args.push(id, ownerText(owner), JSON.stringify(write.checkpoint), JSON.stringify(summary));
       args.push(left.at, left.text, right.at, right.text);
+      args.push(write.spectators ? '1' : '0', write.spectators?.text ?? '');
     }
     const refused = (await this.#redis.eval(
       saveCheckpointsScript,
@@ -241,12 +249,13 @@ export class ClusterStore {
       .hget(this.#k.checkpoint, matchId)
       .get(this.#logKey(matchId, 0))
       .get(this.#logKey(matchId, 1))
+      .get(this.#spectatorsKey(matchId))
       .exec();
-    const [head, left, right] = (replies ?? []).map(([err, value]) => {
+    const [head, left, right, spectators] = (replies ?? []).map(([err, value]) => {
       if (err) throw err;
       return value as string | null;
     });
-    return head ? parseCheckpoint(head, [left ?? '', right ?? '']) : null;
+    return head ? parseCheckpoint(head, [left ?? '', right ?? ''], spectators ?? null) : null;
   }
 
   async summaries(matchIds: readonly string[]): Promise<Map<string, LiveSummary>> {
