@@ -19,6 +19,11 @@ export interface GameTransport {
   prepare(json: string, type: string, droppable: boolean, ascii?: boolean): unknown;
   /** Frames `head + tail` for each (ASCII) tail, not droppable, encoding `head` once. */
   prepareEach(head: string, tails: readonly string[], type: string, ascii?: boolean): unknown[];
+  /**
+   * Several prepared frames as one, written to a socket in one write (still
+   * separate messages on the wire); droppable only if all of them are.
+   */
+  combine(frames: readonly unknown[]): unknown;
   write(peers: Iterable<Peer>, frame: unknown): void;
   /** Called once at the end of every loop tick (to record batched metrics). */
   flush?(): void;
@@ -28,6 +33,8 @@ export interface Audience {
   players: boolean;
   /** The spectators to send to: all of them, this tick's group, or none. */
   spectators: (Iterable<Peer> & { readonly size: number }) | null;
+  /** Prepared frames the spectators get in the same write, before the state (their events). */
+  spectatorsFirst?: readonly unknown[];
 }
 
 /** Sends the match's state at `now`: to each joined player with its lastSeq, and to the spectators. */
@@ -53,11 +60,14 @@ export function sendState(
       peers.forEach((peer, i) => transport.write([peer], frames[i]));
     }
   }
-  if (audience.spectators && audience.spectators.size > 0)
+  if (audience.spectators && audience.spectators.size > 0) {
+    const frame = transport.prepare(`${state}}}`, 'game.state', true, ascii);
+    const first = audience.spectatorsFirst ?? [];
     transport.write(
       audience.spectators,
-      transport.prepare(`${state}}}`, 'game.state', true, ascii),
+      first.length === 0 ? frame : transport.combine([...first, frame]),
     );
+  }
 }
 
 /** Which loop tick this is, and which audiences it sends to. */
@@ -81,17 +91,25 @@ export function sendTick(
   turn: TickTurn,
 ): void {
   if (result === 'stepped') {
-    sendEvents(transport, match);
     const { spectators } = match;
-    const watching = spectators.staggered
-      ? spectators.due(turn.n)
-      : turn.toSpectators
-        ? spectators
-        : null;
+    if (spectators.staggered) {
+      const due = spectators.due(turn.n);
+      const owed = eventsByTurns(transport, match, due);
+      sendState(transport, match, turn.now, {
+        players: turn.toPlayers,
+        spectators: due,
+        spectatorsFirst: owed,
+      });
+      return;
+    }
+    sendEvents(transport, match);
+    const watching = turn.toSpectators ? spectators : null;
     if (turn.toPlayers || watching)
       sendState(transport, match, turn.now, { players: turn.toPlayers, spectators: watching });
     return;
   }
+  // Whatever goes to the whole crowd now comes after the events its groups were still owed.
+  sendHeld(transport, match);
   if (result === 'end') sendEvents(transport, match);
   const waiting = match.state === 'pending' || match.state === 'ready';
   const due = waiting ? turn.n % TICK_RATE === 0 : turn.toSpectators;
@@ -107,22 +125,47 @@ export function everyone(match: LiveMatch): Peer[] {
   return peers;
 }
 
+const eventText = (match: LiveMatch, event: LiveMatch['events'][number]) =>
+  `{"type":"game.event","matchId":${JSON.stringify(match.spec.id)},"event":${JSON.stringify(event)}}`;
+
 /** This tick's engine events, each framed once for players and spectators. */
 export function sendEvents(transport: GameTransport, match: LiveMatch): void {
   if (match.events.length === 0) return;
   const peers = everyone(match);
   if (peers.length === 0) return;
-  const id = JSON.stringify(match.spec.id);
+  for (const event of match.events)
+    transport.write(peers, transport.prepare(eventText(match, event), 'game.event', false));
+}
+
+/**
+ * Spectators taking turns (spectators.ts): this tick's events go to the
+ * players now, and to each group on its turn. Returns the frames the group
+ * due this tick is owed (from earlier ticks, then this one's), for the same
+ * write as its state: one write per socket, however many events.
+ */
+function eventsByTurns(
+  transport: GameTransport,
+  match: LiveMatch,
+  due: ReadonlySet<Peer>,
+): unknown[] {
+  const { spectators } = match;
+  const owed = spectators.takeHeld(due).map((text) => transport.prepare(text, 'game.event', false));
+  const players: Peer[] = [];
+  for (const seat of match.seats) if (seat.peer !== null) players.push(seat.peer);
   for (const event of match.events) {
-    transport.write(
-      peers,
-      transport.prepare(
-        `{"type":"game.event","matchId":${id},"event":${JSON.stringify(event)}}`,
-        'game.event',
-        false,
-      ),
-    );
+    const text = eventText(match, event);
+    const frame = transport.prepare(text, 'game.event', false);
+    transport.write(players, frame);
+    spectators.hold(text, due);
+    owed.push(frame);
   }
+  return owed;
+}
+
+/** Every event a spectator group is still owed, now. */
+function sendHeld(transport: GameTransport, match: LiveMatch): void {
+  for (const [group, texts] of match.spectators.takeAllHeld())
+    for (const text of texts) transport.write(group, transport.prepare(text, 'game.event', false));
 }
 
 /** One message (not a state) to some peers. */

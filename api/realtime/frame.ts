@@ -12,11 +12,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 
 export interface PreparedFrame {
+  /** Its message type; of the last, for combined frames (`parts` has them all). */
   readonly type: string;
   /** May be skipped for a socket whose send buffer is over the backpressure threshold. */
   readonly droppable: boolean;
   /** Header and payload of one unmasked, final text frame: bytes, or their latin1 string (ASCII text). */
   readonly wire: Buffer | string;
+  /** The frames a combined frame is made of, in order. */
+  readonly parts?: readonly PreparedFrame[];
 }
 
 function headerLength(payloadBytes: number): number {
@@ -91,6 +94,26 @@ export function prepareFramesWithTails(
     wire.write(tail, offset + encoded.length, 'latin1');
     return { type, droppable: false, wire };
   });
+}
+
+/**
+ * Several frames written to a socket in one write: still separate messages on
+ * the wire, but one system call, so the last of them (a spectator's state
+ * after its events) is not held up by the writes of the others to every socket.
+ */
+export function combineFrames(frames: readonly PreparedFrame[]): PreparedFrame {
+  const strings = frames.every((f) => typeof f.wire === 'string');
+  const wire = strings
+    ? frames.map((f) => f.wire).join('')
+    : Buffer.concat(
+        frames.map((f) => (typeof f.wire === 'string' ? Buffer.from(f.wire, 'latin1') : f.wire)),
+      );
+  return {
+    type: frames.at(-1)!.type,
+    droppable: frames.every((f) => f.droppable),
+    wire,
+    parts: frames.flatMap((f) => f.parts ?? [f]),
+  };
 }
 
 interface WsInternals {

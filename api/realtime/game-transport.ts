@@ -10,7 +10,12 @@ import type { GameTransport } from '../game/broadcast.ts';
 import type { Peer } from '../game/live-match.ts';
 import type { Connection } from './connection.ts';
 import { writeWithBackpressure, type DeliveryLimits } from './socket-delivery.ts';
-import { prepareFrame, prepareFramesWithTails, type PreparedFrame } from './frame.ts';
+import {
+  combineFrames,
+  prepareFrame,
+  prepareFramesWithTails,
+  type PreparedFrame,
+} from './frame.ts';
 
 export function gatewayTransport(limits: DeliveryLimits, metrics: WsMetrics): GameTransport {
   const sent = new Map<string, number>();
@@ -20,6 +25,7 @@ export function gatewayTransport(limits: DeliveryLimits, metrics: WsMetrics): Ga
   return {
     prepare: prepareFrame,
     prepareEach: prepareFramesWithTails,
+    combine: (frames) => combineFrames(frames as PreparedFrame[]),
     write(peers: Iterable<Peer>, frame: unknown) {
       const prepared = frame as PreparedFrame;
       let sentTo = 0;
@@ -29,8 +35,10 @@ export function gatewayTransport(limits: DeliveryLimits, metrics: WsMetrics): Ga
         if (outcome === 'sent') sentTo++;
         else if (outcome === 'dropped') droppedFor++;
       }
-      add(sent, prepared.type, sentTo);
-      add(dropped, prepared.type, droppedFor);
+      for (const { type } of prepared.parts ?? [prepared]) {
+        add(sent, type, sentTo);
+        add(dropped, type, droppedFor);
+      }
     },
     flush() {
       for (const [type, count] of sent) metrics.messages('out', type, count);

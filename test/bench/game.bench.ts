@@ -403,8 +403,15 @@ async function spectatorJitter(ctx: BenchContext): Promise<BenchResult[]> {
     await Promise.all(watchers.map((w) => w.request({ type: 'reset' }, 'reset')));
     const seconds = ctx.pick(10, 5);
     const perfFile = ctx.perfDir && path.join(ctx.perfDir, `spectators-${count}.perf.data`);
+    const profileFile =
+      ctx.cpuProfDir && path.join(ctx.cpuProfDir, `spectators-${count}.cpuprofile`);
     const measured = server.request<Measure>(
-      { type: 'measure', ms: seconds * 1000, ...(perfFile ? { perfFile } : {}) },
+      {
+        type: 'measure',
+        ms: seconds * 1000,
+        ...(perfFile ? { perfFile } : {}),
+        ...(profileFile ? { profileFile } : {}),
+      },
       'measure',
     );
     await new Promise((r) => setTimeout(r, seconds * 1000));

@@ -72,11 +72,15 @@ export class RecordingTransport implements GameTransport {
   prepareEach(head: string, tails: readonly string[]): unknown[] {
     return tails.map((tail) => head + tail);
   }
+  combine(frames: readonly unknown[]): unknown {
+    return frames.flat();
+  }
   write(peers: Iterable<Peer>, frame: unknown): void {
     for (const peer of peers) {
       let list = this.sent.get(peer.id);
       if (!list) this.sent.set(peer.id, (list = []));
-      list.push(JSON.parse(frame as string) as Record<string, any>);
+      for (const json of [frame].flat() as string[])
+        list.push(JSON.parse(json) as Record<string, any>);
     }
   }
   of(peer: Peer, type?: string): Record<string, any>[] {

@@ -302,6 +302,44 @@ describe('game runner', () => {
     );
   });
 
+  it('gives each spectator group a tick’s events on its own turn, just before its state, each once', () => {
+    const { a } = playing(kit);
+    const watchers = ['w1', 'w2'].map((id) => peer(id));
+    for (const w of watchers) kit.runner.spectate(w, 'm1');
+    kit.transport.clear();
+    const events = (p: ReturnType<typeof peer>) =>
+      kit.transport.of(p, 'game.event').map((m) => JSON.stringify(m.event));
+    // Fast settings: serves, hits, walls and points come every few ticks.
+    let oneGroupWaited = false;
+    for (let i = 0; i < 240 && kit.runner.get('m1'); i++) {
+      kit.scheduler.advance(TICK);
+      const behind = watchers.map((w) => events(a).length - events(w).length);
+      // Right after an event's tick, the group not due has yet to get it: one watcher, not both.
+      if (behind.filter((n) => n > 0).length === 1) oneGroupWaited = true;
+    }
+    assert.ok(oneGroupWaited, 'the group not due waited for its turn');
+    const settled = events(a);
+    assert.ok(settled.length >= 4, `${settled.length} events in 240 ticks`);
+    kit.scheduler.advance(2 * TICK); // the group not due on the last tick gets its turn
+    for (const w of watchers) {
+      const mine = events(w);
+      assert.deepEqual(mine.slice(0, settled.length), settled, 'every event, once, in order');
+      assert.deepEqual(mine, events(a).slice(0, mine.length));
+      // Delivered on its turn: an event of tick t comes after the state of t − 1 and before that of t + 1 at the latest.
+      let lastState = -1;
+      for (const m of kit.transport.of(w)) {
+        if (m.type === 'game.state') lastState = m.state.tick;
+        else if (m.type === 'game.event' && lastState >= 0) {
+          assert.ok(
+            lastState < m.event.tick,
+            `event of tick ${m.event.tick} after state ${lastState}`,
+          );
+          assert.ok(m.event.tick - lastState <= 2, `event of tick ${m.event.tick} held too long`);
+        }
+      }
+    }
+  });
+
   it('refuses spectators on private matches', () => {
     playing(kit, 'priv', { visibility: 'private' });
     assert.throws(() => kit.runner.spectate(peer('x'), 'priv'), code('NOT_FOUND'));

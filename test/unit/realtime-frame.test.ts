@@ -1,12 +1,13 @@
 /**
  * Prepared frames decode, through ws's own Receiver, to the JSON they were
- * made from at every header size (7-bit, 16-bit and 64-bit lengths); close
- * reasons are cut to fit a close frame without splitting a character.
+ * made from at every header size (7-bit, 16-bit and 64-bit lengths); combined
+ * frames are the same messages, in order, in one piece; close reasons are cut
+ * to fit a close frame without splitting a character.
  */
 import assert from 'node:assert/strict';
 import * as wsModule from 'ws';
 import { fitCloseReason } from '../../api/realtime/connection.ts';
-import { prepareFrame, prepareFramesWithTails } from '../../api/realtime/frame.ts';
+import { combineFrames, prepareFrame, prepareFramesWithTails } from '../../api/realtime/frame.ts';
 
 /** ws's frame parser: exported at runtime, absent from @types/ws. */
 interface FrameReceiver {
@@ -21,6 +22,18 @@ const { Receiver } = wsModule as unknown as {
 /** The bytes a socket gets for a prepared frame (writeFrame writes a string frame as latin1). */
 const bytesOf = (wire: Buffer | string) =>
   typeof wire === 'string' ? Buffer.from(wire, 'latin1') : wire;
+
+/** Every message in `wire`, in order. */
+function decodeAll(wire: Buffer | string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const receiver = new Receiver({ isServer: false, maxPayload: 0 });
+    const texts: string[] = [];
+    receiver.on('message', (data: Buffer) => texts.push(data.toString('utf8')));
+    receiver.on('error', reject);
+    receiver.write(bytesOf(wire));
+    setImmediate(() => resolve(texts));
+  });
+}
 
 function decode(wire: Buffer | string): Promise<{ text: string; isBinary: boolean }> {
   return new Promise((resolve, reject) => {
@@ -91,6 +104,29 @@ describe('realtime prepared frames', () => {
         assert.deepEqual(await decode(frames[i]!.wire), { text: head + tail, isBinary: false });
       }
     }
+  });
+
+  it('combines frames into one piece that decodes to the same messages, in order', async () => {
+    const event = prepareFrame('{"type":"game.event","n":1}', 'game.event', false);
+    const utf8 = prepareFrame('{"type":"game.event","name":"zoë"}', 'game.event', false);
+    const state = prepareFrame('{"type":"game.state","n":2}', 'game.state', true);
+    const strings = combineFrames([event, state]);
+    assert.equal(typeof strings.wire, 'string', 'ASCII frames stay one latin1 string');
+    assert.deepEqual(await decodeAll(strings.wire), [
+      '{"type":"game.event","n":1}',
+      '{"type":"game.state","n":2}',
+    ]);
+    const mixed = combineFrames([event, utf8, state]);
+    assert.deepEqual(await decodeAll(mixed.wire), [
+      '{"type":"game.event","n":1}',
+      '{"type":"game.event","name":"zoë"}',
+      '{"type":"game.state","n":2}',
+    ]);
+    assert.equal(mixed.droppable, false, 'droppable only when every part is');
+    assert.deepEqual(
+      combineFrames([strings, utf8]).parts?.map((p) => p.type),
+      ['game.event', 'game.state', 'game.event'],
+    );
   });
 
   it('keeps close reasons within 123 bytes without splitting a character', () => {

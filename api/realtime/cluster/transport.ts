@@ -17,11 +17,17 @@ interface ClusterFrame {
   ascii: boolean;
   /** The local transport's prepared frame, made on first use. */
   local: unknown;
+  /** A combined frame's frames: relayed one by one, written locally as one. */
+  parts?: ClusterFrame[];
 }
 
 export function clusterTransport(local: GameTransport, relay: Relay): GameTransport {
   /** instance → frame → socket ids, for this tick. */
   const pending = new Map<string, Map<ClusterFrame, string[]>>();
+  const localOf = (f: ClusterFrame): unknown =>
+    (f.local ??= f.parts
+      ? local.combine(f.parts.map(localOf))
+      : local.prepare(f.json, f.type, f.droppable, f.ascii));
   return {
     prepare: (json, type, droppable, ascii = false) => ({
       json,
@@ -41,6 +47,15 @@ export function clusterTransport(local: GameTransport, relay: Relay): GameTransp
         local: locals[i],
       }));
     },
+    combine: (frames) => {
+      const parts = (frames as ClusterFrame[]).flatMap((f) => f.parts ?? [f]);
+      return {
+        ...parts.at(-1)!,
+        droppable: parts.every((f) => f.droppable),
+        local: undefined,
+        parts,
+      };
+    },
     write(peers: Iterable<Peer>, frame: unknown) {
       const f = frame as ClusterFrame;
       let here: Peer[] | undefined;
@@ -51,12 +66,13 @@ export function clusterTransport(local: GameTransport, relay: Relay): GameTransp
         }
         let frames = pending.get(peer.instance);
         if (!frames) pending.set(peer.instance, (frames = new Map()));
-        const ids = frames.get(f);
-        if (ids) ids.push(peer.id);
-        else frames.set(f, [peer.id]);
+        for (const part of f.parts ?? [f]) {
+          const ids = frames.get(part);
+          if (ids) ids.push(peer.id);
+          else frames.set(part, [peer.id]);
+        }
       }
-      if (here)
-        local.write(here, (f.local ??= local.prepare(f.json, f.type, f.droppable, f.ascii)));
+      if (here) local.write(here, localOf(f));
     },
     flush() {
       local.flush?.();
