@@ -3,8 +3,8 @@
  * visited once per interval: terminated when it did not answer the previous
  * ping, else pinged. A silent peer is therefore gone within two intervals.
  * The round is spread over the interval in slices: a ping is a socket write
- * (≈ 8 µs here), and 5,000 of them at once held the event loop ≈ 40 ms,
- * several late game ticks for every match on the instance.
+ * (≈ 8 µs here), so a round of 5,000 at once would hold the event loop
+ * ≈ 40 ms, several late game ticks for every match on the instance.
  */
 import type { Connection } from './connection.ts';
 

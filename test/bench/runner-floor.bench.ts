@@ -26,6 +26,11 @@ const median = (values: number[]) => {
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const range = (values: number[]) =>
   `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+/** Each runner window against the plain window just before it: the machine drifts less within a pair. */
+const paired = (runner: Window[], plain: Window[], of: (w: Window) => number) => {
+  const ratios = runner.map((w, i) => of(w) / of(plain[i]!));
+  return `paired ratios ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)})`;
+};
 const line = (w: Window) =>
   `${w.kind} tick p50 ${w.durP50.toFixed(2)} / p99 ${w.durP99.toFixed(2)} ms, lateness p99 ${w.lateP99.toFixed(2)} ms${w.jitterP99 === undefined ? '' : `, jitter p99 ${w.jitterP99.toFixed(2)} ms`}, ${w.usPerFrame.toFixed(2)} µs/frame, ${w.gcPauses} GC pauses (${w.gcMs.toFixed(0)} ms)`;
 
@@ -79,7 +84,7 @@ async function playersBesideFloor(ctx: BenchContext): Promise<BenchResult[]> {
         value: round2(median(plain.map((w) => w.durP99))),
       },
       target: { op: '<=', value: 1.15, of: 'ratio' },
-      notes: `medians; runner windows ${range(runner.map((w) => w.durP99))} ms (p50 ${range(runner.map((w) => w.durP50))}), plain ${range(plain.map((w) => w.durP99))} ms (p50 ${range(plain.map((w) => w.durP50))}); ${windowsNote}`,
+      notes: `medians; ${paired(runner, plain, (w) => w.durP99)}; runner windows ${range(runner.map((w) => w.durP99))} ms (p50 ${range(runner.map((w) => w.durP50))}), plain ${range(plain.map((w) => w.durP99))} ms (p50 ${range(plain.map((w) => w.durP50))}); ${windowsNote}`,
     },
     {
       name: `CPU per player frame beside plain writes, ${matches} matches, one process, same sockets`,
@@ -89,7 +94,7 @@ async function playersBesideFloor(ctx: BenchContext): Promise<BenchResult[]> {
         name: 'plain writes, per write',
         value: round2(median(plain.map((w) => w.usPerFrame))),
       },
-      notes: `medians; runner ${range(runner.map((w) => w.usPerFrame))} µs, plain ${range(plain.map((w) => w.usPerFrame))} µs; the runner's windows include stepping, encoding, framing, backpressure checks and the players' inputs; ${windowsNote}`,
+      notes: `medians; ${paired(runner, plain, (w) => w.usPerFrame)}; runner ${range(runner.map((w) => w.usPerFrame))} µs, plain ${range(plain.map((w) => w.usPerFrame))} µs; the runner's windows include stepping, encoding, framing, backpressure checks and the players' inputs; ${windowsNote}`,
     },
   ];
 }
@@ -112,7 +117,7 @@ async function spectatorsBesideFloor(ctx: BenchContext): Promise<BenchResult[]> 
         value: round2(median(plain.map((w) => w.jitterP99 ?? 0))),
       },
       target: { op: '<=', value: 1.2, of: 'ratio' },
-      notes: `medians; runner windows ${range(runner.map((w) => w.jitterP99 ?? 0))} ms (tick p99 ${range(runner.map((w) => w.durP99))}), plain ${range(plain.map((w) => w.jitterP99 ?? 0))} ms (tick p99 ${range(plain.map((w) => w.durP99))}); ${windows} windows each`,
+      notes: `medians; ${paired(runner, plain, (w) => w.jitterP99 ?? 0)}; runner windows ${range(runner.map((w) => w.jitterP99 ?? 0))} ms (tick p99 ${range(runner.map((w) => w.durP99))}), plain ${range(plain.map((w) => w.jitterP99 ?? 0))} ms (tick p99 ${range(plain.map((w) => w.durP99))}); ${windows} windows each`,
     },
   ];
 }
