@@ -25,7 +25,7 @@ export const benchRedisUrl = 'redis://127.0.0.1:6379';
 /** The lease TTL of every cluster bench (INSTANCE_LEASE_TTL_MS): short, so a take-over is quick. */
 export const leaseTtlMs = 2_000;
 
-/** Matches that last: slow ball, tall paddles, straight serves; points are rare (as game.bench.ts). */
+/** Matches that last: slow ball, tall paddles, straight serves; points are rare. */
 export const longSettings = {
   pointsToWin: 21,
   maxDurationSec: 3600,

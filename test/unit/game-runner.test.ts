@@ -1,13 +1,9 @@
 /** The match runner on a hand-driven clock: lifecycle, pause and forfeit, inputs, audiences, replays. */
 import assert from 'node:assert/strict';
 import { AppError } from '../../api/contract/errors.ts';
-import { createTicker, type TickInfo } from '../../api/game/ticker.ts';
-import { advance } from '../../api/game/engine.ts';
 import { decodeInputLog, replay } from '../../api/game/input-log.ts';
-import { openStateTextOf, viewOf } from '../../api/game/live-match.ts';
 import {
   fastSettings,
-  manualScheduler,
   matchSpec,
   peer,
   runnerKit,
@@ -30,52 +26,6 @@ function playing(kit: RunnerKit, id = 'm1', overrides = {}) {
 }
 
 const code = (code: string) => (err: unknown) => err instanceof AppError && err.code === code;
-
-describe('game ticker', () => {
-  it('runs tick n at start + n × period without drift, and skips when far behind', () => {
-    const scheduler = manualScheduler(0);
-    const ticks: TickInfo[] = [];
-    let skipped = 0;
-    let blockOnce = false;
-    const onTick = (t: TickInfo) => {
-      ticks.push(t);
-      if (blockOnce) {
-        blockOnce = false;
-        scheduler.block(100);
-      }
-    };
-    const ticker = createTicker({
-      periodMs: TICK,
-      scheduler,
-      onTick,
-      onSkip: (n) => (skipped += n),
-    });
-    ticker.start();
-    scheduler.advance(10_001);
-    // 10 s at 60 Hz: ticks 0..600 inclusive, each on time.
-    assert.equal(ticks.length, 601);
-    assert.equal(ticks.at(-1)!.n, 600);
-    assert.ok(
-      ticks.every((t) => t.lateMs < 0.2),
-      'every tick ran within 0.2 ms of its due time',
-    );
-    // A tick blocks the loop for 100 ms (6 periods): the next ones are late, then skipped to catch up.
-    const before = ticks.length;
-    blockOnce = true;
-    scheduler.advance(TICK);
-    assert.ok(skipped > 0, 'ticks were skipped');
-    assert.ok(ticks.length - before <= 6, 'catch-up is bounded');
-    assert.ok(ticks.at(-1)!.lateMs > 10, 'lateness is measured');
-    scheduler.advance(1000);
-    const last = ticks.at(-1)!;
-    assert.ok(
-      Math.abs(last.due - last.n * TICK) < 1e-6 && scheduler.now() - last.due < TICK + 1.5,
-      'back on the original timeline',
-    );
-    ticker.stop();
-    assert.equal(scheduler.pending(), 0);
-  });
-});
 
 describe('game runner', () => {
   let kit: RunnerKit;
@@ -419,53 +369,5 @@ describe('game runner', () => {
       kit.transport.of(viewer, 'game.event').filter((e) => e.event.type === 'score').length,
       result.score[0] + result.score[1],
     );
-  });
-});
-
-describe('game state encoding', () => {
-  it('the state text is exactly what JSON.stringify writes of the view, in every phase', () => {
-    const kit = runnerKit();
-    kit.runner.add(
-      matchSpec('enc"\\id', {
-        settings: fastSettings(),
-        players: [{ userId: 'ua', username: 'al"ice' }, { bot: 'hard' }],
-      }),
-    );
-    const match = kit.runner.get('enc"\\id')!;
-    const same = (now: number) =>
-      assert.equal(`${openStateTextOf(match, now)}}`, JSON.stringify(viewOf(match, now)));
-    same(0); // waiting
-    match.state = 'countdown';
-    match.deadline = 2_500;
-    same(0);
-    same(2_499);
-    match.state = 'playing';
-    match.deadline = null;
-    match.spectators.add(peer('s'));
-    for (let t = 0; t < 200; t++) {
-      advance(match.engine, [1, -1], []);
-      same(0);
-    }
-    match.paused = true;
-    match.deadline = 9_000;
-    same(1_000);
-    assert.equal(match.text.ascii, true);
-    void kit.runner.close();
-  });
-
-  it('a match whose names are not ASCII is not marked ASCII (its frames are then encoded as UTF-8)', () => {
-    const kit = runnerKit();
-    kit.runner.add(
-      matchSpec('m-utf8', {
-        players: [
-          { userId: 'ua', username: 'zoë' },
-          { userId: 'ub', username: 'bob' },
-        ],
-      }),
-    );
-    const match = kit.runner.get('m-utf8')!;
-    assert.equal(match.text.ascii, false);
-    assert.equal(`${openStateTextOf(match, 0)}}`, JSON.stringify(viewOf(match, 0)));
-    void kit.runner.close();
   });
 });

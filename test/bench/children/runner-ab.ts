@@ -11,32 +11,21 @@
  * are connected → {type:'measure', windows:[Window]}; with perfDir, the second
  * window of each kind is recorded by perf there.
  */
-import net, { type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { longSettings, matchSpec, testRunnerConfig } from '../../support/game-runner.ts';
-import { announceReady, onStop } from './protocol.ts';
 import {
-  benchRunner,
   during,
   pct,
   plainFrame,
   plainTicks,
   PlainConnection,
   sleep,
+  startSideBySide,
   watchGc,
   type Window,
 } from './side-by-side.ts';
 
-const sockets: Socket[] = [];
-const server = net.createServer((socket) => {
-  socket.setNoDelay(true);
-  socket.on('error', () => undefined);
-  socket.on('data', () => undefined);
-  sockets.push(socket);
-});
-
-const ticks = { durations: [] as number[], lateness: [] as number[] };
-const runner = benchRunner(ticks);
+const { runner, ticks, sockets } = startSideBySide();
 
 let round = 0;
 /** N matches in play on the sockets, two players each; returns their seats. */
@@ -140,11 +129,3 @@ process.on('message', (m: MeasureMessage) => {
     process.send?.({ type: 'measure', windows }),
   );
 });
-onStop(async () => {
-  await runner.close();
-  for (const socket of sockets) socket.destroy();
-  server.close();
-});
-server.listen(0, '127.0.0.1', () =>
-  announceReady(`tcp://127.0.0.1:${(server.address() as AddressInfo).port}`),
-);

@@ -1,12 +1,12 @@
 /**
  * What the side-by-side bench children share (runner-ab.ts, spectators-ab.ts):
- * plain loopback sockets dressed as the gateway's connections, the real Runner
+ * a loopback server for the readers, plain sockets dressed as the gateway's connections, the real Runner
  * on the system scheduler with production's transports (the cluster's over
  * the gateway's: prepared frames, backpressure, writes straight to the socket
  * under the WebSocket), the ticker's timeline for the plain writers, and the
  * figures of a window.
  */
-import type { Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
 import pino from 'pino';
 import { WebSocket } from 'ws';
@@ -19,6 +19,7 @@ import { clusterTransport } from '../../../api/realtime/cluster/transport.ts';
 import { gatewayTransport } from '../../../api/realtime/game-transport.ts';
 import { testRunnerConfig } from '../../support/game-runner.ts';
 import { perfRecorded } from './perf-window.ts';
+import { announceReady, onStop } from './protocol.ts';
 
 export interface Window {
   kind: 'runner' | 'plain';
@@ -66,6 +67,41 @@ export class PlainConnection implements Peer {
   }
 }
 
+/** What a side-by-side child runs on: the runner, its ticks' figures, the readers' sockets. */
+export interface SideBySide {
+  runner: Runner;
+  /** Each tick's duration and lateness (ms), as the runner reports them. */
+  ticks: { durations: number[]; lateness: number[] };
+  /** The readers' sockets (game-load.ts `readers`), filling as they connect. */
+  sockets: Socket[];
+}
+
+/** Starts the runner and the loopback server for the readers, and announces it; on stop, all of it closes. */
+export function startSideBySide(): SideBySide {
+  const ticks = { durations: [] as number[], lateness: [] as number[] };
+  const runner = benchRunner(ticks);
+  return { runner, ticks, sockets: serveReaders(runner) };
+}
+
+function serveReaders(runner: Runner): Socket[] {
+  const sockets: Socket[] = [];
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    socket.on('data', () => undefined);
+    sockets.push(socket);
+  });
+  onStop(async () => {
+    await runner.close();
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  });
+  server.listen(0, '127.0.0.1', () =>
+    announceReady(`tcp://127.0.0.1:${(server.address() as AddressInfo).port}`),
+  );
+  return sockets;
+}
+
 /** No remote peers here: the cluster's transport takes its local path, as on an owner. */
 const noRelay = {
   sendFrames: () => {
@@ -74,7 +110,7 @@ const noRelay = {
 } as unknown as Relay;
 
 /** The runner as production composes it, its ticks' durations and lateness (ms) recorded into `ticks`. */
-export function benchRunner(ticks: { durations: number[]; lateness: number[] }): Runner {
+function benchRunner(ticks: { durations: number[]; lateness: number[] }): Runner {
   const metrics = { messages: () => undefined, dropped: () => undefined } as never;
   return new Runner({
     config: testRunnerConfig,

@@ -8,30 +8,20 @@
  * IPC: {type:'measure', spectators, windows, ms} once `spectators + 2` readers
  * are connected → {type:'measure', windows:[Window]}.
  */
-import net, { type AddressInfo, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { longSettings, matchSpec, testRunnerConfig } from '../../support/game-runner.ts';
-import { announceReady, onStop } from './protocol.ts';
 import {
-  benchRunner,
   pct,
   plainFrame,
   plainTicks,
   PlainConnection,
   sleep,
+  startSideBySide,
   watchGc,
   type Window,
 } from './side-by-side.ts';
 
-const sockets: Socket[] = [];
-const server = net.createServer((socket) => {
-  socket.setNoDelay(true);
-  socket.on('error', () => undefined);
-  socket.on('data', () => undefined);
-  sockets.push(socket);
-});
-
-const ticks = { durations: [] as number[], lateness: [] as number[] };
-const runner = benchRunner(ticks);
+const { runner, ticks, sockets } = startSideBySide();
 const FRAME_MS = 1000 / testRunnerConfig.spectatorRateHz;
 
 /** What a game.state message begins with. */
@@ -127,12 +117,4 @@ process.on(
       process.send?.({ type: 'measure', windows }),
     );
   },
-);
-onStop(async () => {
-  await runner.close();
-  for (const socket of sockets) socket.destroy();
-  server.close();
-});
-server.listen(0, '127.0.0.1', () =>
-  announceReady(`tcp://127.0.0.1:${(server.address() as AddressInfo).port}`),
 );
