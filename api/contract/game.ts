@@ -219,7 +219,8 @@ export const gameMessages = defineMessages({
   'game.event': {
     type: 'game.event',
     direction: 'server',
-    summary: 'Something happened in the match: serve, hit, wall, score or end',
+    summary:
+      'Something happened in the match: serve, hit, wall, score or end. Players get it on its tick; a spectator gets it just before its next game.state (spectators take turns, so up to one tick later)',
     schema: messageSchema('game.event', { matchId, event: gameEventSchema }),
   },
   'game.end': {
