@@ -163,7 +163,7 @@ function eventsByTurns(
 }
 
 /** Every event a spectator group is still owed, now. */
-function sendHeld(transport: GameTransport, match: LiveMatch): void {
+export function sendHeld(transport: GameTransport, match: LiveMatch): void {
   for (const [group, texts] of match.spectators.takeAllHeld())
     for (const text of texts) transport.write(group, transport.prepare(text, 'game.event', false));
 }

@@ -3,7 +3,7 @@
  * transaction stores it, and `game.end` to everyone who was there, sent when
  * the hook says whether the result is stored yet (and each side's rating change).
  */
-import { sendEnd } from './broadcast.ts';
+import { sendEnd, sendHeld } from './broadcast.ts';
 import { encodeInputLog } from './input-log.ts';
 import type { LiveMatch, Peer } from './live-match.ts';
 import { summarizeStats } from './match-stats.ts';
@@ -22,13 +22,18 @@ export function resultOf(match: LiveMatch): MatchResult {
   };
 }
 
-/** Hands the result to the hook, then sends `game.end` to `peers`; a failing hook is logged, not thrown. */
+/**
+ * Sends at once the events a spectator group was still owed (spectators.ts),
+ * hands the result to the hook, then sends `game.end` to `peers`; a failing
+ * hook is logged, not thrown.
+ */
 export async function storeAndAnnounce(
   options: Pick<RunnerOptions, 'hooks' | 'transport' | 'logger'>,
   match: LiveMatch,
   result: MatchResult,
   peers: Peer[],
 ): Promise<void> {
+  sendHeld(options.transport, match);
   let changes: [number | null, number | null] = [null, null];
   let stored = false;
   try {

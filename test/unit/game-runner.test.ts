@@ -290,6 +290,24 @@ describe('game runner', () => {
     }
   });
 
+  it('sends a spectator group the events it was owed before game.end, when the match ends between ticks', async () => {
+    const { a } = playing(kit);
+    const watchers = ['w1', 'w2'].map((id) => peer(id));
+    for (const w of watchers) kit.runner.spectate(w, 'm1');
+    const before = kit.transport.of(a, 'game.event').length;
+    const events = (p: ReturnType<typeof peer>) =>
+      kit.transport.of(p, 'game.event').length - (p === a ? before : 0);
+    // Play until a tick leaves one group owed an event, then end the match from outside the loop.
+    for (let i = 0; i < 600 && watchers.every((w) => events(w) === events(a)); i++)
+      kit.scheduler.advance(TICK);
+    const owed = watchers.find((w) => events(w) < events(a));
+    assert.ok(owed, 'a group was owed an event');
+    await kit.runner.leave(a, 'm1');
+    const got = kit.transport.of(owed).map((m) => m.type);
+    assert.equal(events(owed), events(a), 'the owed event came');
+    assert.ok(got.lastIndexOf('game.event') < got.indexOf('game.end'), got.slice(-3).join(', '));
+  });
+
   it('refuses spectators on private matches', () => {
     playing(kit, 'priv', { visibility: 'private' });
     assert.throws(() => kit.runner.spectate(peer('x'), 'priv'), code('NOT_FOUND'));
