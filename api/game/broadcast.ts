@@ -117,10 +117,16 @@ export function sendTick(
     sendState(transport, match, turn.now, { players: true, spectators: match.spectators });
 }
 
-/** Everyone watching or playing: joined players, then spectators. */
-export function everyone(match: LiveMatch): Peer[] {
+/** The joined players' sockets. */
+function playersOf(match: LiveMatch): Peer[] {
   const peers: Peer[] = [];
   for (const seat of match.seats) if (seat.peer !== null) peers.push(seat.peer);
+  return peers;
+}
+
+/** Everyone watching or playing: joined players, then spectators. */
+export function everyone(match: LiveMatch): Peer[] {
+  const peers = playersOf(match);
   for (const peer of match.spectators) peers.push(peer);
   return peers;
 }
@@ -150,8 +156,7 @@ function eventsByTurns(
 ): unknown[] {
   const { spectators } = match;
   const owed = spectators.takeHeld(due).map((text) => transport.prepare(text, 'game.event', false));
-  const players: Peer[] = [];
-  for (const seat of match.seats) if (seat.peer !== null) players.push(seat.peer);
+  const players = playersOf(match);
   for (const event of match.events) {
     const text = eventText(match, event);
     const frame = transport.prepare(text, 'game.event', false);

@@ -13,6 +13,7 @@ import {
   PADDLE_WIDTH,
   type GameView,
 } from '../contract/game.ts';
+import { isAsciiText } from '../core/ascii.ts';
 import { type MatchState } from './engine.ts';
 import { FP_SHIFT, perSecond, type EngineConfig } from './fixed.ts';
 
@@ -35,6 +36,7 @@ const paddleHeight = (cfg: EngineConfig) => units(cfg.paddleHalf * 2);
 
 export function toGameView(state: MatchState, meta: ViewMeta): GameView {
   const cfg = state.config;
+  const height = paddleHeight(cfg);
   const view: GameView = {
     matchId: meta.matchId,
     tick: state.tick,
@@ -47,18 +49,8 @@ export function toGameView(state: MatchState, meta: ViewMeta): GameView {
       speed: perSecond(state.ballSpeed),
     },
     paddles: [
-      {
-        x: units(cfg.leftX),
-        y: units(state.leftY),
-        width: PADDLE_WIDTH,
-        height: paddleHeight(cfg),
-      },
-      {
-        x: units(cfg.rightX),
-        y: units(state.rightY),
-        width: PADDLE_WIDTH,
-        height: paddleHeight(cfg),
-      },
+      { x: units(cfg.leftX), y: units(state.leftY), width: PADDLE_WIDTH, height },
+      { x: units(cfg.rightX), y: units(state.rightY), width: PADDLE_WIDTH, height },
     ],
     score: [state.leftScore, state.rightScore],
     players: meta.players,
@@ -87,8 +79,6 @@ export interface StateTextParts {
   readonly ascii: boolean;
 }
 
-const NON_ASCII = /[^\x20-\x7e]/;
-
 export function stateTextParts(
   matchId: string,
   players: GameView['players'],
@@ -104,7 +94,7 @@ export function stateTextParts(
     score: `,${size}}],"score":[`,
     players: `],"players":${JSON.stringify(players)},"spectators":`,
   };
-  return { ...parts, ascii: !Object.values(parts).some((part) => NON_ASCII.test(part)) };
+  return { ...parts, ascii: Object.values(parts).every(isAsciiText) };
 }
 
 /**

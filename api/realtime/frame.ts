@@ -10,6 +10,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import { isAsciiText } from '../core/ascii.ts';
 
 export interface PreparedFrame {
   /** Its message type; of the last, for combined frames (`parts` has them all). */
@@ -45,9 +46,6 @@ function textFrame(payloadBytes: number): { wire: Buffer; offset: number } {
   return { wire, offset };
 }
 
-/** Anything but printable ASCII and whitespace (JSON text never holds raw control characters): framed as bytes. */
-const NON_ASCII = /[^\t\n\r\x20-\x7e]/;
-
 /** The header of an unmasked, final text frame under 64 KiB, as latin1 characters. */
 function headerText(payloadBytes: number): string {
   return payloadBytes < 126
@@ -63,7 +61,7 @@ export function prepareFrame(
   ascii = false,
 ): PreparedFrame {
   // For ASCII, characters are bytes: the length is known without encoding.
-  if (json.length < 65_536 && (ascii || !NON_ASCII.test(json)))
+  if (json.length < 65_536 && (ascii || isAsciiText(json)))
     return { type, droppable, wire: headerText(json.length) + json };
   const { wire, offset } = textFrame(Buffer.byteLength(json));
   wire.write(json, offset, 'utf8');
@@ -81,7 +79,7 @@ export function prepareFramesWithTails(
   type: string,
   ascii = false,
 ): PreparedFrame[] {
-  if (ascii || !NON_ASCII.test(head))
+  if (ascii || isAsciiText(head))
     return tails.map((tail) =>
       head.length + tail.length < 65_536
         ? { type, droppable: false, wire: headerText(head.length + tail.length) + head + tail }

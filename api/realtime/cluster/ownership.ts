@@ -61,7 +61,7 @@ export class Ownership {
   readonly #owners = new Map<string, string>();
   /** Epochs of the matches this instance owns. */
   readonly #epochs = new Map<string, number>();
-  /** How far each owned match's closed input runs are in the store, as this instance wrote them. */
+  /** How far the store's copy of each owned match goes (its closed runs, its spectators), as this instance wrote it. */
   readonly #stored = new Map<string, StoredMarks>();
 
   constructor(options: OwnershipOptions) {
